@@ -28,10 +28,6 @@ public final class TopicInit {
             int c = args[i].lastIndexOf(':');
             wanted.put(args[i].substring(0, c), Integer.parseInt(args[i].substring(c + 1)));
         }
-        if (wanted.isEmpty()) {
-            System.out.println("topic-init: no topics requested");
-            return;
-        }
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(AdminClientConfig.CLIENT_ID_CONFIG, "surge-topic-init");
@@ -65,6 +61,10 @@ public final class TopicInit {
                 grow.forEach((n, np) -> System.out.println(
                     "topic-init: grew " + n + " to " + np.totalCount() + " partitions"));
             }
+            // Warm-up: looking up a group coordinator makes the broker create and load
+            // __consumer_offsets now, so the first app consumer group does not have to
+            // retry through "group coordinator not available".
+            admin.describeConsumerGroups(List.of("surge-topic-init-warmup")).all().get();
             StringBuilder sb = new StringBuilder("topic-init: ready:");
             for (String name : wanted.keySet()) {
                 int n = grow.containsKey(name) ? grow.get(name).totalCount()
