@@ -1,0 +1,54 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, test } from 'vitest';
+import { Kafka, logLevel } from 'kafkajs';
+import { labPort } from '../../infra/lab/compose.ts';
+import { waitFor } from '../../infra/lab/wait.ts';
+
+// Host clients reach the broker through Toxiproxy's kafka-host proxy (the broker advertises it).
+const kafka = () => new Kafka({ clientId: 'surge-lab-test', brokers: [`127.0.0.1:${labPort('KAFKA_PORT')}`], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
+
+describe('Kafka (KRaft) through the Toxiproxy link, with kafkajs', () => {
+  test('topics exist with their partition counts', async () => {
+    const admin = kafka().admin();
+    await admin.connect();
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics: ['orders', 'orders.dlq'] });
+      const partitions = Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]));
+      expect(partitions).toEqual({ orders: 3, 'orders.dlq': 1 });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+
+  test('an idempotent producer (acks=all) and a consumer group round-trip 100 events across all partitions', async () => {
+    const k = kafka();
+    const runId = randomUUID();
+    const producer = k.producer({ idempotent: true, maxInFlightRequests: 1 });
+    const consumer = k.consumer({ groupId: `test-${runId}` });
+    await producer.connect();
+    await consumer.connect();
+    try {
+      await consumer.subscribe({ topic: 'orders', fromBeginning: true });
+      const seen = new Map<string, number>();
+      const partitions = new Set<number>();
+      await consumer.run({
+        eachMessage: async ({ partition, message }) => {
+          const body = JSON.parse(message.value!.toString()) as { runId: string; seq: number };
+          if (body.runId !== runId) return;
+          seen.set(String(body.seq), (seen.get(String(body.seq)) ?? 0) + 1);
+          partitions.add(partition);
+        },
+      });
+      const messages = Array.from({ length: 100 }, (_, seq) => ({ key: `order-${seq}`, value: JSON.stringify({ runId, seq }) }));
+      const acks = await producer.send({ topic: 'orders', acks: -1, messages });
+      expect(acks.every((a) => a.errorCode === 0)).toBe(true);
+
+      await waitFor('all 100 events consumed', () => seen.size === 100, { timeoutMs: 60_000, intervalMs: 200 });
+      expect([...seen.values()].every((n) => n === 1)).toBe(true);
+      expect([...partitions].sort()).toEqual([0, 1, 2]);
+    } finally {
+      await consumer.disconnect();
+      await producer.disconnect();
+    }
+  });
+});
