@@ -1,0 +1,34 @@
+// The order contract shared by checkout (writes orders, publishes events) and fulfilment
+// (consumes them): statuses, the legal transitions, and the event schema on Kafka.
+import { z } from 'zod';
+
+export const ORDER_STATUSES = ['payment_pending', 'placed', 'confirmed', 'shipped', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
+/** Every legal move of an order. Anything else is an illegal transition (409). */
+export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatus[]>> = {
+  payment_pending: ['placed', 'cancelled'], // payment captured later, or declined
+  placed: ['confirmed'], // fulfilment accepted the order
+  confirmed: ['shipped'],
+  shipped: [],
+  cancelled: [],
+};
+
+export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
+  return ORDER_TRANSITIONS[from].includes(to);
+}
+
+export const ORDERS_TOPIC = 'orders';
+export const ORDERS_DLQ_TOPIC = 'orders.dlq';
+
+/** Published once per order, when its payment is captured (at checkout, or later by the capture job). */
+export const OrderPlacedEvent = z.object({
+  eventId: z.string().uuid(),
+  type: z.literal('order.placed'),
+  orderId: z.string().uuid(),
+  occurredAt: z.string().datetime(),
+  email: z.string(),
+  totalCents: z.number().int().nonnegative(),
+  lines: z.array(z.object({ productId: z.string(), quantity: z.number().int().positive(), priceCents: z.number().int().nonnegative() })).min(1),
+});
+export type OrderPlacedEvent = z.infer<typeof OrderPlacedEvent>;

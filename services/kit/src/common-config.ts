@@ -1,0 +1,32 @@
+// Config shapes shared by services: each service spreads the ones it needs into its schema.
+import { env } from './config.ts';
+
+export const httpShape = {
+  PORT: env.port().default(8080),
+  LOG_LEVEL: env.string().default('info'),
+};
+
+export const pgShape = {
+  PG_RW_URL: env.url(),
+  PG_RO_URL: env.url(),
+  PG_POOL_MAX: env.int(1, 100).default(10),
+  PG_CONNECT_TIMEOUT_MS: env.int(100, 60_000).default(2_000),
+  PG_STATEMENT_TIMEOUT_MS: env.int(100, 60_000).default(3_000),
+};
+
+export const redisShape = {
+  REDIS_URL: env.url(),
+  REDIS_COMMAND_TIMEOUT_MS: env.int(10, 10_000).default(250),
+};
+
+export const kafkaShape = {
+  KAFKA_BROKERS: env.list(),
+};
+
+type PgConfig = { PG_RW_URL: string; PG_RO_URL: string; PG_POOL_MAX: number; PG_CONNECT_TIMEOUT_MS: number; PG_STATEMENT_TIMEOUT_MS: number };
+export const pgSettings = (c: PgConfig) => ({
+  rwUrl: c.PG_RW_URL, roUrl: c.PG_RO_URL, poolMax: c.PG_POOL_MAX, connectTimeoutMs: c.PG_CONNECT_TIMEOUT_MS, statementTimeoutMs: c.PG_STATEMENT_TIMEOUT_MS,
+});
+export const redisSettings = (c: { REDIS_URL: string; REDIS_COMMAND_TIMEOUT_MS: number }) => ({
+  url: c.REDIS_URL, commandTimeoutMs: c.REDIS_COMMAND_TIMEOUT_MS, connectTimeoutMs: 1_000,
+});

@@ -1,0 +1,108 @@
+// The Express app every service starts from: request ids and logs, RED metrics, body limits,
+// health endpoints and, once the service added its routes, one 404 and one JSON error handler.
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { ZodError } from 'zod';
+import { AppError, type ErrorCode } from './errors.ts';
+import { requestLogging, type Logger } from './log.ts';
+import { httpMetrics, type Metrics } from './metrics.ts';
+
+export interface ReadinessCheck {
+  name: string;
+  check: (signal: AbortSignal) => Promise<unknown>;
+  /** A check that is not critical reports its state but does not make the service unready. */
+  critical?: boolean;
+}
+
+export interface AppContext {
+  service: string;
+  logger: Logger;
+  metrics: Metrics;
+  readiness: ReadinessCheck[];
+  /** Set by the lifecycle on SIGTERM: /readyz answers 503 so the edge stops sending. */
+  draining: { value: boolean };
+  bodyLimit?: string;
+}
+
+const READY_TIMEOUT_MS = 1_000;
+
+async function runCheck(c: ReadinessCheck): Promise<{ name: string; ok: boolean; error?: string }> {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(), READY_TIMEOUT_MS);
+  try {
+    await Promise.race([
+      c.check(ac.signal),
+      new Promise((_, reject) => ac.signal.addEventListener('abort', () => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)))),
+    ]);
+    return { name: c.name, ok: true };
+  } catch (err) {
+    return { name: c.name, ok: false, error: err instanceof Error ? err.message : String(err) };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Only JSON bodies: anything else on a request with a body is a 415. */
+const requireJson: RequestHandler = (req, _res, next) => {
+  const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
+  if (hasBody && !req.is('application/json')) {
+    next(new AppError({ code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE', message: `expected Content-Type application/json, got ${JSON.stringify(req.headers['content-type'] ?? '')}` }));
+    return;
+  }
+  next();
+};
+
+export function createApp(ctx: AppContext): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false); // services set their own ETags where they mean something
+  app.set('trust proxy', 'loopback, uniquelocal');
+  app.use(requestLogging(ctx.logger));
+  app.use(httpMetrics(ctx.service, ctx.metrics));
+
+  app.get('/healthz', (_req, res) => { res.json({ status: 'ok', service: ctx.service }); });
+  app.get('/readyz', async (_req, res) => {
+    if (ctx.draining.value) { res.status(503).json({ status: 'draining', service: ctx.service }); return; }
+    const results = await Promise.all(ctx.readiness.map(runCheck));
+    const ready = results.every((r, i) => r.ok || ctx.readiness[i]!.critical === false);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unready', service: ctx.service, checks: results });
+  });
+  app.get('/metrics', async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  });
+
+  app.use(requireJson);
+  app.use(express.json({ limit: ctx.bodyLimit ?? '16kb', strict: true }));
+  return app;
+}
+
+function errorBody(code: ErrorCode, message: string, requestId: unknown, details?: unknown) {
+  return { error: { code, message, ...(details !== undefined ? { details } : {}), requestId } };
+}
+
+/** Adds the 404 for unknown routes and the one error handler. Call after the service's routes. */
+export function finishApp(app: Express, ctx: AppContext): Express {
+  app.use((req, _res, next) => {
+    next(new AppError({ code: 'ROUTE_NOT_FOUND', message: `no route for ${req.method} ${req.path}` }));
+  });
+  const handler: ErrorRequestHandler = (err, req, res, _next) => {
+    const requestId = (req as { id?: unknown }).id;
+    if (res.headersSent) { res.end(); return; }
+    let appErr: AppError;
+    if (err instanceof AppError) appErr = err;
+    else if (err instanceof ZodError) {
+      const details = err.issues.map((i) => ({ field: i.path.join('.') || '(body)', problem: i.message }));
+      appErr = new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: `invalid request: ${details.map((d) => `${d.field}: ${d.problem}`).join('; ')}`, details });
+    } else if (err?.type === 'entity.parse.failed') appErr = new AppError({ code: 'REQUEST_INVALID_JSON', message: 'request body is not valid JSON' });
+    else if (err?.type === 'entity.too.large') appErr = new AppError({ code: 'REQUEST_TOO_LARGE', message: `request body exceeds ${ctx.bodyLimit ?? '16kb'}` });
+    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') appErr = new AppError({ code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE', message: 'unsupported body encoding or charset' });
+    else {
+      ctx.logger.error({ err, requestId }, 'unhandled error');
+      appErr = new AppError({ code: 'INTERNAL', message: 'internal error' });
+    }
+    if (appErr.status >= 500 && appErr.code !== 'INTERNAL') ctx.logger.warn({ code: appErr.code, details: appErr.details, requestId, cause: String(appErr.cause ?? '') }, appErr.message);
+    if (appErr.retryAfter !== undefined) res.setHeader('Retry-After', String(appErr.retryAfter));
+    res.status(appErr.status).json(errorBody(appErr.code, appErr.message, requestId, appErr.details));
+  };
+  app.use(handler);
+  return app;
+}
