@@ -90,7 +90,9 @@ export function finishApp(app: Express, ctx: AppContext): Express {
     let appErr: AppError;
     if (err instanceof AppError) appErr = err;
     else if (err instanceof ZodError) {
-      const details = err.issues.map((i) => ({ field: i.path.join('.') || '(body)', problem: i.message }));
+      const details = err.issues.flatMap((i) => i.code === 'unrecognized_keys'
+        ? i.keys.map((k) => ({ field: [...i.path, k].join('.'), problem: 'unknown field' }))
+        : [{ field: i.path.join('.') || '(root)', problem: i.message }]);
       appErr = new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: `invalid request: ${details.map((d) => `${d.field}: ${d.problem}`).join('; ')}`, details });
     } else if (err?.type === 'entity.parse.failed') appErr = new AppError({ code: 'REQUEST_INVALID_JSON', message: 'request body is not valid JSON' });
     else if (err?.type === 'entity.too.large') appErr = new AppError({ code: 'REQUEST_TOO_LARGE', message: `request body exceeds ${ctx.bodyLimit ?? '16kb'}` });

@@ -12,3 +12,4 @@ export { createKafka, createProducer, type Consumer, type Producer } from './cli
 export { createService, runMain, type Service } from './service.ts';
 export { migrate, retryUntil, type Migration } from './clients/migrate.ts';
 export { httpShape, pgShape, redisShape, kafkaShape, pgSettings, redisSettings } from './common-config.ts';
+export { Lru, SingleFlight } from './lru.ts';
