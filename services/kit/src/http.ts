@@ -21,6 +21,8 @@ export interface AppContext {
   /** Set by the lifecycle on SIGTERM: /readyz answers 503 so the edge stops sending. */
   draining: { value: boolean };
   bodyLimit?: string;
+  /** Load shedding: requests in flight at once before new ones get 503 + Retry-After. */
+  maxInFlight?: number;
 }
 
 const READY_TIMEOUT_MS = 1_000;
@@ -70,6 +72,20 @@ export function createApp(ctx: AppContext): Express {
     res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
   });
 
+  // Shedding happens before any work: an overloaded replica answers fast instead of queueing.
+  const shed = ctx.metrics.counter('http_requests_shed_total', 'Requests refused because too many were in flight', ['service']);
+  let inFlight = 0;
+  const maxInFlight = ctx.maxInFlight ?? 256;
+  app.use((_req, res, next) => {
+    if (inFlight >= maxInFlight) {
+      shed.inc({ service: ctx.service });
+      next(new AppError({ code: 'OVERLOADED', message: 'too many requests in flight; retry shortly', retryAfter: 1 }));
+      return;
+    }
+    inFlight++;
+    res.once('close', () => { inFlight--; });
+    next();
+  });
   app.use(requireJson);
   app.use(express.json({ limit: ctx.bodyLimit ?? '16kb', strict: true }));
   return app;
@@ -97,6 +113,10 @@ export function finishApp(app: Express, ctx: AppContext): Express {
     } else if (err?.type === 'entity.parse.failed') appErr = new AppError({ code: 'REQUEST_INVALID_JSON', message: 'request body is not valid JSON' });
     else if (err?.type === 'entity.too.large') appErr = new AppError({ code: 'REQUEST_TOO_LARGE', message: `request body exceeds ${ctx.bodyLimit ?? '16kb'}` });
     else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') appErr = new AppError({ code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE', message: 'unsupported body encoding or charset' });
+    else if (Number.isInteger(err?.status) && err.status >= 400 && err.status < 500) {
+      // Framework-level client errors, e.g. a path with malformed percent-encoding.
+      appErr = new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: err instanceof URIError ? 'malformed percent-encoding in the URL' : 'malformed request' });
+    }
     else {
       ctx.logger.error({ err, requestId }, 'unhandled error');
       appErr = new AppError({ code: 'INTERNAL', message: 'internal error' });

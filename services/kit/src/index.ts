@@ -13,3 +13,4 @@ export { createService, runMain, type Service } from './service.ts';
 export { migrate, retryUntil, type Migration } from './clients/migrate.ts';
 export { httpShape, pgShape, redisShape, kafkaShape, pgSettings, redisSettings } from './common-config.ts';
 export { Lru, SingleFlight } from './lru.ts';
+export { startLoop, type Loop } from './loop.ts';

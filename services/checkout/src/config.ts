@@ -1,0 +1,18 @@
+import { env, httpShape, kafkaShape, loadConfig, pgShape } from '../../kit/src/index.ts';
+
+export function checkoutConfig(source: NodeJS.ProcessEnv = process.env) {
+  return loadConfig('checkout', {
+    ...httpShape,
+    ...pgShape,
+    ...kafkaShape,
+    CART_URL: env.url(),
+    PAYMENT_URL: env.url(),
+    PAYMENT_TIMEOUT_MS: env.int(50, 30_000).default(1_000),
+    MAX_IN_FLIGHT: env.int(1, 10_000).default(128),
+    /** Concurrent order transactions per replica; more wait no longer than the bulkhead allows. */
+    ORDER_TX_CAPACITY: env.int(1, 200).default(16),
+    RELAY_INTERVAL_MS: env.int(20, 60_000).default(200),
+    CAPTURE_INTERVAL_MS: env.int(100, 60_000).default(1_000),
+  }, source);
+}
+export type CheckoutConfig = ReturnType<typeof checkoutConfig>;

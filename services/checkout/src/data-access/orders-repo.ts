@@ -1,0 +1,149 @@
+// The order transaction and the reads and updates around it. All on the read-write pool:
+// an order page must show what was just written.
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { AppError } from '../../../kit/src/index.ts';
+import { ORDERS_TOPIC } from '../../../contracts/orders.ts';
+import { totalOf, type CartLine, type Order, type OrderLine } from '../domain/checkout.ts';
+
+export type PlaceResult = { replayed: boolean; order: Order };
+
+const ORDER_SQL = `
+  SELECT o.id, o.status, o.email, o.total_cents::int AS total_cents, o.payment_id, o.created_at, o.updated_at,
+         COALESCE(json_agg(json_build_object('productId', i.product_id, 'name', i.name, 'quantity', i.quantity, 'priceCents', i.price_cents)
+                  ORDER BY i.product_id) FILTER (WHERE i.product_id IS NOT NULL), '[]') AS lines
+  FROM orders o LEFT JOIN order_items i ON i.order_id = o.id WHERE o.id = $1 GROUP BY o.id`;
+
+interface OrderRow { id: string; status: Order['status']; email: string; total_cents: number; payment_id: string | null; created_at: Date; updated_at: Date; lines: OrderLine[] }
+const toOrder = (r: OrderRow): Order => ({
+  id: r.id, status: r.status, email: r.email, totalCents: r.total_cents, lines: r.lines, paymentId: r.payment_id,
+  createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+});
+
+export async function findOrder(db: pg.Pool | pg.PoolClient, id: string): Promise<Order | undefined> {
+  const { rows } = await db.query<OrderRow>(ORDER_SQL, [id]);
+  return rows[0] ? toOrder(rows[0]) : undefined;
+}
+
+async function replay(db: pg.Pool | pg.PoolClient, key: string, fp: string): Promise<PlaceResult> {
+  const { rows } = await db.query<{ fingerprint: string; order_id: string | null }>('SELECT fingerprint, order_id FROM idempotency_keys WHERE key = $1', [key]);
+  const rec = rows[0];
+  if (!rec || !rec.order_id) throw new AppError({ code: 'IDEMPOTENCY_IN_PROGRESS', message: 'an order with this Idempotency-Key is being placed; retry shortly', retryAfter: 1 });
+  if (rec.fingerprint !== fp) throw new AppError({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was used for a different request', details: { header: 'Idempotency-Key' } });
+  return { replayed: true, order: (await findOrder(db, rec.order_id))! };
+}
+
+export async function findReplay(db: pg.Pool, key: string, fp: string): Promise<PlaceResult | undefined> {
+  const { rowCount } = await db.query('SELECT 1 FROM idempotency_keys WHERE key = $1', [key]);
+  return rowCount ? replay(db, key, fp) : undefined;
+}
+
+/**
+ * One transaction: the idempotency record, a conditional stock decrement per line (never below
+ * zero), the order and its lines, and the order's outbox event (released once payment is captured).
+ * A concurrent request with the same key waits on the key's row, then replays this order.
+ */
+export async function placeOrder(pool: pg.Pool, key: string, fp: string, email: string, lines: CartLine[]): Promise<PlaceResult> {
+  const client = await pool.connect();
+  let open = false;
+  try {
+    await client.query('BEGIN');
+    open = true;
+    const claimed = await client.query('INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, fp]);
+    if (claimed.rowCount === 0) {
+      await client.query('ROLLBACK');
+      open = false;
+      return await replay(client, key, fp);
+    }
+    const items: OrderLine[] = [];
+    for (const l of lines) {
+      const r = await client.query<{ name: string; price_cents: number }>(
+        'UPDATE products SET stock = stock - $2, updated_at = now() WHERE id = $1 AND stock >= $2 RETURNING name, price_cents', [l.productId, l.quantity]);
+      if (r.rowCount === 0) {
+        const p = await client.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [l.productId]);
+        await client.query('ROLLBACK');
+        open = false;
+        if (!p.rows[0]) throw new AppError({ code: 'PRODUCT_NOT_FOUND', message: `product ${l.productId} in the cart no longer exists`, details: { productId: l.productId } });
+        throw new AppError({
+          code: 'OUT_OF_STOCK', message: `not enough stock of ${l.productId}: ${l.quantity} wanted, ${p.rows[0].stock} left`,
+          details: { productId: l.productId, requested: l.quantity, available: p.rows[0].stock },
+        });
+      }
+      items.push({ productId: l.productId, name: r.rows[0]!.name, quantity: l.quantity, priceCents: r.rows[0]!.price_cents });
+    }
+    const orderId = randomUUID();
+    const total = totalOf(items);
+    await client.query(`INSERT INTO orders (id, email, status, total_cents, next_payment_attempt_at) VALUES ($1, $2, 'payment_pending', $3, now() + interval '2 seconds')`, [orderId, email, total]);
+    await client.query(
+      `INSERT INTO order_items (order_id, product_id, name, quantity, price_cents)
+       SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[])`,
+      [orderId, items.map((i) => i.productId), items.map((i) => i.name), items.map((i) => i.quantity), items.map((i) => i.priceCents)]);
+    await client.query('UPDATE idempotency_keys SET order_id = $1 WHERE key = $2', [orderId, key]);
+    const event = { eventId: randomUUID(), type: 'order.placed', orderId, email, totalCents: total, lines: items.map(({ productId, quantity, priceCents }) => ({ productId, quantity, priceCents })) };
+    await client.query('INSERT INTO outbox (event_id, order_id, type, payload) VALUES ($1, $2, $3, $4)', [event.eventId, orderId, event.type, event]);
+    await client.query('COMMIT');
+    open = false;
+    return { replayed: false, order: (await findOrder(client, orderId))! };
+  } finally {
+    if (open) await client.query('ROLLBACK').catch(() => {});
+    client.release();
+  }
+}
+
+/** payment_pending -> placed, and the order's event is released to the relay, in one statement. */
+export async function markPaid(pool: pg.Pool, orderId: string, paymentId: string): Promise<boolean> {
+  const { rowCount } = await pool.query(
+    `WITH paid AS (
+       UPDATE orders SET status = 'placed', payment_id = $2, updated_at = now(), next_payment_attempt_at = NULL
+       WHERE id = $1 AND status = 'payment_pending' RETURNING id)
+     UPDATE outbox SET released_at = now(),
+       payload = payload || jsonb_build_object('occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
+     WHERE order_id IN (SELECT id FROM paid)`, [orderId, paymentId]);
+  return rowCount === 1;
+}
+
+/** Claims due payment_pending orders (SKIP LOCKED: replicas share the work) and pushes their next attempt back. */
+export async function claimDuePayments(pool: pg.Pool, limit = 20) {
+  const { rows } = await pool.query<{ id: string; total_cents: number; email: string }>(
+    `UPDATE orders SET payment_attempts = payment_attempts + 1,
+       next_payment_attempt_at = now() + make_interval(secs => LEAST(30, power(2, payment_attempts)))
+     WHERE id IN (SELECT id FROM orders WHERE status = 'payment_pending' AND next_payment_attempt_at <= now()
+                  ORDER BY next_payment_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING id, total_cents::int AS total_cents, email`, [limit]);
+  return rows.map((r) => ({ id: r.id, totalCents: r.total_cents, email: r.email }));
+}
+
+export interface OutboxRow { id: string; event_id: string; order_id: string; payload: Record<string, unknown> }
+
+/** Locks a batch of released, unpublished events; `publish` runs inside the transaction. */
+export async function relayBatch(pool: pg.Pool, publish: (rows: OutboxRow[]) => Promise<void>, limit = 200): Promise<number> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<OutboxRow>(
+      `SELECT id, event_id, order_id, payload FROM outbox WHERE published_at IS NULL AND released_at IS NOT NULL
+       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+    if (rows.length) {
+      await publish(rows);
+      await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+    }
+    await client.query('COMMIT');
+    return rows.length;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export async function outboxStats(pool: pg.Pool) {
+  const { rows } = await pool.query<{ backlog: number; oldest: number | null; pending_payment: number }>(
+    `SELECT count(*) FILTER (WHERE released_at IS NOT NULL AND published_at IS NULL)::int AS backlog,
+            extract(epoch FROM now() - min(released_at) FILTER (WHERE published_at IS NULL))::float AS oldest,
+            (SELECT count(*)::int FROM orders WHERE status = 'payment_pending') AS pending_payment
+     FROM outbox WHERE published_at IS NULL`);
+  return rows[0]!;
+}
+
+export { ORDERS_TOPIC };

@@ -1,0 +1,71 @@
+// Checkout's background work, in every replica (SKIP LOCKED shares it out):
+//  - the outbox relay publishes released order events to Kafka, and keeps them while Kafka is down;
+//  - the capture job retries payments of orders accepted as payment_pending.
+import type pg from 'pg';
+import { DependencyError, startLoop, type Logger, type Loop, type Metrics, type Producer } from '../../kit/src/index.ts';
+import { ORDERS_TOPIC } from '../../contracts/orders.ts';
+import { claimDuePayments, markPaid, outboxStats, relayBatch } from './data-access/orders-repo.ts';
+import type { Charge } from './data-access/remote.ts';
+
+export function startJobs(deps: {
+  pool: pg.Pool; producer: Producer; logger: Logger; metrics: Metrics;
+  charge: (o: { id: string; totalCents: number; email: string }) => Promise<Charge>;
+  relayIntervalMs: number; captureIntervalMs: number;
+}): Loop {
+  const { pool, producer, logger, metrics } = deps;
+  const published = metrics.counter('outbox_events_published_total', 'Order events published to Kafka', []);
+  const captured = metrics.counter('payments_total', 'Payment outcomes', ['result']);
+  const backlog = metrics.gauge('outbox_backlog', 'Released order events not yet published', []);
+  const oldest = metrics.gauge('outbox_oldest_age_seconds', 'Age of the oldest unpublished released event', []);
+  const pending = metrics.gauge('orders_payment_pending', 'Orders waiting for their payment to be captured', []);
+
+  let connected = false;
+  producer.on(producer.events.DISCONNECT, () => { connected = false; });
+  const relay = startLoop({
+    name: 'outbox-relay', intervalMs: deps.relayIntervalMs, maxBackoffMs: 5_000, logger,
+    run: () => relayBatch(pool, async (rows) => {
+      if (!connected) { await producer.connect(); connected = true; }
+      await producer.send({
+        topic: ORDERS_TOPIC,
+        acks: -1,
+        timeout: 5_000,
+        messages: rows.map((r) => ({ key: r.order_id, value: JSON.stringify(r.payload), headers: { 'event-id': r.event_id } })),
+      });
+      published.inc(rows.length);
+    }),
+  });
+
+  const capture = startLoop({
+    name: 'payment-capture', intervalMs: deps.captureIntervalMs, maxBackoffMs: 10_000, logger,
+    run: async () => {
+      let done = 0;
+      for (const o of await claimDuePayments(pool)) {
+        try {
+          const charge = await deps.charge(o);
+          if (await markPaid(pool, o.id, charge.chargeId)) { captured.inc({ result: 'captured_later' }); done++; }
+        } catch (err) {
+          if (!(err instanceof DependencyError)) throw err;
+          captured.inc({ result: 'deferred' });
+        }
+      }
+      return done;
+    },
+  });
+
+  const stats = startLoop({
+    name: 'outbox-stats', intervalMs: 2_000, logger,
+    run: async () => {
+      const s = await outboxStats(pool);
+      backlog.set(s.backlog);
+      oldest.set(s.oldest ?? 0);
+      pending.set(s.pending_payment);
+    },
+  });
+
+  return {
+    async stop() {
+      await Promise.all([relay.stop(), capture.stop(), stats.stop()]);
+      await producer.disconnect().catch(() => {});
+    },
+  };
+}

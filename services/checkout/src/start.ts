@@ -1,0 +1,27 @@
+import { createKafka, createPgPools, createProducer, createService, migrate, pgSettings, retryUntil, runMain } from '../../kit/src/index.ts';
+import { buildApp } from './app.ts';
+import { checkoutConfig } from './config.ts';
+import { checkoutMigrations } from './data-access/migrations.ts';
+import { cartClient, paymentClient } from './data-access/remote.ts';
+import { startJobs } from './jobs.ts';
+
+runMain(async () => {
+  const config = checkoutConfig();
+  const svc = createService('checkout', { logLevel: config.LOG_LEVEL, maxInFlight: config.MAX_IN_FLIGHT });
+  const pools = createPgPools('checkout', pgSettings(config), svc.logger, svc.metrics);
+  // Orders reference catalog's products: wait until catalog created them.
+  await retryUntil('products table', () => pools.rw.query('SELECT 1 FROM products LIMIT 1'), svc.logger, 300_000);
+  await retryUntil('checkout migrations', () => migrate(pools.rw, 'checkout', checkoutMigrations, svc.logger), svc.logger);
+
+  const charge = paymentClient(config.PAYMENT_URL, svc.metrics, config.PAYMENT_TIMEOUT_MS);
+  const producer = createProducer(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'checkout', connectTimeoutMs: 2_000, requestTimeoutMs: 5_000 }, svc.logger));
+  const jobs = startJobs({ pool: pools.rw, producer, logger: svc.logger, metrics: svc.metrics, charge, relayIntervalMs: config.RELAY_INTERVAL_MS, captureIntervalMs: config.CAPTURE_INTERVAL_MS });
+
+  // Orders need the leader; payment and Kafka outages degrade (payment_pending, outbox backlog) instead.
+  svc.readiness.push({ name: 'postgres-primary', check: () => pools.rw.query('SELECT 1') });
+  const app = buildApp(svc, { pool: pools.rw, cartLines: cartClient(config.CART_URL, svc.metrics), charge, orderTxCapacity: config.ORDER_TX_CAPACITY });
+  await svc.listen(app, {
+    port: config.PORT,
+    closers: [{ name: 'jobs', close: () => jobs.stop() }, { name: 'postgres', close: () => pools.close() }],
+  });
+});
