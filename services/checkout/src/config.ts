@@ -10,7 +10,7 @@ export function checkoutConfig(source: NodeJS.ProcessEnv = process.env) {
     PAYMENT_TIMEOUT_MS: env.int(50, 30_000).default(1_000),
     MAX_IN_FLIGHT: env.int(1, 10_000).default(128),
     /** Concurrent order transactions per replica; more wait no longer than the bulkhead allows. */
-    ORDER_TX_CAPACITY: env.int(1, 200).default(16),
+    ORDER_TX_CAPACITY: env.int(1, 1_000).default(64),
     RELAY_INTERVAL_MS: env.int(20, 60_000).default(200),
     CAPTURE_INTERVAL_MS: env.int(100, 60_000).default(1_000),
   }, source);

@@ -1,0 +1,16 @@
+// fulfilment serves no API: only /healthz, /readyz (database + consumer joined) and /metrics.
+import type { Express } from 'express';
+import type { Service } from '../../kit/src/index.ts';
+
+export interface FulfilmentDeps {
+  pingDb: () => Promise<unknown>;
+  consumerJoined: () => boolean;
+}
+
+export function buildApp(svc: Service, deps: FulfilmentDeps): Express {
+  svc.readiness.push(
+    { name: 'postgres', check: () => deps.pingDb() },
+    { name: 'kafka-consumer', check: async () => { if (!deps.consumerJoined()) throw new Error('consumer has not joined its group'); } },
+  );
+  return svc.finish(svc.app());
+}

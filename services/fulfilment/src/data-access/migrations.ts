@@ -1,0 +1,24 @@
+import type { Migration } from '../../../kit/src/index.ts';
+
+// No foreign key to orders: that table belongs to checkout, whose migrations may run later.
+export const FULFILMENT_MIGRATIONS: Migration[] = [
+  {
+    version: 1,
+    name: 'processed_events_and_shipments',
+    sql: `CREATE TABLE processed_events (
+      event_id uuid PRIMARY KEY,
+      order_id uuid NOT NULL,
+      outcome text,
+      processed_at timestamptz NOT NULL DEFAULT now()
+    );
+    CREATE TABLE shipments (
+      order_id uuid PRIMARY KEY,
+      event_id uuid NOT NULL,
+      confirmed_at timestamptz NOT NULL DEFAULT now(),
+      ship_after timestamptz NOT NULL,
+      shipped_at timestamptz,
+      skipped_reason text
+    );
+    CREATE INDEX shipments_due_idx ON shipments (ship_after) WHERE shipped_at IS NULL AND skipped_reason IS NULL;`,
+  },
+];

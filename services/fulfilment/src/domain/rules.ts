@@ -1,0 +1,16 @@
+// The order moves fulfilment makes, decided by the contract's transition table.
+import { ORDER_STATUSES, canTransition, type OrderStatus } from '../../../contracts/orders.ts';
+
+export type ConfirmDecision = 'confirm' | 'order_missing' | 'not_placed';
+
+const isStatus = (s: string): s is OrderStatus => (ORDER_STATUSES as readonly string[]).includes(s);
+
+/** `status` is the order's current status, null when the order row does not exist. */
+export function decideConfirm(status: string | null): ConfirmDecision {
+  if (status === null) return 'order_missing';
+  return isStatus(status) && canTransition(status, 'confirmed') ? 'confirm' : 'not_placed';
+}
+
+export function canShip(status: string): boolean {
+  return isStatus(status) && canTransition(status, 'shipped');
+}

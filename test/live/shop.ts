@@ -1,0 +1,43 @@
+// A small client of the shop API through the edge, for the live suites.
+import { randomUUID } from 'node:crypto';
+import { edgeUrl, env, pgQuery } from './lab.ts';
+
+export interface Answer<T = any> { status: number; headers: Headers; body: T }
+
+export async function api<T = any>(method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
+  const headers: Record<string, string> = { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers };
+  const res = await fetch(`${edgeUrl()}${path}`, { method, headers, body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined) });
+  const text = await res.text();
+  let body: unknown = text;
+  try { body = text ? JSON.parse(text) : undefined; } catch { /* not JSON: keep the text */ }
+  return { status: res.status, headers: res.headers, body: body as T };
+}
+
+export const adminHeaders = () => ({ authorization: `Bearer ${env.ADMIN_TOKEN}` });
+
+/** Sets a product's stock through the admin API (the way an operator would). */
+export async function setStock(productId: string, stock: number): Promise<void> {
+  const r = await api('PATCH', `/api/products/${productId}`, { body: { stock }, headers: adminHeaders() });
+  if (r.status !== 200) throw new Error(`PATCH stock of ${productId}: ${r.status} ${JSON.stringify(r.body)}`);
+}
+
+export async function dbStock(productId: string): Promise<number> {
+  const [row] = await pgQuery<{ stock: number }>('PG_RW_PORT', 'SELECT stock FROM products WHERE id = $1', [productId]);
+  return row!.stock;
+}
+
+export async function cartWith(items: Record<string, number>): Promise<string> {
+  const c = await api<{ id: string }>('POST', '/api/carts');
+  if (c.status !== 201) throw new Error(`create cart: ${c.status} ${JSON.stringify(c.body)}`);
+  for (const [productId, quantity] of Object.entries(items)) {
+    const r = await api('PUT', `/api/carts/${c.body.id}/items/${productId}`, { body: { quantity } });
+    if (r.status !== 200) throw new Error(`add ${productId}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  return c.body.id;
+}
+
+export const newKey = () => `test-${randomUUID()}`;
+
+export function checkout(cartId: string, key = newKey(), email = 'shopper@example.com') {
+  return api('POST', '/api/checkout', { body: { cartId, email }, headers: { 'idempotency-key': key } });
+}
