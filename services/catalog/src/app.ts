@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { AppError, type Service } from '../../kit/src/index.ts';
 import type { CacheResult, LayeredCache } from './data-access/layered-cache.ts';
 import type { ProductsRepo } from './data-access/products-repo.ts';
+import { openApiDocument } from '../../contracts/openapi.ts';
 import { encodeCursor, ListQuery, listKey, ProductIdParam, ProductPatch, productSvg, toProduct } from './domain/products.ts';
 
 export interface CatalogDeps {
@@ -40,6 +41,9 @@ export function buildApp(svc: Service, deps: CatalogDeps) {
     return row ? JSON.stringify(toProduct(row)) : undefined;
   });
   const notFound = (id: string) => new AppError({ code: 'PRODUCT_NOT_FOUND', message: `no product ${id}`, details: { productId: id } });
+
+  const openApi = JSON.stringify(openApiDocument);
+  app.get('/api/openapi.json', (_req, res) => { res.setHeader('Cache-Control', 'public, max-age=300'); res.type('application/json').send(openApi); });
 
   app.get('/api/products', async (req, res) => {
     const q = ListQuery.parse(req.query);
