@@ -42,7 +42,11 @@ export function startOrderConsumer(o: ConsumerOptions): ConsumerHandle {
 
   const launch = async () => {
     if (stopped) return;
-    const c = o.kafka.consumer({ groupId: o.groupId, allowAutoTopicCreation: false, retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5_000 } });
+    // A short session: after a broker restart the group rebalances in seconds, not the default 30 s.
+    const c = o.kafka.consumer({
+      groupId: o.groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 1_000,
+      retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5_000 },
+    });
     current = c;
     c.on(c.events.GROUP_JOIN, () => { joined = true; attempt = 0; });
     c.on(c.events.REBALANCING, () => { joined = false; });

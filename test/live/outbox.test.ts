@@ -1,0 +1,70 @@
+import { Kafka, logLevel } from 'kafkajs';
+import { afterAll, describe, expect, test } from 'vitest';
+import { compose, labPort } from '../../infra/lab/compose.ts';
+import { waitFor } from '../../infra/lab/wait.ts';
+import { pgQuery } from './lab.ts';
+import { cartWith, checkout, setStock } from './shop.ts';
+
+/** How many messages on `orders` carry each of `orderIds` as key (read from the beginning). */
+async function eventsPerOrder(orderIds: string[]): Promise<Map<string, number>> {
+  const kafka = new Kafka({ clientId: 'outbox-test', brokers: [`127.0.0.1:${labPort('KAFKA_PORT')}`], logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = await admin.fetchTopicOffsets('orders');
+  await admin.disconnect();
+  const wanted = new Set(orderIds);
+  const counts = new Map<string, number>();
+  const remaining = new Map(ends.map((p) => [p.partition, Number(p.high)]));
+  const consumer = kafka.consumer({ groupId: `outbox-test-${Date.now()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: 'orders', fromBeginning: true });
+  const done = new Set<number>([...remaining].filter(([, high]) => high === 0).map(([p]) => p));
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      const key = message.key?.toString() ?? '';
+      if (wanted.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (Number(message.offset) + 1 >= remaining.get(partition)!) done.add(partition);
+    },
+  });
+  await waitFor('the orders topic read to its end', () => done.size === remaining.size, { timeoutMs: 60_000, intervalMs: 200 });
+  await consumer.disconnect();
+  return counts;
+}
+
+describe('the outbox through a Kafka outage', () => {
+  afterAll(async () => { await compose(['up', '-d', '--wait', 'kafka']); });
+
+  test('Kafka stopped: 100 checkouts succeed; Kafka back: 100 events published, 100 orders fulfilled exactly once', async () => {
+    await setStock('p-04930', 1_000);
+    const carts = await Promise.all(Array.from({ length: 100 }, () => cartWith({ 'p-04930': 1 })));
+    await compose(['stop', 'kafka']);
+
+    const placed = [];
+    for (let i = 0; i < 100; i += 10) placed.push(...(await Promise.all(carts.slice(i, i + 10).map((c) => checkout(c)))));
+    expect(placed.map((p) => p.status).filter((s) => s !== 201 && s !== 202)).toEqual([]);
+    const ids = placed.map((p) => p.body.id as string);
+
+    // While Kafka is down the events wait in the outbox.
+    const [held] = await pgQuery<{ n: number }>('PG_RW_PORT', 'SELECT count(*)::int AS n FROM outbox WHERE order_id = ANY($1::uuid[]) AND published_at IS NULL', [ids]);
+    expect(held!.n).toBeGreaterThan(0);
+
+    await compose(['start', 'kafka']);
+    await compose(['up', '-d', '--wait', 'kafka']);
+    const t0 = Date.now();
+    await waitFor('all 100 orders shipped', async () => {
+      const [r] = await pgQuery<{ n: number }>('PG_RW_PORT', "SELECT count(*)::int AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = 'shipped'", [ids]);
+      return r!.n === 100;
+    }, { timeoutMs: 120_000, intervalMs: 1_000 });
+    console.log(`[outbox] 100 orders shipped ${((Date.now() - t0) / 1000).toFixed(1)} s after Kafka was healthy again`);
+
+    const [outbox] = await pgQuery<{ published: number }>('PG_RW_PORT', 'SELECT count(*)::int AS published FROM outbox WHERE order_id = ANY($1::uuid[]) AND published_at IS NOT NULL', [ids]);
+    expect(outbox!.published).toBe(100);
+    const [applied] = await pgQuery<{ events: number; orders: number }>('PG_RW_PORT', 'SELECT count(*)::int AS events, count(DISTINCT order_id)::int AS orders FROM processed_events WHERE order_id = ANY($1::uuid[])', [ids]);
+    expect(applied).toEqual({ events: 100, orders: 100 });
+    const [shipped] = await pgQuery<{ n: number }>('PG_RW_PORT', 'SELECT count(*)::int AS n FROM shipments WHERE order_id = ANY($1::uuid[]) AND shipped_at IS NOT NULL', [ids]);
+    expect(shipped!.n).toBe(100);
+    const perOrder = await eventsPerOrder(ids);
+    expect(perOrder.size).toBe(100);
+    expect([...perOrder.values()].every((n) => n === 1)).toBe(true);
+  });
+});
