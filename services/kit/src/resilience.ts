@@ -48,19 +48,24 @@ export function guard<A extends unknown[], R>(
   const fellBack = metrics.counter('dependency_fallbacks_total', 'Remote calls answered by their fallback', ['dependency']);
   const duration = metrics.histogram('dependency_call_duration_seconds', 'Remote call duration', ['dependency'], [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);
 
-  const action = async (...args: A): Promise<R> => {
+  // The timeout is ours, not opossum's: it aborts the call's signal first, so the underlying
+  // work (fetch, a Redis command) is cancelled, then fails the call even if the work ignores it.
+  const action = (...args: A): Promise<R> => {
     const ac = new AbortController();
-    const timer = setTimeout(() => ac.abort(new DependencyError(name, { timeout: true })), timeoutMs);
-    try {
-      return await fn(ac.signal, ...args);
-    } finally {
-      clearTimeout(timer);
-    }
+    let timer: NodeJS.Timeout | undefined;
+    const expired = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        const err = new DependencyError(name, { timeout: true });
+        ac.abort(err);
+        reject(err);
+      }, timeoutMs);
+    });
+    return Promise.race([fn(ac.signal, ...args), expired]).finally(() => clearTimeout(timer));
   };
 
   const breaker = new CircuitBreaker(action, {
     name,
-    timeout: timeoutMs,
+    timeout: false,
     errorThresholdPercentage: opts.errorThresholdPercentage ?? 50,
     resetTimeout: opts.resetTimeoutMs ?? 5_000,
     volumeThreshold: opts.volumeThreshold ?? 5,
