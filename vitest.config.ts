@@ -18,6 +18,8 @@ export default defineConfig({
           globalSetup: ['test/live/global-setup.ts'],
           fileParallelism: false,
           sequence: { concurrent: false },
+          // Services started in-process by a live test log errors only.
+          env: { LOG_LEVEL: 'error' },
           testTimeout: 180_000,
           hookTimeout: 600_000,
         },

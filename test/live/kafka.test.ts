@@ -23,12 +23,17 @@ describe('Kafka (KRaft) through the Toxiproxy link, with kafkajs', () => {
   test('an idempotent producer (acks=all) and a consumer group round-trip 100 events across all partitions', async () => {
     const k = kafka();
     const runId = randomUUID();
+    // A topic of this run, so the shop's consumers never see these events.
+    const topic = `lab-test-${runId}`;
+    const admin = k.admin();
+    await admin.connect();
+    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: 3 }] });
     const producer = k.producer({ idempotent: true, maxInFlightRequests: 1 });
     const consumer = k.consumer({ groupId: `test-${runId}` });
     await producer.connect();
     await consumer.connect();
     try {
-      await consumer.subscribe({ topic: 'orders', fromBeginning: true });
+      await consumer.subscribe({ topic, fromBeginning: true });
       const seen = new Map<string, number>();
       const partitions = new Set<number>();
       await consumer.run({
@@ -40,7 +45,7 @@ describe('Kafka (KRaft) through the Toxiproxy link, with kafkajs', () => {
         },
       });
       const messages = Array.from({ length: 100 }, (_, seq) => ({ key: `order-${seq}`, value: JSON.stringify({ runId, seq }) }));
-      const acks = await producer.send({ topic: 'orders', acks: -1, messages });
+      const acks = await producer.send({ topic, acks: -1, messages });
       expect(acks.every((a) => a.errorCode === 0)).toBe(true);
 
       await waitFor('all 100 events consumed', () => seen.size === 100, { timeoutMs: 60_000, intervalMs: 200 });
@@ -49,6 +54,8 @@ describe('Kafka (KRaft) through the Toxiproxy link, with kafkajs', () => {
     } finally {
       await consumer.disconnect();
       await producer.disconnect();
+      await admin.deleteTopics({ topics: [topic] }).catch(() => {});
+      await admin.disconnect();
     }
   });
 });

@@ -1,4 +1,5 @@
 import { env, httpShape, kafkaShape, loadConfig, pgShape } from '../../kit/src/index.ts';
+import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '../../contracts/orders.ts';
 
 export function fulfilmentConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig('fulfilment', {
@@ -8,8 +9,10 @@ export function fulfilmentConfig(source: NodeJS.ProcessEnv = process.env) {
     KAFKA_CLIENT_ID: env.string().default('fulfilment'),
     KAFKA_CONNECT_TIMEOUT_MS: env.int(100, 60_000).default(3_000),
     KAFKA_REQUEST_TIMEOUT_MS: env.int(100, 120_000).default(10_000),
-    /** Configurable so live tests can consume the real topic under a group of their own. */
+    /** Configurable so live tests run on topics and a group of their own, beside the lab's consumer. */
     FULFILMENT_GROUP_ID: env.string().default('fulfilment'),
+    FULFILMENT_TOPIC: env.string().default(ORDERS_TOPIC),
+    FULFILMENT_DLQ_TOPIC: env.string().default(ORDERS_DLQ_TOPIC),
     /** A new group reads the topic from the start: processed_events absorbs what it already applied. */
     FULFILMENT_FROM_BEGINNING: env.bool().default(true),
     FULFILMENT_SHIP_DELAY_MS: env.int(0, 86_400_000).default(3_000),

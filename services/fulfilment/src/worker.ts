@@ -1,7 +1,6 @@
 // Wires the consumer, its DLQ producer, the shipper and the lag gauge; start.ts and the live
 // tests both use it, so the tests run the same code with their own group id.
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '../../contracts/orders.ts';
 import { createProducer, type PgPools, type Service } from '../../kit/src/index.ts';
 import type { FulfilmentConfig } from './config.ts';
 import { fulfilmentRepo } from './data-access/fulfilment-repo.ts';
@@ -24,12 +23,12 @@ export function startWorker(svc: Service, config: FulfilmentConfig, pools: PgPoo
   const deadLetter = async (d: DeadLetter) => {
     producerUp ??= producer.connect().catch((err: unknown) => { producerUp = null; throw err; });
     await producerUp;
-    await producer.send({ topic: ORDERS_DLQ_TOPIC, acks: -1, messages: [{ key: d.key, value: d.value, headers: d.headers }] });
+    await producer.send({ topic: config.FULFILMENT_DLQ_TOPIC, acks: -1, messages: [{ key: d.key, value: d.value, headers: d.headers }] });
   };
   const handle = orderMessageHandler({ apply: (e) => repo.applyOrderPlaced(e), deadLetter, logger, metrics });
-  const consumer = startOrderConsumer({ kafka, topic: ORDERS_TOPIC, groupId: config.FULFILMENT_GROUP_ID, fromBeginning: config.FULFILMENT_FROM_BEGINNING, handle, logger, metrics, ...opts });
+  const consumer = startOrderConsumer({ kafka, topic: config.FULFILMENT_TOPIC, groupId: config.FULFILMENT_GROUP_ID, fromBeginning: config.FULFILMENT_FROM_BEGINNING, handle, logger, metrics, ...opts });
   const shipper = startShipper({ intervalMs: config.FULFILMENT_SHIP_INTERVAL_MS, batch: config.FULFILMENT_SHIP_BATCH, shipDue: (n) => repo.shipDue(n), logger, metrics });
-  const lag = startLagMonitor({ kafka, topic: ORDERS_TOPIC, groupId: config.FULFILMENT_GROUP_ID, intervalMs: config.FULFILMENT_LAG_INTERVAL_MS, logger, metrics });
+  const lag = startLagMonitor({ kafka, topic: config.FULFILMENT_TOPIC, groupId: config.FULFILMENT_GROUP_ID, intervalMs: config.FULFILMENT_LAG_INTERVAL_MS, logger, metrics });
   return {
     joined: () => consumer.joined(),
     async stop() {

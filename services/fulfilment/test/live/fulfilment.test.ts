@@ -1,5 +1,5 @@
-// fulfilment in-process against the lab: the real `orders` topic under a group of this run
-// (its offsets set to the log end first), and a filter so only this run's messages are touched.
+// fulfilment in-process against the lab's Postgres and Kafka, on topics and a group of this run:
+// the lab's own fulfilment consumes the real `orders` topic and would race this one.
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -7,7 +7,6 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { labEnv, labPort } from '../../../../infra/lab/compose.ts';
 import { waitFor } from '../../../../infra/lab/wait.ts';
-import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '../../../contracts/orders.ts';
 import { createKafka, createPgPools, createService, migrate, pgSettings, type PgPools } from '../../../kit/src/index.ts';
 import { buildApp } from '../../src/app.ts';
 import { fulfilmentConfig } from '../../src/config.ts';
@@ -20,6 +19,8 @@ const url = (port: string) => `postgres://${e.APP_DB_USER}:${e.APP_DB_PASSWORD}@
 const run = `ftest-${randomUUID().slice(0, 8)}`;
 const groupId = `fulfilment-${run}`;
 const dlqGroupId = `fulfilment-dlq-${run}`;
+const ORDERS_TOPIC = `${run}.orders`;
+const ORDERS_DLQ_TOPIC = `${run}.orders.dlq`;
 const hostKafka = new Kafka({ clientId: run, brokers: [`127.0.0.1:${labPort('KAFKA_PORT')}`], logLevel: logLevel.NOTHING, retry: { retries: 8 } });
 
 let pools: PgPools;
@@ -56,7 +57,7 @@ const metric = async (name: string) => {
 beforeAll(async () => {
   const config = fulfilmentConfig({
     PG_RW_URL: url('PG_RW_PORT'), PG_RO_URL: url('PG_RO_PORT'), KAFKA_BROKERS: `127.0.0.1:${labPort('KAFKA_PORT')}`,
-    FULFILMENT_GROUP_ID: groupId, FULFILMENT_SHIP_DELAY_MS: '1000', FULFILMENT_LAG_INTERVAL_MS: '1000', LOG_LEVEL: 'error',
+    FULFILMENT_GROUP_ID: groupId, FULFILMENT_TOPIC: ORDERS_TOPIC, FULFILMENT_DLQ_TOPIC: ORDERS_DLQ_TOPIC, FULFILMENT_SHIP_DELAY_MS: '1000', FULFILMENT_LAG_INTERVAL_MS: '1000', LOG_LEVEL: 'error',
   });
   const svc = createService('fulfilment', { logLevel: 'error' });
   pools = createPgPools('fulfilment-test', pgSettings(config), svc.logger, svc.metrics);
@@ -68,6 +69,10 @@ beforeAll(async () => {
     createdOrdersTable = true;
   }
   await migrate(pools.rw, 'fulfilment', FULFILMENT_MIGRATIONS, svc.logger);
+  const admin = hostKafka.admin();
+  await admin.connect();
+  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: ORDERS_TOPIC, numPartitions: 3 }, { topic: ORDERS_DLQ_TOPIC, numPartitions: 1 }] });
+  await admin.disconnect();
   await startGroupAtEnd(groupId, ORDERS_TOPIC);
   producer = hostKafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   await producer.connect();
@@ -93,6 +98,7 @@ afterAll(async () => {
   const admin = hostKafka.admin();
   await admin.connect();
   await admin.deleteGroups([groupId, dlqGroupId]).catch(() => {});
+  await admin.deleteTopics({ topics: [ORDERS_TOPIC, ORDERS_DLQ_TOPIC] }).catch(() => {});
   await admin.disconnect();
 });
 
@@ -146,7 +152,7 @@ describe('fulfilment against the lab', () => {
       await waitFor('the valid event after the garbage confirmed its order', async () => (await orderStatus(orderId)) !== 'placed', { timeoutMs: 30_000, intervalMs: 100 });
       await waitFor('both bad messages on the DLQ', () => seen.length >= 2, { timeoutMs: 30_000, intervalMs: 200 });
       expect(seen.map((s) => s.value)).toEqual(['{"this is": not json', expect.stringContaining('"lines":[]')]);
-      expect(seen[0]!.headers).toMatchObject({ 'dlq-reason': 'unparseable', 'dlq-source-topic': 'orders' });
+      expect(seen[0]!.headers).toMatchObject({ 'dlq-reason': 'unparseable', 'dlq-source-topic': ORDERS_TOPIC });
       expect(seen[0]!.headers['dlq-source-partition']).toMatch(/^[0-2]$/);
       expect(seen[0]!.headers['dlq-source-offset']).toMatch(/^\d+$/);
       expect(seen[1]!.headers).toMatchObject({ 'dlq-reason': 'invalid' });
@@ -160,7 +166,7 @@ describe('fulfilment against the lab', () => {
   test('offsets are committed and consumer lag is exported per partition', async () => {
     await waitFor('lag gauge for 3 partitions', async () => {
       const text = await (await fetch(`${base}/metrics`)).text();
-      return [...text.matchAll(/^kafka_consumer_lag\{[^}]*topic="orders"[^}]*\} \d+/gm)].length === 3;
+      return [...text.matchAll(/^kafka_consumer_lag\{[^}]*\} \d+/gm)].filter((m) => m[0].includes(`topic="${ORDERS_TOPIC}"`)).length === 3;
     }, { timeoutMs: 15_000 });
     const admin = hostKafka.admin();
     await admin.connect();
