@@ -46,3 +46,23 @@ describe('configuration sanity', () => {
     expect(err?.message).toMatch(/REDIS_ADDR is required/);
   });
 });
+
+describe('alert rules (the chaos stop conditions)', () => {
+  test('Prometheus loaded at least 8 alerts, each with a summary and a runbook, each evaluating without error', async () => {
+    const { prometheusUrl } = await import('./lab.ts');
+    const { waitFor } = await import('../../infra/lab/wait.ts');
+    type Rule = { type: string; name: string; health: string; lastError?: string; annotations?: Record<string, string> };
+    const rules = await waitFor('every rule evaluated once', async () => {
+      const body = (await (await fetch(`${prometheusUrl()}/api/v1/rules`)).json()) as { data: { groups: { rules: Rule[] }[] } };
+      const all = body.data.groups.flatMap((g) => g.rules);
+      return all.every((r) => r.health !== 'unknown') ? all : undefined;
+    }, { timeoutMs: 30_000, intervalMs: 1_000 });
+    const alerts = rules.filter((r) => r.type === 'alerting');
+    expect(alerts.length).toBeGreaterThanOrEqual(8);
+    for (const r of rules) expect(`${r.name}: ${r.health} ${r.lastError ?? ''}`.trim()).toBe(`${r.name}: ok`);
+    for (const a of alerts) {
+      expect(a.annotations?.summary, a.name).toBeTruthy();
+      expect(a.annotations?.runbook, a.name).toBeTruthy();
+    }
+  });
+});

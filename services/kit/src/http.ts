@@ -74,6 +74,7 @@ export function createApp(ctx: AppContext): Express {
 
   // Shedding happens before any work: an overloaded replica answers fast instead of queueing.
   const shed = ctx.metrics.counter('http_requests_shed_total', 'Requests refused because too many were in flight', ['service']);
+  shed.inc({ service: ctx.service }, 0); // a series from the start: a graph shows 0, not "no data"
   let inFlight = 0;
   const maxInFlight = ctx.maxInFlight ?? 256;
   app.use((_req, res, next) => {
