@@ -3,11 +3,13 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { projectRoot } from '../../infra/lab/compose.ts';
 import { waitFor } from '../../infra/lab/wait.ts';
-import { edgeUrl, prometheusUrl, redisClient } from './lab.ts';
+import { tmpdir } from 'node:os';
+import { runLoad } from '../../chaos/load/run.ts';
+import { edgeUrl, prometheusUrl } from './lab.ts';
 
 // Grafana cannot run where no registry is reachable, so its dashboards are proven here:
 // every panel query runs against the live Prometheus and must return data.
-interface Panel { title: string; datasource?: { uid: string }; targets?: { expr: string }[] }
+interface Panel { title: string; type: string; gridPos: { x: number; y: number; w: number; h: number }; datasource?: { uid: string }; targets?: { refId: string; expr: string }[]; surgeLab?: { faultOnly?: boolean } }
 const dir = join(projectRoot, 'grafana', 'dashboards');
 const dashboards = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => ({ file: f, json: JSON.parse(readFileSync(join(dir, f), 'utf8')) as { uid: string; title: string; panels: Panel[] } }));
 
@@ -18,26 +20,34 @@ async function instantQuery(expr: string): Promise<unknown[]> {
   return body.data.result;
 }
 
-// A little real traffic through the edge and a Toxiproxy link, so traffic panels have something to show.
+// A load run first (browse, then shoppers buying), so traffic and order panels have real data.
 beforeAll(async () => {
-  const r = redisClient();
-  await r.connect();
-  for (let i = 0; i < 20; i++) {
-    await fetch(`${edgeUrl()}/healthz`);
-    await r.ping();
-  }
-  r.disconnect();
+  const reportDir = join(tmpdir(), `surge-dash-${Date.now()}`);
+  await runLoad({ scenario: 'browse', target: edgeUrl(), durationSeconds: 3, connections: 4, rate: 50, reportDir, log: () => {} });
+  await runLoad({ scenario: 'journey', target: edgeUrl(), durationSeconds: 5, connections: 4, rate: 10, reportDir, log: () => {} });
 });
 
 describe.each(dashboards)('dashboard $file', ({ json }) => {
-  test('has a uid, a title and panels that all use the provisioned Prometheus datasource', () => {
+  test('is well-formed Grafana JSON: uid, title, schema version, panels on the 24-column grid, Prometheus targets', () => {
     expect(json.uid).toMatch(/^[a-z0-9-]+$/);
     expect(json.title).toBeTruthy();
+    expect((json as { schemaVersion?: number }).schemaVersion).toBeGreaterThanOrEqual(36);
     expect(json.panels.length).toBeGreaterThan(0);
-    for (const p of json.panels) expect(p.datasource?.uid, p.title).toBe('prometheus');
+    for (const p of json.panels) {
+      expect(p.datasource?.uid, p.title).toBe('prometheus');
+      expect(['timeseries', 'stat', 'gauge', 'table', 'bargauge'], p.title).toContain(p.type);
+      expect(p.gridPos.x + p.gridPos.w, p.title).toBeLessThanOrEqual(24);
+      expect(p.targets?.length, p.title).toBeGreaterThan(0);
+      for (const t of p.targets!) expect(t.refId).toMatch(/^[A-Z]$/);
+    }
   });
 
-  test.each(json.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr }))))('panel "$panel" gets data for $expr', async ({ expr }) => {
+  const targets = json.panels.flatMap((p) => (p.targets ?? []).map((t) => ({ panel: p.title, expr: t.expr, faultOnly: p.surgeLab?.faultOnly === true })));
+  test.each(targets.filter((t) => t.faultOnly))('fault-only panel "$panel" has a valid query (data comes with a fault): $expr', async ({ expr }) => {
+    await expect(instantQuery(expr)).resolves.toBeInstanceOf(Array);
+  });
+
+  test.each(targets.filter((t) => !t.faultOnly))('panel "$panel" gets data for $expr', async ({ expr }) => {
     // rate() needs two scrapes in its window: give a freshly started lab up to a minute.
     const result = await waitFor(`data for ${expr}`, async () => {
       const r = await instantQuery(expr);
