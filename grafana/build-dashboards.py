@@ -32,13 +32,16 @@ def panel(title, exprs, unit="short", kind="timeseries", fault_only=False, descr
     return p
 
 overview = dashboard("surge-overview", "Surge overview", [
-    panel("Edge requests/s", [("rate(nginx_http_requests_total[1m])", "edge")], "reqps"),
+    panel("Edge answers/s by status", [("edge:http_requests:rate1m", "{{status}}")], "reqps"),
+    panel("Edge 5xx ratio", [("edge:http_server_errors:ratio_rate1m", "5xx")], "percentunit",
+          description="Every answer the edge gives, its own included (mtail over the access log). EdgeHighErrorRatio fires above 5%."),
     panel("Requests/s by service", [("service:http_requests:rate1m", "{{service}}")], "reqps"),
     panel("5xx ratio by service", [("service:http_server_errors:ratio_rate1m", "{{service}}")], "percentunit"),
     panel("p50 latency by service", [("service:http_latency_seconds:p50_1m", "{{service}}")], "s"),
     panel("p99 latency by service", [("service:http_latency_seconds:p99_1m", "{{service}}")], "s",
           description="SLO 500 ms: the ShopLatencyP99AboveSLO alert fires above it for a minute."),
-    panel("Cache hit ratio by layer (catalog)", [("layer:cache_hit_ratio:rate1m", "{{layer}}")], "percentunit"),
+    panel("Cache hit ratio by layer", [("edge:cache_hit_ratio:rate1m", "edge"), ("layer:cache_hit_ratio:rate1m", "catalog {{layer}}")], "percentunit",
+          description="edge: nginx cache (HIT, STALE, UPDATING); catalog l1: in-process LRU; catalog redis: shared Redis."),
     panel("Orders per minute by outcome", [("shop:orders:rate1m * 60", "{{outcome}}")], "short"),
     panel("Payments by result", [("sum by (result) (rate(payments_total[1m])) * 60", "{{result}}")], "short"),
     panel("Shed requests/s", [("sum by (service) (rate(http_requests_shed_total[1m]))", "{{service}}")], "reqps",
