@@ -108,3 +108,20 @@ describe('Toxiproxy on the redis link', () => {
     }
   });
 });
+
+describe('toxics as metrics', () => {
+  afterEach(async () => { await toxiproxy('DELETE', '/proxies/redis/toxics/metric_probe'); });
+
+  test('an active toxic shows in Prometheus as toxiproxy_toxics_active, and goes back to 0 when removed', async () => {
+    const { prometheusUrl } = await import('./lab.ts');
+    const value = async (q: string) => {
+      const body = (await (await fetch(`${prometheusUrl()}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { value: [number, string] }[] } };
+      return body.data.result[0] ? Number(body.data.result[0].value[1]) : undefined;
+    };
+    const q = 'sum(toxiproxy_toxics_active{proxy="redis",type="latency",stream="downstream"}) or vector(0)';
+    await toxiproxy('POST', '/proxies/redis/toxics', { name: 'metric_probe', type: 'latency', stream: 'downstream', attributes: { latency: 1 } });
+    await waitFor('the toxic in Prometheus', async () => (await value(q)) === 1, { timeoutMs: 30_000, intervalMs: 1_000 });
+    await toxiproxy('DELETE', '/proxies/redis/toxics/metric_probe');
+    await waitFor('the toxic gone from Prometheus', async () => (await value(q)) === 0, { timeoutMs: 30_000, intervalMs: 1_000 });
+  });
+});

@@ -1,0 +1,3 @@
+module surge-lab/toxiproxy-exporter
+
+go 1.24

@@ -1,0 +1,84 @@
+// toxiproxy-exporter: what Toxiproxy's own /metrics lacks - which links are enabled and which
+// toxics are active on each - as Prometheus gauges, read from the Toxiproxy API on every scrape.
+package main
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"log"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+)
+
+type toxic struct {
+	Name     string `json:"name"`
+	Type     string `json:"type"`
+	Stream   string `json:"stream"`
+	Toxicity float64 `json:"toxicity"`
+}
+
+type proxy struct {
+	Name    string  `json:"name"`
+	Enabled bool    `json:"enabled"`
+	Toxics  []toxic `json:"toxics"`
+}
+
+func main() {
+	api := flag.String("api", "http://127.0.0.1:8474", "Toxiproxy API")
+	listen := flag.String("listen", ":8475", "address for /metrics")
+	flag.Parse()
+	client := &http.Client{Timeout: 2 * time.Second}
+
+	http.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
+		res, err := client.Get(*api + "/proxies")
+		up := 1
+		proxies := map[string]proxy{}
+		if err != nil {
+			up = 0
+		} else {
+			defer res.Body.Close()
+			if res.StatusCode != http.StatusOK || json.NewDecoder(res.Body).Decode(&proxies) != nil {
+				up = 0
+			}
+		}
+		names := make([]string, 0, len(proxies))
+		for n := range proxies {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		var b strings.Builder
+		fmt.Fprintf(&b, "# HELP toxiproxy_api_up Whether the Toxiproxy API answered.\n# TYPE toxiproxy_api_up gauge\ntoxiproxy_api_up %d\n", up)
+		b.WriteString("# HELP toxiproxy_proxy_enabled 1 while the link is up, 0 while it is cut.\n# TYPE toxiproxy_proxy_enabled gauge\n")
+		for _, n := range names {
+			enabled := 0
+			if proxies[n].Enabled {
+				enabled = 1
+			}
+			fmt.Fprintf(&b, "toxiproxy_proxy_enabled{proxy=%q} %d\n", n, enabled)
+		}
+		b.WriteString("# HELP toxiproxy_toxics_active Toxics active on a link, by type and direction.\n# TYPE toxiproxy_toxics_active gauge\n")
+		for _, n := range names {
+			// Every link reports a total, so "no toxics" is a 0, not a missing series.
+			fmt.Fprintf(&b, "toxiproxy_toxics_active{proxy=%q,type=\"any\",stream=\"any\"} %d\n", n, len(proxies[n].Toxics))
+			counts := map[[2]string]int{}
+			for _, t := range proxies[n].Toxics {
+				counts[[2]string{t.Type, t.Stream}]++
+			}
+			keys := make([][2]string, 0, len(counts))
+			for k := range counts {
+				keys = append(keys, k)
+			}
+			sort.Slice(keys, func(i, j int) bool { return keys[i][0]+keys[i][1] < keys[j][0]+keys[j][1] })
+			for _, k := range keys {
+				fmt.Fprintf(&b, "toxiproxy_toxics_active{proxy=%q,type=%q,stream=%q} %d\n", n, k[0], k[1], counts[k])
+			}
+		}
+		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
+		_, _ = w.Write([]byte(b.String()))
+	})
+	log.Printf("toxiproxy-exporter on %s, reading %s", *listen, *api)
+	log.Fatal(http.ListenAndServe(*listen, nil))
+}
