@@ -5,10 +5,10 @@ import { labEnv, projectRoot } from '../../infra/lab/compose.ts';
 import { formatSummary, runLoad } from './run.ts';
 import { SCENARIOS } from './scenarios.ts';
 
-const usage = `usage: npm run load -- <${Object.keys(SCENARIOS).join('|')}> [--duration s] [--connections n] [--rate req/s] [--target url]`;
+const usage = `usage: npm run load -- <${Object.keys(SCENARIOS).join('|')}> [--duration s] [--connections n] [--rate req/s] [--target url] [--no-edge-cache]`;
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { duration: { type: 'string', default: '30' }, connections: { type: 'string', default: '16' }, rate: { type: 'string' }, target: { type: 'string' } },
+  options: { duration: { type: 'string', default: '30' }, connections: { type: 'string', default: '16' }, rate: { type: 'string' }, target: { type: 'string' }, 'no-edge-cache': { type: 'boolean', default: false } },
 });
 const problems: string[] = [];
 const scenario = positionals[0];
@@ -28,6 +28,6 @@ if (problems.length) { console.error(`${problems.join('\n')}\n${usage}`); proces
 
 const ac = new AbortController();
 process.once('SIGINT', () => { console.log('stopping (Ctrl-C)...'); ac.abort(); });
-const result = await runLoad({ scenario: scenario!, target, durationSeconds: duration, connections, ...(rate ? { rate } : {}), reportDir: join(projectRoot, 'reports', 'load'), ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), signal: ac.signal });
+const result = await runLoad({ scenario: scenario!, target, durationSeconds: duration, connections, ...(rate ? { rate } : {}), bypassEdgeCache: values['no-edge-cache'], reportDir: join(projectRoot, 'reports', 'load'), ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), signal: ac.signal });
 console.log(`\n${formatSummary(result)}`);
 process.exit(result.stock?.oversold.length ? 1 : 0);

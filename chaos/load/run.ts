@@ -18,6 +18,8 @@ export interface LoadOptions {
   reportDir: string;
   adminToken?: string;
   log?: (line: string) => void;
+  /** Sends X-Bypass-Edge-Cache: 1 so catalog reads skip the edge cache (to measure the origin). */
+  bypassEdgeCache?: boolean;
   /** Stops the run early (Ctrl-C, a chaos stop condition). */
   signal?: AbortSignal;
 }
@@ -46,6 +48,7 @@ function runPhase(o: LoadOptions, phase: Phase, stats: Stats, onLedger: (e: Ledg
       url: o.target, duration: phase.seconds, timeout: 10,
       connections: rate ? Math.max(connections, Math.min(512, Math.ceil(rate / 20))) : connections,
       ...(rate ? { overallRate: rate } : {}),
+      ...(o.bypassEdgeCache ? { headers: { 'x-bypass-edge-cache': '1' } } : {}),
       requests: part.requests({ ledger: onLedger, cacheStatus: (s) => { cache[s] = (cache[s] ?? 0) + 1; } }),
     });
     inst.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => stats.response(status, ms));
@@ -106,7 +109,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
   const summary = stats.summary();
   const result: LoadResult = {
-    scenario: scenario.name, mode, options: { scenario: o.scenario, target: o.target, durationSeconds: o.durationSeconds, connections: o.connections, ...(o.rate ? { rate: o.rate } : {}), reportDir: o.reportDir },
+    scenario: scenario.name, mode, options: { scenario: o.scenario, target: o.target, durationSeconds: o.durationSeconds, connections: o.connections, ...(o.rate ? { rate: o.rate } : {}), ...(o.bypassEdgeCache ? { bypassEdgeCache: true } : {}), reportDir: o.reportDir },
     startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(), summary, timeline, edgeCache: cache,
     ...(ledgerFile ? { ledgerFile } : {}), acknowledgedOrders: acknowledged, resultFile: `${base}.json`,
     ...(scenario.stock ? { stock: { units: scenario.stock.units, soldByProduct: sold, oversold: Object.entries(sold).filter(([, n]) => n > scenario.stock!.units).map(([p]) => p) } } : {}),
