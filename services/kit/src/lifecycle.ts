@@ -29,8 +29,9 @@ export function serve(opts: ServeOptions): Promise<Server> {
     });
     server.keepAliveTimeout = 65_000; // longer than nginx's upstream keepalive_timeout
     server.on('error', reject);
-    // While draining, every response asks the client to close its connection.
-    server.on('request', (_req, res) => { if (draining.value) res.setHeader('Connection', 'close'); });
+    // While draining, every response asks the client to close its connection. Prepended, so it
+    // runs before the app: a listener after it could meet a response already sent (and throw).
+    server.prependListener('request', (_req, res) => { if (draining.value && !res.headersSent) res.setHeader('Connection', 'close'); });
 
     let shuttingDown = false;
     const shutdown = async (signal: string) => {
