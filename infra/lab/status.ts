@@ -11,7 +11,7 @@ export function parseBytes(text: string): number {
   return Number(m[1]) * unit;
 }
 
-export interface MemberRole { role: string; state: string; lagBytes?: number }
+export interface MemberRole { role: string; state: string }
 
 async function patroniRole(service: string): Promise<MemberRole | undefined> {
   try {

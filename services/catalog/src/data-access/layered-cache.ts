@@ -27,17 +27,18 @@ export class LayeredCache {
   readonly #flight = new SingleFlight<CacheResult | undefined>();
   readonly #opts: Required<LayeredCacheOptions>;
   readonly #redisGet;
-  readonly #redisSet;
-  readonly #redisDel;
+  readonly #redisWrite;
+  readonly #redis: Redis;
   readonly #requests;
 
   constructor(redis: Redis, metrics: Metrics, opts: LayeredCacheOptions) {
+    this.#redis = redis;
     this.#opts = { now: Date.now, random: Math.random, ...opts };
     this.#l1 = new Lru(opts.l1Max);
     const base = { timeoutMs: 150, capacity: 200, resetTimeoutMs: 3_000 };
     this.#redisGet = guard(metrics, { name: 'catalog-redis', idempotent: true, retries: 0, ...base }, (_s, key: string) => redis.get(PREFIX + key));
-    this.#redisSet = guard(metrics, { name: 'catalog-redis-write', idempotent: true, retries: 0, ...base }, (_s, key: string, value: string, ttl: number) => redis.set(PREFIX + key, value, 'EX', ttl));
-    this.#redisDel = guard(metrics, { name: 'catalog-redis-write', idempotent: true, retries: 1, ...base }, (_s, key: string) => redis.del(PREFIX + key));
+    // One breaker for writes (SET of a fill, DEL of an invalidation): both are idempotent.
+    this.#redisWrite = guard(metrics, { name: 'catalog-redis-write', idempotent: true, retries: 1, ...base }, (_s, write: () => Promise<unknown>) => write());
     this.#requests = metrics.counter('cache_requests_total', 'Cache lookups by layer and result', ['layer', 'result']);
   }
 
@@ -78,7 +79,7 @@ export class LayeredCache {
       this.#l1.set(key, entry);
       // TTL jitter (up to +10%) so keys filled together do not expire together.
       const ttl = Math.round(this.#opts.keepSeconds * (1 + 0.1 * this.#opts.random()));
-      await this.#redisSet(key, encodeEntry(entry), ttl).catch(() => {});
+      await this.#redisWrite(() => this.#redis.set(PREFIX + key, encodeEntry(entry), 'EX', ttl)).catch(() => {});
       return { ...entry, source: 'db', stale: false };
     });
   }
@@ -86,5 +87,5 @@ export class LayeredCache {
   /** Drops a key from this replica's L1 (other replicas hear about it through pub/sub). */
   evictLocal(key: string): void { this.#l1.delete(key); }
   evictLocalPrefix(prefix: string): void { this.#l1.deletePrefix(prefix); }
-  async evictShared(key: string): Promise<void> { this.#l1.delete(key); await this.#redisDel(key); }
+  async evictShared(key: string): Promise<void> { this.#l1.delete(key); await this.#redisWrite(() => this.#redis.del(PREFIX + key)); }
 }
