@@ -19,7 +19,9 @@ def dashboard(uid, title, panels, description):
             "templating": {"list": []},
             "annotations": {"list": [{"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True,
                                        "iconColor": "rgba(255, 96, 96, 1)", "name": "Chaos and scaling events", "type": "dashboard"}]},
-            "links": [{"title": "Surge Lab", "type": "dashboards", "tags": ["surge-lab"], "asDropdown": True}],
+            # Every key Grafana's schema wants (@grafana/schema's DashboardLink); the extra ones hold its defaults.
+            "links": [{"title": "Surge Lab", "type": "dashboards", "tags": ["surge-lab"], "asDropdown": True,
+                       "icon": "external link", "tooltip": "", "includeVars": False, "keepTime": False, "targetBlank": False}],
             "panels": placed}
 
 def panel(title, exprs, unit="short", kind="timeseries", fault_only=False, description=None, w=8, h=7):
