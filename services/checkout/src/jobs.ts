@@ -2,35 +2,27 @@
 //  - the outbox relay publishes released order events to Kafka, and keeps them while Kafka is down;
 //  - the capture job retries payments of orders accepted as payment_pending.
 import type pg from 'pg';
-import { DependencyError, startLoop, type Logger, type Loop, type Metrics, type Producer } from '../../kit/src/index.ts';
+import { DependencyError, startLoop, type Logger, type Loop, type Metrics, type Publisher } from '../../kit/src/index.ts';
 import { ORDERS_TOPIC } from '../../contracts/orders.ts';
 import { claimDuePayments, markPaid, outboxStats, relayBatch } from './data-access/orders-repo.ts';
 import type { Charge } from './data-access/remote.ts';
 
 export function startJobs(deps: {
-  pool: pg.Pool; producer: Producer; logger: Logger; metrics: Metrics;
+  pool: pg.Pool; publisher: Publisher; logger: Logger; metrics: Metrics;
   charge: (o: { id: string; totalCents: number; email: string }) => Promise<Charge>;
   relayIntervalMs: number; captureIntervalMs: number;
 }): Loop {
-  const { pool, producer, logger, metrics } = deps;
+  const { pool, publisher, logger, metrics } = deps;
   const published = metrics.counter('outbox_events_published_total', 'Order events published to Kafka', []);
   const captured = metrics.counter('payments_total', 'Payment outcomes', ['result']);
   const backlog = metrics.gauge('outbox_backlog', 'Released order events not yet published', []);
   const oldest = metrics.gauge('outbox_oldest_age_seconds', 'Age of the oldest unpublished released event', []);
   const pending = metrics.gauge('orders_payment_pending', 'Orders waiting for their payment to be captured', []);
 
-  let connected = false;
-  producer.on(producer.events.DISCONNECT, () => { connected = false; });
   const relay = startLoop({
     name: 'outbox-relay', intervalMs: deps.relayIntervalMs, maxBackoffMs: 5_000, logger,
     run: () => relayBatch(pool, async (rows) => {
-      if (!connected) { await producer.connect(); connected = true; }
-      await producer.send({
-        topic: ORDERS_TOPIC,
-        acks: -1,
-        timeout: 5_000,
-        messages: rows.map((r) => ({ key: r.order_id, value: JSON.stringify(r.payload), headers: { 'event-id': r.event_id } })),
-      });
+      await publisher.send(ORDERS_TOPIC, rows.map((r) => ({ key: r.order_id, value: JSON.stringify(r.payload), headers: { 'event-id': r.event_id } })));
       published.inc(rows.length);
     }),
   });
@@ -65,7 +57,7 @@ export function startJobs(deps: {
   return {
     async stop() {
       await Promise.all([relay.stop(), capture.stop(), stats.stop()]);
-      await producer.disconnect().catch(() => {});
+      await publisher.close();
     },
   };
 }

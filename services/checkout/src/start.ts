@@ -1,4 +1,4 @@
-import { createKafka, createPgPools, createProducer, createService, migrate, pgSettings, retryUntil, runMain } from '../../kit/src/index.ts';
+import { createKafka, createPgPools, createPublisher, createService, migrate, pgSettings, retryUntil, runMain } from '../../kit/src/index.ts';
 import { buildApp } from './app.ts';
 import { checkoutConfig } from './config.ts';
 import { checkoutMigrations } from './data-access/migrations.ts';
@@ -14,8 +14,8 @@ runMain(async () => {
   await retryUntil('checkout migrations', () => migrate(pools.rw, 'checkout', checkoutMigrations, svc.logger), svc.logger);
 
   const charge = paymentClient(config.PAYMENT_URL, svc.metrics, config.PAYMENT_TIMEOUT_MS);
-  const producer = createProducer(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'checkout', connectTimeoutMs: 2_000, requestTimeoutMs: 5_000 }, svc.logger));
-  const jobs = startJobs({ pool: pools.rw, producer, logger: svc.logger, metrics: svc.metrics, charge, relayIntervalMs: config.RELAY_INTERVAL_MS, captureIntervalMs: config.CAPTURE_INTERVAL_MS });
+  const publisher = createPublisher(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'checkout', connectTimeoutMs: 2_000, requestTimeoutMs: 5_000 }, svc.logger), svc.logger);
+  const jobs = startJobs({ pool: pools.rw, publisher, logger: svc.logger, metrics: svc.metrics, charge, relayIntervalMs: config.RELAY_INTERVAL_MS, captureIntervalMs: config.CAPTURE_INTERVAL_MS });
 
   // Orders need the leader; payment and Kafka outages degrade (payment_pending, outbox backlog) instead.
   svc.readiness.push({ name: 'postgres-primary', check: () => pools.rw.query('SELECT 1') });

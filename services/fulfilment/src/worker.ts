@@ -1,7 +1,7 @@
 // Wires the consumer, its DLQ producer, the shipper and the lag gauge; start.ts and the live
 // tests both use it, so the tests run the same code with their own group id.
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { createProducer, type PgPools, type Service } from '../../kit/src/index.ts';
+import { createPublisher, type PgPools, type Service } from '../../kit/src/index.ts';
 import type { FulfilmentConfig } from './config.ts';
 import { fulfilmentRepo } from './data-access/fulfilment-repo.ts';
 import { startOrderConsumer } from './workers/consumer.ts';
@@ -17,14 +17,8 @@ export interface Worker {
 export function startWorker(svc: Service, config: FulfilmentConfig, pools: PgPools, kafka: Kafka, opts: { filter?: (m: KafkaMessage) => boolean } = {}): Worker {
   const { logger, metrics } = svc;
   const repo = fulfilmentRepo(pools.rw, metrics, { timeoutMs: config.DB_TIMEOUT_MS, shipDelayMs: config.FULFILMENT_SHIP_DELAY_MS });
-  const producer = createProducer(kafka);
-  let producerUp: Promise<void> | null = null; // connected lazily: Kafka may be down at start
-  producer.on(producer.events.DISCONNECT, () => { producerUp = null; });
-  const deadLetter = async (d: DeadLetter) => {
-    producerUp ??= producer.connect().catch((err: unknown) => { producerUp = null; throw err; });
-    await producerUp;
-    await producer.send({ topic: config.FULFILMENT_DLQ_TOPIC, acks: -1, messages: [{ key: d.key, value: d.value, headers: d.headers }] });
-  };
+  const publisher = createPublisher(kafka, logger);
+  const deadLetter = (d: DeadLetter) => publisher.send(config.FULFILMENT_DLQ_TOPIC, [{ key: d.key, value: d.value, headers: d.headers }]);
   const handle = orderMessageHandler({ apply: (e) => repo.applyOrderPlaced(e), deadLetter, logger, metrics });
   const consumer = startOrderConsumer({ kafka, topic: config.FULFILMENT_TOPIC, groupId: config.FULFILMENT_GROUP_ID, fromBeginning: config.FULFILMENT_FROM_BEGINNING, handle, logger, metrics, ...opts });
   const shipper = startShipper({ intervalMs: config.FULFILMENT_SHIP_INTERVAL_MS, batch: config.FULFILMENT_SHIP_BATCH, shipDue: (n) => repo.shipDue(n), logger, metrics });
@@ -34,7 +28,7 @@ export function startWorker(svc: Service, config: FulfilmentConfig, pools: PgPoo
     async stop() {
       await consumer.stop().catch((err: unknown) => logger.warn({ err: String(err) }, 'consumer disconnect failed'));
       await Promise.all([shipper.stop(), lag.stop()]);
-      await producer.disconnect().catch(() => {});
+      await publisher.close();
     },
   };
 }

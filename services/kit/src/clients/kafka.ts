@@ -1,5 +1,5 @@
 // kafkajs with an idempotent producer (acks=all is implied and enforced).
-import { Kafka, logLevel, type Producer, type Consumer } from 'kafkajs';
+import { Kafka, logLevel, type Message, type Producer, type Consumer } from 'kafkajs';
 import type { Logger } from '../log.ts';
 
 export interface KafkaSettings {
@@ -25,8 +25,51 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
   });
 }
 
-export function createProducer(kafka: Kafka): Producer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+// Errors after which an idempotent producer can never send again: the broker lost (or never had)
+// the producer's sequence state, e.g. after the broker restarted mid-send. kafkajs keeps its
+// sequence numbers and would fail forever; a new producer gets a new producer id.
+const FATAL_FOR_IDEMPOTENCE = new Set(['OUT_OF_ORDER_SEQUENCE_NUMBER', 'UNKNOWN_PRODUCER_ID', 'INVALID_PRODUCER_EPOCH', 'INVALID_PRODUCER_ID_MAPPING']);
+
+export function needsNewProducer(err: unknown): boolean {
+  for (let e = err as { type?: string; cause?: unknown; originalError?: unknown } | undefined, depth = 0; e && depth < 5; depth++) {
+    if (e.type && FATAL_FOR_IDEMPOTENCE.has(e.type)) return true;
+    e = (e.originalError ?? e.cause) as typeof e;
+  }
+  return false;
+}
+
+/** Publishes to Kafka with an idempotent producer: connects lazily (Kafka may be down at start), and replaces the producer when the broker lost its sequence state. */
+export interface Publisher {
+  send(topic: string, messages: Message[], timeoutMs?: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function createPublisher(kafka: Kafka, logger: Logger): Publisher {
+  const make = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  let producer = make();
+  let up: Promise<void> | null = null;
+  const watch = (p: Producer) => p.on(p.events.DISCONNECT, () => { if (p === producer) up = null; });
+  watch(producer);
+  return {
+    async send(topic, messages, timeoutMs = 5_000) {
+      const p = producer;
+      up ??= p.connect().catch((err: unknown) => { up = null; throw err; });
+      await up;
+      try {
+        await p.send({ topic, acks: -1, timeout: timeoutMs, messages });
+      } catch (err) {
+        if (needsNewProducer(err) && p === producer) {
+          logger.warn({ err: String(err) }, 'the broker lost this producer\'s sequence state: replacing the producer');
+          producer = make();
+          watch(producer);
+          up = null;
+          await p.disconnect().catch(() => {});
+        }
+        throw err;
+      }
+    },
+    close: () => producer.disconnect().catch(() => {}),
+  };
 }
 
 export type { Consumer, Producer };
