@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { labEnv, projectRoot } from '../../infra/lab/compose.ts';
 import { formatSummary, runLoad } from './run.ts';
+import { recordOverride, saveBaseline, takeBaseline } from '../audit/baseline.ts';
 import { SCENARIOS } from './scenarios.ts';
 
 const usage = `usage: npm run load -- <${Object.keys(SCENARIOS).join('|')}> [--duration s] [--connections n] [--rate req/s] [--target url] [--no-edge-cache]`;
@@ -28,6 +29,14 @@ if (problems.length) { console.error(`${problems.join('\n')}\n${usage}`); proces
 
 const ac = new AbortController();
 process.once('SIGINT', () => { console.log('stopping (Ctrl-C)...'); ac.abort(); });
-const result = await runLoad({ scenario: scenario!, target, durationSeconds: duration, connections, ...(rate ? { rate } : {}), bypassEdgeCache: values['no-edge-cache'], reportDir: join(projectRoot, 'reports', 'load'), ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), signal: ac.signal });
+// Scenarios that buy keep a baseline beside their ledger, for `npm run audit`.
+const baseline = SCENARIOS[scenario!]!.writesLedger ? await takeBaseline() : undefined;
+const result = await runLoad({
+  scenario: scenario!, target, durationSeconds: duration, connections, ...(rate ? { rate } : {}), bypassEdgeCache: values['no-edge-cache'],
+  reportDir: join(projectRoot, 'reports', 'load'), ...(env.ADMIN_TOKEN ? { adminToken: env.ADMIN_TOKEN } : {}), signal: ac.signal,
+  ...(baseline ? { onStockSet: (id: string, units: number) => recordOverride(baseline, id, units) } : {}),
+});
+if (baseline && result.ledgerFile) saveBaseline(result.ledgerFile.replace(/\.ledger\.jsonl$/, '.baseline.json'), baseline);
 console.log(`\n${formatSummary(result)}`);
+if (result.ledgerFile) console.log(`audit it with: npm run audit -- ${result.ledgerFile}`);
 process.exit(result.stock?.oversold.length ? 1 : 0);

@@ -22,10 +22,14 @@ export interface LoadOptions {
   bypassEdgeCache?: boolean;
   /** Stops the run early (Ctrl-C, a chaos stop condition). */
   signal?: AbortSignal;
+  /** Told of every product whose stock the scenario sets (the audit's baseline records it). */
+  onStockSet?: (productId: string, units: number) => Promise<void>;
+  /** Name of this load in a run with several (prefixes its progress lines). */
+  label?: string;
 }
 
 export interface LoadResult {
-  scenario: string; mode: 'open (rate)' | 'closed (connections)'; options: Omit<LoadOptions, 'log' | 'signal' | 'adminToken'>;
+  scenario: string; label?: string; mode: 'open (rate)' | 'closed (connections)'; options: Omit<LoadOptions, 'log' | 'signal' | 'adminToken'>;
   startedAt: string; endedAt: string; summary: Summary;
   timeline: { t: number; phase: string; requests: number; errors: number; p50: number; p99: number; byStatus: Record<string, number> }[];
   edgeCache: Record<string, number>; ledgerFile?: string; acknowledgedOrders: number;
@@ -72,7 +76,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
 
   if (scenario.stock) {
     if (!o.adminToken) throw new Error(`${scenario.name} sets the stock of its hot products: give the admin token (ADMIN_TOKEN)`);
-    for (const id of scenario.stock.products) await setStock(o.target, o.adminToken, id, scenario.stock.units);
+    for (const id of scenario.stock.products) {
+      await setStock(o.target, o.adminToken, id, scenario.stock.units);
+      await o.onStockSet?.(id, scenario.stock.units);
+    }
   }
 
   const mode = o.rate ? 'open (rate)' : 'closed (connections)';
@@ -96,7 +103,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const t = Math.round((Date.now() - startedAt.getTime()) / 1000);
     timeline.push({ t, phase: phaseLabel, ...s });
     const non2xx = Object.entries(s.byStatus).map(([k, v]) => `${k}:${v}`).join(' ') || '-';
-    log(`[${String(t).padStart(4)}s ${phaseLabel.padEnd(9)}] ${String(s.requests).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(7)} ms  errors ${s.errors}  non-2xx ${non2xx}`);
+    log(`${o.label ? `${o.label} ` : ''}[${String(t).padStart(4)}s ${phaseLabel.padEnd(9)}] ${String(s.requests).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(7)} ms  errors ${s.errors}  non-2xx ${non2xx}`);
   }, 1_000);
   try {
     for (const phase of scenario.phases(o.durationSeconds)) {
@@ -109,7 +116,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
   const summary = stats.summary();
   const result: LoadResult = {
-    scenario: scenario.name, mode, options: { scenario: o.scenario, target: o.target, durationSeconds: o.durationSeconds, connections: o.connections, ...(o.rate ? { rate: o.rate } : {}), ...(o.bypassEdgeCache ? { bypassEdgeCache: true } : {}), reportDir: o.reportDir },
+    scenario: scenario.name, ...(o.label ? { label: o.label } : {}), mode, options: { scenario: o.scenario, target: o.target, durationSeconds: o.durationSeconds, connections: o.connections, ...(o.rate ? { rate: o.rate } : {}), ...(o.bypassEdgeCache ? { bypassEdgeCache: true } : {}), reportDir: o.reportDir },
     startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(), summary, timeline, edgeCache: cache,
     ...(ledgerFile ? { ledgerFile } : {}), acknowledgedOrders: acknowledged, resultFile: `${base}.json`,
     ...(scenario.stock ? { stock: { units: scenario.stock.units, soldByProduct: sold, oversold: Object.entries(sold).filter(([, n]) => n > scenario.stock!.units).map(([p]) => p) } } : {}),

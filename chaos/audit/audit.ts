@@ -1,0 +1,164 @@
+// The integrity audit: from the load ledger (every checkout the shop acknowledged) and the live
+// system, prove nothing was lost or done twice. Each check counts what it looked at and what
+// failed, with a few examples; the audit fails on any mismatch.
+import type pg from 'pg';
+import type { LedgerEntry } from '../load/scenarios.ts';
+import type { AuditCheck, AuditReport } from '../runner/journal.ts';
+import { kafka, ORDERS_TOPIC, topicOffsets, withDb, type Baseline } from './baseline.ts';
+
+interface OrderRow { id: string; status: string; total_cents: string; created_at: Date; key: string | null; published: boolean | null; processed: number; shipments: number; lines: { productId: string; quantity: number; priceCents: number }[] | null }
+
+const EXAMPLES = 5;
+
+function check(name: string, checked: number, failures: string[], note?: string): AuditCheck {
+  return { name, checked, failed: failures.length, ok: failures.length === 0, examples: failures.slice(0, EXAMPLES), ...(note ? { note } : {}) };
+}
+
+async function ordersSince(c: pg.Client, since: string, ids: string[]): Promise<OrderRow[]> {
+  return (await c.query<OrderRow>(
+    `SELECT o.id, o.status, o.total_cents, o.created_at,
+            (SELECT k.key FROM idempotency_keys k WHERE k.order_id = o.id LIMIT 1) AS key,
+            (SELECT ob.published_at IS NOT NULL FROM outbox ob WHERE ob.order_id = o.id) AS published,
+            (SELECT count(*)::int FROM processed_events pe WHERE pe.order_id = o.id) AS processed,
+            (SELECT count(*)::int FROM shipments s WHERE s.order_id = o.id) AS shipments,
+            (SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity, 'priceCents', i.price_cents)) FROM order_items i WHERE i.order_id = o.id) AS lines
+       FROM orders o
+      WHERE o.created_at >= $1 OR o.id = ANY($2::uuid[])`, [since, ids])).rows;
+}
+
+/** Order ids of the messages on the orders topic from the baseline's offsets to the end now. */
+async function publishedSince(from: Baseline['topicOffsets']): Promise<Map<string, number>> {
+  const to = new Map((await topicOffsets()).map((p) => [p.partition, BigInt(p.offset)]));
+  const start = new Map(from.map((p) => [p.partition, BigInt(p.offset)]));
+  const counts = new Map<string, number>();
+  const pending = [...to].filter(([p, end]) => end > (start.get(p) ?? 0n)).map(([p]) => p);
+  if (pending.length === 0) return counts;
+  const consumer = kafka().consumer({ groupId: `surge-lab-audit-${process.pid}-${Date.now()}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic: ORDERS_TOPIC, fromBeginning: true });
+    const left = new Set(pending);
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`reading the ${ORDERS_TOPIC} topic timed out (partitions left: ${[...left].join(', ')})`)), 120_000);
+      consumer.run({
+        autoCommit: false,
+        eachMessage: async ({ partition, message }) => {
+          const offset = BigInt(message.offset);
+          if (offset >= (start.get(partition) ?? 0n) && offset < to.get(partition)!) {
+            const key = message.key?.toString() ?? '';
+            counts.set(key, (counts.get(key) ?? 0) + 1);
+          }
+          if (offset + 1n >= to.get(partition)!) left.delete(partition);
+          if (left.size === 0) { clearTimeout(timer); resolve(); }
+        },
+      }).catch(reject);
+      // Start each partition at the baseline, not at the beginning of the topic.
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        for (const p of pending) consumer.seek({ topic: ORDERS_TOPIC, partition: p, offset: String(start.get(p) ?? 0n) });
+      });
+    });
+  } finally {
+    await consumer.disconnect().catch(() => {});
+  }
+  return counts;
+}
+
+export interface AuditOptions {
+  /** How long to wait for acknowledged orders to be published and fulfilled (outboxes drain, payments are captured). */
+  settleSeconds?: number;
+  log?: (line: string) => void;
+}
+
+export async function audit(ledger: LedgerEntry[], baseline: Baseline, o: AuditOptions = {}): Promise<AuditReport> {
+  const log = o.log ?? (() => {});
+  const ledgerIds = [...new Set(ledger.map((e) => e.orderId))];
+
+  // Settle: the run is over, but events may still wait in the outbox (a payment to capture,
+  // Kafka just back) and fulfilment may be catching up. Wait until every order is processed.
+  const deadline = Date.now() + (o.settleSeconds ?? 120) * 1_000;
+  for (;;) {
+    const waiting = await withDb(async (c) => (await c.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM orders o
+        WHERE (o.created_at >= $1 OR o.id = ANY($2::uuid[]))
+          AND NOT EXISTS (SELECT 1 FROM processed_events pe WHERE pe.order_id = o.id)`, [baseline.takenAt, ledgerIds])).rows[0]!.n);
+    if (waiting === 0) break;
+    if (Date.now() > deadline) { log(`[audit] ${waiting} order(s) still not fulfilled after ${o.settleSeconds ?? 120} s; auditing as is`); break; }
+    log(`[audit] waiting for ${waiting} order(s) to be published and fulfilled`);
+    await new Promise((r) => setTimeout(r, 2_000));
+  }
+
+  const { orders, stock } = await withDb(async (c) => ({
+    orders: await ordersSince(c, baseline.takenAt, ledgerIds),
+    stock: Object.fromEntries((await c.query<{ id: string; stock: number }>('SELECT id, stock FROM products')).rows.map((r) => [r.id, r.stock])) as Record<string, number>,
+  }));
+  const byId = new Map(orders.map((r) => [r.id, r]));
+  const published = await publishedSince(baseline.topicOffsets);
+  const checks: AuditCheck[] = [];
+
+  // 1. Every acknowledged order exists, with the lines the shopper bought and a total that adds up.
+  const missing: string[] = [];
+  for (const e of ledger) {
+    const row = byId.get(e.orderId);
+    if (!row) { missing.push(`${e.orderId}: acknowledged at ${e.acknowledgedAt} (key ${e.idempotencyKey}) but not in the database`); continue; }
+    const want = e.items.map((i) => `${i.productId}×${i.quantity}`).sort().join(',');
+    const got = (row.lines ?? []).map((l) => `${l.productId}×${l.quantity}`).sort().join(',');
+    if (want !== got) missing.push(`${e.orderId}: lines ${got || 'none'}, acknowledged ${want}`);
+    const sum = (row.lines ?? []).reduce((s, l) => s + l.quantity * l.priceCents, 0);
+    if (sum !== Number(row.total_cents)) missing.push(`${e.orderId}: total ${row.total_cents} but lines add up to ${sum}`);
+  }
+  checks.push(check('every acknowledged order exists with its lines and total', ledger.length, missing));
+
+  // 2. One idempotency key, one order.
+  const byKey = new Map<string, Set<string>>();
+  for (const e of ledger) byKey.set(e.idempotencyKey, (byKey.get(e.idempotencyKey) ?? new Set()).add(e.orderId));
+  const keyProblems: string[] = [];
+  for (const [key, ids] of byKey) if (ids.size > 1) keyProblems.push(`key ${key} acknowledged ${ids.size} different orders: ${[...ids].join(', ')}`);
+  for (const e of ledger) {
+    const row = byId.get(e.orderId);
+    if (row && row.key !== e.idempotencyKey) keyProblems.push(`${e.orderId}: recorded under key ${row.key ?? 'none'}, acknowledged for ${e.idempotencyKey}`);
+  }
+  checks.push(check('no idempotency key has two orders', byKey.size, keyProblems));
+
+  // 3. Exactly one published event per order: the outbox row is marked published and the topic holds it once.
+  const runOrders = orders.filter((r) => r.status !== 'cancelled');
+  const eventProblems: string[] = [];
+  for (const r of runOrders) {
+    const n = published.get(r.id) ?? 0;
+    if (!r.published) eventProblems.push(`${r.id} (${r.status}): event not published`);
+    else if (n !== 1) eventProblems.push(`${r.id}: ${n} messages on the ${ORDERS_TOPIC} topic`);
+  }
+  checks.push(check('each order has exactly one published event', runOrders.length, eventProblems));
+
+  // 4. Exactly one fulfilment: processed once, one shipment.
+  const fulfilProblems: string[] = [];
+  for (const r of runOrders) {
+    if (r.processed !== 1 || r.shipments !== 1) fulfilProblems.push(`${r.id} (${r.status}): processed ${r.processed} time(s), ${r.shipments} shipment(s)`);
+  }
+  checks.push(check('each order is fulfilled exactly once', runOrders.length, fulfilProblems));
+
+  // 5. Stock = initial − sold, never negative, for every product.
+  const stockProblems: string[] = [];
+  let soldUnits = 0;
+  for (const [id, now] of Object.entries(stock)) {
+    const override = baseline.overrides[id];
+    const initial = override?.stock ?? baseline.stock[id];
+    if (initial === undefined) continue; // created after the baseline
+    const since = new Date(override?.at ?? baseline.takenAt).getTime();
+    let sold = 0;
+    for (const r of orders) if (r.created_at.getTime() >= since && r.status !== 'cancelled') for (const l of r.lines ?? []) if (l.productId === id) sold += l.quantity;
+    soldUnits += sold;
+    if (now < 0) stockProblems.push(`${id}: stock ${now} is negative`);
+    else if (now !== initial - sold) stockProblems.push(`${id}: stock ${now}, expected ${initial} − ${sold} sold = ${initial - sold}`);
+  }
+  const unacknowledged = orders.filter((r) => !ledger.some((e) => e.orderId === r.id)).length;
+  checks.push(check('stock = initial − sold and never negative', Object.keys(stock).length, stockProblems,
+    `${soldUnits} unit(s) sold in ${orders.length} order(s)${unacknowledged ? `, ${unacknowledged} of them not in the ledger (committed, but the client did not get the answer, or placed by someone else)` : ''}`));
+
+  return { ok: checks.every((c) => c.ok), at: new Date().toISOString(), ledgerOrders: ledgerIds.length, checks };
+}
+
+export function formatAudit(r: AuditReport): string {
+  const w = Math.max(...r.checks.map((c) => c.name.length));
+  const lines = r.checks.map((c) => `${c.ok ? '✔' : '✘'} ${c.name.padEnd(w)}  checked ${String(c.checked).padStart(6)}  failed ${c.failed}${c.note ? `  (${c.note})` : ''}${c.examples.map((e) => `\n      ${e}`).join('')}`);
+  return `${lines.join('\n')}\naudit ${r.ok ? 'PASSED' : 'FAILED'}: ${r.ledgerOrders} acknowledged order(s) in the ledger`;
+}

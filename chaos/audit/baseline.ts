@@ -1,0 +1,63 @@
+// The state an audit compares against, taken before a run: every product's stock, the end of
+// the orders topic, and the database clock. Stock that a scenario sets during the run (the
+// flash sale's hot products) is recorded as an override with the time it was set.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import pg from 'pg';
+import { labEnv, labPort } from '../../infra/lab/compose.ts';
+
+export interface Baseline {
+  /** Database time when the stock was read: orders created from then on are the run's. */
+  takenAt: string;
+  stock: Record<string, number>;
+  overrides: Record<string, { stock: number; at: string }>;
+  /** Offsets of the orders topic at `takenAt`, per partition. */
+  topicOffsets: { partition: number; offset: string }[];
+}
+
+export const ORDERS_TOPIC = 'orders';
+
+export async function withDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const env = labEnv();
+  const c = new pg.Client({ host: '127.0.0.1', port: labPort('PG_RW_PORT'), user: env.APP_DB_USER, password: env.APP_DB_PASSWORD, database: env.APP_DB_NAME, connectionTimeoutMillis: 5_000, query_timeout: 60_000 });
+  c.on('error', () => {});
+  await c.connect();
+  try {
+    return await fn(c);
+  } finally {
+    await c.end().catch(() => {});
+  }
+}
+
+export const kafka = () => new Kafka({ clientId: 'surge-lab-audit', brokers: [`127.0.0.1:${labPort('KAFKA_PORT')}`], logLevel: logLevel.NOTHING, retry: { retries: 6 } });
+
+export async function topicOffsets(): Promise<Baseline['topicOffsets']> {
+  const admin = kafka().admin();
+  await admin.connect();
+  try {
+    return (await admin.fetchTopicOffsets(ORDERS_TOPIC)).map((p) => ({ partition: p.partition, offset: p.high }));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function takeBaseline(): Promise<Baseline> {
+  const { takenAt, stock } = await withDb(async (c) => {
+    // One snapshot: the clock and the stock are read in the same transaction.
+    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
+    const [{ now }] = (await c.query<{ now: Date }>('SELECT now()')).rows as [{ now: Date }];
+    const rows = (await c.query<{ id: string; stock: number }>('SELECT id, stock FROM products')).rows;
+    await c.query('COMMIT');
+    return { takenAt: now.toISOString(), stock: Object.fromEntries(rows.map((r) => [r.id, r.stock])) };
+  });
+  return { takenAt, stock, overrides: {}, topicOffsets: await topicOffsets() };
+}
+
+/** Records stock set by an operator (or a scenario) after the baseline was taken. */
+export async function recordOverride(b: Baseline, productId: string, stock: number): Promise<void> {
+  const at = await withDb(async (c) => ((await c.query<{ now: Date }>('SELECT now()')).rows[0]!.now).toISOString());
+  b.overrides[productId] = { stock, at };
+}
+
+export const saveBaseline = (file: string, b: Baseline) => writeFileSync(file, JSON.stringify(b));
+export const loadBaseline = (file: string): Baseline => JSON.parse(readFileSync(file, 'utf8')) as Baseline;

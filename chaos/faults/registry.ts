@@ -1,0 +1,59 @@
+// Every fault by name, with the arguments it takes (validated, so a bad argument is named)
+// and how it is injected. The experiment runner, the `npm run fault` CLI and the lab console
+// all go through here.
+import { z } from 'zod';
+import * as containers from './containers.ts';
+import * as database from './database.ts';
+import * as links from './links.ts';
+import * as resources from './resources.ts';
+import type { ActiveFault, FaultContext } from './types.ts';
+
+const service = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a compose service name');
+const pick = z.union([z.enum(['one', 'random', 'all']), z.number().int().min(1)]).default('one');
+const link = z.enum(links.LINKS);
+const ms = z.number().int().min(0).max(600_000);
+
+interface FaultSpec<S extends z.ZodObject> {
+  summary: string;
+  args: S;
+  inject(ctx: FaultContext, args: z.infer<S>): Promise<ActiveFault>;
+}
+const spec = <S extends z.ZodObject>(s: FaultSpec<S>) => s;
+
+export const FAULTS = {
+  'container-kill': spec({ summary: 'SIGKILL a container; it stays down until the fault ends', args: z.strictObject({ service, pick }), inject: (c, a) => containers.kill(c, a.service, a.pick) }),
+  'container-stop': spec({ summary: 'graceful stop (SIGTERM, then SIGKILL after the grace period)', args: z.strictObject({ service, pick, 'grace-seconds': z.number().int().min(0).max(120).default(10) }), inject: (c, a) => containers.stop(c, a.service, a.pick, a['grace-seconds']) }),
+  'container-pause': spec({ summary: 'freeze a container (SIGSTOP of every process): connections hang', args: z.strictObject({ service, pick }), inject: (c, a) => containers.pause(c, a.service, a.pick) }),
+  'container-restart': spec({ summary: 'graceful restart', args: z.strictObject({ service, pick }), inject: (c, a) => containers.restart(c, a.service, a.pick) }),
+  'container-restart-loop': spec({ summary: 'crash loop: SIGKILL and start again every N seconds', args: z.strictObject({ service, pick, 'every-seconds': z.number().int().min(2).max(600).default(10) }), inject: (c, a) => containers.restartLoop(c, a.service, a.pick, a['every-seconds']) }),
+  'link-latency': spec({ summary: 'added latency (with jitter) on a dependency link', args: z.strictObject({ link, 'latency-ms': ms, 'jitter-ms': ms.default(0) }), inject: (c, a) => links.latency(c, a.link, a['latency-ms'], a['jitter-ms']) }),
+  'link-bandwidth': spec({ summary: 'bandwidth cap on a dependency link', args: z.strictObject({ link, 'rate-kbps': z.number().int().min(1) }), inject: (c, a) => links.bandwidth(c, a.link, a['rate-kbps']) }),
+  'link-timeout': spec({ summary: 'data stops; connections close after timeout-ms (0: blackhole)', args: z.strictObject({ link, 'timeout-ms': ms.default(0) }), inject: (c, a) => links.timeout(c, a.link, a['timeout-ms']) }),
+  'link-reset-peer': spec({ summary: 'connections reset (TCP RST) after timeout-ms', args: z.strictObject({ link, 'timeout-ms': ms.default(0) }), inject: (c, a) => links.resetPeer(c, a.link, a['timeout-ms']) }),
+  'link-down': spec({ summary: 'the link is cut: connections refused', args: z.strictObject({ link }), inject: (c, a) => links.down(c, a.link) }),
+  'db-failover': spec({ summary: 'kill -9 of the Patroni leader (automatic failover)', args: z.strictObject({}), inject: (c) => database.killLeader(c) }),
+  'db-switchover': spec({ summary: 'planned Patroni switchover to the replica', args: z.strictObject({}), inject: (c) => database.switchover(c) }),
+  'db-replica-kill': spec({ summary: 'kill -9 of the Patroni replica', args: z.strictObject({}), inject: (c) => database.killReplica(c) }),
+  'cpu-squeeze': spec({ summary: 'limit containers to a fraction of a CPU (docker update --cpus)', args: z.strictObject({ service, pick, cpus: z.number().min(0.01).max(64) }), inject: (c, a) => resources.cpuSqueeze(c, a.service, a.pick, a.cpus) }),
+  'memory-hog': spec({ summary: 'hold memory inside a container', args: z.strictObject({ service, pick, mb: z.number().int().min(1).max(16_384) }), inject: (c, a) => resources.memoryHog(c, a.service, a.pick, a.mb) }),
+} as const;
+
+export type FaultName = keyof typeof FAULTS;
+export const FAULT_NAMES = Object.keys(FAULTS) as FaultName[];
+
+export function isFaultName(name: string): name is FaultName {
+  return Object.hasOwn(FAULTS, name);
+}
+
+/** Validates the arguments of a fault: the problems, each naming its argument, or the parsed arguments. */
+export function checkArgs(name: FaultName, args: unknown): { ok: true; args: Record<string, unknown> } | { ok: false; problems: { path: string; message: string }[] } {
+  const r = (FAULTS[name].args as z.ZodObject).safeParse(args ?? {});
+  if (r.success) return { ok: true, args: r.data as Record<string, unknown> };
+  return { ok: false, problems: r.error.issues.map((i) => ({ path: i.path.join('.'), message: i.code === 'unrecognized_keys' ? `unknown argument(s) ${(i as { keys: string[] }).keys.join(', ')}; ${name} takes ${Object.keys((FAULTS[name].args as z.ZodObject).shape).join(', ') || 'no arguments'}` : i.message })) };
+}
+
+export async function inject(ctx: FaultContext, name: FaultName, args: unknown): Promise<ActiveFault> {
+  const checked = checkArgs(name, args);
+  if (!checked.ok) throw new Error(`${name}: ${checked.problems.map((p) => `${p.path || 'arguments'}: ${p.message}`).join('; ')}`);
+  return (FAULTS[name] as FaultSpec<z.ZodObject>).inject(ctx, checked.args as never);
+}

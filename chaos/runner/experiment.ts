@@ -1,0 +1,229 @@
+// The experiment file: YAML in the Chaos Toolkit's shape (title, steady-state hypothesis,
+// method, rollbacks) plus stop conditions, like AWS FIS. Parsing validates everything up
+// front and names the line and field of every problem, so a typo never fails a run halfway.
+import { readFileSync } from 'node:fs';
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { z } from 'zod';
+import { SCENARIOS } from '../load/scenarios.ts';
+import { checkArgs, FAULT_NAMES, isFaultName } from '../faults/registry.ts';
+
+const seconds = z.number().min(0).max(3_600);
+const name = z.string().min(1).max(120);
+
+/** What a measured value must satisfy. Numbers: bounds; HTTP: status list and required headers. */
+export const Tolerance = z.strictObject({
+  status: z.array(z.number().int().min(100).max(599)).min(1).optional(),
+  header: z.string().min(1).optional(),
+  'at-most': z.number().optional(),
+  'at-least': z.number().optional(),
+  below: z.number().optional(),
+  above: z.number().optional(),
+  equals: z.number().optional(),
+  between: z.tuple([z.number(), z.number()]).optional(),
+}).refine((t) => Object.keys(t).length > 0, 'give at least one bound (status, header, at-most, at-least, below, above, equals, between)');
+export type Tolerance = z.infer<typeof Tolerance>;
+
+const Http = z.strictObject({
+  path: z.string().startsWith('/', 'must start with / (it is sent to the edge)'),
+  method: z.enum(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']).default('GET'),
+  headers: z.record(z.string(), z.string()).default({}),
+  body: z.unknown().optional(),
+  'timeout-ms': z.number().int().min(1).max(60_000).default(5_000),
+});
+
+export const LOAD_METRICS = ['requests', 'errors', 'unexpected-5xx', 'error-ratio', 'p50-ms', 'p99-ms', 'max-ms', 'throughput', 'acknowledged-orders'] as const;
+export const MONITOR_METRICS = ['failures', 'longest-outage-seconds', 'attempts'] as const;
+const When = z.array(z.enum(['before', 'during', 'after'])).min(1);
+
+export const Probe = z.strictObject({
+  name,
+  when: When.optional(),
+  http: Http.optional(),
+  promql: z.string().min(1).optional(),
+  /** Value of a PromQL probe whose query returns no series (e.g. a counter never incremented). */
+  'empty-as': z.number().optional(),
+  load: z.strictObject({ name: z.string().optional(), metric: z.enum(LOAD_METRICS) }).optional(),
+  monitor: z.strictObject({ name: z.string(), metric: z.enum(MONITOR_METRICS), action: z.string().optional() }).optional(),
+  tolerance: Tolerance,
+}).superRefine((p, ctx) => {
+  const providers = (['http', 'promql', 'load', 'monitor'] as const).filter((k) => p[k] !== undefined);
+  if (providers.length !== 1) ctx.addIssue({ code: 'custom', message: `a probe measures one thing: give exactly one of http, promql, load, monitor (got ${providers.join(', ') || 'none'})` });
+  if ((p.load || p.monitor) && p.when?.some((w) => w !== 'after')) ctx.addIssue({ code: 'custom', path: ['when'], message: 'load and monitor probes judge the whole run: they are evaluated after the method only' });
+  if ((p.http && (p.tolerance['at-most'] ?? p.tolerance['at-least'] ?? p.tolerance.below ?? p.tolerance.above ?? p.tolerance.equals ?? p.tolerance.between) !== undefined)) ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'an http probe is judged by status (and header)' });
+  if (!p.http && (p.tolerance.status || p.tolerance.header)) ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'status and header apply to http probes only' });
+});
+export type Probe = z.infer<typeof Probe>;
+
+const Pauses = z.strictObject({ before: seconds.default(0), after: seconds.default(0) }).default({ before: 0, after: 0 });
+
+const LoadStep = z.strictObject({
+  type: z.literal('load'),
+  name: name.optional(),
+  scenario: z.string().refine((s) => Object.hasOwn(SCENARIOS, s), { message: `must be one of ${Object.keys(SCENARIOS).join(', ')}` }),
+  duration: seconds.refine((s) => s >= 1, 'at least 1 second'),
+  rate: z.number().min(1).max(100_000).optional(),
+  connections: z.number().int().min(1).max(1_000).default(16),
+  'no-edge-cache': z.boolean().default(false),
+});
+
+const MonitorStep = z.strictObject({
+  type: z.literal('monitor'),
+  name,
+  /** checkout: a whole purchase through the edge (cart, item, checkout); http: one request. */
+  checkout: z.strictObject({ products: z.tuple([z.number().int().min(1).max(5000), z.number().int().min(1).max(5000)]).default([4701, 4800]) }).optional(),
+  http: Http.optional(),
+  expect: z.array(z.number().int()).default([200, 201, 202]),
+  'interval-ms': z.number().int().min(50).max(60_000).default(200),
+}).refine((m) => (m.checkout ? 1 : 0) + (m.http ? 1 : 0) === 1, 'a monitor does one thing: give checkout or http');
+
+const ActionStep = z.strictObject({
+  type: z.literal('action'),
+  name,
+  fault: z.string(),
+  arguments: z.record(z.string(), z.unknown()).default({}),
+  /** Seconds the fault stays before it is reverted; without it, the fault is reverted at once (a kill is then a crash and a restart). */
+  duration: seconds.optional(),
+  pauses: Pauses,
+  /** Seconds after injection at which the `during` probes are evaluated. */
+  'probe-after': seconds.default(5),
+  /** The method goes on while the fault lasts (a later probe step then runs during the fault). */
+  background: z.boolean().default(false),
+}).superRefine((a, ctx) => {
+  if (!isFaultName(a.fault)) { ctx.addIssue({ code: 'custom', path: ['fault'], message: `unknown fault "${a.fault}"; one of ${FAULT_NAMES.join(', ')}` }); return; }
+  const r = checkArgs(a.fault, a.arguments);
+  if (!r.ok) for (const p of r.problems) ctx.addIssue({ code: 'custom', path: ['arguments', ...(p.path ? p.path.split('.') : [])], message: p.message });
+});
+
+const PauseStep = z.strictObject({ type: z.literal('pause'), name: name.optional(), seconds });
+
+export const ROLLBACK_ACTIONS = ['reset-links', 'start-all', 'wait-db-healthy'] as const;
+const RollbackStep = z.strictObject({ type: z.literal('action'), name, rollback: z.enum(ROLLBACK_ACTIONS) });
+
+const StopCondition = z.union([
+  z.strictObject({ alert: z.string().min(1) }),
+  z.strictObject({ name, promql: z.string().min(1), above: z.number() }),
+]);
+
+export const Experiment = z.strictObject({
+  title: z.string().min(1),
+  description: z.string().optional(),
+  tags: z.array(z.string()).default([]),
+  'steady-state-hypothesis': z.strictObject({
+    title: z.string().min(1),
+    /** After the method, each failing probe is retried for up to this long: the time the system has to recover by itself. */
+    'recovery-seconds': seconds.default(60),
+    probes: z.array(Probe).min(1),
+  }),
+  method: z.array(z.discriminatedUnion('type', [LoadStep, MonitorStep, ActionStep, PauseStep, // Probe steps are validated with the probe schema in parseExperiment.
+    z.strictObject({ type: z.literal('probe') }).catchall(z.unknown())])).min(1),
+  rollbacks: z.array(RollbackStep).default([]),
+  'stop-conditions': z.array(StopCondition).default([]),
+  audit: z.union([z.literal(false), z.strictObject({ 'settle-seconds': seconds.default(120) })]).default({ 'settle-seconds': 120 }),
+});
+
+export type ExperimentDef = z.infer<typeof Experiment>;
+export type MethodStep = ExperimentDef['method'][number];
+export type LoadStepDef = z.infer<typeof LoadStep>;
+export type MonitorStepDef = z.infer<typeof MonitorStep>;
+export type ActionStepDef = z.infer<typeof ActionStep>;
+export type ProbeStepDef = Probe & { type: 'probe' };
+
+export class ExperimentError extends Error {
+  readonly problems: string[];
+  constructor(file: string, problems: string[]) {
+    super(`${file}: invalid experiment:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ExperimentError';
+    this.problems = problems;
+  }
+}
+
+/** The deepest node of the document on `path` (the value, or its nearest existing parent). */
+function nodeAt(root: Node | null, path: (string | number)[]): Node | null {
+  let node = root;
+  for (const key of path) {
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
+      if (!pair) return node; // a missing field: point at its parent
+      node = (pair.value as Node | null) ?? (pair.key as Node);
+    } else if (isSeq(node) && typeof key === 'number') {
+      const item = node.items[key] as Node | undefined;
+      if (!item) return node;
+      node = item;
+    } else return node;
+  }
+  return node;
+}
+
+/** Parses and validates an experiment. Every problem is reported as "line N, field a.b.c: message". */
+export function parseExperiment(text: string, file = '<experiment>'): ExperimentDef {
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
+  const where = (offset: number | undefined) => (offset === undefined ? '' : `line ${lines.linePos(offset).line}, `);
+  if (doc.errors.length) throw new ExperimentError(file, doc.errors.map((e) => `${where(e.pos[0])}YAML: ${e.message.split('\n')[0]}`));
+  const data = doc.toJS();
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ExperimentError(file, ['line 1: the file must be a YAML mapping (title, steady-state-hypothesis, method, ...)']);
+
+  const problems: string[] = [];
+  const raw = data as Record<string, unknown>;
+  // Probe steps take the probe schema; checked separately so their problems have probe paths.
+  const method = Array.isArray(raw.method) ? raw.method : [];
+  method.forEach((step, i) => {
+    if (step && typeof step === 'object' && (step as { type?: unknown }).type === 'probe') {
+      const { type: _t, ...probe } = step as Record<string, unknown>;
+      const r = Probe.safeParse({ when: ['during'], ...probe });
+      if (!r.success) for (const issue of r.error.issues) problems.push(describe(['method', i, ...issue.path as (string | number)[]], issue));
+    }
+  });
+  const r = Experiment.safeParse(data);
+  if (!r.success) for (const issue of r.error.issues) problems.push(describe(issue.path as (string | number)[], issue));
+  const byLine = (p: string) => Number(/^line (\d+)/.exec(p)?.[1] ?? 0);
+  if (problems.length) throw new ExperimentError(file, [...new Set(problems)].sort((a, b) => byLine(a) - byLine(b)));
+
+  const exp = r.data!;
+  exp.method = exp.method.map((s) => {
+    if (s.type !== 'probe') return s;
+    const { type: _type, ...probe } = s;
+    return { type: 'probe', ...Probe.parse({ when: ['during'], ...probe }) };
+  }) as MethodStep[];
+  crossCheck(exp, (path, message) => problems.push(describe(path, { message, code: 'custom' })));
+  if (problems.length) throw new ExperimentError(file, problems);
+  return exp;
+
+  function describe(path: (string | number)[], issue: { message: string; code?: string; keys?: string[] }): string {
+    const node = nodeAt(doc.contents as Node | null, path);
+    const field = path.length ? path.join('.') : '(top level)';
+    const message = issue.code === 'unrecognized_keys' && issue.keys ? `unknown field(s) ${issue.keys.join(', ')}`
+      : /received undefined$/.test(issue.message) ? `required (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`
+      : issue.message;
+    return `${where(node?.range?.[0])}field ${field}: ${message}`;
+  }
+}
+
+/** Checks across sections: probes naming loads, monitors and actions that exist. */
+function crossCheck(exp: ExperimentDef, problem: (path: (string | number)[], message: string) => void): void {
+  const loads = exp.method.filter((s) => s.type === 'load').map((s, i) => (s as LoadStepDef).name ?? `load-${i + 1}`);
+  const monitors = exp.method.filter((s) => s.type === 'monitor').map((s) => (s as MonitorStepDef).name);
+  const actions = exp.method.filter((s) => s.type === 'action').map((s) => (s as ActionStepDef).name);
+  exp['steady-state-hypothesis'].probes.forEach((p, i) => {
+    const path = ['steady-state-hypothesis', 'probes', i];
+    if (p.load) {
+      if (loads.length === 0) problem([...path, 'load'], 'the method has no load step');
+      else if (p.load.name ? !loads.includes(p.load.name) : loads.length > 1) problem([...path, 'load', 'name'], `name one of the loads: ${loads.join(', ')}`);
+    }
+    if (p.monitor) {
+      if (!monitors.includes(p.monitor.name)) problem([...path, 'monitor', 'name'], `no monitor "${p.monitor.name}" in the method (monitors: ${monitors.join(', ') || 'none'})`);
+      if (p.monitor.action && !actions.includes(p.monitor.action)) problem([...path, 'monitor', 'action'], `no action "${p.monitor.action}" in the method (actions: ${actions.join(', ') || 'none'})`);
+    }
+  });
+  const seen = new Set<string>();
+  exp.method.forEach((s, i) => {
+    const n = (s as { name?: string }).name;
+    if (!n) return;
+    if (seen.has(n)) problem(['method', i, 'name'], `the name "${n}" is used twice in the method`);
+    seen.add(n);
+  });
+}
+
+export function loadExperiment(file: string): ExperimentDef {
+  return parseExperiment(readFileSync(file, 'utf8'), file);
+}

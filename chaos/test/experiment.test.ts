@@ -1,0 +1,102 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { ExperimentError, parseExperiment } from '../runner/experiment.ts';
+import { FAULT_NAMES } from '../faults/registry.ts';
+
+const dir = join(import.meta.dirname, '..', 'experiments');
+const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
+
+const minimal = (method: string, extra = '') => `title: a claim
+steady-state-hypothesis:
+  title: it works
+  probes:
+    - name: product page
+      http: { path: /api/products/p-00001 }
+      tolerance: { status: [200] }
+${extra}method:
+${method}`;
+
+function problems(text: string): string[] {
+  try {
+    parseExperiment(text, 'x.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(ExperimentError);
+    return (err as ExperimentError).problems;
+  }
+  throw new Error('expected the experiment to be rejected');
+}
+
+describe('the shipped experiments', () => {
+  test.each(files)('%s parses, and names only faults that exist', (f) => {
+    const exp = parseExperiment(readFileSync(join(dir, f), 'utf8'), f);
+    expect(exp.title.length).toBeGreaterThan(10);
+    for (const step of exp.method) if (step.type === 'action') expect(FAULT_NAMES).toContain(step.fault);
+  });
+});
+
+describe('a malformed experiment is rejected with the line and field of every problem', () => {
+  test('an unknown fault names its line and lists the faults', () => {
+    const p = problems(minimal(`  - type: action
+    name: kill it
+    fault: container-explode
+    arguments: { service: catalog }
+`));
+    expect(p).toEqual([expect.stringMatching(/^line 11, field method\.0\.fault: unknown fault "container-explode"; one of container-kill, /)]);
+  });
+
+  test('a missing and an unknown fault argument are both named, with what the fault takes', () => {
+    const p = problems(minimal(`  - type: action
+    name: slow redis
+    fault: link-latency
+    arguments:
+      link: redis
+      latency: 500
+`));
+    expect(p).toContain('line 13, field method.0.arguments.latency-ms: required (expected number)');
+    expect(p).toContain('line 13, field method.0.arguments: unknown argument(s) latency; link-latency takes link, latency-ms, jitter-ms');
+  });
+
+  test('a misspelled tolerance bound and a bad scenario are reported together, in line order', () => {
+    const text = minimal(`  - type: load
+    scenario: browze
+    duration: 10
+`).replace('tolerance: { status: [200] }', 'tolerance: { belw: 3 }');
+    const p = problems(text);
+    expect(p[0]).toMatch(/^line 7, field steady-state-hypothesis\.probes\.0\.tolerance: unknown field\(s\) belw/);
+    expect(p.at(-1)).toBe('line 10, field method.0.scenario: must be one of browse, journey, flash-sale, soak');
+  });
+
+  test('a missing required section points at the top level', () => {
+    expect(problems('title: only a title\n')).toEqual([
+      'line 1, field steady-state-hypothesis: required (expected object)',
+      'line 1, field method: required (expected array)',
+    ]);
+  });
+
+  test('a probe that measures two things, or judges http with a number, is refused', () => {
+    const p = problems(minimal(`  - type: pause
+    seconds: 1
+`).replace("      http: { path: /api/products/p-00001 }\n", "      http: { path: /api/products/p-00001 }\n      promql: up\n"));
+    expect(p).toEqual([expect.stringMatching(/^line 5, field steady-state-hypothesis\.probes\.0: a probe measures one thing: give exactly one of http, promql, load, monitor \(got http, promql\)/)]);
+  });
+
+  test('a probe naming a monitor that the method does not start is refused', () => {
+    const p = problems(minimal(`  - type: pause
+    seconds: 1
+`, ''.padEnd(0)).replace('probes:\n', `probes:
+    - name: writes come back
+      monitor: { name: writes, metric: longest-outage-seconds }
+      tolerance: { at-most: 25 }
+`));
+    expect(p).toEqual(['line 6, field steady-state-hypothesis.probes.0.monitor.name: no monitor "writes" in the method (monitors: none)']);
+  });
+
+  test('a YAML syntax error names its line', () => {
+    expect(problems('title: x\nmethod: [\n  - a: b\n')[0]).toMatch(/^line \d+, YAML: /);
+  });
+
+  test('a method step of an unknown type is named', () => {
+    expect(problems(minimal('  - type: explode\n'))).toEqual([expect.stringMatching(/^line 9, field method\.0\.type: Invalid discriminator value/)]);
+  });
+});
