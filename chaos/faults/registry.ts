@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import * as containers from './containers.ts';
 import * as database from './database.ts';
+import { disasterFault } from './dr.ts';
 import * as links from './links.ts';
 import * as resources from './resources.ts';
 import type { ActiveFault, FaultContext } from './types.ts';
@@ -34,6 +35,7 @@ export const FAULTS = {
   'db-failover': spec({ summary: 'kill -9 of the Patroni leader (automatic failover)', args: z.strictObject({}), inject: (c) => database.killLeader(c) }),
   'db-switchover': spec({ summary: 'planned Patroni switchover to the replica', args: z.strictObject({}), inject: (c) => database.switchover(c) }),
   'db-replica-kill': spec({ summary: 'kill -9 of the Patroni replica', args: z.strictObject({}), inject: (c) => database.killReplica(c) }),
+  'db-disaster': spec({ summary: 'destroy both Patroni members and their volumes; the revert restores from pgBackRest', args: z.strictObject({}), inject: (c) => disasterFault(c) }),
   'cpu-squeeze': spec({ summary: 'limit containers to a fraction of a CPU (docker update --cpus)', args: z.strictObject({ service, pick, cpus: z.number().min(0.01).max(64) }), inject: (c, a) => resources.cpuSqueeze(c, a.service, a.pick, a.cpus) }),
   'memory-hog': spec({ summary: 'hold memory inside a container', args: z.strictObject({ service, pick, mb: z.number().int().min(1).max(16_384) }), inject: (c, a) => resources.memoryHog(c, a.service, a.pick, a.mb) }),
 } as const;

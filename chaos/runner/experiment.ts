@@ -14,13 +14,16 @@ const name = z.string().min(1).max(120);
 export const Tolerance = z.strictObject({
   status: z.array(z.number().int().min(100).max(599)).min(1).optional(),
   header: z.string().min(1).optional(),
+  /** With `header`: its value must match this regular expression. */
+  'header-matches': z.string().min(1).refine((r) => { try { new RegExp(r); return true; } catch { return false; } }, 'must be a regular expression').optional(),
   'at-most': z.number().optional(),
   'at-least': z.number().optional(),
   below: z.number().optional(),
   above: z.number().optional(),
   equals: z.number().optional(),
   between: z.tuple([z.number(), z.number()]).optional(),
-}).refine((t) => Object.keys(t).length > 0, 'give at least one bound (status, header, at-most, at-least, below, above, equals, between)');
+}).refine((t) => Object.keys(t).length > 0, 'give at least one bound (status, header, at-most, at-least, below, above, equals, between)')
+  .refine((t) => !t['header-matches'] || t.header, { message: 'header-matches needs header (the header whose value it matches)', path: ['header-matches'] });
 export type Tolerance = z.infer<typeof Tolerance>;
 
 const Http = z.strictObject({
@@ -31,7 +34,7 @@ const Http = z.strictObject({
   'timeout-ms': z.number().int().min(1).max(60_000).default(5_000),
 });
 
-export const LOAD_METRICS = ['requests', 'errors', 'unexpected-5xx', 'error-ratio', 'p50-ms', 'p99-ms', 'max-ms', 'throughput', 'acknowledged-orders'] as const;
+export const LOAD_METRICS = ['requests', 'errors', 'unexpected-5xx', 'timeouts', 'error-ratio', 'p50-ms', 'p99-ms', 'max-ms', 'throughput', 'acknowledged-orders'] as const;
 export const MONITOR_METRICS = ['failures', 'longest-outage-seconds', 'attempts'] as const;
 const When = z.array(z.enum(['before', 'during', 'after'])).min(1);
 
@@ -118,7 +121,11 @@ export const Experiment = z.strictObject({
     z.strictObject({ type: z.literal('probe') }).catchall(z.unknown())])).min(1),
   rollbacks: z.array(RollbackStep).default([]),
   'stop-conditions': z.array(StopCondition).default([]),
-  audit: z.union([z.literal(false), z.strictObject({ 'settle-seconds': seconds.default(120) })]).default({ 'settle-seconds': 120 }),
+  audit: z.union([z.literal(false), z.strictObject({
+    'settle-seconds': seconds.default(120),
+    /** The method restores the database from backup (db-disaster): orders after the archive cut-off may be lost. */
+    'after-restore': z.boolean().default(false),
+  })]).default({ 'settle-seconds': 120, 'after-restore': false }),
 });
 
 export type ExperimentDef = z.infer<typeof Experiment>;

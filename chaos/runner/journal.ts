@@ -59,7 +59,11 @@ export interface MonitorRecord {
 }
 
 export interface AuditCheck { name: string; checked: number; failed: number; ok: boolean; examples: string[]; note?: string }
-export interface AuditReport { ok: boolean; at: string; ledgerOrders: number; checks: AuditCheck[] }
+export interface AuditReport {
+  ok: boolean; at: string; ledgerOrders: number; checks: AuditCheck[];
+  /** After a restore from backup: acknowledged orders lost because their WAL was not archived yet. */
+  lostAfterCutoff?: number;
+}
 
 export interface Journal {
   experiment: { title: string; description?: string; file: string };

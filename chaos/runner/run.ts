@@ -27,7 +27,7 @@ export interface RunnerDeps {
   takeBaseline(): Promise<Baseline>;
   recordOverride(b: Baseline, productId: string, units: number): Promise<void>;
   setStock(productId: string, units: number): Promise<void>;
-  audit(ledger: LedgerEntry[], b: Baseline, o: { settleSeconds: number; log: (l: string) => void }): Promise<AuditReport>;
+  audit(ledger: LedgerEntry[], b: Baseline, o: { settleSeconds: number; log: (l: string) => void; restoredUpTo?: string }): Promise<AuditReport>;
   rollback(action: 'reset-links' | 'start-all' | 'wait-db-healthy', log: (l: string) => void): Promise<void>;
   annotator: Annotator;
   target: string;
@@ -138,7 +138,9 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
           const errors = Object.values(s.errors).reduce((a, b) => a + b, 0);
           // 503 and 504 are the shop saying "unavailable, retry": anything else 5xx is a bug.
           const unexpected5xx = Object.entries(s.byStatus).filter(([k]) => /^5/.test(k) && k !== '503' && k !== '504').reduce((a, [, v]) => a + v, 0);
-          value = { requests: s.requests, errors, 'unexpected-5xx': unexpected5xx, 'error-ratio': s.requests ? errors / s.requests : 0, 'p50-ms': s.latencyMs.p50, 'p99-ms': s.latencyMs.p99, 'max-ms': s.latencyMs.max, throughput: s.throughput, 'acknowledged-orders': l.acknowledgedOrders }[p.load.metric];
+          // Timeouts: the client gave up, or the edge did (504) - what shedding is meant to prevent.
+          const timeouts = (s.errors.timeout ?? 0) + (s.byStatus['504'] ?? 0);
+          value = { requests: s.requests, errors, 'unexpected-5xx': unexpected5xx, timeouts, 'error-ratio': s.requests ? errors / s.requests : 0, 'p50-ms': s.latencyMs.p50, 'p99-ms': s.latencyMs.p99, 'max-ms': s.latencyMs.max, throughput: s.throughput, 'acknowledged-orders': l.acknowledgedOrders }[p.load.metric];
           detail = `${l.name}: ${Object.entries(s.byStatus).map(([k, v]) => `${k}×${v}`).join(' ')}${errors ? `; errors ${JSON.stringify(s.errors)}` : ''}`;
         } else detail = 'the load did not run';
       } else if (p.monitor) {
@@ -338,7 +340,12 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
     journal.measurements['recovery seconds (after-probes held)'] = Number(((Date.now() - recoveredAt) / 1000).toFixed(1));
     if (baseline) {
       event('audit', `auditing ${ledger.length} acknowledged order(s)`);
-      journal.audit = await d.audit(ledger, baseline, { settleSeconds: exp.audit === false ? 0 : exp.audit['settle-seconds'], log: (l) => event('audit', l.replace(/^\[audit\] /, '')) });
+      const restoredUpTo = exp.audit !== false && exp.audit['after-restore'] ? journal.measurements['archive cut-off'] : undefined;
+      if (exp.audit !== false && exp.audit['after-restore'] && typeof restoredUpTo !== 'string') failures.push('audit: the experiment restores from backup but no fault reported an archive cut-off');
+      journal.audit = await d.audit(ledger, baseline, {
+        settleSeconds: exp.audit === false ? 0 : exp.audit['settle-seconds'], log: (l) => event('audit', l.replace(/^\[audit\] /, '')),
+        ...(typeof restoredUpTo === 'string' ? { restoredUpTo } : {}),
+      });
       for (const c of journal.audit.checks) event('audit', `${c.ok ? '✔' : '✘'} ${c.name}: checked ${c.checked}, failed ${c.failed}${c.note ? ` (${c.note})` : ''}`);
       if (!journal.audit.ok) failures.push(`audit: ${journal.audit.checks.filter((c) => !c.ok).map((c) => c.name).join('; ')}`);
     }
@@ -357,7 +364,10 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
     status = 'fail';
     verdict = `The hypothesis did not hold: ${failures.join('; ')}.`;
   } else {
-    verdict = `The hypothesis held before, during and after ${journal.faults.length} fault(s)${journal.audit ? `; the audit of ${journal.audit.ledgerOrders} acknowledged order(s) found nothing lost, oversold or done twice` : ''}.`;
+    const a = journal.audit;
+    verdict = `The hypothesis held before, during and after ${journal.faults.length} fault(s)${!a ? ''
+      : a.lostAfterCutoff !== undefined ? `; the audit of ${a.ledgerOrders} acknowledged order(s) found every one acknowledged before the archive cut-off restored, none oversold (${a.lostAfterCutoff} acknowledged after the cut-off were lost: the RPO)`
+      : `; the audit of ${a.ledgerOrders} acknowledged order(s) found nothing lost, oversold or done twice`}.`;
   }
   return finish();
 

@@ -7,7 +7,7 @@ export type Measured = number | HttpValue | null;
 export function describeTolerance(t: Tolerance): string {
   const parts: string[] = [];
   if (t.status) parts.push(`status in [${t.status.join(', ')}]`);
-  if (t.header) parts.push(`header ${t.header} present`);
+  if (t.header) parts.push(t['header-matches'] ? `header ${t.header} matching /${t['header-matches']}/` : `header ${t.header} present`);
   if (t['at-most'] !== undefined) parts.push(`≤ ${t['at-most']}`);
   if (t['at-least'] !== undefined) parts.push(`≥ ${t['at-least']}`);
   if (t.below !== undefined) parts.push(`< ${t.below}`);
@@ -22,7 +22,11 @@ export function withinTolerance(t: Tolerance, value: Measured): boolean {
   if (value === null || (typeof value === 'number' && Number.isNaN(value))) return false;
   if (typeof value === 'object') {
     if (t.status && !t.status.includes(value.status)) return false;
-    if (t.header && !Object.keys(value.headers).some((h) => h.toLowerCase() === t.header!.toLowerCase())) return false;
+    if (t.header) {
+      const v = Object.entries(value.headers).find(([h]) => h.toLowerCase() === t.header!.toLowerCase())?.[1];
+      if (v === undefined) return false;
+      if (t['header-matches'] && !new RegExp(t['header-matches']).test(v)) return false;
+    }
     return true;
   }
   if (t['at-most'] !== undefined && !(value <= t['at-most'])) return false;
@@ -37,6 +41,7 @@ export function withinTolerance(t: Tolerance, value: Measured): boolean {
 export function describeValue(value: Measured): string {
   if (value === null) return 'no value';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toPrecision(4);
-  const retry = Object.entries(value.headers).find(([k]) => k.toLowerCase() === 'retry-after');
-  return `${value.status}${retry ? ` (Retry-After: ${retry[1]})` : ''}`;
+  // The headers a resilience probe is usually about.
+  const shown = Object.entries(value.headers).filter(([k]) => /^(retry-after|x-cache-status)$/i.test(k)).map(([k, v]) => `${k}: ${v}`);
+  return `${value.status}${shown.length ? ` (${shown.join(', ')})` : ''}`;
 }

@@ -23,12 +23,15 @@ describe('tolerances', () => {
     expect(withinTolerance({ status: [503], header: 'retry-after' }, { status: 503, headers: { 'Retry-After': '5' } })).toBe(true);
     expect(withinTolerance({ status: [503], header: 'retry-after' }, { status: 503, headers: {} })).toBe(false);
     expect(withinTolerance({ status: [200] }, { status: 0, headers: {} })).toBe(false);
+    expect(withinTolerance({ status: [200], header: 'x-cache-status', 'header-matches': '^(STALE|HIT)$' }, { status: 200, headers: { 'X-Cache-Status': 'STALE' } })).toBe(true);
+    expect(withinTolerance({ status: [200], header: 'x-cache-status', 'header-matches': '^(STALE|HIT)$' }, { status: 200, headers: { 'X-Cache-Status': 'MISS' } })).toBe(false);
   });
 
   test('tolerances and values read as words in the journal', () => {
     expect(describeTolerance({ status: [503], header: 'retry-after' })).toBe('status in [503] and header retry-after present');
     expect(describeTolerance({ 'at-most': 25 })).toBe('≤ 25');
-    expect(describeValue({ status: 503, headers: { 'retry-after': '5' } })).toBe('503 (Retry-After: 5)');
+    expect(describeValue({ status: 503, headers: { 'retry-after': '5' } })).toBe('503 (retry-after: 5)');
+    expect(describeValue({ status: 200, headers: { 'x-cache-status': 'STALE', etag: 'x' } })).toBe('200 (x-cache-status: STALE)');
     expect(describeValue(0.123456)).toBe('0.1235');
     expect(describeValue(null)).toBe('no value');
   });

@@ -1,18 +1,20 @@
 #!/bin/bash
 # Keeps pgBackRest backups current while this member is the leader:
 #  - no stanza or no backup yet  -> stanza-create and a full backup (bootstrap, or after a restore);
-#  - last full older than BACKUP_FULL_EVERY seconds -> full; last backup older than BACKUP_DIFF_EVERY -> diff.
+#  - last full older than BACKUP_FULL_EVERY seconds -> full; last backup older than BACKUP_DIFF_EVERY -> diff;
+#  - FULL_BACKUP_REQUESTED in the repo (left by a restore, see post-bootstrap.sh) -> full.
 set -uo pipefail
 STANZA=surge
 FULL_EVERY=${BACKUP_FULL_EVERY:-86400}
 DIFF_EVERY=${BACKUP_DIFF_EVERY:-3600}
+FULL_REQUESTED=/var/lib/pgbackrest/FULL_BACKUP_REQUESTED
 log() { echo "pg-backup-scheduler: $*" >&2; }
 
 is_leader() { curl -fs -o /dev/null --max-time 2 http://127.0.0.1:8008/primary; }
 
 run_backup() {
   log "starting $1 backup"
-  if pgbackrest --stanza=$STANZA --type="$1" backup; then log "$1 backup done"; else log "$1 backup failed"; fi
+  if pgbackrest --stanza=$STANZA --type="$1" backup; then log "$1 backup done"; else log "$1 backup failed"; return 1; fi
 }
 
 sleep 5
@@ -30,7 +32,10 @@ while true; do
     elif [ "$status" = "0" ]; then
       last_full=$(jq -r '[.[0].backup[] | select(.type=="full") | .timestamp.stop] | max // 0' <<<"$info")
       last_any=$(jq -r '[.[0].backup[] | .timestamp.stop] | max // 0' <<<"$info")
-      if [ $((now - last_full)) -ge "$FULL_EVERY" ]; then run_backup full
+      if [ -f "$FULL_REQUESTED" ]; then
+        # Removed only once the backup succeeded, so a failed one is retried.
+        run_backup full && rm -f "$FULL_REQUESTED"
+      elif [ $((now - last_full)) -ge "$FULL_EVERY" ]; then run_backup full
       elif [ $((now - last_any)) -ge "$DIFF_EVERY" ]; then run_backup diff
       fi
     else

@@ -12,9 +12,31 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 64
 fi
 
+# Disaster recovery (chaos/faults/dr.ts): the marker in the shared repo volume asks a member whose data
+# directory is gone to bootstrap the cluster from the pgBackRest backup instead of running initdb.
+# Without the marker (a brand-new lab) nothing changes. Patroni only bootstraps when etcd holds no
+# cluster, so with the marker a member that finds a live leader still just clones it as a replica.
+RESTORE_MARKER=/var/lib/pgbackrest/RESTORE_REQUESTED
+config=/etc/patroni/patroni.yml
+if [ "${1:-}" = "patroni" ] && [ -f "$RESTORE_MARKER" ] && [ -z "$(ls -A "$PGDATA" 2>/dev/null)" ]; then
+  # Refuse rather than loop on failed restores (or silently initdb) when the repo holds no backup.
+  if ! pgbackrest --stanza=surge --output=json info | jq -e '.[0].backup | length > 0' >/dev/null; then
+    echo "pg-entrypoint: $RESTORE_MARKER is present but the pgBackRest repo has no backup to restore" >&2
+    exit 65
+  fi
+  echo "pg-entrypoint: restore requested and $PGDATA is empty: bootstrap method pgbackrest" >&2
+  # Patroni merges every *.yml of a config directory in name order: the base file, then the restore method.
+  config=/tmp/patroni.d
+  mkdir -p "$config"
+  cp /etc/patroni/patroni.yml "$config/00-patroni.yml"
+  cp /etc/patroni/restore.yml "$config/10-restore.yml"
+  # Tells post-bootstrap that this bootstrap is a restore (clear the marker, ask for a fresh full backup).
+  export SURGE_RESTORE_BOOTSTRAP=1
+fi
+
 if [ "${1:-}" = "patroni" ]; then
   # Backups run beside Patroni; the scheduler acts only while this member leads.
   /usr/local/bin/pg-backup-scheduler &
-  exec patroni /etc/patroni/patroni.yml
+  exec patroni "$config"
 fi
 exec "$@"
