@@ -18,6 +18,12 @@ export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return ORDER_TRANSITIONS[from].includes(to);
 }
 
+// RFC 5322 atext plus Unicode letters and digits (RFC 6531), and a dotted domain. Checkout and
+// payment validate with this one schema: an address checkout accepts, payment must accept too,
+// or an accepted order could never be paid (it once stayed payment_pending for good).
+const EMAIL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]{1,64}@[\p{L}\p{N}-]{1,63}(\.[\p{L}\p{N}-]{1,63})+$/u;
+export const EmailAddress = z.string().trim().max(254, 'at most 254 characters').regex(EMAIL, 'must be an email address');
+
 export const ORDERS_TOPIC = 'orders';
 export const ORDERS_DLQ_TOPIC = 'orders.dlq';
 

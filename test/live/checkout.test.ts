@@ -63,4 +63,32 @@ describe('POST /api/checkout under contention', () => {
     expect(order.body.lines).toEqual([expect.objectContaining({ productId: product, quantity: 3 })]);
     expect(order.body.totalCents).toBe(3 * order.body.lines[0].priceCents);
   });
+
+  test('a declined payment (test address +decline) answers 402, cancels the order and puts its units back', async () => {
+    const product = 'p-04905';
+    await setStock(product, 10);
+    const cart = await cartWith({ [product]: 3 });
+    const key = newKey();
+    const declined = await checkout(cart, key, 'shopper+decline@example.com');
+    expect(declined.status).toBe(402);
+    expect(declined.body.error.code).toBe('PAYMENT_DECLINED');
+    const orderId = declined.body.error.details.orderId as string;
+    expect((await api('GET', `/api/orders/${orderId}`)).body.status).toBe('cancelled');
+    expect(await dbStock(product)).toBe(10);
+    // The order's event is never released: nothing to fulfil.
+    expect(await pgQuery('PG_RW_PORT', 'SELECT released_at FROM outbox WHERE order_id = $1', [orderId])).toEqual([{ released_at: null }]);
+    // A retry with the same key is answered with the cancelled order, not a second attempt.
+    const retry = await checkout(cart, key, 'shopper+decline@example.com');
+    expect(retry.status).toBe(200);
+    expect(retry.body).toMatchObject({ id: orderId, status: 'cancelled' });
+  });
+
+  test('an address with an apostrophe, a plus and Unicode letters is accepted and paid (checkout and payment agree)', async () => {
+    const product = 'p-04906';
+    await setStock(product, 10);
+    const placed = await checkout(await cartWith({ [product]: 1 }), newKey(), "o'brien+ünïcödé@example.com");
+    expect(placed.status).toBe(201);
+    expect(placed.body.status).toBe('placed');
+  });
 });
+

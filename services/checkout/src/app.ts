@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { AppError, DependencyError, guard, type Service } from '../../kit/src/index.ts';
-import { findOrder, findReplay, markPaid, placeOrder } from './data-access/orders-repo.ts';
+import { cancelUnpaid, findOrder, findReplay, markPaid, placeOrder } from './data-access/orders-repo.ts';
 import type { Charge } from './data-access/remote.ts';
 import { CheckoutRequest, fingerprint, idempotencyKey, normaliseLines, OrderIdParam, type CartLine } from './domain/checkout.ts';
 
@@ -49,6 +49,13 @@ export function buildApp(svc: Service, deps: CheckoutDeps) {
       if (await markPaid(deps.pool, order.id, charge.chargeId)) order = { ...order, status: 'placed', paymentId: charge.chargeId };
       payments.inc({ result: 'captured' });
     } catch (err) {
+      if (err instanceof AppError && err.code === 'PAYMENT_DECLINED') {
+        // Declined: the order is cancelled and its units released before the shopper hears 402.
+        await cancelUnpaid(deps.pool, order.id);
+        payments.inc({ result: 'declined' });
+        orders.inc({ outcome: 'payment_declined' });
+        throw err;
+      }
       // Payment slow or down: the order stands, accepted as payment_pending; the capture job retries.
       if (!(err instanceof DependencyError)) throw err;
       payments.inc({ result: 'deferred' });

@@ -2,9 +2,9 @@
 //  - the outbox relay publishes released order events to Kafka, and keeps them while Kafka is down;
 //  - the capture job retries payments of orders accepted as payment_pending.
 import type pg from 'pg';
-import { DependencyError, startLoop, type Logger, type Loop, type Metrics, type Publisher } from '../../kit/src/index.ts';
+import { AppError, DependencyError, startLoop, type Logger, type Loop, type Metrics, type Publisher } from '../../kit/src/index.ts';
 import { ORDERS_TOPIC } from '../../contracts/orders.ts';
-import { claimDuePayments, markPaid, outboxStats, relayBatch } from './data-access/orders-repo.ts';
+import { cancelUnpaid, claimDuePayments, markPaid, outboxStats, relayBatch } from './data-access/orders-repo.ts';
 import type { Charge } from './data-access/remote.ts';
 
 export function startJobs(deps: {
@@ -36,6 +36,11 @@ export function startJobs(deps: {
           const charge = await deps.charge(o);
           if (await markPaid(pool, o.id, charge.chargeId)) { captured.inc({ result: 'captured_later' }); done++; }
         } catch (err) {
+          if (err instanceof AppError && err.code === 'PAYMENT_DECLINED') {
+            // Retrying cannot help: cancel and restock, or the order would wait forever.
+            if (await cancelUnpaid(pool, o.id)) { captured.inc({ result: 'declined' }); logger.warn({ orderId: o.id, err: err.message }, 'payment declined: order cancelled, stock released'); }
+            continue;
+          }
           if (!(err instanceof DependencyError)) throw err;
           captured.inc({ result: 'deferred' });
         }

@@ -1,4 +1,4 @@
-// POST /charges (idempotent, always approves after a simulated processor delay) and
+// POST /charges (idempotent; approves after a simulated processor delay, declines test addresses) and
 // GET /charges/:chargeId. Failures come from the lab's chaos, never from random code paths.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -6,7 +6,7 @@ import type { Express, Response } from 'express';
 import { z } from 'zod';
 import { AppError, type Service } from '../../kit/src/index.ts';
 import type { Charge, ChargesRepo } from './data-access/charges-repo.ts';
-import { ChargeRequest, fingerprint, isReplay, parseIdempotencyKey } from './domain/charge.ts';
+import { ChargeRequest, declines, fingerprint, isReplay, parseIdempotencyKey } from './domain/charge.ts';
 
 export interface PaymentDeps {
   charges: ChargesRepo;
@@ -40,6 +40,7 @@ export function buildApp(svc: Service, deps: PaymentDeps): Express {
     const existing = await deps.charges.byKey(key);
     if (existing) { replay(res, existing, body); return; }
     await sleep(deps.latencyMs()); // the "card network"
+    if (declines(body)) throw new AppError({ code: 'PAYMENT_DECLINED', message: 'the card was declined (test address)', details: { orderId: body.orderId } });
     const chargeId = randomUUID();
     const stored = await deps.charges.insert({ chargeId, idempotencyKey: key, orderId: body.orderId, amountCents: body.amountCents, status: 'captured', fingerprint: fingerprint(body) });
     // A concurrent request with the same key may have won the insert: then this is a replay.

@@ -102,6 +102,19 @@ export async function markPaid(pool: pg.Pool, orderId: string, paymentId: string
   return rowCount === 1;
 }
 
+/** payment_pending -> cancelled when the payment is declined, and its units go back into stock, in one statement. */
+export async function cancelUnpaid(pool: pg.Pool, orderId: string): Promise<boolean> {
+  const { rows } = await pool.query<{ cancelled: boolean }>(
+    `WITH cancelled AS (
+       UPDATE orders SET status = 'cancelled', updated_at = now(), next_payment_attempt_at = NULL
+       WHERE id = $1 AND status = 'payment_pending' RETURNING id),
+     restocked AS (
+       UPDATE products p SET stock = p.stock + i.quantity, updated_at = now()
+       FROM order_items i WHERE i.order_id IN (SELECT id FROM cancelled) AND p.id = i.product_id RETURNING p.id)
+     SELECT EXISTS (SELECT 1 FROM cancelled) AS cancelled`, [orderId]);
+  return rows[0]!.cancelled;
+}
+
 /** Claims due payment_pending orders (SKIP LOCKED: replicas share the work) and pushes their next attempt back. */
 export async function claimDuePayments(pool: pg.Pool, limit = 20) {
   const { rows } = await pool.query<{ id: string; total_cents: number; email: string }>(

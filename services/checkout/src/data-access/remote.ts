@@ -32,6 +32,10 @@ export function paymentClient(baseUrl: string, metrics: Metrics, timeoutMs: numb
         body: JSON.stringify({ orderId: order.id, amountCents: order.totalCents, email: order.email }),
       });
       if (res.status === 402) throw new AppError({ code: 'PAYMENT_DECLINED', message: 'payment declined', details: { orderId: order.id } });
+      // Any other refusal of this request (400, 422) will not change on retry: the charge is refused for good.
+      if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
+        throw new AppError({ code: 'PAYMENT_DECLINED', message: `the payment service refused the charge (${res.status} ${await errorCode(res) ?? ''})`.trim(), details: { orderId: order.id } });
+      }
       if (!res.ok) throw new DependencyError('payment', { cause: new Error(`payment answered ${res.status} ${await errorCode(res) ?? ''}`) });
       return (await res.json()) as Charge;
     });

@@ -3,16 +3,13 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../kit/src/index.ts';
-import type { OrderStatus } from '../../../contracts/orders.ts';
+import { EmailAddress, type OrderStatus } from '../../../contracts/orders.ts';
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 
-// RFC 5322 atext plus Unicode letters and digits (RFC 6531), and a dotted domain.
-const EMAIL = /^[\p{L}\p{N}!#$%&'*+/=?^_`{|}~.-]{1,64}@[\p{L}\p{N}-]{1,63}(\.[\p{L}\p{N}-]{1,63})+$/u;
-
 export const CheckoutRequest = z.object({
   cartId: z.string().uuid('must be a cart id (UUID)'),
-  email: z.string().trim().max(254, 'at most 254 characters').regex(EMAIL, 'must be an email address'),
+  email: EmailAddress,
 }).strict();
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
 

@@ -3,11 +3,12 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { AppError } from '../../../kit/src/index.ts';
+import { EmailAddress } from '../../../contracts/orders.ts';
 
 export const ChargeRequest = z.strictObject({
   orderId: z.uuid(),
   amountCents: z.number().int().positive().max(2_147_483_647), // fits the integer column
-  email: z.email().max(254),
+  email: EmailAddress,
 });
 export type ChargeRequest = z.infer<typeof ChargeRequest>;
 
@@ -22,6 +23,12 @@ export function parseIdempotencyKey(header: string | undefined): string {
   }
   return header;
 }
+
+/**
+ * Test mode, like a card processor's test cards: an address whose local part ends in +decline
+ * (shopper+decline@example.com) is declined, so the decline path can be exercised end to end.
+ */
+export const declines = (r: ChargeRequest): boolean => /\+decline@/i.test(r.email);
 
 /** A hash of the request, stored instead of the e-mail itself (the processor keeps no PII). */
 export function fingerprint(r: ChargeRequest): string {

@@ -50,4 +50,17 @@ describe('payment routes (in-memory)', () => {
     expect((await res.json() as { error: { code: string } }).error.code).toBe('REQUEST_MISSING_IDEMPOTENCY_KEY');
     expect(rows.size).toBe(before);
   });
+  test('a test address (+decline) is declined with 402 PAYMENT_DECLINED and nothing is stored', async () => {
+    const before = rows.size;
+    const res = await post('k-decline', { ...body, email: 'shopper+decline@example.com' });
+    expect(res.status).toBe(402);
+    expect((await res.json() as { error: { code: string } }).error.code).toBe('PAYMENT_DECLINED');
+    expect(rows.size).toBe(before);
+  });
+  // Regression: checkout accepted this address and payment refused it with 400, so the order
+  // stayed payment_pending forever. Both now validate with the shared contract.
+  test('an address checkout accepts (Unicode, apostrophe, plus) is charged', async () => {
+    const res = await post('k-unicode', { ...body, email: "o'brien+ünïcödé@example.com" });
+    expect(res.status).toBe(201);
+  });
 });
