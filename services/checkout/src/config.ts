@@ -9,6 +9,8 @@ export function checkoutConfig(source: NodeJS.ProcessEnv = process.env) {
     PAYMENT_URL: env.url(),
     PAYMENT_TIMEOUT_MS: env.int(50, 30_000).default(1_000),
     MAX_IN_FLIGHT: env.int(1, 10_000).default(128),
+    /** Shed new requests while the event loop runs this late (p99 ms; 0: off): a CPU-starved replica answers 429 at once. */
+    SHED_EVENT_LOOP_DELAY_MS: env.int(0, 10_000).default(200),
     /** Concurrent order transactions per replica; more wait no longer than the bulkhead allows. */
     ORDER_TX_CAPACITY: env.int(1, 1_000).default(64),
     RELAY_INTERVAL_MS: env.int(20, 60_000).default(200),

@@ -1,6 +1,7 @@
 // The Express app every service starts from: request ids and logs, RED metrics, body limits,
 // health endpoints and, once the service added its routes, one 404 and one JSON error handler.
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ZodError } from 'zod';
 import { AppError, type ErrorCode } from './errors.ts';
 import { requestLogging, type Logger } from './log.ts';
@@ -21,8 +22,14 @@ export interface AppContext {
   /** Set by the lifecycle on SIGTERM: /readyz answers 503 so the edge stops sending. */
   draining: { value: boolean };
   bodyLimit?: string;
-  /** Load shedding: requests in flight at once before new ones get 503 + Retry-After. */
+  /** Load shedding: requests in flight at once before new ones get 429 + Retry-After. */
   maxInFlight?: number;
+  /**
+   * Load shedding by event-loop delay (ms, p99 over the last quarter second; 0 or absent: off).
+   * A starved process (CPU quota, a busy neighbour) queues requests before it even counts them
+   * in flight; its timers are late, and that is the signal to refuse new work at once.
+   */
+  shedEventLoopDelayMs?: number;
 }
 
 const READY_TIMEOUT_MS = 1_000;
@@ -77,10 +84,16 @@ export function createApp(ctx: AppContext): Express {
   shed.inc({ service: ctx.service }, 0); // a series from the start: a graph shows 0, not "no data"
   let inFlight = 0;
   const maxInFlight = ctx.maxInFlight ?? 256;
+  const loopDelay = ctx.shedEventLoopDelayMs ? eventLoopDelayWatch() : undefined;
   app.use((_req, res, next) => {
     if (inFlight >= maxInFlight) {
       shed.inc({ service: ctx.service });
       next(new AppError({ code: 'OVERLOADED', message: 'too many requests in flight; retry shortly', retryAfter: 1 }));
+      return;
+    }
+    if (loopDelay && loopDelay.p99Ms() > ctx.shedEventLoopDelayMs!) {
+      shed.inc({ service: ctx.service });
+      next(new AppError({ code: 'OVERLOADED', message: `the replica is starved (event loop ${Math.round(loopDelay.p99Ms())} ms late); retry shortly`, retryAfter: 1 }));
       return;
     }
     inFlight++;
@@ -90,6 +103,15 @@ export function createApp(ctx: AppContext): Express {
   app.use(requireJson);
   app.use(express.json({ limit: ctx.bodyLimit ?? '16kb', strict: true }));
   return app;
+}
+
+/** p99 event-loop delay of the last complete 250 ms window. */
+function eventLoopDelayWatch(): { p99Ms(): number } {
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  let last = 0;
+  setInterval(() => { last = h.count ? h.percentile(99) / 1e6 : 0; h.reset(); }, 250).unref();
+  return { p99Ms: () => last };
 }
 
 function errorBody(code: ErrorCode, message: string, requestId: unknown, details?: unknown) {
