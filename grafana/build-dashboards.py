@@ -17,8 +17,12 @@ def dashboard(uid, title, panels, description):
     return {"uid": uid, "title": title, "description": description, "tags": ["surge-lab"], "timezone": "browser",
             "schemaVersion": 39, "version": 1, "refresh": "5s", "time": {"from": "now-15m", "to": "now"},
             "templating": {"list": []},
-            "annotations": {"list": [{"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True,
-                                       "iconColor": "rgba(255, 96, 96, 1)", "name": "Chaos and scaling events", "type": "dashboard"}]},
+            "annotations": {"list": [
+                {"builtIn": 1, "datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True,
+                 "iconColor": "rgba(0, 211, 255, 1)", "name": "Annotations & Alerts", "type": "dashboard"},
+                # The chaos runner (npm run gameday) writes org-wide regions tagged "chaos": experiment and fault windows.
+                {"datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True, "iconColor": "rgba(255, 96, 96, 1)",
+                 "name": "Chaos experiments (faults)", "target": {"refId": "Anno", "type": "tags", "tags": ["chaos"], "matchAny": True, "limit": 100}}]},
             # Every key Grafana's schema wants (@grafana/schema's DashboardLink); the extra ones hold its defaults.
             "links": [{"title": "Surge Lab", "type": "dashboards", "tags": ["surge-lab"], "asDropdown": True,
                        "icon": "external link", "tooltip": "", "includeVars": False, "keepTime": False, "targetBlank": False}],

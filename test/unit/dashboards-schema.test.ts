@@ -51,9 +51,11 @@ type Json<T> = 0 extends 1 & T ? unknown : T extends string ? \`\${T}\` : T exte
 /** Json<T> with every key optional, at every depth: plugin options, which Grafana completes with its defaults. */
 type Loose<T> = 0 extends 1 & T ? unknown : T extends string ? \`\${T}\` : T extends number | boolean | null | undefined ? T
   : T extends readonly (infer U)[] ? Loose<U>[] : T extends object ? { [K in keyof T]?: Loose<T[K]> } : T;
-type GrafanaDashboard = Json<Omit<G.Dashboard, 'panels'>> & { panels?: unknown[] };
-type GrafanaRowPanel = Json<Omit<G.RowPanel, 'panels'>> & { panels: unknown[] };
 type GrafanaTarget = Json<G.DataQuery> & Record<string, unknown>;
+/** An annotation's target is a query of its datasource: its own keys (tags, limit…) are the datasource's, like a panel target's. */
+type GrafanaAnnotation = Json<Omit<G.AnnotationQuery, 'target'>> & { target?: GrafanaTarget };
+type GrafanaDashboard = Json<Omit<G.Dashboard, 'panels' | 'annotations'>> & { panels?: unknown[]; annotations?: { list?: GrafanaAnnotation[] } };
+type GrafanaRowPanel = Json<Omit<G.RowPanel, 'panels'>> & { panels: unknown[] };
 type GrafanaPanel<Options, Custom> = Json<Omit<G.Panel, 'options' | 'fieldConfig' | 'targets'>> & {
   targets?: GrafanaTarget[];
   options?: Loose<Options>;
