@@ -13,7 +13,7 @@ const stamp = () => new Date().toISOString();
 const ctx = { log: (l: string) => console.log(`${stamp()} ${l}`) };
 
 if (!name || name === 'list') {
-  console.log('usage: npm run fault -- <fault> [key=value ...] [--duration seconds]   (Ctrl-C reverts)\n       npm run fault -- reset\n');
+  console.log('usage: npm run fault -- <fault> [service|link] [key=value ...] [--duration seconds]   (Ctrl-C reverts)\n       npm run fault -- reset        (or the scripts in chaos/bin: kill, stop, latency, failover, ...)\n');
   for (const f of FAULT_NAMES) console.log(`  ${f.padEnd(24)} ${FAULTS[f].summary}; arguments: ${Object.keys(FAULTS[f].args.shape).join(', ') || 'none'}`);
   process.exit(name ? 0 : 2);
 }
@@ -28,8 +28,12 @@ if (!isFaultName(name)) {
   process.exit(2);
 }
 const args: Record<string, unknown> = {};
-for (const kv of rest) {
+// A bare first word names the target: `kill catalog` is `kill service=catalog`, `latency redis ...` is `link=redis`.
+const shape = Object.keys(FAULTS[name].args.shape);
+const targetKey = shape.includes('service') ? 'service' : shape.includes('link') ? 'link' : undefined;
+for (const [i, kv] of rest.entries()) {
   const eq = kv.indexOf('=');
+  if (eq < 0 && i === 0 && targetKey) { args[targetKey] = kv; continue; }
   if (eq <= 0) { console.error(`arguments are key=value, got "${kv}"`); process.exit(2); }
   const v = kv.slice(eq + 1);
   args[kv.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;

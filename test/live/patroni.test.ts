@@ -1,40 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { compose } from '../../infra/lab/compose.ts';
+import { cluster, leader, MEMBERS, waitHealthyCluster } from '../../chaos/faults/database.ts';
 import { waitFor } from '../../infra/lab/wait.ts';
 import { pgClient, pgQuery } from './lab.ts';
-
-const MEMBERS = ['pg-1', 'pg-2'] as const;
-type Member = (typeof MEMBERS)[number];
-interface ClusterMember { name: string; role: string; state: string; lag?: number | string }
-
-/** The cluster as Patroni sees it, asked of whichever member answers. */
-async function cluster(): Promise<ClusterMember[]> {
-  for (const m of MEMBERS) {
-    try {
-      const { stdout } = await compose(['exec', '-T', m, 'curl', '-fs', '--max-time', '2', 'http://127.0.0.1:8008/cluster'], { timeoutMs: 10_000 });
-      return (JSON.parse(stdout) as { members: ClusterMember[] }).members;
-    } catch {
-      // try the other member
-    }
-  }
-  throw new Error('no Patroni member answers');
-}
-
-async function leader(): Promise<Member> {
-  const l = (await cluster()).filter((m) => m.role === 'leader');
-  if (l.length !== 1) throw new Error(`expected one leader, found ${l.map((m) => m.name).join(',') || 'none'}`);
-  return l[0]!.name as Member;
-}
-
-/** The cluster is whole again: one leader and a streaming sync standby. */
-async function healthyCluster(timeoutMs = 180_000): Promise<void> {
-  await waitFor('a leader and a streaming sync standby', async () => {
-    const members = await cluster();
-    return members.filter((m) => m.role === 'leader' && m.state === 'running').length === 1 &&
-      members.some((m) => m.role === 'sync_standby' && m.state === 'streaming');
-  }, { timeoutMs, intervalMs: 1_000 });
-}
 
 /**
  * Writes a row through the read-write port every 100 ms, each on a fresh connection (as a pool
@@ -75,13 +44,13 @@ function writeProbe() {
 
 describe('Postgres under Patroni', () => {
   beforeAll(async () => {
-    await healthyCluster();
+    await waitHealthyCluster();
     await pgQuery('PG_RW_PORT', 'CREATE TABLE IF NOT EXISTS platform_check (id uuid PRIMARY KEY, note text NOT NULL, at timestamptz NOT NULL DEFAULT now())');
   });
 
   afterAll(async () => {
     await compose(['start', ...MEMBERS]);
-    await healthyCluster();
+    await waitHealthyCluster();
   });
 
   test('there is exactly one leader and one streaming synchronous standby', async () => {
@@ -128,7 +97,7 @@ describe('Postgres under Patroni', () => {
       return m && (m.role === 'sync_standby' || m.role === 'replica') && m.state === 'streaming';
     }, { timeoutMs: 120_000, intervalMs: 1_000 });
     console.log(`[patroni] ${old} rejoined as a replica ${((Date.now() - t1) / 1000).toFixed(1)} s after restart`);
-    await healthyCluster();
+    await waitHealthyCluster();
   });
 
   test('graceful stop of the leader: writes resume within 5 s', async () => {
@@ -142,7 +111,7 @@ describe('Postgres under Patroni', () => {
     expect(outageSeconds).toBeLessThanOrEqual(5);
     expect(await leader()).not.toBe(old);
     await compose(['start', old]);
-    await healthyCluster();
+    await waitHealthyCluster();
   });
 
   test('planned switchover: writes resume within 5 s on the other member', async () => {
@@ -156,6 +125,6 @@ describe('Postgres under Patroni', () => {
     const { outageSeconds, failures } = await probe.stop();
     console.log(`[patroni] switchover ${old} -> ${candidate}: writes unavailable for ${outageSeconds.toFixed(1)} s (${failures} failed attempts)`);
     expect(outageSeconds).toBeLessThanOrEqual(5);
-    await healthyCluster();
+    await waitHealthyCluster();
   });
 });
