@@ -85,9 +85,11 @@ export function journey(products: () => string, quantity: () => number = () => 1
           setupRequest: (r, c: any) => (c.cartId ? { ...r, path: '/api/checkout', headers: { ...json, 'idempotency-key': c.key }, body: JSON.stringify({ cartId: c.cartId, email: 'load@example.com' }) } : undefined),
           onResponse: (s, body, c: any) => {
             if (s !== 200 && s !== 201 && s !== 202) { c.orderId = undefined; return; }
-            const order = JSON.parse(body) as { id: string; status: string };
+            // The ledger holds what the shop acknowledged (the order's lines in its answer), not what the
+            // shopper meant to buy: an add-to-cart that failed mid-journey leaves a smaller cart.
+            const order = JSON.parse(body) as { id: string; status: string; lines: { productId: string; quantity: number }[] };
             c.orderId = order.id;
-            ctx.ledger({ orderId: order.id, idempotencyKey: c.key, status: order.status, items: c.items, acknowledgedAt: new Date().toISOString() });
+            ctx.ledger({ orderId: order.id, idempotencyKey: c.key, status: order.status, items: order.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })), acknowledgedAt: new Date().toISOString() });
           },
         },
         { method: 'GET', setupRequest: (r, c: any) => (c.orderId ? { ...r, path: `/api/orders/${c.orderId}` } : undefined) },

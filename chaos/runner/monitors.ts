@@ -47,8 +47,8 @@ async function purchase(productId: string, ledger: (e: LedgerEntry) => void, tim
   const text = await res.text();
   if (res.status === 409) return { ok: true, detail: 'out of stock (answered)' }; // the database answered: writes are available
   if (res.status < 200 || res.status > 202) return { ok: false, detail: `checkout: ${res.status}` };
-  const order = JSON.parse(text) as { id: string; status: string };
-  ledger({ orderId: order.id, idempotencyKey: key, status: order.status, items: [{ productId, quantity: 1 }], acknowledgedAt: new Date().toISOString() });
+  const order = JSON.parse(text) as { id: string; status: string; lines: { productId: string; quantity: number }[] };
+  ledger({ orderId: order.id, idempotencyKey: key, status: order.status, items: order.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })), acknowledgedAt: new Date().toISOString() });
   return { ok: true };
 }
 
