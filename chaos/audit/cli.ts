@@ -1,5 +1,6 @@
 // npm run audit -- [ledger.jsonl ...]: checks the ledger of a load run (the newest one when none
 // is named) against the live system. Exit 0 when every check passes, 1 otherwise.
+import '../quiet-kafkajs.ts';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

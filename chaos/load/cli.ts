@@ -1,4 +1,5 @@
 // npm run load -- <scenario> [--duration 30] [--connections 16] [--rate 200] [--target http://127.0.0.1:8080]
+import '../quiet-kafkajs.ts';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
 import { labEnv, projectRoot } from '../../infra/lab/compose.ts';

@@ -1,5 +1,6 @@
 // npm run gameday -- <experiment.yaml> [--validate]: runs an experiment against the lab and
 // writes its journal (JSON) and report (HTML) to reports/chaos/. Exit 0 pass, 1 fail, 2 aborted.
+import '../quiet-kafkajs.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

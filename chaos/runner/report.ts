@@ -343,11 +343,15 @@ function sharedLegend(abort: boolean): Html {
     <li><span class="tri ok"></span>probe ok</li><li><span class="tri bad"></span>probe failed</li>${abort ? html`<li><span class="dash"></span>abort</li>` : ''}</ul>`;
 }
 
-function chartsSection(j: Journal, fr: Frame): Html {
+/** Charts for one load of the run (the first load, then one set per further load, each with its own offset). */
+function chartsSection(j: Journal, frPrimary: Frame, load: LoadRecord | undefined = j.load, index = 0): Html {
+  const offset = load && index > 0 ? frPrimary.at(load.startedAt) : NaN;
+  const fr: Frame = Number.isFinite(offset) ? { ...frPrimary, loadOffset: offset } : frPrimary;
   const cc = chartContext(j, fr);
-  const timeline = [...(j.load?.timeline ?? [])].filter((t) => Number.isFinite(t.t)).sort((a, b) => a.t - b.t);
-  if (!j.load || timeline.length === 0) {
-    const why = j.load ? 'The load ran but recorded no per-second timeline.' : 'No load in this experiment.';
+  const id = (name: string) => (index ? `${name}-${index}` : name);
+  const timeline = [...(load?.timeline ?? [])].filter((t) => Number.isFinite(t.t)).sort((a, b) => a.t - b.t);
+  if (!load || timeline.length === 0) {
+    const why = load ? 'The load ran but recorded no per-second timeline.' : 'No load in this experiment.';
     return html`<section id="charts"><h2>Timeline</h2>
       <p class="empty">${why}</p>
       ${sharedLegend(Number.isFinite(cc.abortAt))}
@@ -364,22 +368,22 @@ function chartsSection(j: Journal, fr: Frame): Html {
   // A second without responses has no latency (the histogram is empty): a gap, not a zero.
   const p99: Series = { name: 'p99', color: '#1e3a8a', width: 1.8, points: pick((t) => (t.requests > 0 ? t.p99 : null)) };
   const p50: Series = { name: 'p50', color: '#93c5fd', width: 1.5, points: pick((t) => (t.requests > 0 ? t.p50 : null)) };
-  return html`<section id="charts"><h2>Load during the run</h2>
+  return html`<section id="${id('charts')}"><h2>${index ? `Load "${load.name}" during the run` : j.extraLoads?.length ? `Load "${load.name}" during the run` : 'Load during the run'}</h2>
     ${sharedLegend(Number.isFinite(cc.abortAt))}
     <figure class="chart-wrap">
-      <figcaption><strong>Requests per second</strong> (client side, ${j.load.name && j.load.name !== j.load.scenario ? `${j.load.name}: ` : ''}${j.load.scenario} scenario)</figcaption>
+      <figcaption><strong>Requests per second</strong> (client side, ${load.name && load.name !== load.scenario ? `${load.name}: ` : ''}${load.scenario} scenario)</figcaption>
       ${legend([{ color: rps.color, label: 'requests / s' }])}
-      ${chart({ id: 'chart-rps', title: 'Requests per second', yLabel: 'requests / s', series: [rps], minMax: 5 }, cc)}
+      ${chart({ id: id('chart-rps'), title: 'Requests per second', yLabel: 'requests / s', series: [rps], minMax: 5 }, cc)}
     </figure>
     <figure class="chart-wrap">
       <figcaption><strong>Error ratio</strong> (errors ÷ requests, per second)</figcaption>
       ${legend([{ color: errors.color, label: 'errors, % of requests' }])}
-      ${chart({ id: 'chart-errors', title: 'Error ratio in percent', yLabel: 'errors (%)', series: [errors], cap: 100, minMax: 1 }, cc)}
+      ${chart({ id: id('chart-errors'), title: 'Error ratio in percent', yLabel: 'errors (%)', series: [errors], cap: 100, minMax: 1 }, cc)}
     </figure>
     <figure class="chart-wrap">
       <figcaption><strong>Latency</strong> (per second)</figcaption>
       ${legend([{ color: p99.color, label: 'p99' }, { color: p50.color, label: 'p50', light: true }])}
-      ${chart({ id: 'chart-latency', title: 'Latency p99 and p50 in milliseconds', yLabel: 'latency (ms)', series: [p50, p99] }, cc)}
+      ${chart({ id: id('chart-latency'), title: 'Latency p99 and p50 in milliseconds', yLabel: 'latency (ms)', series: [p50, p99] }, cc)}
     </figure>
   </section>`;
 }
@@ -639,10 +643,12 @@ export function renderReport(journal: Journal): string {
 ${header(journal, fr)}
 ${glance(journal)}
 ${chartsSection(journal, fr)}
+${(journal.extraLoads ?? []).map((l, i) => chartsSection(journal, fr, l, i + 1))}
 ${faultsSection(journal, fr)}
 ${probesSection(journal, fr)}
 ${monitorsSection(journal, fr)}
 ${loadSection(journal.load, fr)}
+${(journal.extraLoads ?? []).map((l) => loadSection(l, fr))}
 ${auditSection(journal.audit, fr)}
 ${measurementsSection(journal.measurements)}
 ${eventsSection(journal.events, fr)}
