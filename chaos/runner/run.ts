@@ -120,7 +120,7 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
     }
   }
 
-  async function evaluate(p: Probe, phase: Phase): Promise<ProbeResult> {
+  async function evaluate(p: Probe, phase: Phase, quiet = false): Promise<ProbeResult> {
     let value: Measured = null;
     let detail: string | undefined;
     try {
@@ -162,7 +162,7 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
     }
     const result: ProbeResult = { name: p.name, type: p.http ? 'http' : p.promql ? 'promql' : p.load ? 'load' : 'monitor', phase, value: describeValue(value), tolerance: describeTolerance(p.tolerance), ok: withinTolerance(p.tolerance, value), ...(detail ? { detail } : {}), at: new Date().toISOString() };
     journal.probes.push(result);
-    event('probe', `${result.ok ? '✔' : '✘'} [${phase}] ${p.name}: ${result.value} (want ${result.tolerance})${detail ? ` — ${detail}` : ''}`);
+    if (!quiet) event('probe', `${result.ok ? '✔' : '✘'} [${phase}] ${p.name}: ${result.value} (want ${result.tolerance})${detail ? ` — ${detail}` : ''}`);
     return result;
   }
 
@@ -329,12 +329,19 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
     const afterProbes = hypothesis.probes.filter((p) => whenOf(p).includes('after'));
     const recoveredAt = Date.now();
     for (const p of afterProbes) {
-      let r = await evaluate(p, 'after');
-      while (!r.ok && !p.load && !p.monitor && Date.now() < deadline && !o.signal?.aborted) {
-        await sleep(2_000);
-        journal.probes.pop();
-        r = await evaluate(p, 'after');
+      const retryable = !p.load && !p.monitor;
+      let r = await evaluate(p, 'after', retryable);
+      if (!r.ok && retryable && Date.now() < deadline) {
+        const since = Date.now();
+        event('probe', `… [after] ${p.name}: ${r.value} (want ${r.tolerance}); waiting up to ${Math.round((deadline - since) / 1000)} s for it to recover by itself`);
+        while (!r.ok && Date.now() < deadline && !o.signal?.aborted) {
+          await sleep(2_000);
+          journal.probes.pop();
+          r = await evaluate(p, 'after', true);
+        }
+        r.detail = `${r.ok ? 'recovered' : 'not recovered'} after ${((Date.now() - since) / 1000).toFixed(0)} s${r.detail ? `; ${r.detail}` : ''}`;
       }
+      if (retryable) event('probe', `${r.ok ? '✔' : '✘'} [after] ${p.name}: ${r.value} (want ${r.tolerance})${r.detail ? ` — ${r.detail}` : ''}`);
       if (!r.ok) failures.push(`after: ${p.name}`);
     }
     journal.measurements['recovery seconds (after-probes held)'] = Number(((Date.now() - recoveredAt) / 1000).toFixed(1));
