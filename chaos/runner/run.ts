@@ -320,6 +320,7 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
   abort.abort('done'); // ends the stop-condition watch
   await stopWatch;
   for (const l of loads) for (const line of readLedger(l.ledgerFile)) addToLedger(line);
+  loads.sort((a, b) => a.startedAt.localeCompare(b.startedAt)); // in method order, not in the order they ended
   journal.load = loads[0];
   if (loads.length > 1) journal.extraLoads = loads.slice(1);
 
