@@ -8,8 +8,7 @@ export interface Annotator {
   readonly available: boolean;
 }
 
-export async function grafanaAnnotator(log: (l: string) => void): Promise<Annotator> {
-  const base = `http://127.0.0.1:${labEnv().GRAFANA_PORT ?? '3000'}`;
+export async function grafanaAnnotator(log: (l: string) => void, base = `http://127.0.0.1:${labEnv().GRAFANA_PORT ?? '3000'}`): Promise<Annotator> {
   const healthy = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
   if (!healthy) {
     log(`[grafana] not reachable at ${base}: no annotations (the JSON journal and HTML report still have every window)`);

@@ -258,6 +258,8 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
   let status: Status = 'pass';
   let verdict = '';
   let stopWatch: Promise<void> | undefined;
+  // The whole experiment is one annotation region too; each fault window is another inside it.
+  const closeRun = await d.annotator.region(`experiment: ${exp.title}`, [slug(exp.title), 'experiment'], startedAt);
   try {
     event('run', `${exp.title} (${o.file})`);
     const holding = await waitStopConditionsClear();
@@ -384,6 +386,7 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
     journal.status = status;
     journal.verdict = verdict;
     journal.endedAt = new Date().toISOString();
+    await closeRun(new Date(journal.endedAt));
     event('verdict', `${status.toUpperCase()}: ${verdict}`);
     const journalFile = `${base}.json`;
     writeFileSync(journalFile, JSON.stringify(journal, null, 2));
