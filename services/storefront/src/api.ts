@@ -60,6 +60,8 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
   let seconds: number;
   if (/^\d+$/.test(v)) seconds = Number(v);
   else {
+    // HTTP-date (IMF-fixdate, RFC 850 or asctime): all start with a day name.
+    if (!/^[A-Za-z]{3}/.test(v)) return undefined;
     const at = Date.parse(v);
     if (Number.isNaN(at)) return undefined;
     seconds = Math.ceil((at - now) / 1000);

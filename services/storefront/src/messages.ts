@@ -42,7 +42,7 @@ export function userMessage(e: ApiError, ctx: MessageContext = {}): string {
     case 'OUT_OF_STOCK': {
       const d = (e.details ?? {}) as OutOfStockDetails;
       const id = typeof d.productId === 'string' ? d.productId : undefined;
-      const name = (id && ctx.productName?.(id)) || (id ? `Product ${id}` : 'A product in your cart');
+      const name = (id && ctx.productName?.(id)) || (id ? `Product ${id}` : 'one of the products in your cart');
       const available = typeof d.available === 'number' ? d.available : undefined;
       if (available === 0) return `Sorry, ${name} is out of stock. Remove it from your cart to place your order.`;
       if (available !== undefined) return `Sorry, only ${available} of ${name} ${available === 1 ? 'is' : 'are'} left. Lower the quantity in your cart to place your order.`;
