@@ -2,11 +2,12 @@
 // JSON in and out, the services' error format parsed into an ApiError, Retry-After read, network
 // failures and timeouts turned into errors of their own kind, and the "stale data" markers read
 // from the headers. No DOM here: the unit tests run it in Node against a local HTTP server.
+// Types only (erased at build time): the bundle carries no zod.
 import type { OrderStatus } from '../../contracts/orders.ts';
+import type { Product } from '../../contracts/products.ts';
 
-export type { OrderStatus };
+export type { OrderStatus, Product };
 
-export interface Product { id: string; name: string; category: string; description: string; priceCents: number; stock: number; imageUrl: string; version: number }
 export interface ProductPage { items: Product[]; nextCursor: string | null }
 export interface Category { name: string; count: number }
 export interface CartItem { productId: string; name: string; priceCents: number; quantity: number; lineTotalCents: number; imageUrl: string }
