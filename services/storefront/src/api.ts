@@ -105,7 +105,7 @@ export class ApiClient {
     const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     const timeout = AbortSignal.timeout(this.#timeoutMs);
-    const signal = opts.signal ? AbortSignal.any([opts.signal, timeout]) : timeout;
+    const signal = opts.signal ? anySignal(opts.signal, timeout) : timeout;
     let res: Response;
     let text: string;
     try {
@@ -162,6 +162,17 @@ export class ApiClient {
   order(id: string, signal?: AbortSignal) {
     return this.request<Order>('GET', `/api/orders/${encodeURIComponent(id)}`, signal ? { signal } : {});
   }
+}
+
+/** AbortSignal.any, with a fallback for browsers before it (Safari < 17.4). */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const c = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) { c.abort(s.reason); break; }
+    s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
 }
 
 function errorFrom(res: Response, body: unknown): ApiError {

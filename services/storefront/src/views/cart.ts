@@ -59,7 +59,9 @@ export function cartView(ctx: Ctx, main: HTMLElement): void {
     clearProblem(problem);
     queue = queue.then(fn).then((r) => { show(r); ctx.announce(done); }, async (e: unknown) => {
       showProblem(ctx, problem, e, { productName: (id) => names.get(id) });
-      show(await ctx.cart.load().catch(() => undefined)); // back to what the shop holds
+      // Back to what the shop holds; if even that fails, keep the lines on screen.
+      const r = await ctx.cart.load().catch(() => null);
+      if (r !== null) show(r);
     }).finally(() => body.setAttribute('aria-busy', 'false'));
   };
 
