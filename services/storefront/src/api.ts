@@ -1,0 +1,190 @@
+// The storefront's client of the shop API (same origin, through the edge). One fetch wrapper:
+// JSON in and out, the services' error format parsed into an ApiError, Retry-After read, network
+// failures and timeouts turned into errors of their own kind, and the "stale data" markers read
+// from the headers. No DOM here: the unit tests run it in Node against a local HTTP server.
+// Types only (erased at build time): the bundle carries no zod.
+import type { OrderStatus } from '../../contracts/orders.ts';
+import type { Product } from '../../contracts/products.ts';
+
+export type { OrderStatus, Product };
+
+export interface ProductPage { items: Product[]; nextCursor: string | null }
+export interface Category { name: string; count: number }
+export interface CartItem { productId: string; name: string; priceCents: number; quantity: number; lineTotalCents: number; imageUrl: string }
+export interface Cart { id: string; createdAt: string; items: CartItem[]; itemCount: number; totalCents: number; stale: boolean; unavailable: string[] }
+export interface OrderLine { productId: string; name: string; quantity: number; priceCents: number }
+export interface Order { id: string; status: OrderStatus; email: string; totalCents: number; lines: OrderLine[]; paymentId: string | null; createdAt: string; updatedAt: string }
+
+export type ErrorKind = 'http' | 'network' | 'timeout';
+
+/** A failed call: an error answer of the API (kind http), or no answer at all (network, timeout). */
+export class ApiError extends Error {
+  readonly kind: ErrorKind;
+  /** HTTP status; 0 when there was no answer. */
+  readonly status: number;
+  /** The API's stable error code (docs/errors.md), or NETWORK / TIMEOUT / HTTP_<status>. */
+  readonly code: string;
+  readonly details: unknown;
+  readonly requestId: string | undefined;
+  /** Seconds from Retry-After (429 and 503 carry it), undefined when absent. */
+  readonly retryAfterS: number | undefined;
+  constructor(o: { kind: ErrorKind; status: number; code: string; message: string; details?: unknown; requestId?: string | undefined; retryAfterS?: number | undefined }) {
+    super(o.message);
+    this.name = 'ApiError';
+    this.kind = o.kind;
+    this.status = o.status;
+    this.code = o.code;
+    this.details = o.details;
+    this.requestId = o.requestId;
+    this.retryAfterS = o.retryAfterS;
+  }
+}
+
+export interface ApiResponse<T> {
+  status: number;
+  body: T;
+  headers: Headers;
+  /** The data may be a few seconds old (served from a cache because its source is down). */
+  stale: boolean;
+  /** Checkout answered a retry of an earlier request with the same Idempotency-Key. */
+  replayed: boolean;
+}
+
+/**
+ * Seconds to wait from a Retry-After value: delta-seconds or an HTTP date (RFC 9110 §10.2.3).
+ * Undefined when absent or unreadable; otherwise at least 1 and at most `max`.
+ */
+export function parseRetryAfter(value: string | null | undefined, now: number = Date.now(), max = 300): number | undefined {
+  if (value == null) return undefined;
+  const v = value.trim();
+  if (v === '') return undefined;
+  let seconds: number;
+  if (/^\d+$/.test(v)) seconds = Number(v);
+  else {
+    // HTTP-date (IMF-fixdate, RFC 850 or asctime): all start with a day name.
+    if (!/^[A-Za-z]{3}/.test(v)) return undefined;
+    const at = Date.parse(v);
+    if (Number.isNaN(at)) return undefined;
+    seconds = Math.ceil((at - now) / 1000);
+  }
+  return Math.min(max, Math.max(1, seconds));
+}
+
+/**
+ * Whether an answer's data is marked stale. The catalog and the cart set `X-Data-Stale: true`
+ * when they answer from a cache because the database (or the catalog) is down; the edge sets
+ * `X-Cache-Status: STALE` when it serves its own copy because every catalog replica failed.
+ * (`UPDATING` is the edge's normal stale-while-revalidate window and is not reported.)
+ */
+export function isStale(headers: Headers): boolean {
+  return headers.get('x-data-stale') === 'true' || headers.get('x-cache-status')?.toUpperCase() === 'STALE';
+}
+
+export interface RequestOptions { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal }
+
+export interface ApiClientOptions {
+  /** '' in the browser (same origin); an absolute origin in tests. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  /** Abort a call that has had no answer after this long (default 15 s, the edge's read timeout). */
+  timeoutMs?: number;
+}
+
+export class ApiClient {
+  readonly #baseUrl: string;
+  readonly #fetch: typeof fetch;
+  readonly #timeoutMs: number;
+
+  constructor(opts: ApiClientOptions = {}) {
+    this.#baseUrl = opts.baseUrl ?? '';
+    this.#fetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this.#timeoutMs = opts.timeoutMs ?? 15_000;
+  }
+
+  async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = { accept: 'application/json', ...opts.headers };
+    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const signal = opts.signal ? anySignal(opts.signal, timeout) : timeout;
+    let res: Response;
+    let text: string;
+    try {
+      res = await this.#fetch(`${this.#baseUrl}${path}`, { method, headers, signal, body: opts.body === undefined ? null : JSON.stringify(opts.body) });
+      text = await res.text();
+    } catch (err) {
+      if (opts.signal?.aborted) throw err; // the caller gave up (left the page): not an error to show
+      if (timeout.aborted) throw new ApiError({ kind: 'timeout', status: 0, code: 'TIMEOUT', message: `${method} ${path}: no answer within ${this.#timeoutMs} ms` });
+      throw new ApiError({ kind: 'network', status: 0, code: 'NETWORK', message: `${method} ${path}: ${(err as Error).message}` });
+    }
+    let body: unknown;
+    try { body = text ? JSON.parse(text) : undefined; } catch { body = undefined; }
+    if (!res.ok) throw errorFrom(res, body);
+    return { status: res.status, body: body as T, headers: res.headers, stale: isStale(res.headers), replayed: res.headers.get('idempotent-replayed') === 'true' };
+  }
+
+  listProducts(q: { category?: string | undefined; q?: string | undefined; cursor?: string | undefined; limit?: number }, signal?: AbortSignal) {
+    const params = new URLSearchParams();
+    if (q.category) params.set('category', q.category);
+    if (q.q) params.set('q', q.q);
+    if (q.cursor) params.set('cursor', q.cursor);
+    params.set('limit', String(q.limit ?? 12));
+    return this.request<ProductPage>('GET', `/api/products?${params}`, signal ? { signal } : {});
+  }
+
+  categories(signal?: AbortSignal) {
+    return this.request<{ categories: Category[] }>('GET', '/api/categories', signal ? { signal } : {});
+  }
+
+  product(id: string, signal?: AbortSignal) {
+    return this.request<Product>('GET', `/api/products/${encodeURIComponent(id)}`, signal ? { signal } : {});
+  }
+
+  createCart() {
+    return this.request<Cart>('POST', '/api/carts');
+  }
+
+  cart(id: string, signal?: AbortSignal) {
+    return this.request<Cart>('GET', `/api/carts/${encodeURIComponent(id)}`, signal ? { signal } : {});
+  }
+
+  setQuantity(cartId: string, productId: string, quantity: number) {
+    return this.request<Cart>('PUT', `/api/carts/${encodeURIComponent(cartId)}/items/${encodeURIComponent(productId)}`, { body: { quantity } });
+  }
+
+  removeItem(cartId: string, productId: string) {
+    return this.request<Cart>('DELETE', `/api/carts/${encodeURIComponent(cartId)}/items/${encodeURIComponent(productId)}`);
+  }
+
+  checkout(cartId: string, email: string, idempotencyKey: string) {
+    return this.request<Order>('POST', '/api/checkout', { body: { cartId, email }, headers: { 'idempotency-key': idempotencyKey } });
+  }
+
+  order(id: string, signal?: AbortSignal) {
+    return this.request<Order>('GET', `/api/orders/${encodeURIComponent(id)}`, signal ? { signal } : {});
+  }
+}
+
+/** AbortSignal.any, with a fallback for browsers before it (Safari < 17.4). */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
+  const c = new AbortController();
+  for (const s of [a, b]) {
+    if (s.aborted) { c.abort(s.reason); break; }
+    s.addEventListener('abort', () => c.abort(s.reason), { once: true });
+  }
+  return c.signal;
+}
+
+function errorFrom(res: Response, body: unknown): ApiError {
+  const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown; requestId?: unknown } } | undefined)?.error;
+  const requestId = typeof e?.requestId === 'string' ? e.requestId : res.headers.get('x-request-id') ?? undefined;
+  return new ApiError({
+    kind: 'http',
+    status: res.status,
+    code: typeof e?.code === 'string' ? e.code : `HTTP_${res.status}`,
+    message: typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`,
+    details: e?.details,
+    requestId,
+    retryAfterS: parseRetryAfter(res.headers.get('retry-after')),
+  });
+}
