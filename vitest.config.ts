@@ -14,7 +14,7 @@ export default defineConfig({
       {
         test: {
           name: 'live',
-          include: ['test/live/**/*.test.ts', 'services/**/test/live/**/*.test.ts'],
+          include: ['test/live/**/*.test.ts', 'services/**/test/live/**/*.test.ts', 'test/browser/**/*.test.ts'],
           globalSetup: ['test/live/global-setup.ts'],
           fileParallelism: false,
           sequence: { concurrent: false },

@@ -71,13 +71,13 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 }
 
 /**
- * Whether an answer's data is marked stale. The catalog and the cart set `X-Data-Stale: true`
- * when they answer from a cache because the database (or the catalog) is down; the edge sets
- * `X-Cache-Status: STALE` when it serves its own copy because every catalog replica failed.
- * (`UPDATING` is the edge's normal stale-while-revalidate window and is not reported.)
+ * Whether an answer's data is marked stale: the catalog and the cart set `X-Data-Stale: true`
+ * when they answer from a cache because the database (or the catalog) is down. The edge's
+ * `X-Cache-Status: STALE` is not used: nginx also reports it for its normal stale-while-revalidate
+ * answers (measured: the first request after s-maxage), so it would show the notice on a healthy shop.
  */
 export function isStale(headers: Headers): boolean {
-  return headers.get('x-data-stale') === 'true' || headers.get('x-cache-status')?.toUpperCase() === 'STALE';
+  return headers.get('x-data-stale') === 'true';
 }
 
 export interface RequestOptions { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal }
