@@ -13,9 +13,11 @@ export async function cpuSqueeze(ctx: FaultContext, service: string, pick: Pick,
   }
   for (const c of cs) await docker(['update', '--cpus', String(cpus), c.name]);
   const target = cs.length === 1 ? cs[0]!.name : `${service} (${cs.length} replicas)`;
+  // `docker update --cpus 0` leaves the limit as it is (0 reads as "unchanged"): a container that had
+  // no limit gets all of the host's CPUs back instead, which limits nothing.
+  const hostCpus = Number((await docker(['info', '--format', '{{.NCPU}}'])).stdout.trim());
   return activeFault({ name: `${target} squeezed to ${cpus} CPU`, kind: 'cpu-squeeze', target }, ctx, async () => {
-    // NanoCpus 0 means "no limit", which `docker update --cpus 0` restores.
-    for (const [name, nano] of before) await docker(['update', '--cpus', String(nano / 1e9), name]).catch((err: Error) => {
+    for (const [name, nano] of before) await docker(['update', '--cpus', String(nano ? nano / 1e9 : hostCpus), name]).catch((err: Error) => {
       if (!/No such container|is not running/.test(err.message)) throw err;
     });
   });
