@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
 import { compose } from '../../infra/lab/compose.ts';
 import { waitFor } from '../../infra/lab/wait.ts';
-import { toxiproxyUrl } from './lab.ts';
+import { pgQuery, toxiproxyUrl } from './lab.ts';
 import { sleep } from './load.ts';
 import { api, cartWith } from './shop.ts';
 
@@ -76,6 +76,10 @@ describe('database unreachable for catalog', () => {
 
   test('a product read before is served from cache, marked stale; one never read is a 503, not a 500', async () => {
     const id = 'p-04941';
+    // "Never read" must hold whatever ran before (the browse loads read any of the 5,000 seeded
+    // products into Redis): a fresh product outside the seeded range, written just now.
+    const never = `p-${90_000 + Math.floor(Math.random() * 10_000)}`;
+    await pgQuery('PG_RW_PORT', `INSERT INTO products (id, name, category, description, price_cents, stock) VALUES ($1, 'Never Read', 'toys', 'written by a test, never read', 100, 1) ON CONFLICT (id) DO NOTHING`, [never]);
     await api('GET', `/api/products/${id}?${bust()}`);
     await api('GET', `/api/products/${id}?${bust()}`); // both replicas hold it
     await link('pg-ro', false);
@@ -85,9 +89,9 @@ describe('database unreachable for catalog', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('x-data-stale')).toBe('true');
     expect(r.body.id).toBe(id);
-    const never = await api('GET', `/api/products/p-04942?${bust()}`);
-    expect(never.status).toBe(503);
-    expect(never.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
+    const unread = await api('GET', `/api/products/${never}?${bust()}`);
+    expect(unread.status).toBe(503);
+    expect(unread.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
   });
 });
 
