@@ -4,7 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { labEnv, labPort } from '../../infra/lab/compose.ts';
+import { labAddress, labEnv } from '../../infra/lab/compose.ts';
 
 export interface Baseline {
   /** Database time when the stock was read: orders created from then on are the run's. */
@@ -19,7 +19,7 @@ export const ORDERS_TOPIC = 'orders';
 
 export async function withDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const env = labEnv();
-  const c = new pg.Client({ host: '127.0.0.1', port: labPort('PG_RW_PORT'), user: env.APP_DB_USER, password: env.APP_DB_PASSWORD, database: env.APP_DB_NAME, connectionTimeoutMillis: 5_000, query_timeout: 60_000 });
+  const c = new pg.Client({ ...labAddress('pg-rw'), user: env.APP_DB_USER, password: env.APP_DB_PASSWORD, database: env.APP_DB_NAME, connectionTimeoutMillis: 5_000, query_timeout: 60_000 });
   c.on('error', () => {});
   await c.connect();
   try {
@@ -29,7 +29,7 @@ export async function withDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export const kafka = () => new Kafka({ clientId: 'surge-lab-audit', brokers: [`127.0.0.1:${labPort('KAFKA_PORT')}`], logLevel: logLevel.NOTHING, retry: { retries: 6 } });
+export const kafka = () => new Kafka({ clientId: 'surge-lab-audit', brokers: [`${labAddress('kafka').host}:${labAddress('kafka').port}`], logLevel: logLevel.NOTHING, retry: { retries: 6 } });
 
 export async function topicOffsets(): Promise<Baseline['topicOffsets']> {
   const admin = kafka().admin();

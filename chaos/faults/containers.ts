@@ -17,7 +17,7 @@ export async function targets(service: string, pick: Pick): Promise<ContainerSta
   if (pick === 'all') return running;
   if (pick === 'one') return [running[0]!];
   if (pick === 'random') return [running[Math.floor(Math.random() * running.length)]!];
-  const byIndex = running.find((c) => c.name.endsWith(`-${pick}`));
+  const byIndex = running.find((c) => c.number === pick);
   if (!byIndex) throw new Error(`service "${service}" has no running replica ${pick} (running: ${running.map((c) => c.name).join(', ')})`);
   return [byIndex];
 }

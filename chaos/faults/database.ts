@@ -1,7 +1,7 @@
 // Database faults on the Patroni cluster: kill -9 of the leader (automatic failover), a planned
 // switchover, and kill -9 of the replica. Killed members come back on revert and the revert
 // waits until the cluster is whole again (a leader and a streaming synchronous standby).
-import { compose, docker } from '../../infra/lab/compose.ts';
+import { docker, execIn, ps } from '../../infra/lab/compose.ts';
 import { waitFor } from '../../infra/lab/wait.ts';
 import { bringBack } from './containers.ts';
 import { activeFault, type ActiveFault, type FaultContext } from './types.ts';
@@ -14,7 +14,7 @@ export interface ClusterMember { name: string; role: string; state: string; lag?
 export async function cluster(): Promise<ClusterMember[]> {
   for (const m of MEMBERS) {
     try {
-      const { stdout } = await compose(['exec', '-T', m, 'curl', '-fs', '--max-time', '2', 'http://127.0.0.1:8008/cluster'], { timeoutMs: 10_000 });
+      const { stdout } = await execIn(m, ['curl', '-fs', '--max-time', '2', 'http://127.0.0.1:8008/cluster'], { timeoutMs: 10_000 });
       return (JSON.parse(stdout) as { members: ClusterMember[] }).members;
     } catch {
       // try the other member
@@ -41,8 +41,7 @@ export async function waitHealthyCluster(timeoutMs = 180_000): Promise<void> {
 }
 
 const containerOf = async (member: Member) => {
-  const { stdout } = await compose(['ps', '--all', '--format', '{{.Name}}', member]);
-  const name = stdout.trim().split('\n')[0];
+  const name = (await ps({ all: true })).find((c) => c.service === member)?.name;
   if (!name) throw new Error(`no container for ${member}`);
   return name;
 };
@@ -72,7 +71,7 @@ export async function killReplica(ctx: FaultContext): Promise<ActiveFault> {
 export async function switchover(ctx: FaultContext): Promise<ActiveFault> {
   const old = await leader();
   const candidate = other(old);
-  await compose(['exec', '-T', old, 'patronictl', '-c', '/etc/patroni/patroni.yml', 'switchover', '--leader', old, '--candidate', candidate, '--force'], { timeoutMs: 60_000 });
+  await execIn(old, ['patronictl', '-c', '/etc/patroni/patroni.yml', 'switchover', '--leader', old, '--candidate', candidate, '--force'], { timeoutMs: 60_000 });
   await waitFor(`${candidate} leads`, async () => (await leader()) === candidate, { timeoutMs: 30_000, intervalMs: 250 });
   return activeFault({ name: `switchover ${old} → ${candidate}`, kind: 'db-switchover', target: old }, ctx, () => waitHealthyCluster());
 }

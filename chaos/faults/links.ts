@@ -2,13 +2,13 @@
 // blackhole (timeout), connection resets and a link that is down. Each is one toxic (or the
 // proxy disabled) that the revert removes; `resetAll` removes every toxic and enables every link.
 import { randomUUID } from 'node:crypto';
-import { labPort } from '../../infra/lab/compose.ts';
+import { labUrl } from '../../infra/lab/compose.ts';
 import { activeFault, type ActiveFault, type FaultContext } from './types.ts';
 
 export const LINKS = ['pg-rw', 'pg-ro', 'redis', 'kafka', 'kafka-host', 'payment'] as const;
 export type Link = (typeof LINKS)[number];
 
-export const toxiproxyUrl = () => `http://127.0.0.1:${labPort('TOXIPROXY_PORT')}`;
+export const toxiproxyUrl = () => labUrl('toxiproxy');
 
 async function call<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${toxiproxyUrl()}${path}`, {

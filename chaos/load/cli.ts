@@ -2,7 +2,7 @@
 import '../quiet-kafkajs.ts';
 import { parseArgs } from 'node:util';
 import { join } from 'node:path';
-import { labEnv, projectRoot } from '../../infra/lab/compose.ts';
+import { labEnv, labUrl, projectRoot } from '../../infra/lab/compose.ts';
 import { formatSummary, runLoad } from './run.ts';
 import { recordOverride, saveBaseline, takeBaseline } from '../audit/baseline.ts';
 import { SCENARIOS } from './scenarios.ts';
@@ -24,8 +24,9 @@ const duration = num('duration', values.duration, 1, 86_400);
 const connections = num('connections', values.connections, 1, 1_000);
 const rate = values.rate === undefined ? undefined : num('rate', values.rate, 1, 100_000);
 const env = labEnv();
-const target = values.target ?? `http://127.0.0.1:${env.EDGE_PORT}`;
-if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(target)) problems.push(`--target must be a loopback address (the lab's published edge), got ${target}`);
+const target = values.target ?? labUrl('edge');
+// Load goes only to the lab: a loopback address (its published edge) or, from inside the lab, its edge.
+if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(target) && target !== labUrl('edge')) problems.push(`--target must be a loopback address (the lab's published edge), got ${target}`);
 if (problems.length) { console.error(`${problems.join('\n')}\n${usage}`); process.exit(2); }
 
 const ac = new AbortController();

@@ -1,6 +1,6 @@
 // Chaos annotations in Grafana (experiment and fault windows), written through its HTTP API
 // when Grafana is reachable. Anonymous users are editors in this localhost lab.
-import { labEnv } from '../../infra/lab/compose.ts';
+import { labUrl } from '../../infra/lab/compose.ts';
 
 export interface Annotator {
   /** Starts a region; returns a function that closes it. Never throws: annotations are a nicety. */
@@ -8,7 +8,7 @@ export interface Annotator {
   readonly available: boolean;
 }
 
-export async function grafanaAnnotator(log: (l: string) => void, base = `http://127.0.0.1:${labEnv().GRAFANA_PORT ?? '3000'}`): Promise<Annotator> {
+export async function grafanaAnnotator(log: (l: string) => void, base = labUrl('grafana')): Promise<Annotator> {
   const healthy = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
   if (!healthy) {
     log(`[grafana] not reachable at ${base}: no annotations (the JSON journal and HTML report still have every window)`);

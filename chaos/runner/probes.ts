@@ -1,9 +1,9 @@
 // Live measurements: an HTTP request to the edge, a PromQL query, the firing alerts.
-import { labPort } from '../../infra/lab/compose.ts';
+import { labUrl } from '../../infra/lab/compose.ts';
 import type { HttpValue } from './tolerance.ts';
 
-export const edgeUrl = () => `http://127.0.0.1:${labPort('EDGE_PORT')}`;
-export const prometheusUrl = () => `http://127.0.0.1:${labPort('PROMETHEUS_PORT')}`;
+export const edgeUrl = () => labUrl('edge');
+export const prometheusUrl = () => labUrl('prometheus');
 
 export interface HttpRequest { path: string; method: string; headers: Record<string, string>; body?: unknown; 'timeout-ms': number }
 

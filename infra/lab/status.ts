@@ -1,5 +1,5 @@
 // `npm run lab:status`: health, role and memory of every container of the lab.
-import { compose, docker, ps } from './compose.ts';
+import { docker, execIn, ps } from './compose.ts';
 
 const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, kB: 1e3, MB: 1e6, GB: 1e9 };
 
@@ -15,7 +15,7 @@ export interface MemberRole { role: string; state: string }
 
 async function patroniRole(service: string): Promise<MemberRole | undefined> {
   try {
-    const { stdout } = await compose(['exec', '-T', service, 'curl', '-fs', '--max-time', '2', 'http://127.0.0.1:8008/patroni'], { timeoutMs: 10_000 });
+    const { stdout } = await execIn(service, ['curl', '-fs', '--max-time', '2', 'http://127.0.0.1:8008/patroni'], { timeoutMs: 10_000 });
     const p = JSON.parse(stdout) as { role: string; state: string; replication_state?: string };
     return { role: p.role, state: p.replication_state ?? p.state };
   } catch {

@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
-import { parseDotenv } from '../compose.ts';
+import { labAddress, labUrl, parseDotenv, parsePorts } from '../compose.ts';
 import { PORT_VARS, portProblems } from '../ports.ts';
 
 let held: Server | undefined;
@@ -32,5 +32,31 @@ describe('lab:up port checks', () => {
 describe('.env parsing', () => {
   test('reads KEY=VALUE lines, skips comments and strips quotes', () => {
     expect(parseDotenv('# c\nA=1\nB="two words"\n\nC=x=y\n')).toEqual({ A: '1', B: 'two words', C: 'x=y' });
+  });
+});
+
+describe('docker ps port column', () => {
+  test('published ports, ranges expanded, unpublished ones left out', () => {
+    expect(parsePorts('127.0.0.1:8474->8474/tcp, 127.0.0.1:15432-15433->15432-15433/tcp, 8475/tcp')).toEqual([
+      { URL: '127.0.0.1', PublishedPort: 8474, TargetPort: 8474 },
+      { URL: '127.0.0.1', PublishedPort: 15432, TargetPort: 15432 },
+      { URL: '127.0.0.1', PublishedPort: 15433, TargetPort: 15433 },
+    ]);
+    expect(parsePorts('')).toEqual([]);
+  });
+});
+
+describe('endpoints', () => {
+  test('from the host a published 127.0.0.1 port; from inside the lab the service name', () => {
+    const before = process.env.LAB_INSIDE;
+    try {
+      delete process.env.LAB_INSIDE;
+      expect(labUrl('prometheus')).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      process.env.LAB_INSIDE = '1';
+      expect(labUrl('prometheus')).toBe('http://prometheus:9090');
+      expect(labAddress('pg-rw')).toEqual({ host: 'toxiproxy', port: 15432 });
+    } finally {
+      if (before === undefined) delete process.env.LAB_INSIDE; else process.env.LAB_INSIDE = before;
+    }
   });
 });

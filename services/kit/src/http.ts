@@ -30,6 +30,8 @@ export interface AppContext {
    * in flight; its timers are late, and that is the signal to refuse new work at once.
    */
   shedEventLoopDelayMs?: number;
+  /** Checks that run on a path before anything else (parsing, shedding, routing): e.g. an API's token. */
+  guards?: { path: string; handler: RequestHandler }[];
 }
 
 const READY_TIMEOUT_MS = 1_000;
@@ -67,6 +69,7 @@ export function createApp(ctx: AppContext): Express {
   app.set('trust proxy', 'loopback, uniquelocal');
   app.use(requestLogging(ctx.logger));
   app.use(httpMetrics(ctx.service, ctx.metrics));
+  for (const g of ctx.guards ?? []) app.use(g.path, g.handler);
 
   app.get('/healthz', (_req, res) => { res.json({ status: 'ok', service: ctx.service }); });
   app.get('/readyz', async (_req, res) => {

@@ -1,0 +1,40 @@
+// The console's live charts: a few Prometheus range queries, the same series the Grafana
+// dashboards draw, with a link to the dashboard that has the full picture.
+import { labUrl } from '../../../infra/lab/compose.ts';
+
+export interface ChartDef { id: string; title: string; unit: 'req/s' | 'ratio' | 's' | 'state' | 'messages'; queries: { expr: string; label: string }[]; dashboard: string }
+
+export const CHARTS: ChartDef[] = [
+  { id: 'rps', title: 'Requests/s by service', unit: 'req/s', queries: [{ expr: 'service:http_requests:rate1m', label: '{{service}}' }], dashboard: 'surge-overview' },
+  { id: 'errors', title: '5xx ratio by service', unit: 'ratio', queries: [{ expr: 'service:http_server_errors:ratio_rate1m', label: '{{service}}' }, { expr: 'edge:http_server_errors:ratio_rate1m', label: 'edge' }], dashboard: 'surge-overview' },
+  { id: 'p99', title: 'p99 latency by service', unit: 's', queries: [{ expr: 'service:http_latency_seconds:p99_1m', label: '{{service}}' }], dashboard: 'surge-overview' },
+  { id: 'cache', title: 'Cache hit ratio', unit: 'ratio', queries: [{ expr: 'edge:cache_hit_ratio:rate1m', label: 'edge' }, { expr: 'layer:cache_hit_ratio:rate1m', label: 'catalog {{layer}}' }], dashboard: 'surge-overview' },
+  { id: 'replication-lag', title: 'Replication lag', unit: 's', queries: [{ expr: 'pg_replication_lag_seconds', label: '{{member}}' }], dashboard: 'data-tier' },
+  { id: 'consumer-lag', title: 'Fulfilment consumer lag', unit: 'messages', queries: [{ expr: 'sum(kafka_consumer_lag{topic="orders"})', label: 'orders' }], dashboard: 'data-tier' },
+  { id: 'breakers', title: 'Breaker states (0 closed, 1 half-open, 2 open)', unit: 'state', queries: [{ expr: 'max by (service, breaker) (breaker_state)', label: '{{service}} {{breaker}}' }], dashboard: 'resilience' },
+];
+
+/** "{{service}} {{breaker}}" with a series' labels. */
+export const legend = (template: string, labels: Record<string, string>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => labels[k] ?? '');
+
+interface Matrix { status: string; data?: { result: { metric: Record<string, string>; values: [number, string][] }[] }; error?: string }
+
+export async function charts(minutes: number, grafanaUrl: string, now = Date.now()) {
+  const end = Math.floor(now / 1000);
+  const start = end - minutes * 60;
+  const step = Math.max(5, Math.round((minutes * 60) / 180));
+  const query = async (expr: string) => {
+    const url = `${labUrl('prometheus')}/api/v1/query_range?${new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) })}`;
+    const body = (await (await fetch(url, { signal: AbortSignal.timeout(5_000) })).json()) as Matrix;
+    if (body.status !== 'success') throw new Error(`prometheus: ${body.error ?? body.status}`);
+    return body.data!.result;
+  };
+  const out = await Promise.all(CHARTS.map(async (c) => {
+    const series = (await Promise.all(c.queries.map(async (q) => (await query(q.expr)).map((r) => ({
+      label: legend(q.label, r.metric).trim() || q.expr,
+      points: r.values.map(([t, v]) => [t, Number(v)] as [number, number]).filter(([, v]) => Number.isFinite(v)),
+    }))))).flat().sort((a, b) => a.label.localeCompare(b.label));
+    return { id: c.id, title: c.title, unit: c.unit, series, dashboard: `${grafanaUrl}/d/${c.dashboard}` };
+  }));
+  return { at: new Date(now).toISOString(), minutes, stepSeconds: step, charts: out };
+}

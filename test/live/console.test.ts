@@ -1,0 +1,91 @@
+// The lab console's API through the edge, as the browser reaches it: the door (token, origin),
+// the topology, a fault with a duration, and reset all.
+import { afterAll, describe, expect, it } from 'vitest';
+import { docker, labProject } from '../../infra/lab/compose.ts';
+import { consoleToken } from '../../infra/lab/console-token.ts';
+import { waitFor } from '../../infra/lab/wait.ts';
+import { edgeUrl, toxiproxyUrl } from './lab.ts';
+
+const token = await consoleToken();
+const consoleApi = async (method: string, path: string, body?: unknown, auth: string | null = token) => {
+  const r = await fetch(`${edgeUrl()}/lab/api${path}`, {
+    method,
+    headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(200_000),
+  });
+  return { status: r.status, body: await r.json() as any };
+};
+const toxics = async (link: string) => ((await (await fetch(`${toxiproxyUrl()}/proxies/${link}/toxics`)).json()) as { name: string }[]);
+
+afterAll(async () => { await consoleApi('POST', '/reset'); });
+
+describe('lab console API', () => {
+  it('refuses requests without the token (401, unknown paths too) and requests from another container (403)', async () => {
+    expect((await consoleApi('GET', '/topology', undefined, null)).status).toBe(401);
+    expect((await consoleApi('GET', '/nope/nothing', undefined, null)).status).toBe(401);
+    // From inside the lab (a catalog replica) through the edge, with the right token: not this machine.
+    const { stdout } = await docker(['exec', `${labProject()}-catalog-1`, 'node', '-e',
+      `fetch('http://edge:8080/lab/api/meta', { headers: { authorization: 'Bearer ${token}' } }).then(async (r) => console.log(r.status, await r.text()))`]);
+    expect(stdout).toMatch(/^403 .*REQUEST_FORBIDDEN/);
+    const logs = (await docker(['logs', '--since', '2m', `${labProject()}-console-1`])).stdout;
+    expect(logs).toMatch(/console API request refused.*not from this machine|not from this machine.*console API request refused/);
+  });
+
+  it('shows every service with its replicas and health, and the Patroni roles', async () => {
+    const { status, body } = await consoleApi('GET', '/topology');
+    expect(status).toBe(200);
+    const byName = new Map((body.services as { name: string; replicas: { running: number; healthy: number }; containers: { role?: string; health: string }[] }[]).map((s) => [s.name, s]));
+    expect(byName.get('catalog')!.replicas).toMatchObject({ running: 2, healthy: 2 });
+    expect(byName.get('console')!.containers[0]!.health).toBe('healthy');
+    const roles = [...byName.get('pg-1')!.containers, ...byName.get('pg-2')!.containers].map((c) => c.role).sort();
+    expect(roles).toEqual(['leader', 'sync_standby']);
+    expect((body.links as { name: string }[]).map((l) => l.name)).toEqual(expect.arrayContaining(['pg-rw', 'redis', 'payment']));
+  });
+
+  it('names bad fault parameters in a 400 and injects nothing', async () => {
+    const r = await consoleApi('POST', '/faults', { fault: 'link-latency', args: { link: 'redis', 'latency-ms': 'lots' }, durationSeconds: -1 });
+    expect(r.status).toBe(400);
+    expect(r.body.error.details.map((d: { field: string }) => d.field)).toEqual(expect.arrayContaining(['durationSeconds']));
+    const r2 = await consoleApi('POST', '/faults', { fault: 'container-kill', args: { service: 'warehouse' } });
+    expect(r2.status).toBe(400);
+    expect(r2.body.error.details).toEqual([expect.objectContaining({ field: 'args.service', problem: expect.stringMatching(/no service "warehouse"/) })]);
+    expect(await toxics('redis')).toEqual([]);
+  });
+
+  it('holds a fault for its duration, then reverts it by itself', async () => {
+    const r = await consoleApi('POST', '/faults', { fault: 'link-latency', args: { link: 'redis', 'latency-ms': 50 }, durationSeconds: 3 });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ kind: 'link-latency', target: 'redis', endsAt: expect.any(String) });
+    expect(await toxics('redis')).toHaveLength(1);
+    expect((await consoleApi('GET', '/faults')).body.map((f: { id: string }) => f.id)).toContain(r.body.id);
+    await waitFor('the latency reverted', async () => (await toxics('redis')).length === 0, { timeoutMs: 15_000, intervalMs: 250 });
+    expect((await consoleApi('GET', '/faults')).body).toEqual([]);
+  });
+
+  it('reset all removes every toxic, enables every link and starts a stopped container', async () => {
+    await consoleApi('POST', '/faults', { fault: 'link-latency', args: { link: 'pg-ro', 'latency-ms': 100 } });
+    await consoleApi('POST', '/faults', { fault: 'link-down', args: { link: 'payment' } });
+    // A toxic added behind the console's back goes too.
+    await fetch(`${toxiproxyUrl()}/proxies/redis/toxics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'by-hand', type: 'latency', attributes: { latency: 10 } }) });
+    await docker(['stop', '--time', '5', `${labProject()}-cart-2`]);
+    const r = await consoleApi('POST', '/reset');
+    expect(r.status).toBe(200);
+    expect(r.body.reverted).toHaveLength(2);
+    expect(r.body.broughtBack).toContain(`${labProject()}-cart-2`);
+    const proxies = Object.values((await (await fetch(`${toxiproxyUrl()}/proxies`)).json()) as Record<string, { enabled: boolean; toxics: unknown[] }>);
+    expect(proxies.every((p) => p.enabled && p.toxics.length === 0)).toBe(true);
+    const topo = (await consoleApi('GET', '/topology')).body;
+    expect(topo.services.find((s: { name: string }) => s.name === 'cart').replicas).toMatchObject({ running: 2, healthy: 2 });
+  });
+
+  it('serves live charts from Prometheus and links each to its Grafana dashboard', async () => {
+    const { status, body } = await consoleApi('GET', '/charts?minutes=5');
+    expect(status).toBe(200);
+    const rps = body.charts.find((c: { id: string }) => c.id === 'rps');
+    expect(rps.series.map((s: { label: string }) => s.label)).toEqual(expect.arrayContaining(['catalog', 'cart', 'checkout']));
+    expect(rps.dashboard).toMatch(/\/d\/surge-overview$/);
+    expect(body.charts.map((c: { id: string }) => c.id)).toEqual(['rps', 'errors', 'p99', 'cache', 'replication-lag', 'consumer-lag', 'breakers']);
+    expect((await consoleApi('GET', '/charts?minutes=lots')).status).toBe(400);
+  });
+});
