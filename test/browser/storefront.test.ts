@@ -1,30 +1,19 @@
 // The storefront in real Chromium (Debian's, driven by playwright-core; no browser download),
 // through the edge of the running lab. Screenshots of the main pages go to reports/screenshots/.
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { projectRoot } from '../../infra/lab/compose.ts';
-import { edgeUrl, pgQuery } from '../live/lab.ts';
+import { pgQuery } from '../live/lab.ts';
 import { setStock } from '../live/shop.ts';
+import { launchBrowser, newPage as openPage, shots } from './browser.ts';
 
-const shots = join(projectRoot, 'reports', 'screenshots');
 let browser: Browser;
 
-beforeAll(async () => {
-  mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
-});
+beforeAll(async () => { browser = await launchBrowser(); });
 afterAll(async () => { await browser?.close(); });
 
-async function newPage(width = 1200, height = 900): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width, height }, baseURL: edgeUrl() });
-  return context.newPage();
-}
+const newPage = (width?: number, height?: number) => openPage(browser, width, height);
 
 async function addFromProductPage(page: Page, productId: string, quantity = 1): Promise<void> {
   await page.goto(`/product/${productId}`);
