@@ -1,0 +1,85 @@
+// Scheduled scaling: a known event (a flash sale at noon) gets its replicas before it starts,
+// without waiting for the load to show up. Each entry holds a floor of replicas over the window
+// [at - lead, at + duration). Times are UTC: the lab runs on laptops in any zone, and a daily
+// entry must not move when the clocks change.
+import type { AppService, ScheduleEntry } from './policy.ts';
+
+const MINUTE = 60_000;
+const DAY = 24 * 60 * MINUTE;
+
+/** When an entry happens: every day at a minute of the UTC day, or once at an instant. */
+export type ScheduleTime = { kind: 'daily'; minuteOfDay: number } | { kind: 'once'; atMs: number };
+
+const DAILY = /^([01]\d|2[0-3]):([0-5]\d)$/;
+// A zone is required: a timestamp without one means "local time", which differs per machine.
+const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+
+/** Parses `HH:MM` (daily, UTC) or a full ISO timestamp with its zone; undefined when it is neither. */
+export function parseScheduleTime(at: string): ScheduleTime | undefined {
+  const daily = DAILY.exec(at);
+  if (daily) return { kind: 'daily', minuteOfDay: Number(daily[1]) * 60 + Number(daily[2]) };
+  const iso = ISO.exec(at);
+  if (!iso) return undefined;
+  const [y, mo, d, h, mi, s] = iso.slice(1, 7).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
+  // Date.parse accepts 2025-02-30 (as 2 March): check the calendar date ourselves.
+  const day = new Date(Date.UTC(y, mo - 1, d));
+  if (mo < 1 || mo > 12 || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
+  const atMs = Date.parse(at);
+  return Number.isFinite(atMs) ? { kind: 'once', atMs } : undefined;
+}
+
+/** One occurrence of an entry. `start` = at - lead (replicas up by then), `end` = at + duration. */
+export interface ScheduleWindow {
+  entry: string;
+  service: AppService;
+  minReplicas: number;
+  startMs: number;
+  atMs: number;
+  endMs: number;
+  active: boolean;
+}
+
+export interface ScheduleFloor {
+  /** 0 when no window is active: no floor. */
+  floor: number;
+  entry?: string;
+  window?: ScheduleWindow;
+  reason: string;
+}
+
+/**
+ * The occurrences of an entry from two days before `nowMs` to two days after `nowMs + horizonMs`
+ * (enough: a daily entry's lead plus duration is at most a day).
+ */
+function occurrences(e: ScheduleEntry, nowMs: number, horizonMs = 0): ScheduleWindow[] {
+  const make = (atMs: number): ScheduleWindow => {
+    const startMs = atMs - e.leadSeconds * 1000;
+    const endMs = atMs + e.durationSeconds * 1000;
+    return { entry: e.name, service: e.service, minReplicas: e.minReplicas, startMs, atMs, endMs, active: startMs <= nowMs && nowMs < endMs };
+  };
+  if (e.when.kind === 'once') return [make(e.when.atMs)];
+  const today = Math.floor(nowMs / DAY) * DAY;
+  const minute = e.when.minuteOfDay;
+  const days = Math.ceil(horizonMs / DAY) + 2;
+  return Array.from({ length: days + 3 }, (_, i) => make(today + (i - 2) * DAY + minute * MINUTE));
+}
+
+/** The floor the schedule puts under `service` at `nowMs`: the highest min-replicas of its active windows. */
+export function scheduleFloor(entries: readonly ScheduleEntry[], service: AppService, nowMs: number): ScheduleFloor {
+  const active = entries.filter((e) => e.service === service).flatMap((e) => occurrences(e, nowMs)).filter((w) => w.active);
+  if (active.length === 0) return { floor: 0, reason: `${service}: no scheduled window now` };
+  const top = active.reduce((a, b) => (b.minReplicas > a.minReplicas ? b : a));
+  const phase = nowMs < top.atMs ? `${Math.ceil((top.atMs - nowMs) / 1000)} s before it starts at ${clock(top.atMs)}` : `until ${clock(top.endMs)}`;
+  return { floor: top.minReplicas, entry: top.entry, window: top, reason: `${service}: schedule "${top.entry}" holds ≥ ${top.minReplicas} replicas (${phase} UTC)` };
+}
+
+/** Windows active now or starting within `horizonMs` (default a day), soonest first: for the status display. */
+export function nextScheduled(entries: readonly ScheduleEntry[], nowMs: number, horizonMs = DAY): ScheduleWindow[] {
+  return entries.flatMap((e) => occurrences(e, nowMs, horizonMs))
+    .filter((w) => w.endMs > nowMs && w.startMs <= nowMs + horizonMs)
+    .sort((a, b) => a.startMs - b.startMs || a.entry.localeCompare(b.entry));
+}
+
+function clock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 16);
+}
