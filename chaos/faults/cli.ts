@@ -36,7 +36,7 @@ for (const [i, kv] of rest.entries()) {
   if (eq < 0 && i === 0 && targetKey) { args[targetKey] = kv; continue; }
   if (eq <= 0) { console.error(`arguments are key=value, got "${kv}"`); process.exit(2); }
   const v = kv.slice(eq + 1);
-  args[kv.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v;
+  args[kv.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v === 'true' || v === 'false' ? v === 'true' : v;
 }
 const checked = checkArgs(name, args);
 if (!checked.ok) {

@@ -61,6 +61,22 @@ export async function pause(ctx: FaultContext, service: string, pick: Pick = 'on
   return activeFault({ name: `pause ${label(service, cs)}`, kind: 'container-pause', target: label(service, cs) }, ctx, () => bringBack(cs.map((c) => c.name), ctx));
 }
 
+/**
+ * A hung process: SIGSTOP of the container's main process, sent by Docker from outside (a
+ * process cannot stop its namespace's init from inside). The container still runs and its port
+ * still accepts connections, but nothing answers and the healthcheck fails: what a deadlock or a
+ * stuck event loop looks like. The revert sends SIGCONT (a restart in the meantime has already
+ * replaced the process) and waits until the container is healthy.
+ */
+export async function freeze(ctx: FaultContext, service: string, pick: Pick = 'one'): Promise<ActiveFault> {
+  const cs = await targets(service, pick);
+  await docker(['kill', '--signal', 'STOP', ...cs.map((c) => c.name)]);
+  return activeFault({ name: `freeze ${label(service, cs)}`, kind: 'process-freeze', target: label(service, cs) }, ctx, async () => {
+    for (const c of cs) await docker(['kill', '--signal', 'CONT', c.name]).catch(() => {});
+    await bringBack(cs.map((c) => c.name), ctx);
+  });
+}
+
 /** `docker restart`: a graceful stop (SIGTERM, drain) and a start; reverted means "healthy again". */
 export async function restart(ctx: FaultContext, service: string, pick: Pick = 'one'): Promise<ActiveFault> {
   const cs = await targets(service, pick);

@@ -3,6 +3,7 @@
 // all go through here.
 import { z } from 'zod';
 import * as containers from './containers.ts';
+import * as controller from './controller.ts';
 import * as database from './database.ts';
 import { disasterFault } from './dr.ts';
 import * as links from './links.ts';
@@ -26,6 +27,7 @@ export const FAULTS = {
   'container-stop': spec({ summary: 'graceful stop (SIGTERM, then SIGKILL after the grace period)', args: z.strictObject({ service, pick, 'grace-seconds': z.number().int().min(0).max(120).default(10) }), inject: (c, a) => containers.stop(c, a.service, a.pick, a['grace-seconds']) }),
   'container-pause': spec({ summary: 'freeze a container (SIGSTOP of every process): connections hang', args: z.strictObject({ service, pick }), inject: (c, a) => containers.pause(c, a.service, a.pick) }),
   'container-restart': spec({ summary: 'graceful restart', args: z.strictObject({ service, pick }), inject: (c, a) => containers.restart(c, a.service, a.pick) }),
+  'process-freeze': spec({ summary: 'hang the main process (SIGSTOP): the container runs, nothing answers', args: z.strictObject({ service, pick }), inject: (c, a) => containers.freeze(c, a.service, a.pick) }),
   'container-restart-loop': spec({ summary: 'crash loop: SIGKILL and start again every N seconds', args: z.strictObject({ service, pick, 'every-seconds': z.number().int().min(2).max(600).default(10) }), inject: (c, a) => containers.restartLoop(c, a.service, a.pick, a['every-seconds']) }),
   'link-latency': spec({ summary: 'added latency (with jitter) on a dependency link', args: z.strictObject({ link, 'latency-ms': ms, 'jitter-ms': ms.default(0) }), inject: (c, a) => links.latency(c, a.link, a['latency-ms'], a['jitter-ms']) }),
   'link-bandwidth': spec({ summary: 'bandwidth cap on a dependency link', args: z.strictObject({ link, 'rate-kbps': z.number().int().min(1) }), inject: (c, a) => links.bandwidth(c, a.link, a['rate-kbps']) }),
@@ -38,6 +40,8 @@ export const FAULTS = {
   'db-disaster': spec({ summary: 'destroy both Patroni members and their volumes; the revert restores from pgBackRest', args: z.strictObject({}), inject: (c) => disasterFault(c) }),
   'cpu-squeeze': spec({ summary: 'limit containers to a fraction of a CPU (docker update --cpus)', args: z.strictObject({ service, pick, cpus: z.number().min(0.01).max(64) }), inject: (c, a) => resources.cpuSqueeze(c, a.service, a.pick, a.cpus) }),
   'memory-hog': spec({ summary: 'hold memory inside a container', args: z.strictObject({ service, pick, mb: z.number().int().min(1).max(16_384) }), inject: (c, a) => resources.memoryHog(c, a.service, a.pick, a.mb) }),
+  'controller-mode': spec({ summary: 'switch the controller\'s autoscaling and/or auto-recovery on or off while the step lasts', args: z.strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional() }).refine((a) => a.autoscaling !== undefined || a.recovery !== undefined, 'give autoscaling and/or recovery'), inject: (c, a) => controller.setModes(c, a) }),
+  'scheduled-surge': spec({ summary: 'put a one-off surge on the autoscaler\'s schedule (replicas ready lead-seconds before it)', args: z.strictObject({ service: z.enum(['catalog', 'cart', 'checkout']), 'in-seconds': z.number().int().min(0).max(86_400), 'lead-seconds': z.number().int().min(0).max(3_600).default(60), 'duration-seconds': z.number().int().min(1).max(86_400), 'min-replicas': z.number().int().min(1).max(10) }), inject: (c, a) => controller.scheduledSurge(c, { service: a.service, inSeconds: a['in-seconds'], leadSeconds: a['lead-seconds'], durationSeconds: a['duration-seconds'], minReplicas: a['min-replicas'] }) }),
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

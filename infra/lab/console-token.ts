@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { docker, labEnv, labProject, projectRoot } from './compose.ts';
+import { docker, insideLab, labEnv, labProject, labUrl, projectRoot } from './compose.ts';
 
 export const tokenFile = join(projectRoot, '.lab', 'console-token');
 
@@ -22,6 +22,25 @@ export async function consoleToken(): Promise<string> {
     const { stdout } = await docker(['exec', `${labProject()}-console-1`, 'cat', '/lab-state/console-token']);
     return stdout.trim();
   }
+}
+
+/**
+ * A call to the console's API: from the host through the edge, from inside the console itself on
+ * loopback (the edge would name the console as the client, which is not this machine).
+ */
+export async function consoleApi<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  const inside = insideLab();
+  const token = inside ? readFileSync(process.env.CONSOLE_TOKEN_FILE ?? '/lab-state/console-token', 'utf8').trim() : await consoleToken();
+  const base = inside ? 'http://127.0.0.1:8080' : labUrl('edge');
+  const r = await fetch(`${base}/lab/api${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    signal: AbortSignal.timeout(30_000),
+  });
+  const text = await r.text();
+  if (!r.ok) throw new Error(`console ${method} ${path}: ${r.status} ${text}`);
+  return (text ? JSON.parse(text) : undefined) as T;
 }
 
 export const consoleUrl = (token: string) => `http://localhost:${labEnv().EDGE_PORT ?? '8080'}/lab/#token=${token}`;

@@ -1,5 +1,6 @@
 // `npm run lab:status`: health, role and memory of every container of the lab.
 import { docker, execIn, ps } from './compose.ts';
+import { consoleApi } from './console-token.ts';
 
 const UNITS: Record<string, number> = { B: 1, KiB: 1024, MiB: 1024 ** 2, GiB: 1024 ** 3, kB: 1e3, MB: 1e6, GB: 1e9 };
 
@@ -53,6 +54,33 @@ export async function labReport(): Promise<ContainerReport[]> {
   );
 }
 
+interface ControllerState {
+  autoscaling: boolean; recovery: boolean; lastTickAt: string | null; lastError: string | null;
+  services: { service: string; configured: number; running: number; healthy: number; policy: { min: number; max: number }; metric: { name: string; perReplica: number | null; target: number }; decision: { desired: number; held: string | null; reason: string } | null; lastScaleOutAt: string | null; lastScaleInAt: string | null }[];
+  schedule: { entry: string; service: string; minReplicas: number; replicasFrom: string; at: string; active: boolean }[];
+  events: { at: string; kind: string; target: string; reason: string }[];
+}
+
+/** The controller's policy state, from the console (npm run lab:status prints it under the containers). */
+export async function printController(): Promise<void> {
+  let s: ControllerState;
+  try {
+    s = await consoleApi<ControllerState>('GET', '/scaling');
+  } catch (err) {
+    console.log(`\ncontroller: not reachable (${(err as Error).message.split('\n')[0]})`);
+    return;
+  }
+  console.log(`\ncontroller: autoscaling ${s.autoscaling ? 'on' : 'off (observing)'}, auto-recovery ${s.recovery ? 'on' : 'off'}; last evaluation ${s.lastTickAt ?? 'not yet'}${s.lastError ? `; last error: ${s.lastError}` : ''}`);
+  console.table(s.services.map((v) => ({
+    service: v.service, replicas: `${v.configured} (${v.healthy} healthy)`, 'min–max': `${v.policy.min}–${v.policy.max}`, desired: v.decision?.desired ?? '-',
+    metric: `${v.metric.name} ${v.metric.perReplica === null ? 'no data' : v.metric.perReplica.toFixed(1)} / target ${v.metric.target}`,
+    held: v.decision?.held ?? '', 'last out': v.lastScaleOutAt?.slice(11, 19) ?? '', 'last in': v.lastScaleInAt?.slice(11, 19) ?? '',
+  })));
+  for (const v of s.services) if (v.decision) console.log(`  ${v.decision.reason}`);
+  for (const w of s.schedule) console.log(`  schedule: ${w.entry}: ${w.minReplicas} ${w.service} replicas from ${w.replicasFrom} (surge at ${w.at})${w.active ? ' — active now' : ''}`);
+  for (const e of s.events.slice(0, 5)) console.log(`  ${e.at} ${e.kind} ${e.target}: ${e.reason}`);
+}
+
 const mib = (b: number) => `${(b / 1024 ** 2).toFixed(1)} MiB`;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -65,5 +93,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   console.table(table);
   const total = rows.reduce((s, r) => s + r.memBytes, 0);
   console.log(`total memory in use: ${mib(total)} across ${rows.filter((r) => r.state === 'running').length} running containers`);
+  await printController();
   process.exit(rows.every((r) => r.state === 'running' && (r.health === '-' || r.health === 'healthy')) ? 0 : 1);
 }

@@ -8,7 +8,9 @@ import { AppError, type Service } from '../../kit/src/index.ts';
 import { charts } from './charts.ts';
 import { faultCatalog, type FaultBoard } from './faults.ts';
 import { experiments, scenarios, type Loads, type Runs } from './sessions.ts';
-import { topology, type Desired } from './topology.ts';
+import { scheduleEntry } from './scaling/policy.ts';
+import type { Controller } from './scaling/controller.ts';
+import { topology } from './topology.ts';
 
 export interface ConsoleDeps {
   root: string;
@@ -16,9 +18,7 @@ export interface ConsoleDeps {
   faults: FaultBoard;
   loads: Loads;
   runs: Runs;
-  desired?: Desired;
-  /** The autoscaler's state, when it runs in this process. */
-  scaling?: () => unknown;
+  controller?: Controller;
 }
 
 export function dashboards(root: string, grafanaUrl: string) {
@@ -32,7 +32,7 @@ export function dashboards(root: string, grafanaUrl: string) {
 export function buildApp(svc: Service, deps: ConsoleDeps): Express {
   const app = svc.app();
   const api = Router();
-  const cachedTopology = cached(1_000, () => topology(deps.desired));
+  const cachedTopology = cached(1_000, () => topology((s) => deps.controller?.desired(s)));
   const boards = dashboards(deps.root, deps.grafanaUrl);
 
   api.get('/meta', (_req, res) => { res.json({ project: labProject(), grafanaUrl: deps.grafanaUrl, dashboards: boards }); });
@@ -62,7 +62,28 @@ export function buildApp(svc: Service, deps: ConsoleDeps): Express {
     if (!m.success) throw new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: 'minutes must be a whole number from 1 to 360', details: [{ field: 'minutes', problem: 'a whole number from 1 to 360' }] });
     res.json(await charts(m.data, deps.grafanaUrl));
   });
-  api.get('/scaling', (_req, res) => { res.json(deps.scaling?.() ?? { enabled: false, reason: 'the autoscaler is not running' }); });
+  const controller = (): Controller => {
+    if (!deps.controller) throw new AppError({ code: 'ROUTE_NOT_FOUND', message: 'the controller is not running in this console' });
+    return deps.controller;
+  };
+  api.get('/scaling', (_req, res) => { res.json(controller().state()); });
+  const modes = z.strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional() });
+  api.put('/scaling', (req, res) => {
+    const c = controller();
+    c.setModes(modes.parse(req.body));
+    res.json({ autoscaling: c.autoscaling, recovery: c.recovery });
+  });
+  api.post('/scaling/schedule', (req, res) => {
+    const c = controller();
+    const r = scheduleEntry({ ...c.loadedPolicy(), schedule: c.schedule() }, req.body);
+    if (!r.ok) throw new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: `invalid schedule entry: ${r.problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, details: r.problems });
+    c.addScheduleEntry(r.entry);
+    res.status(201).json({ ...r.entry, when: undefined });
+  });
+  api.delete('/scaling/schedule/:name', (req, res) => {
+    if (!controller().removeScheduleEntry(req.params.name)) throw new AppError({ code: 'ROUTE_NOT_FOUND', message: `no schedule entry "${req.params.name}" added at run time (entries of the policy file stay)` });
+    res.json({ removed: req.params.name });
+  });
 
   app.use('/lab/api', api);
   return svc.finish(app);

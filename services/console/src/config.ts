@@ -1,5 +1,7 @@
 import { env, httpShape, loadConfig } from '../../kit/src/index.ts';
+import { join } from 'node:path';
 import { z } from 'zod';
+import { projectRoot } from '../../../infra/lab/compose.ts';
 
 export function consoleConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig('console', {
@@ -12,6 +14,8 @@ export function consoleConfig(source: NodeJS.ProcessEnv = process.env) {
     EDGE_HOST: env.string().default('edge'),
     /** Grafana as the browser reaches it (links in the console). */
     GRAFANA_PUBLIC_URL: env.url().default('http://localhost:3000'),
+    /** The controller's policy (infra/console/scaling.yaml, mounted so an edit needs only a console restart). */
+    SCALING_POLICY_FILE: env.string().default(join(projectRoot, 'infra', 'console', 'scaling.yaml')),
   }, source);
 }
 export type ConsoleConfig = ReturnType<typeof consoleConfig>;

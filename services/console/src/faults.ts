@@ -11,7 +11,8 @@ import { AppError, type Logger } from '../../kit/src/index.ts';
 
 // db-disaster needs `docker compose` and the project's files on the host: it is offered by
 // `npm run fault` and the dr-restore experiment, not by the console.
-export const CONSOLE_FAULTS = (Object.keys(FAULTS) as FaultName[]).filter((f) => f !== 'db-disaster');
+// The controller's steps are the Scaling section's switches in the console, not faults.
+export const CONSOLE_FAULTS = (Object.keys(FAULTS) as FaultName[]).filter((f) => !['db-disaster', 'controller-mode', 'scheduled-surge'].includes(f));
 
 export function faultCatalog() {
   return CONSOLE_FAULTS.map((name) => {

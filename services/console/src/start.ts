@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { docker, labProject, projectRoot } from '../../../infra/lab/compose.ts';
-import { createService, runMain } from '../../kit/src/index.ts';
+import { ConfigError, createService, runMain } from '../../kit/src/index.ts';
+import { Controller } from './scaling/controller.ts';
+import { parsePolicy, PolicyError } from './scaling/policy.ts';
 import { buildApp } from './app.ts';
 import { consoleGuard, defaultGateways, edgeResolver, loadOrCreateToken, type Door } from './auth.ts';
 import { consoleConfig } from './config.ts';
@@ -25,10 +27,22 @@ runMain(async () => {
   const faults = new FaultBoard(svc.logger);
   const loads = new Loads(projectRoot);
   const runs = new Runs(projectRoot);
-  const app = buildApp(svc, { root: projectRoot, grafanaUrl: config.GRAFANA_PUBLIC_URL.replace(/\/$/, ''), faults, loads, runs });
+  const policyFile = config.SCALING_POLICY_FILE;
+  let policy;
+  try {
+    policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile.replace(`${projectRoot}/`, ''));
+  } catch (err) {
+    // A bad policy stops the console at start, naming each problem (as a bad environment does).
+    if (err instanceof PolicyError) throw new ConfigError('console', err.problems);
+    throw err;
+  }
+  const controller = new Controller(policy, svc.logger.child({ part: 'controller' }), svc.metrics);
+  controller.start();
+  const app = buildApp(svc, { root: projectRoot, grafanaUrl: config.GRAFANA_PUBLIC_URL.replace(/\/$/, ''), faults, loads, runs, controller });
   await svc.listen(app, {
     port: config.PORT,
     closers: [
+      { name: 'controller', close: () => controller.stop() },
       // Nothing the console started outlives it: loads stop, game days roll back, faults revert.
       { name: 'loads', close: () => loads.stopAndWait() },
       { name: 'game days', close: () => runs.abortAll() },

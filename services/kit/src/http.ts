@@ -85,6 +85,9 @@ export function createApp(ctx: AppContext): Express {
   // Shedding happens before any work: an overloaded replica answers fast instead of queueing.
   const shed = ctx.metrics.counter('http_requests_shed_total', 'Requests refused because too many were in flight', ['service']);
   shed.inc({ service: ctx.service }, 0); // a series from the start: a graph shows 0, not "no data"
+  // Requests in progress: the pressure on a replica that waits on its dependencies (an autoscaling metric).
+  const inFlightGauge = ctx.metrics.gauge('http_requests_in_flight', 'Requests being handled now', ['service']);
+  inFlightGauge.set({ service: ctx.service }, 0);
   let inFlight = 0;
   const maxInFlight = ctx.maxInFlight ?? 256;
   const loopDelay = ctx.shedEventLoopDelayMs ? eventLoopDelayWatch() : undefined;
@@ -100,7 +103,8 @@ export function createApp(ctx: AppContext): Express {
       return;
     }
     inFlight++;
-    res.once('close', () => { inFlight--; });
+    inFlightGauge.inc({ service: ctx.service });
+    res.once('close', () => { inFlight--; inFlightGauge.dec({ service: ctx.service }); });
     next();
   });
   app.use(requireJson);

@@ -367,3 +367,22 @@ function distance(a: string, b: string): number {
   }
   return prev[b.length]!;
 }
+
+/**
+ * A schedule entry added at run time (the console API, an experiment's "scheduled surge"), checked
+ * by the same rules as the file's: the fields, a policy for its service, min-replicas within max,
+ * a name not in use. Problems name the field, for a 400.
+ */
+export function scheduleEntry(policy: ScalingPolicy, raw: unknown): { ok: true; entry: ScheduleEntry } | { ok: false; problems: { field: string; problem: string }[] } {
+  const r = ScheduleSchema.safeParse(raw);
+  if (!r.success) return { ok: false, problems: r.error.issues.map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(', ') : '(entry)'), problem: i.code === 'unrecognized_keys' ? 'unknown field' : i.message })) };
+  const e = r.data;
+  const problems: { field: string; problem: string }[] = [];
+  const svc = policy.services[e.service];
+  if (!svc) problems.push({ field: 'service', problem: `has no policy under services (a schedule needs its min and max)` });
+  else if (e['min-replicas'] > svc.max) problems.push({ field: 'min-replicas', problem: `is above ${e.service}'s max (${svc.max})` });
+  const name = e.name ?? `${e.service} at ${e.at}`;
+  if (policy.schedule.some((x) => x.name === name)) problems.push({ field: 'name', problem: `"${name}" is already in the schedule` });
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, entry: { name, service: e.service, at: e.at, when: parseScheduleTime(e.at)!, leadSeconds: e['lead-seconds'], durationSeconds: e['duration-seconds'], minReplicas: e['min-replicas'] } };
+}

@@ -17,6 +17,13 @@ export interface ContainerStatus {
   health: Health;
   /** Docker's State.Health.FailingStreak: consecutive failed healthchecks. */
   failingStreak: number;
+  /**
+   * Whether the process itself still answers (its /healthz, which checks nothing else). The
+   * healthcheck is readiness: it fails when a dependency is down too, and restarting a replica
+   * whose database is away fixes nothing (Kubernetes restarts on liveness, not on readiness).
+   * Undefined: not known, decided on the healthcheck alone.
+   */
+  alive?: boolean;
 }
 
 /** What the controller remembers about one container (keyed by its name, which survives a restart). */
@@ -59,6 +66,9 @@ export function recoveryDecision(container: ContainerStatus, state: RecoveryStat
   }
   if (container.failingStreak < policy.unhealthyThreshold) {
     return none(`unhealthy, ${container.failingStreak} failed healthcheck(s) in a row of the ${policy.unhealthyThreshold} that trigger a restart`);
+  }
+  if (container.alive === true) {
+    return none(`unhealthy (${container.failingStreak} failed healthchecks) but alive: its /healthz answers, so a dependency is what fails; a restart would not help`);
   }
   // Right after a restart the health shown may still be the old one, and the new process needs its
   // start period: a second restart now would only interrupt it.

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { APP_SERVICES, parsePolicy, PolicyError } from '../../src/scaling/policy.ts';
+import { APP_SERVICES, parsePolicy, PolicyError, scheduleEntry } from '../../src/scaling/policy.ts';
 
 const FILE = 'infra/console/scaling.yaml';
 const root = join(import.meta.dirname, '..', '..', '..', '..');
@@ -237,5 +237,24 @@ recovery:
     } catch (err) {
       expect((err as Error).message).toBe(`${FILE}: invalid scaling policy:\n  ${FILE}:7: services.catalog.max-step (0) must be at least 1`);
     }
+  });
+});
+
+describe('schedule entries added at run time', () => {
+  const policy = parsePolicy(readFileSync(join(root, FILE), 'utf8'));
+  test('a valid one-off entry is taken, with its defaults', () => {
+    const r = scheduleEntry(policy, { name: 'drill', service: 'checkout', at: '2030-01-01T10:00:00Z', 'duration-seconds': 300, 'min-replicas': 4 });
+    expect(r).toEqual({ ok: true, entry: expect.objectContaining({ name: 'drill', leadSeconds: 120, minReplicas: 4, when: { kind: 'once', atMs: Date.UTC(2030, 0, 1, 10) } }) });
+  });
+  test('problems name their fields: above max, an unknown service, a bad time, a name in use, an unknown field', () => {
+    const r = scheduleEntry(policy, { name: 'flash sale', service: 'checkout', at: 'noon', 'duration-seconds': 300, 'min-replicas': 9, colour: 'red' });
+    expect(r.ok).toBe(false);
+    const bad = scheduleEntry(policy, { service: 'checkout', at: '12:30', 'duration-seconds': 60, 'min-replicas': 6 });
+    expect(bad).toMatchObject({ ok: false, problems: [{ field: 'min-replicas', problem: expect.stringMatching(/above checkout's max/) }] });
+    const used = scheduleEntry(policy, { name: 'flash sale', service: 'checkout', at: '12:30', 'duration-seconds': 60, 'min-replicas': 3 });
+    expect(used).toMatchObject({ ok: false, problems: [{ field: 'name' }] });
+    if (!r.ok) expect(r.problems.map((p) => p.field)).toEqual(expect.arrayContaining(['at', 'colour']));
+    const svc = scheduleEntry(policy, { service: 'payment', at: '12:30', 'duration-seconds': 60, 'min-replicas': 3 });
+    expect(svc).toMatchObject({ ok: false, problems: [{ field: 'service' }] });
   });
 });

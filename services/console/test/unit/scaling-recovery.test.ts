@@ -39,6 +39,14 @@ describe('recoveryDecision()', () => {
     expect(d).toMatchObject({ action: 'none', reason: 'surge-lab-checkout-2: not running; left to Docker\'s restart policy' });
   });
 
+  test('unhealthy but alive (its /healthz answers): a dependency fails, no restart; a hung one (no answer) is restarted', () => {
+    const alive = recoveryDecision({ ...sick, alive: true }, undefined, policy, NOW);
+    expect(alive.action).toBe('none');
+    expect(alive.reason).toMatch(/but alive: its \/healthz answers, so a dependency is what fails; a restart would not help$/);
+    expect(alive.nextState.restarts).toEqual([]);
+    expect(recoveryDecision({ ...sick, alive: false }, undefined, policy, NOW).action).toBe('restart');
+  });
+
   test('recovery off: nothing', () => {
     expect(recoveryDecision(sick, undefined, { ...policy, enabled: false }, NOW)).toMatchObject({ action: 'none', reason: 'surge-lab-checkout-2: auto-recovery is off' });
   });

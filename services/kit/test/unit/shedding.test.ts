@@ -32,3 +32,27 @@ describe('shedding by event-loop delay', () => {
     }
   });
 });
+
+describe('requests in flight', () => {
+  test('the gauge counts requests being handled, and drops back when they end', async () => {
+    const svc = createService('inflight-test', { logLevel: 'silent' });
+    const app = svc.app();
+    let release!: () => void;
+    const held = new Promise<void>((r) => { release = r; });
+    app.get('/slow', async (_req, res) => { await held; res.json({ ok: true }); });
+    const server = svc.finish(app).listen(0);
+    await new Promise((r) => server.once('listening', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`;
+    const gauge = async () => Number(/http_requests_in_flight\{service="inflight-test"\} (\d+)/.exec(await svc.metrics.registry.getSingleMetricAsString('http_requests_in_flight'))?.[1]);
+    try {
+      expect(await gauge()).toBe(0);
+      const answers = [fetch(url), fetch(url), fetch(url)];
+      await expect.poll(gauge).toBe(3);
+      release();
+      await Promise.all(answers);
+      await expect.poll(gauge).toBe(0);
+    } finally {
+      server.close();
+    }
+  });
+});
