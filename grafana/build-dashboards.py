@@ -22,19 +22,25 @@ def dashboard(uid, title, panels, description):
                  "iconColor": "rgba(0, 211, 255, 1)", "name": "Annotations & Alerts", "type": "dashboard"},
                 # The chaos runner (npm run gameday) writes org-wide regions tagged "chaos": experiment and fault windows.
                 {"datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True, "iconColor": "rgba(255, 96, 96, 1)",
-                 "name": "Chaos experiments (faults)", "target": {"refId": "Anno", "type": "tags", "tags": ["chaos"], "matchAny": True, "limit": 100}}]},
+                 "name": "Chaos experiments (faults)", "target": {"refId": "Anno", "type": "tags", "tags": ["chaos"], "matchAny": True, "limit": 100}},
+                # The controller (in the console) marks each scaling action, restart and mode change with "autoscaler".
+                {"datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True, "iconColor": "rgba(120, 200, 80, 1)",
+                 "name": "Autoscaler and auto-recovery", "target": {"refId": "Auto", "type": "tags", "tags": ["autoscaler"], "matchAny": True, "limit": 100}}]},
             # Every key Grafana's schema wants (@grafana/schema's DashboardLink); the extra ones hold its defaults.
             "links": [{"title": "Surge Lab", "type": "dashboards", "tags": ["surge-lab"], "asDropdown": True,
                        "icon": "external link", "tooltip": "", "includeVars": False, "keepTime": False, "targetBlank": False}],
             "panels": placed}
 
-def panel(title, exprs, unit="short", kind="timeseries", fault_only=False, description=None, w=8, h=7):
+def panel(title, exprs, unit="short", kind="timeseries", fault_only=False, needs_history=False, description=None, w=8, h=7):
     p = {"title": title, "type": kind, "w": w, "h": h,
          "targets": [{"refId": chr(65 + i), "datasource": DS, "expr": e, "legendFormat": l} for i, (e, l) in enumerate(exprs)],
          "fieldConfig": {"defaults": {"unit": unit}, "overrides": []}, "options": {}}
     if description: p["description"] = description
     # Panels that only have series while a fault is active; the chaos experiments check them.
     if fault_only: p["surgeLab"] = {"faultOnly": True}
+    # Panels whose later targets need history first (a forecast needs a full period of past load);
+    # the first target always has data.
+    if needs_history: p["surgeLab"] = {"needsHistory": True}
     return p
 
 overview = dashboard("surge-overview", "Surge overview", [
@@ -85,7 +91,21 @@ resilience = dashboard("resilience", "Resilience", [
     panel("Traffic through Toxiproxy links", [("sum by (proxy) (rate(toxiproxy_proxy_sent_bytes_total[1m]))", "{{proxy}}")], "Bps"),
 ], "Breakers, fallbacks, retries and restarts: how the lab absorbs faults.")
 
-for d in (overview, data_tier, resilience):
+autoscaling = dashboard("autoscaling", "Autoscaling and auto-recovery", [
+    panel("Replicas: desired and healthy", [("autoscaler_desired_replicas", "{{service}} desired"), ('autoscaler_replicas{state="healthy"}', "{{service}} healthy")], "short",
+          description="What the controller wants (target tracking, schedule and forecast floors, within min and max) and what is up.", w=12),
+    panel("Scaling metric per replica and its target", [("autoscaler_metric_value", "{{service}} {{metric}}"), ("autoscaler_metric_target", "{{service}} target")], "short", w=12),
+    panel("Forecast and actual req/s", [('sum by (service) (rate(http_server_request_duration_seconds_count{service=~"catalog|checkout"}[1m]))', "{{service}} actual"),
+                                        ('autoscaler_forecast_rps{horizon="now"}', "{{service}} forecast for now"),
+                                        ('autoscaler_forecast_rps{horizon="ahead"}', "{{service}} forecast, lookahead")], "reqps", needs_history=True,
+          description="The seasonal forecast (same phase of past periods) next to the actual load; it appears once a full period of history exists.", w=12),
+    panel("Scaling actions (5 min)", [("sum by (service, direction) (increase(autoscaler_scaling_events_total[5m]))", "{{service}} {{direction}}")], "short", w=12),
+    panel("Auto-recovery: restarts and restart loops (15 min)", [("sum by (service) (increase(autorecovery_restarts_total[15m]))", "{{service}} restarts"),
+                                                                ("sum by (service) (increase(autorecovery_restart_loops_total[15m]))", "{{service}} loops")], "short", w=12),
+    panel("Controller modes", [("autoscaler_enabled", "{{part}}")], "short", description="1 acts, 0 observes (decisions computed, nothing changed).", w=12),
+], "The lab's controller (in the console): replicas, the metric it tracks, the forecast, and what it restarted.")
+
+for d in (overview, data_tier, resilience, autoscaling):
     with open(os.path.join(HERE, "dashboards", f"{d['uid']}.json"), "w") as f:
         json.dump(d, f, indent=2, ensure_ascii=False)
         f.write("\n")

@@ -46,7 +46,7 @@ describe('npm run audit', () => {
 // have left firing, so the ones that cause no 5xx go first.
 describe.sequential('chaos experiments against the live lab', () => {
   // replica-latency is not required by the issue, but it is the one whose reads fall back (the Fallbacks panel).
-  test.each(['kafka-outage', 'replica-kill', 'replica-latency', 'db-failover', 'redis-outage'])('%s ends in a pass verdict, its audit included', async (name) => {
+  test.each(['kafka-outage', 'replica-kill', 'replica-latency', 'db-failover', 'redis-outage', 'unhealthy-recovery'])('%s ends in a pass verdict, its audit included', async (name) => {
     const { journal, exitCode } = await run(name);
     const failed = journal.probes.filter((p) => !p.ok).map((p) => `${p.phase} ${p.name}: ${p.value}`);
     expect({ status: journal.status, verdict: journal.verdict, failed }).toEqual({ status: 'pass', verdict: expect.any(String), failed: [] });

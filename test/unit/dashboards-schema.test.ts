@@ -19,7 +19,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 // - each target against `DataQuery` (refId, hide, datasource…). The query's own keys (expr, legendFormat)
 //   are not checked: the package has no Prometheus query schema (the live test runs every query instead);
 // - `transformations[].options` and override property values are `unknown`/`any` in the schema: unchecked.
-// One lab extension is allowed on panels: `surgeLab: { faultOnly?: boolean }`, which marks panels that only
+// One lab extension is allowed on panels: `surgeLab: { faultOnly?: boolean; needsHistory?: boolean }`, which marks panels that only
 // have data while a fault is active (test/live/dashboards.test.ts reads it; Grafana ignores it).
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -61,7 +61,7 @@ type GrafanaPanel<Options, Custom> = Json<Omit<G.Panel, 'options' | 'fieldConfig
   options?: Loose<Options>;
   fieldConfig?: Json<Omit<G.FieldConfigSource, 'defaults'>> & { defaults: Json<Omit<G.FieldConfig, 'custom'>> & { custom?: Loose<Custom> } };
   /** Lab extension (not Grafana's): the panel only has series while a fault is active. */
-  surgeLab?: { faultOnly?: boolean };
+  surgeLab?: { faultOnly?: boolean; needsHistory?: boolean };
 };
 type NoCustomFieldConfig = { [key: string]: never };
 type UntypedPanel = GrafanaPanel<Record<string, unknown>, Record<string, unknown>>;
@@ -202,7 +202,8 @@ describe('Grafana dashboards type-check against @grafana/schema', () => {
 describe('the schema check is not vacuous', () => {
   type BrokenPanel = { title: string; gridPos: Record<string, unknown>; fieldConfig?: { defaults: Record<string, unknown> }; [key: string]: unknown };
   type Broken = { links: { type: string }[]; panels: BrokenPanel[]; [key: string]: unknown };
-  const copy = () => JSON.parse(readFileSync(join(dashboardsDir, files[0]!), 'utf8')) as Broken;
+  // A dashboard with enough panels for every deliberate mistake below.
+  const copy = () => JSON.parse(readFileSync(join(dashboardsDir, 'data-tier.json'), 'utf8')) as Broken;
   // TypeScript reports every wrong value in an object literal, but an unknown or missing key only when the
   // values are right: so the misspelled top-level key goes in a dashboard of its own.
   const keyTypo = copy();

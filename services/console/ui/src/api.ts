@@ -4,7 +4,7 @@
 // kind. No DOM here: the unit tests run it in Node with a scripted fetch.
 import type {
   CatalogFault, Charts, Experiment, FaultInPlace, InjectRequest, LoadRequest, LoadState, Meta,
-  ResetResult, Run, RunSummary, Scenario, Topology,
+  ResetResult, Run, RunSummary, Scenario, ScalingModes, ScalingState, ScheduleEntryAdded, ScheduleRequest, Topology,
 } from './types.ts';
 
 export type ErrorKind = 'http' | 'network' | 'timeout';
@@ -127,6 +127,10 @@ export class ConsoleApi {
   abortRun(id: string) { return this.request<unknown>('DELETE', `runs/${encodeURIComponent(id)}`); }
   charts(minutes: number, signal?: AbortSignal) { return this.request<Charts>('GET', `charts?minutes=${minutes}`, { signal }); }
   meta(signal?: AbortSignal) { return this.request<Meta>('GET', 'meta', { signal }); }
+  scaling(signal?: AbortSignal) { return this.request<ScalingState>('GET', 'scaling', { signal }); }
+  setScalingModes(body: Partial<ScalingModes>) { return this.request<ScalingModes>('PUT', 'scaling', { body }); }
+  addScheduleEntry(body: ScheduleRequest) { return this.request<ScheduleEntryAdded>('POST', 'scaling/schedule', { body }); }
+  removeScheduleEntry(name: string) { return this.request<{ removed: string }>('DELETE', `scaling/schedule/${encodeURIComponent(name)}`); }
 }
 
 /** AbortSignal.any, with a fallback for browsers before it (Safari < 17.4). */

@@ -9,6 +9,7 @@ import { chartsSection } from './sections/charts.ts';
 import { experimentsSection } from './sections/experiments.ts';
 import { faultsSection } from './sections/faults.ts';
 import { loadSection } from './sections/load.ts';
+import { scalingSection } from './sections/scaling.ts';
 import { topologySection } from './sections/topology.ts';
 import { browserStorage, takeToken, tokenFromInput, TokenStore } from './token.ts';
 import type { Topology } from './types.ts';
@@ -94,6 +95,7 @@ function start(): void {
   main.replaceChildren(
     h('h1', {}, 'Lab console'),
     topologySection(ctx).el,
+    scalingSection(ctx).el,
     faultsSection(ctx).el,
     loadSection(ctx).el,
     experimentsSection(ctx).el,

@@ -65,3 +65,92 @@ export interface Chart { id: string; title: string; unit: ChartUnit | string; se
 export interface Charts { at: string | number; charts: Chart[] }
 
 export interface Meta { project: string; grafanaUrl: string; prometheusUrl: string; dashboards: { uid: string; title: string; url: string }[] }
+
+/** The autoscaler's services and what each is scaled on (services/console/src/scaling/policy.ts). */
+export type ScalingService = 'catalog' | 'cart' | 'checkout';
+export type ScalingMetric = 'rps-per-replica' | 'event-loop-lag-ms' | 'inflight-per-replica';
+export type ScaleAction = 'out' | 'in' | 'none';
+export type ScaleHold = 'scale-out-cooldown' | 'scale-in-cooldown' | 'stabilization' | 'warming-up';
+
+export interface ScalingServicePolicy {
+  min: number;
+  max: number;
+  metric: ScalingMetric | string;
+  target: number;
+  tolerance: number;
+  scaleOutCooldownSeconds: number;
+  scaleInCooldownSeconds: number;
+  scaleInStabilizationSeconds: number;
+  maxStep: number;
+}
+
+export interface ScalingDecision {
+  desired: number;
+  action: ScaleAction;
+  held: ScaleHold | string | null;
+  reason: string;
+  inputs: { tracking: number; stabilized: number; schedule: number; forecast: number; wanted: number };
+}
+
+export interface ScalingServiceView {
+  service: ScalingService | string;
+  policy: ScalingServicePolicy;
+  /** Replicas that exist (what the controller set), running and healthy. */
+  configured: number;
+  running: number;
+  healthy: number;
+  /** `value` is the service's total (an average for the event-loop lag); null without data. */
+  metric: { name: ScalingMetric | string; value: number | null; perReplica: number | null; target: number };
+  /** null when predictive scaling is off for the service. */
+  forecast: { rpsAhead: number | null; rpsNow: number | null; reason: string } | null;
+  schedule: { floor: number; reason: string };
+  decision: ScalingDecision | null;
+  lastScaleOutAt: string | null;
+  lastScaleInAt: string | null;
+}
+
+/** One occurrence of a schedule entry, active now or starting within a day. */
+export interface ScheduleWindow {
+  entry: string;
+  service: ScalingService | string;
+  minReplicas: number;
+  active: boolean;
+  /** at - lead: the replicas are up by then. */
+  replicasFrom: string;
+  at: string;
+  until: string;
+}
+
+export type ScalingEventKind = 'scale-out' | 'scale-in' | 'restart' | 'restart-loop' | 'mode' | 'error';
+export interface ScalingEvent { at: string; kind: ScalingEventKind | string; target: string; reason: string }
+
+export interface ScalingState {
+  /** false: observing (decisions computed and shown, nothing changed). */
+  autoscaling: boolean;
+  recovery: boolean;
+  intervalSeconds: number;
+  lastTickAt: string | null;
+  lastError: string | null;
+  services: ScalingServiceView[];
+  schedule: ScheduleWindow[];
+  predictive: { enabled: boolean; services: string[]; periodSeconds: number; lookaheadSeconds: number; historyPeriods: number };
+  recoveryPolicy: { enabled: boolean; unhealthyThreshold: number; maxRestarts: number; windowSeconds: number; restartGraceSeconds: number };
+  /** Newest first. */
+  events: ScalingEvent[];
+}
+
+export interface ScalingModes { autoscaling: boolean; recovery: boolean }
+
+/** POST scaling/schedule: the policy file's keys. Numbers typed wrong are sent as typed, for the 400 to name. */
+export interface ScheduleRequest {
+  name?: string;
+  service: string;
+  /** "HH:MM" (daily, UTC) or an ISO timestamp with its zone. */
+  at: string;
+  'lead-seconds'?: number | string;
+  'duration-seconds': number | string;
+  'min-replicas': number | string;
+}
+
+/** The entry as added (camelCase, as the controller holds it). */
+export interface ScheduleEntryAdded { name: string; service: string; at: string; leadSeconds: number; durationSeconds: number; minReplicas: number }
