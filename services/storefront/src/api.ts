@@ -5,6 +5,7 @@
 // Types only (erased at build time): the bundle carries no zod.
 import type { OrderStatus } from '../../contracts/orders.ts';
 import type { Product } from '../../contracts/products.ts';
+import { anySignal, ApiError, errorFields, type ErrorKind } from '../../web-kit/http.ts';
 
 export type { OrderStatus, Product };
 
@@ -15,30 +16,7 @@ export interface Cart { id: string; createdAt: string; items: CartItem[]; itemCo
 export interface OrderLine { productId: string; name: string; quantity: number; priceCents: number }
 export interface Order { id: string; status: OrderStatus; email: string; totalCents: number; lines: OrderLine[]; paymentId: string | null; createdAt: string; updatedAt: string }
 
-export type ErrorKind = 'http' | 'network' | 'timeout';
-
-/** A failed call: an error answer of the API (kind http), or no answer at all (network, timeout). */
-export class ApiError extends Error {
-  readonly kind: ErrorKind;
-  /** HTTP status; 0 when there was no answer. */
-  readonly status: number;
-  /** The API's stable error code (docs/errors.md), or NETWORK / TIMEOUT / HTTP_<status>. */
-  readonly code: string;
-  readonly details: unknown;
-  readonly requestId: string | undefined;
-  /** Seconds from Retry-After (429 and 503 carry it), undefined when absent. */
-  readonly retryAfterS: number | undefined;
-  constructor(o: { kind: ErrorKind; status: number; code: string; message: string; details?: unknown; requestId?: string | undefined; retryAfterS?: number | undefined }) {
-    super(o.message);
-    this.name = 'ApiError';
-    this.kind = o.kind;
-    this.status = o.status;
-    this.code = o.code;
-    this.details = o.details;
-    this.requestId = o.requestId;
-    this.retryAfterS = o.retryAfterS;
-  }
-}
+export { ApiError, type ErrorKind };
 
 export interface ApiResponse<T> {
   status: number;
@@ -164,27 +142,6 @@ export class ApiClient {
   }
 }
 
-/** AbortSignal.any, with a fallback for browsers before it (Safari < 17.4). */
-function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
-  const c = new AbortController();
-  for (const s of [a, b]) {
-    if (s.aborted) { c.abort(s.reason); break; }
-    s.addEventListener('abort', () => c.abort(s.reason), { once: true });
-  }
-  return c.signal;
-}
-
 function errorFrom(res: Response, body: unknown): ApiError {
-  const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown; requestId?: unknown } } | undefined)?.error;
-  const requestId = typeof e?.requestId === 'string' ? e.requestId : res.headers.get('x-request-id') ?? undefined;
-  return new ApiError({
-    kind: 'http',
-    status: res.status,
-    code: typeof e?.code === 'string' ? e.code : `HTTP_${res.status}`,
-    message: typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`,
-    details: e?.details,
-    requestId,
-    retryAfterS: parseRetryAfter(res.headers.get('retry-after')),
-  });
+  return new ApiError({ kind: 'http', ...errorFields(res, body), retryAfterS: parseRetryAfter(res.headers.get('retry-after')) });
 }

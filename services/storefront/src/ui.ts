@@ -1,5 +1,6 @@
 // DOM helpers shared by the views. Text is always set as text (never innerHTML): product names
 // and search terms come from outside.
+import { h, type Attrs } from '../../web-kit/dom.ts';
 import { ApiError } from './api.ts';
 import type { Route } from './router.ts';
 import type { CartService } from './cart.ts';
@@ -8,20 +9,7 @@ import type { ApiClient } from './api.ts';
 import { countdown } from './countdown.ts';
 import { busyMessage, isBusy, isRetryable, retryDelayS, userMessage, type MessageContext } from './messages.ts';
 
-type Child = Node | string | false | null | undefined;
-type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
-
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    if (typeof v === 'function') el.addEventListener(k.replace(/^on/, ''), v);
-    else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children) if (c) el.append(c);
-  return el;
-}
+export { h };
 
 /** A link the router handles (no page load). */
 export const link = (href: string, text: string, attrs: Attrs = {}) => h('a', { href, 'data-link': true, ...attrs }, text);

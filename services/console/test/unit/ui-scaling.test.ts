@@ -7,7 +7,7 @@ import {
 } from '../../ui/src/scaling-view.ts';
 import type { ScalingServiceView, ScheduleWindow } from '../../ui/src/types.ts';
 
-const policy = { min: 2, max: 5, metric: 'rps-per-replica', target: 30, tolerance: 0.1, scaleOutCooldownSeconds: 20, scaleInCooldownSeconds: 120, scaleInStabilizationSeconds: 60, maxStep: 2 };
+const policy = { min: 2, max: 5, metric: 'rps-per-replica' as const, target: 30, tolerance: 0.1, scaleOutCooldownSeconds: 20, scaleInCooldownSeconds: 120, scaleInStabilizationSeconds: 60, maxStep: 2 };
 
 /** A checkout card as the API answered it (GET /lab/api/scaling), changed where a test says. */
 function view(o: Partial<ScalingServiceView> = {}): ScalingServiceView {
@@ -136,8 +136,8 @@ describe('schedule windows and events', () => {
   });
 
   test('event keys stay unique when two events are alike; kinds read in words with a tone', () => {
-    const e = { at: '2026-11-28T12:36:13.882Z', kind: 'error', target: 'catalog', reason: 'scaling 2 → 4 failed' };
-    const keys = eventKeys([e, { ...e }, { ...e, kind: 'scale-out' }]);
+    const e = { at: '2026-11-28T12:36:13.882Z', kind: 'error' as const, target: 'catalog', reason: 'scaling 2 → 4 failed' };
+    const keys = eventKeys([e, { ...e }, { ...e, kind: 'scale-out' as const }]);
     expect(new Set(keys).size).toBe(3);
     expect(eventKind('restart-loop')).toEqual({ word: 'restart loop', tone: 'bad' });
     expect(eventKind('scale-out')).toEqual({ word: 'scale-out', tone: 'ok' });

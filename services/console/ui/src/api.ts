@@ -2,32 +2,13 @@
 // wrapper: the token as a Bearer header on every call, JSON in and out, the lab's error format
 // parsed into an ApiError, and network failures and timeouts turned into errors of their own
 // kind. No DOM here: the unit tests run it in Node with a scripted fetch.
+import { anySignal, ApiError, errorFields, type ErrorKind } from '../../../web-kit/http.ts';
 import type {
   CatalogFault, Charts, Experiment, FaultInPlace, InjectRequest, LoadRequest, LoadState, Meta,
   ResetResult, Run, RunSummary, Scenario, ScalingModes, ScalingState, ScheduleEntryAdded, ScheduleRequest, Topology,
 } from './types.ts';
 
-export type ErrorKind = 'http' | 'network' | 'timeout';
-
-/** A failed call: an error answer of the API (kind http), or no answer at all (network, timeout). */
-export class ApiError extends Error {
-  readonly kind: ErrorKind;
-  /** HTTP status; 0 when there was no answer. */
-  readonly status: number;
-  /** The API's error code (UNAUTHORIZED, LOAD_RUNNING…), or NETWORK / TIMEOUT / HTTP_<status>. */
-  readonly code: string;
-  readonly details: unknown;
-  readonly requestId: string | undefined;
-  constructor(o: { kind: ErrorKind; status: number; code: string; message: string; details?: unknown; requestId?: string | undefined }) {
-    super(o.message);
-    this.name = 'ApiError';
-    this.kind = o.kind;
-    this.status = o.status;
-    this.code = o.code;
-    this.details = o.details;
-    this.requestId = o.requestId;
-  }
-}
+export { ApiError, type ErrorKind };
 
 export interface ApiClientOptions {
   /** Where the API lives: '/lab/api' in the browser, an absolute URL in tests. */
@@ -133,25 +114,6 @@ export class ConsoleApi {
   removeScheduleEntry(name: string) { return this.request<{ removed: string }>('DELETE', `scaling/schedule/${encodeURIComponent(name)}`); }
 }
 
-/** AbortSignal.any, with a fallback for browsers before it (Safari < 17.4). */
-function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
-  const c = new AbortController();
-  for (const x of [a, b]) {
-    if (x.aborted) { c.abort(x.reason); break; }
-    x.addEventListener('abort', () => c.abort(x.reason), { once: true });
-  }
-  return c.signal;
-}
-
 function errorFrom(res: Response, body: unknown): ApiError {
-  const e = (body as { error?: { code?: unknown; message?: unknown; details?: unknown; requestId?: unknown } } | undefined)?.error;
-  return new ApiError({
-    kind: 'http',
-    status: res.status,
-    code: typeof e?.code === 'string' ? e.code : `HTTP_${res.status}`,
-    message: typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`,
-    details: e?.details,
-    requestId: typeof e?.requestId === 'string' ? e.requestId : res.headers.get('x-request-id') ?? undefined,
-  });
+  return new ApiError({ kind: 'http', ...errorFields(res, body) });
 }

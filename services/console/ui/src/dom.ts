@@ -1,23 +1,8 @@
 // DOM helpers. Text is always set as text (never innerHTML): container names, log lines and
 // error messages come from outside.
-type Child = Node | string | false | null | undefined;
-export type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
+import { apply, h, type Attrs, type Child } from '../../../web-kit/dom.ts';
 
-function apply(el: Element, attrs: Attrs, children: Child[]): void {
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === false) continue;
-    if (typeof v === 'function') el.addEventListener(k.replace(/^on/, ''), v);
-    else if (v === true) el.setAttribute(k, '');
-    else el.setAttribute(k, String(v));
-  }
-  for (const c of children) if (c) el.append(c);
-}
-
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
-  const el = document.createElement(tag);
-  apply(el, attrs, children);
-  return el;
-}
+export { h, type Attrs };
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 

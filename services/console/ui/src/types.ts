@@ -66,31 +66,17 @@ export interface Charts { at: string | number; charts: Chart[] }
 
 export interface Meta { project: string; grafanaUrl: string; prometheusUrl: string; dashboards: { uid: string; title: string; url: string }[] }
 
-/** The autoscaler's services and what each is scaled on (services/console/src/scaling/policy.ts). */
-export type ScalingService = 'catalog' | 'cart' | 'checkout';
-export type ScalingMetric = 'rps-per-replica' | 'event-loop-lag-ms' | 'inflight-per-replica';
-export type ScaleAction = 'out' | 'in' | 'none';
-export type ScaleHold = 'scale-out-cooldown' | 'scale-in-cooldown' | 'stabilization' | 'warming-up';
+// The controller's own types (type-only imports: erased from the bundle, checked by tsc), so the
+// page and the backend cannot drift apart.
+import type { ControllerEvent } from '../../src/scaling/controller.ts';
+import type { Decision, Hold, ScaleAction } from '../../src/scaling/decide.ts';
+import type { AppService, ScalingMetric, ServicePolicy } from '../../src/scaling/policy.ts';
 
-export interface ScalingServicePolicy {
-  min: number;
-  max: number;
-  metric: ScalingMetric | string;
-  target: number;
-  tolerance: number;
-  scaleOutCooldownSeconds: number;
-  scaleInCooldownSeconds: number;
-  scaleInStabilizationSeconds: number;
-  maxStep: number;
-}
-
-export interface ScalingDecision {
-  desired: number;
-  action: ScaleAction;
-  held: ScaleHold | string | null;
-  reason: string;
-  inputs: { tracking: number; stabilized: number; schedule: number; forecast: number; wanted: number };
-}
+export type { ScaleAction, ScalingMetric };
+export type ScalingService = AppService;
+export type ScaleHold = Hold;
+export type ScalingServicePolicy = Omit<ServicePolicy, 'service'>;
+export type ScalingDecision = Pick<Decision, 'desired' | 'action' | 'held' | 'reason' | 'inputs'>;
 
 export interface ScalingServiceView {
   service: ScalingService | string;
@@ -121,8 +107,8 @@ export interface ScheduleWindow {
   until: string;
 }
 
-export type ScalingEventKind = 'scale-out' | 'scale-in' | 'restart' | 'restart-loop' | 'mode' | 'error';
-export interface ScalingEvent { at: string; kind: ScalingEventKind | string; target: string; reason: string }
+export type ScalingEventKind = ControllerEvent['kind'];
+export type ScalingEvent = ControllerEvent;
 
 export interface ScalingState {
   /** false: observing (decisions computed and shown, nothing changed). */
