@@ -34,7 +34,7 @@ const Http = z.strictObject({
   'timeout-ms': z.number().int().min(1).max(60_000).default(5_000),
 });
 
-export const LOAD_METRICS = ['requests', 'errors', 'unexpected-5xx', 'timeouts', 'error-ratio', 'p50-ms', 'p99-ms', 'max-ms', 'throughput', 'acknowledged-orders'] as const;
+export const LOAD_METRICS = ['requests', 'errors', 'unexpected-5xx', 'timeouts', 'shed', 'error-ratio', 'p50-ms', 'p99-ms', 'max-ms', 'throughput', 'acknowledged-orders'] as const;
 export const MONITOR_METRICS = ['failures', 'longest-outage-seconds', 'attempts'] as const;
 const When = z.array(z.enum(['before', 'during', 'after'])).min(1);
 
@@ -45,7 +45,8 @@ export const Probe = z.strictObject({
   promql: z.string().min(1).optional(),
   /** Value of a PromQL probe whose query returns no series (e.g. a counter never incremented). */
   'empty-as': z.number().optional(),
-  load: z.strictObject({ name: z.string().optional(), metric: z.enum(LOAD_METRICS) }).optional(),
+  /** A figure of a load; with `relative-to`, its ratio to the same figure of another load (A/B runs). */
+  load: z.strictObject({ name: z.string().optional(), metric: z.enum(LOAD_METRICS), 'relative-to': z.string().optional() }).optional(),
   monitor: z.strictObject({ name: z.string(), metric: z.enum(MONITOR_METRICS), action: z.string().optional() }).optional(),
   tolerance: Tolerance,
 }).superRefine((p, ctx) => {
@@ -216,6 +217,7 @@ function crossCheck(exp: ExperimentDef, problem: (path: (string | number)[], mes
     if (p.load) {
       if (loads.length === 0) problem([...path, 'load'], 'the method has no load step');
       else if (p.load.name ? !loads.includes(p.load.name) : loads.length > 1) problem([...path, 'load', 'name'], `name one of the loads: ${loads.join(', ')}`);
+      if (p.load['relative-to'] !== undefined && !loads.includes(p.load['relative-to'])) problem([...path, 'load', 'relative-to'], `name one of the loads: ${loads.join(', ')}`);
     }
     if (p.monitor) {
       if (!monitors.includes(p.monitor.name)) problem([...path, 'monitor', 'name'], `no monitor "${p.monitor.name}" in the method (monitors: ${monitors.join(', ') || 'none'})`);

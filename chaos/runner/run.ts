@@ -10,7 +10,7 @@ import type { FaultName } from '../faults/registry.ts';
 import type { ActiveFault, FaultContext } from '../faults/types.ts';
 import type { LoadOptions, LoadResult } from '../load/run.ts';
 import type { LedgerEntry } from '../load/scenarios.ts';
-import type { ActionStepDef, ExperimentDef, LoadStepDef, MonitorStepDef, Probe } from './experiment.ts';
+import { LOAD_METRICS, type ActionStepDef, type ExperimentDef, type LoadStepDef, type MonitorStepDef, type Probe } from './experiment.ts';
 import type { Annotator } from './grafana.ts';
 import type { AuditReport, FaultWindow, Journal, LoadRecord, MonitorRecord, Phase, ProbeResult, Status } from './journal.ts';
 import type { RunningMonitor } from './monitors.ts';
@@ -47,6 +47,21 @@ export interface RunOptions {
 }
 
 export interface RunOutcome { journal: Journal; exitCode: 0 | 1 | 2; journalFile: string; ledgerFile: string }
+
+/** One figure of a finished load, as probes name it. */
+export function loadFigure(l: Pick<LoadRecord, 'summary' | 'acknowledgedOrders'>, metric: (typeof LOAD_METRICS)[number]): number {
+  const s = l.summary;
+  const errors = Object.values(s.errors).reduce((a, b) => a + b, 0);
+  // 503 and 504 are the shop saying "unavailable, retry": anything else 5xx is a bug.
+  const unexpected5xx = Object.entries(s.byStatus).filter(([k]) => /^5/.test(k) && k !== '503' && k !== '504').reduce((a, [, v]) => a + v, 0);
+  // Timeouts: the client gave up, or the edge did (504) - what shedding is meant to prevent.
+  const timeouts = (s.errors.timeout ?? 0) + (s.byStatus['504'] ?? 0);
+  const figures: Record<(typeof LOAD_METRICS)[number], number> = {
+    requests: s.requests, errors, 'unexpected-5xx': unexpected5xx, timeouts, shed: s.byStatus['429'] ?? 0, 'error-ratio': s.requests ? errors / s.requests : 0,
+    'p50-ms': s.latencyMs.p50, 'p99-ms': s.latencyMs.p99, 'max-ms': s.latencyMs.max, throughput: s.throughput, 'acknowledged-orders': l.acknowledgedOrders,
+  };
+  return figures[metric];
+}
 
 /** Resolves after `ms`, or at once when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -133,14 +148,20 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
         if (value === null && p['empty-as'] !== undefined) { value = p['empty-as']; detail = 'no series (empty-as)'; }
       } else if (p.load) {
         const l = p.load.name ? loads.find((x) => x.name === p.load!.name) : loads[0];
-        if (l) {
+        const base = p.load['relative-to'] === undefined ? undefined : loads.find((x) => x.name === p.load!['relative-to']);
+        if (l && p.load['relative-to'] !== undefined) {
+          if (!base) detail = `the load ${p.load['relative-to']} did not run`;
+          else {
+            const a = loadFigure(l, p.load.metric);
+            const b = loadFigure(base, p.load.metric);
+            // A ratio: below 1 means this load did better on the figure than the other one.
+            value = b === 0 ? (a === 0 ? 1 : Number.POSITIVE_INFINITY) : a / b;
+            detail = `${p.load.metric}: ${l.name} ${+a.toFixed(1)} vs ${base.name} ${+b.toFixed(1)}`;
+          }
+        } else if (l) {
           const s = l.summary;
-          const errors = Object.values(s.errors).reduce((a, b) => a + b, 0);
-          // 503 and 504 are the shop saying "unavailable, retry": anything else 5xx is a bug.
-          const unexpected5xx = Object.entries(s.byStatus).filter(([k]) => /^5/.test(k) && k !== '503' && k !== '504').reduce((a, [, v]) => a + v, 0);
-          // Timeouts: the client gave up, or the edge did (504) - what shedding is meant to prevent.
-          const timeouts = (s.errors.timeout ?? 0) + (s.byStatus['504'] ?? 0);
-          value = { requests: s.requests, errors, 'unexpected-5xx': unexpected5xx, timeouts, 'error-ratio': s.requests ? errors / s.requests : 0, 'p50-ms': s.latencyMs.p50, 'p99-ms': s.latencyMs.p99, 'max-ms': s.latencyMs.max, throughput: s.throughput, 'acknowledged-orders': l.acknowledgedOrders }[p.load.metric];
+          const errors = Object.values(s.errors).reduce((x, y) => x + y, 0);
+          value = loadFigure(l, p.load.metric);
           detail = `${l.name}: ${Object.entries(s.byStatus).map(([k, v]) => `${k}×${v}`).join(' ')}${errors ? `; errors ${JSON.stringify(s.errors)}` : ''}`;
         } else detail = 'the load did not run';
       } else if (p.monitor) {

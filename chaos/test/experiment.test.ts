@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { ExperimentError, parseExperiment } from '../runner/experiment.ts';
+import { loadFigure } from '../runner/run.ts';
 import { FAULT_NAMES } from '../faults/registry.ts';
 
 const dir = join(import.meta.dirname, '..', 'experiments');
@@ -98,5 +99,26 @@ describe('a malformed experiment is rejected with the line and field of every pr
 
   test('a method step of an unknown type is named', () => {
     expect(problems(minimal('  - type: explode\n'))).toEqual([expect.stringMatching(/^line 9, field method\.0\.type: Invalid discriminator value/)]);
+  });
+});
+
+describe('A/B figures of two loads', () => {
+  const twoLoads = `  - { type: load, name: fixed, scenario: browse, duration: 10 }
+  - { type: load, name: scaled, scenario: browse, duration: 10 }
+`;
+  test('relative-to names another load of the method', () => {
+    const ok = minimal(twoLoads).replace('      tolerance: { status: [200] }\n', '      tolerance: { status: [200] }\n    - name: fewer shed\n      load: { name: scaled, metric: shed, relative-to: fixed }\n      tolerance: { below: 1 }\n');
+    expect(() => parseExperiment(ok, 'x.yaml')).not.toThrow();
+    const bad = ok.replace('relative-to: fixed', 'relative-to: nope');
+    expect(problems(bad).join('\n')).toMatch(/load\.relative-to.*name one of the loads: fixed, scaled/);
+  });
+
+  test('a figure of a load: shed counts 429s; error-ratio and timeouts as the probes name them', () => {
+    const l = { acknowledgedOrders: 3, summary: { requests: 100, ok: 80, rejected: 0, throughput: 10, latencyMs: { p50: 5, p90: 9, p99: 40, p999: 50, max: 60 }, byStatus: { '200': 80, '429': 15, '504': 2, '500': 3 }, errors: { timeout: 1 } } };
+    expect(loadFigure(l, 'shed')).toBe(15);
+    expect(loadFigure(l, 'timeouts')).toBe(3);
+    expect(loadFigure(l, 'unexpected-5xx')).toBe(3);
+    expect(loadFigure(l, 'p99-ms')).toBe(40);
+    expect(loadFigure(l, 'acknowledged-orders')).toBe(3);
   });
 });

@@ -79,6 +79,30 @@ describe('lab console API', () => {
     expect(topo.services.find((s: { name: string }) => s.name === 'cart').replicas).toMatchObject({ running: 2, healthy: 2 });
   });
 
+  it('runs a load from the console, one at a time, and keeps its summary', async () => {
+    const started = await consoleApi('POST', '/load', { scenario: 'browse', durationSeconds: 5, connections: 4 });
+    expect(started.status).toBe(202);
+    const again = await consoleApi('POST', '/load', { scenario: 'browse', durationSeconds: 5 });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('LOAD_RUNNING');
+    const last = await waitFor('the load to end', async () => { const b = (await consoleApi('GET', '/load')).body; return b.current === null && b.last?.id === started.body.id ? b.last : undefined; }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    expect(last.exitCode).toBe(0);
+    expect(last.summary).toMatch(/requests/);
+  });
+
+  it('runs a game day from the console: progress, a pass verdict and its HTML report', async () => {
+    const started = await consoleApi('POST', '/runs', { experiment: 'replica-kill' });
+    expect(started.status).toBe(202);
+    expect((await consoleApi('POST', '/runs', { experiment: 'replica-kill' })).body.error.code).toBe('RUN_IN_PROGRESS');
+    await waitFor('progress lines', async () => (await consoleApi('GET', `/runs/${started.body.id}`)).body.log.some((l: string) => /fault\s+container-kill/.test(l)), { timeoutMs: 60_000, intervalMs: 1_000 });
+    const run = await waitFor('the verdict', async () => { const b = (await consoleApi('GET', `/runs/${started.body.id}`)).body; return b.state === 'running' ? undefined : b; }, { timeoutMs: 240_000, intervalMs: 2_000 });
+    expect({ state: run.state, tail: run.log.slice(-3) }).toMatchObject({ state: 'passed' });
+    expect(run.log.join('\n')).toMatch(/verdict\s+PASS/);
+    const report = await fetch(`${edgeUrl()}/lab/api${run.reportUrl.replace('/lab/api', '')}`, { headers: { authorization: `Bearer ${token}` } });
+    expect(report.status).toBe(200);
+    expect(await report.text()).toMatch(/Killing one catalog replica/);
+  });
+
   it('serves live charts from Prometheus and links each to its Grafana dashboard', async () => {
     const { status, body } = await consoleApi('GET', '/charts?minutes=5');
     expect(status).toBe(200);

@@ -12,6 +12,15 @@ import { Loads, Runs } from './sessions.ts';
 
 runMain(async () => {
   const config = consoleConfig();
+  const policyFile = config.SCALING_POLICY_FILE;
+  let policy;
+  try {
+    policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile.replace(`${projectRoot}/`, ''));
+  } catch (err) {
+    // A bad policy stops the console at start, naming each problem (as a bad environment does).
+    if (err instanceof PolicyError) throw new ConfigError('console', err.problems);
+    throw err;
+  }
   // The project is whatever compose named it (`-p` included): this container's own label says.
   process.env.COMPOSE_PROJECT_NAME = (await docker(['inspect', '--format', '{{index .Config.Labels "com.docker.compose.project"}}', hostname()])).stdout.trim() || labProject();
   let door: Door | undefined;
@@ -27,15 +36,6 @@ runMain(async () => {
   const faults = new FaultBoard(svc.logger);
   const loads = new Loads(projectRoot);
   const runs = new Runs(projectRoot);
-  const policyFile = config.SCALING_POLICY_FILE;
-  let policy;
-  try {
-    policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile.replace(`${projectRoot}/`, ''));
-  } catch (err) {
-    // A bad policy stops the console at start, naming each problem (as a bad environment does).
-    if (err instanceof PolicyError) throw new ConfigError('console', err.problems);
-    throw err;
-  }
   const controller = new Controller(policy, svc.logger.child({ part: 'controller' }), svc.metrics);
   controller.start();
   const app = buildApp(svc, { root: projectRoot, grafanaUrl: config.GRAFANA_PUBLIC_URL.replace(/\/$/, ''), faults, loads, runs, controller });
