@@ -49,7 +49,7 @@ describe('lab console in Chromium', () => {
     await page.screenshot({ path: join(shots, 'console-topology.png') });
     await page.getByRole('button', { name: `kill ${replica}` }).click();
     await expect.poll(() => healthOf(page, replica), { timeout: 20_000 }).toBe('down');
-    await expect.poll(() => page.locator('[data-service="catalog"] .replicas').textContent()).toMatch(/1 running/);
+    await expect.poll(() => page.locator('[data-service="catalog"] .replicas').textContent()).toMatch(/^1(\/2)? running/);
     await page.screenshot({ path: join(shots, 'console-replica-down.png') });
 
     // The shop meanwhile: the grid and a product page (read past the edge cache) still work.
@@ -88,6 +88,8 @@ describe('lab console in Chromium', () => {
     await expect.poll(() => page.locator('[data-link="payment"]').getAttribute('data-enabled'), { timeout: 10_000 }).toBe('true');
     await page.locator('#charts svg').first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'console-charts.png') });
+    await page.locator('[data-scaling-service="checkout"]').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(shots, 'console-scaling.png') });
     await page.context().close();
   });
 });
