@@ -1,20 +1,6 @@
-// Vite builds the lab console's UI into services/console/ui/dist: index.html plus content-hashed
-// files under /lab/assets/ (the edge serves them at /lab/). `npm run console:dev` serves it with
-// /lab/api proxied to the lab's edge, which forwards it to the console backend.
-import { defineConfig } from 'vite';
+// Vite builds the lab console's UI into services/console/ui/dist (served by the edge at /lab/).
+// `npm run console:dev` serves it with /lab/api proxied to the lab's edge, which forwards it to
+// the console backend.
+import { pageConfig } from '../../web-kit/vite.ts';
 
-const edge = process.env.EDGE_URL ?? `http://127.0.0.1:${process.env.EDGE_PORT ?? '8080'}`;
-
-export default defineConfig({
-  root: import.meta.dirname,
-  base: '/lab/',
-  build: {
-    outDir: 'dist',
-    emptyOutDir: true,
-    assetsDir: 'assets',
-    target: 'es2022',
-    sourcemap: true,
-  },
-  server: { proxy: { '/lab/api': { target: edge, changeOrigin: false } } },
-  preview: { proxy: { '/lab/api': { target: edge, changeOrigin: false } } },
-});
+export default pageConfig({ root: import.meta.dirname, base: '/lab/', api: '/lab/api' });
