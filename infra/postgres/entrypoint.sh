@@ -35,6 +35,15 @@ if [ "${1:-}" = "patroni" ] && [ -f "$RESTORE_MARKER" ] && [ -z "$(ls -A "$PGDAT
 fi
 
 if [ "${1:-}" = "patroni" ]; then
+  # Each member announces its current IP rather than its name. Patroni's etcd module caches DNS for
+  # every HTTP connection it makes (10 minutes), and a member killed and started again can come back
+  # with another IP: the other member then kept calling the old one, and a switchover found "no good
+  # candidates". The address in etcd is renewed on every start, so nobody needs DNS to find a member.
+  ip=$(getent hosts "$(hostname)" | awk '{ print $1; exit }')
+  if [ -n "$ip" ]; then
+    export PATRONI_RESTAPI_CONNECT_ADDRESS="${ip}:${PATRONI_RESTAPI_CONNECT_ADDRESS##*:}"
+    export PATRONI_POSTGRESQL_CONNECT_ADDRESS="${ip}:${PATRONI_POSTGRESQL_CONNECT_ADDRESS##*:}"
+  fi
   # Backups run beside Patroni; the scheduler acts only while this member leads.
   /usr/local/bin/pg-backup-scheduler &
   exec patroni "$config"

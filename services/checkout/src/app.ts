@@ -16,9 +16,12 @@ export function buildApp(svc: Service, deps: CheckoutDeps) {
   const orders = svc.metrics.counter('orders_total', 'Checkout outcomes', ['outcome']);
   const payments = svc.metrics.counter('payments_total', 'Payment outcomes', ['result']);
   // The order transaction is the scarce resource: a bulkhead sheds (429) instead of queueing.
-  const place = guard(svc.metrics, { name: 'checkout-db-order', timeoutMs: 5_000, idempotent: false, capacity: deps.orderTxCapacity },
+  // An open breaker tries the primary again every 2 s (not the default 5): after a failover the
+  // new leader takes writes as soon as the router sees it, and a 5 s wait was a quarter of the
+  // whole write outage (Patroni's TTL, 20 s, is the rest).
+  const place = guard(svc.metrics, { name: 'checkout-db-order', timeoutMs: 5_000, idempotent: false, capacity: deps.orderTxCapacity, resetTimeoutMs: 2_000 },
     (_s, key: string, fp: string, email: string, lines: CartLine[]) => placeOrder(deps.pool, key, fp, email, lines));
-  const read = guard(svc.metrics, { name: 'checkout-db-read', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64 },
+  const read = guard(svc.metrics, { name: 'checkout-db-read', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64, resetTimeoutMs: 2_000 },
     (_s, fn: () => Promise<unknown>) => fn());
 
   app.post('/api/checkout', async (req, res) => {
