@@ -2,8 +2,7 @@
 // until the duration ends or Ctrl-C, then reverts it. `list` shows every fault; `reset` removes
 // every toxic and brings back every stopped or paused container.
 import { parseArgs } from 'node:util';
-import { ps } from '../../infra/lab/compose.ts';
-import { bringBack } from './containers.ts';
+import { bringBackAll } from './containers.ts';
 import { resetAll } from './links.ts';
 import { checkArgs, FAULTS, FAULT_NAMES, inject, isFaultName } from './registry.ts';
 
@@ -19,8 +18,7 @@ if (!name || name === 'list') {
 }
 if (name === 'reset') {
   await resetAll(ctx);
-  const down = (await ps({ all: true })).filter((c) => c.state !== 'running');
-  if (down.length) await bringBack(down.map((c) => c.name), ctx);
+  await bringBackAll(ctx);
   process.exit(0);
 }
 if (!isFaultName(name)) {

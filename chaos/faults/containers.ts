@@ -33,6 +33,13 @@ export async function bringBack(names: string[], ctx: FaultContext, timeoutMs = 
   ctx.log(`[fault] back and healthy: ${names.join(', ')}`);
 }
 
+/** Starts every container of the lab that is stopped or paused and waits until each is healthy; returns their names. */
+export async function bringBackAll(ctx: FaultContext, timeoutMs = 180_000): Promise<string[]> {
+  const down = (await ps({ all: true })).filter((c) => c.state !== 'running').map((c) => c.name);
+  if (down.length) await bringBack(down, ctx, timeoutMs);
+  return down;
+}
+
 export async function waitHealthy(name: string, timeoutMs = 180_000): Promise<void> {
   await waitFor(`${name} running and healthy`, async () => {
     const { stdout } = await docker(['inspect', '--format', '{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}', name]);

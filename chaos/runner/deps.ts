@@ -1,8 +1,8 @@
 // The runner's dependencies against the live lab.
-import { labEnv, ps } from '../../infra/lab/compose.ts';
+import { labEnv } from '../../infra/lab/compose.ts';
 import { audit } from '../audit/audit.ts';
 import { recordOverride, takeBaseline } from '../audit/baseline.ts';
-import { bringBack } from '../faults/containers.ts';
+import { bringBackAll } from '../faults/containers.ts';
 import { waitHealthyCluster } from '../faults/database.ts';
 import { resetAll } from '../faults/links.ts';
 import { inject } from '../faults/registry.ts';
@@ -26,9 +26,7 @@ export async function labDeps(log: (l: string) => void): Promise<RunnerDeps> {
       if (action === 'reset-links') return resetAll(ctx);
       if (action === 'wait-db-healthy') return waitHealthyCluster();
       // start-all: every container of the lab that is stopped or paused comes back.
-      const down = (await ps({ all: true })).filter((c) => c.state !== 'running' || c.health === 'unhealthy');
-      if (down.length) await bringBack(down.filter((c) => c.state !== 'running').map((c) => c.name), ctx);
-      else say('every container is running');
+      if ((await bringBackAll(ctx)).length === 0) say('every container is running');
     },
     annotator: await grafanaAnnotator(log),
     target,

@@ -2,16 +2,23 @@
 // `npm run lab:up` makes it before the lab starts; `npm run lab:console` prints the console's address with it.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { docker, insideLab, labEnv, labProject, labUrl, projectRoot } from './compose.ts';
 
 export const tokenFile = join(projectRoot, '.lab', 'console-token');
 
-/** Creates the token when there is none (never replaces one: open consoles keep working). */
+/** The token in `file`, or a new one written there (mode 0600). Never replaces one: open consoles keep working. */
+export function readOrCreateToken(file: string): { token: string; created: boolean } {
+  if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), created: false };
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+  const token = randomBytes(24).toString('base64url');
+  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  return { token, created: true };
+}
+
+/** The host's token file, made before the lab starts (so it belongs to the user, not to the console's root). */
 export function ensureConsoleToken(): void {
-  if (existsSync(tokenFile)) return;
-  mkdirSync(join(projectRoot, '.lab'), { recursive: true, mode: 0o700 });
-  writeFileSync(tokenFile, `${randomBytes(24).toString('base64url')}\n`, { mode: 0o600 });
+  readOrCreateToken(tokenFile);
 }
 
 /** The token: from the file, or, when the file is root's (a plain `docker compose up` made it), from the console container. */

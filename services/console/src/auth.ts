@@ -1,11 +1,12 @@
 // The console API's door: from this machine only (403), with the token only (401), checked
 // before any routing or parsing, so an unknown path without the token is a 401 too. Every
 // refusal is logged with the address it came from.
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { lookup } from 'node:dns/promises';
-import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RequestHandler } from 'express';
+import { readOrCreateToken } from '../../../infra/lab/console-token.ts';
 import { AppError, type Logger } from '../../kit/src/index.ts';
 
 /**
@@ -13,18 +14,14 @@ import { AppError, type Logger } from '../../kit/src/index.ts';
  * the user who made `.lab/` can read it). `npm run lab:up` writes the file before the lab starts.
  */
 export function loadOrCreateToken(file: string, log: Logger): string {
-  if (existsSync(file)) {
-    const token = readFileSync(file, 'utf8').trim();
-    if (token.length < 16) throw new Error(`${file}: the console token must be at least 16 characters`);
-    return token;
+  const { token, created } = readOrCreateToken(file);
+  if (token.length < 16) throw new Error(`${file}: the console token must be at least 16 characters`);
+  if (created) {
+    chmodSync(file, 0o600);
+    const owner = statSync(dirname(file));
+    try { chownSync(file, owner.uid, owner.gid); } catch { /* not root: the file is ours already */ }
+    log.info({ file }, 'console token created (npm run lab:console prints the console address with it)');
   }
-  mkdirSync(dirname(file), { recursive: true });
-  const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  const owner = statSync(dirname(file));
-  try { chownSync(file, owner.uid, owner.gid); } catch { /* not root: the file is ours already */ }
-  log.info({ file }, 'console token created (npm run lab:console prints the console address with it)');
   return token;
 }
 

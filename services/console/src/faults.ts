@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { ps } from '../../../infra/lab/compose.ts';
-import { bringBack } from '../../../chaos/faults/containers.ts';
+import { bringBackAll } from '../../../chaos/faults/containers.ts';
 import { resetAll } from '../../../chaos/faults/links.ts';
 import { checkArgs, FAULTS, inject, type FaultName } from '../../../chaos/faults/registry.ts';
 import type { ActiveFault, FaultContext } from '../../../chaos/faults/types.ts';
@@ -101,9 +101,8 @@ export class FaultBoard {
       await this.revert(id).then(() => reverted.push(h.view.name), (err: Error) => problems.push(err.message));
     }
     await resetAll(this.ctx()).catch((err: Error) => problems.push(`toxiproxy reset: ${err.message}`));
-    const down = (await ps({ all: true })).filter((c) => c.state !== 'running' && c.service !== 'console');
-    if (down.length) await bringBack(down.map((c) => c.name), this.ctx(), 120_000).catch((err: Error) => problems.push(err.message));
-    return { reverted, broughtBack: down.map((c) => c.name), problems };
+    const broughtBack = await bringBackAll(this.ctx(), 120_000).catch((err: Error) => { problems.push(err.message); return []; });
+    return { reverted, broughtBack, problems };
   }
 
   /** On shutdown: nothing the console injected stays behind. */
