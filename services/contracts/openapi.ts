@@ -1,7 +1,7 @@
 // The shop API as OpenAPI 3.1, served at /api/openapi.json through the edge. The live tests
 // validate real answers against these schemas, so the document cannot drift from the code.
 import { ORDER_STATUSES, ORDER_TRANSITIONS } from './orders.ts';
-import { ERROR_CODES } from '../kit/src/errors.ts';
+import { ERROR_CODES } from './errors.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object, description: string, headers?: object) => ({ description, ...(headers ? { headers } : {}), content: { 'application/json': { schema } } });

@@ -2,7 +2,7 @@
 // let rejections reach the kit's error handler (Express 5), so no try/catch here.
 import { randomUUID } from 'node:crypto';
 import type { Express, Response } from 'express';
-import { AppError, type Service } from '../../kit/src/index.ts';
+import { AppError, type Service } from '@surge-lab/kit';
 import { CartParams, CreateCartBody, ItemParams, SetQuantityBody, priceCart, type CartView, type ProductLookup, type StoredCart } from './domain/cart.ts';
 import type { CartStore } from './data-access/cart-store.ts';
 import type { CatalogClient } from './data-access/catalog.ts';

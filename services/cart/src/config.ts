@@ -1,5 +1,5 @@
 // The cart service's configuration, validated once at start (see the kit's loadConfig).
-import { env, httpShape, loadConfig, redisShape } from '../../kit/src/index.ts';
+import { env, httpShape, loadConfig, redisShape } from '@surge-lab/kit';
 
 export const cartShape = {
   ...httpShape,

@@ -1,7 +1,7 @@
 // Wires the data-access layer and the sweeper from config and a Redis client; shared by
 // start.ts and the live test, so the test runs exactly the production wiring.
 import type { Redis } from 'ioredis';
-import type { Service } from '../../kit/src/index.ts';
+import type { Service } from '@surge-lab/kit';
 import type { CartDeps } from './app.ts';
 import type { CartConfig } from './config.ts';
 import { createCartStore } from './data-access/cart-store.ts';

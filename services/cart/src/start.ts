@@ -1,5 +1,5 @@
 // Process entry: config, clients, app, listen; shutdown stops the sweeper, then closes Redis.
-import { createRedis, createService, redisSettings, runMain } from '../../kit/src/index.ts';
+import { createRedis, createService, redisSettings, runMain } from '@surge-lab/kit';
 import { buildApp } from './app.ts';
 import { loadCartConfig } from './config.ts';
 import { createDeps } from './deps.ts';

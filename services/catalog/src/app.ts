@@ -1,9 +1,9 @@
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
-import { AppError, type Service } from '../../kit/src/index.ts';
+import { AppError, type Service } from '@surge-lab/kit';
 import type { CacheResult, LayeredCache } from './data-access/layered-cache.ts';
 import type { ProductsRepo } from './data-access/products-repo.ts';
-import { openApiDocument } from '../../contracts/openapi.ts';
+import { openApiDocument } from '@surge-lab/contracts/openapi';
 import { encodeCursor, ListQuery, listKey, ProductIdParam, ProductPatch, productSvg, toProduct } from './domain/products.ts';
 
 export interface CatalogDeps {

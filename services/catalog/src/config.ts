@@ -1,4 +1,4 @@
-import { env, httpShape, loadConfig, pgShape, redisShape } from '../../kit/src/index.ts';
+import { env, httpShape, loadConfig, pgShape, redisShape } from '@surge-lab/kit';
 
 export function catalogConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig('catalog', {

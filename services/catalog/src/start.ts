@@ -1,4 +1,4 @@
-import { createPgPools, createRedis, createService, migrate, pgSettings, redisSettings, retryUntil, runMain } from '../../kit/src/index.ts';
+import { createPgPools, createRedis, createService, migrate, pgSettings, redisSettings, retryUntil, runMain } from '@surge-lab/kit';
 import { buildApp, INVALIDATION_CHANNEL } from './app.ts';
 import { catalogConfig } from './config.ts';
 import { LayeredCache } from './data-access/layered-cache.ts';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { AppError, DependencyError, guard, type Service } from '../../kit/src/index.ts';
+import { AppError, DependencyError, guard, type Service } from '@surge-lab/kit';
 import { cancelUnpaid, findOrder, findReplay, markPaid, placeOrder } from './data-access/orders-repo.ts';
 import type { Charge } from './data-access/remote.ts';
 import { CheckoutRequest, fingerprint, idempotencyKey, normaliseLines, OrderIdParam, type CartLine } from './domain/checkout.ts';

@@ -1,4 +1,4 @@
-import { env, httpShape, kafkaShape, loadConfig, pgShape } from '../../kit/src/index.ts';
+import { env, httpShape, kafkaShape, loadConfig, pgShape } from '@surge-lab/kit';
 
 export function checkoutConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig('checkout', {

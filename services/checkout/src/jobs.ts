@@ -2,8 +2,8 @@
 //  - the outbox relay publishes released order events to Kafka, and keeps them while Kafka is down;
 //  - the capture job retries payments of orders accepted as payment_pending.
 import type pg from 'pg';
-import { AppError, DependencyError, startLoop, type Logger, type Loop, type Metrics, type Publisher } from '../../kit/src/index.ts';
-import { ORDERS_TOPIC } from '../../contracts/orders.ts';
+import { AppError, DependencyError, startLoop, type Logger, type Loop, type Metrics, type Publisher } from '@surge-lab/kit';
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import { cancelUnpaid, claimDuePayments, markPaid, outboxStats, relayBatch } from './data-access/orders-repo.ts';
 import type { Charge } from './data-access/remote.ts';
 

@@ -1,4 +1,4 @@
-import { createKafka, createPgPools, createPublisher, createService, migrate, pgSettings, retryUntil, runMain } from '../../kit/src/index.ts';
+import { createKafka, createPgPools, createPublisher, createService, migrate, pgSettings, retryUntil, runMain } from '@surge-lab/kit';
 import { buildApp } from './app.ts';
 import { checkoutConfig } from './config.ts';
 import { checkoutMigrations } from './data-access/migrations.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Router, type Express } from 'express';
 import { z } from 'zod';
 import { labProject } from '../../../infra/lab/compose.ts';
-import { AppError, type Service } from '../../kit/src/index.ts';
+import { AppError, type Service } from '@surge-lab/kit';
 import { charts } from './charts.ts';
 import { faultCatalog, type FaultBoard } from './faults.ts';
 import { experiments, scenarios, type Loads, type Runs } from './sessions.ts';

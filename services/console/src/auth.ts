@@ -7,7 +7,7 @@ import { chmodSync, chownSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RequestHandler } from 'express';
 import { readOrCreateToken } from '../../../infra/lab/console-token.ts';
-import { AppError, type Logger } from '../../kit/src/index.ts';
+import { AppError, type Logger } from '@surge-lab/kit';
 
 /**
  * The token from the token file, or a new one written there (0600, owned like the directory, so

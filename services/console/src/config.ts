@@ -1,4 +1,4 @@
-import { env, httpShape, loadConfig } from '../../kit/src/index.ts';
+import { env, httpShape, loadConfig } from '@surge-lab/kit';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { projectRoot } from '../../../infra/lab/compose.ts';

@@ -7,7 +7,7 @@ import { bringBackAll } from '../../../chaos/faults/containers.ts';
 import { resetAll } from '../../../chaos/faults/links.ts';
 import { checkArgs, FAULTS, inject, type FaultName } from '../../../chaos/faults/registry.ts';
 import type { ActiveFault, FaultContext } from '../../../chaos/faults/types.ts';
-import { AppError, type Logger } from '../../kit/src/index.ts';
+import { AppError, type Logger } from '@surge-lab/kit';
 
 // db-disaster needs `docker compose` and the project's files on the host: it is offered by
 // `npm run fault` and the dr-restore experiment, not by the console.

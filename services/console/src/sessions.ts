@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { loadExperiment } from '../../../chaos/runner/experiment.ts';
 import { SCENARIOS } from '../../../chaos/load/scenarios.ts';
-import { AppError } from '../../kit/src/index.ts';
+import { AppError } from '@surge-lab/kit';
 import { Job, type JobView } from './jobs.ts';
 
 export const loadRequest = z.strictObject({

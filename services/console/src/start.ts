@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { docker, labProject, projectRoot } from '../../../infra/lab/compose.ts';
-import { ConfigError, createService, runMain } from '../../kit/src/index.ts';
+import { ConfigError, createService, runMain } from '@surge-lab/kit';
 import { Controller } from './scaling/controller.ts';
 import { parsePolicy, PolicyError } from './scaling/policy.ts';
 import { buildApp } from './app.ts';

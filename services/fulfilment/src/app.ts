@@ -1,6 +1,6 @@
 // fulfilment serves no API: only /healthz, /readyz (database + consumer joined) and /metrics.
 import type { Express } from 'express';
-import type { Service } from '../../kit/src/index.ts';
+import type { Service } from '@surge-lab/kit';
 
 export interface FulfilmentDeps {
   pingDb: () => Promise<unknown>;

@@ -1,5 +1,5 @@
-import { env, httpShape, kafkaShape, loadConfig, pgShape } from '../../kit/src/index.ts';
-import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '../../contracts/orders.ts';
+import { env, httpShape, kafkaShape, loadConfig, pgShape } from '@surge-lab/kit';
+import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 
 export function fulfilmentConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig('fulfilment', {

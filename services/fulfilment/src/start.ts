@@ -1,6 +1,6 @@
 // Entry: config → pools → migrations → Kafka worker → app → listen. On SIGTERM the kit drains
 // HTTP, then the closers stop the consumer and loops before the pools close.
-import { createKafka, createPgPools, createService, migrate, pgSettings, retryUntil, runMain } from '../../kit/src/index.ts';
+import { createKafka, createPgPools, createService, migrate, pgSettings, retryUntil, runMain } from '@surge-lab/kit';
 import { buildApp } from './app.ts';
 import { fulfilmentConfig } from './config.ts';
 import { FULFILMENT_MIGRATIONS } from './data-access/migrations.ts';

@@ -1,7 +1,7 @@
 // Wires the consumer, its DLQ producer, the shipper and the lag gauge; start.ts and the live
 // tests both use it, so the tests run the same code with their own group id.
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { createPublisher, type PgPools, type Service } from '../../kit/src/index.ts';
+import { createPublisher, type PgPools, type Service } from '@surge-lab/kit';
 import type { FulfilmentConfig } from './config.ts';
 import { fulfilmentRepo } from './data-access/fulfilment-repo.ts';
 import { startOrderConsumer } from './workers/consumer.ts';

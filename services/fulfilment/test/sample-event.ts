@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderPlacedEvent } from '../../contracts/orders.ts';
+import type { OrderPlacedEvent } from '@surge-lab/contracts/orders';
 
 export const sampleEvent = (over: Partial<OrderPlacedEvent> = {}): OrderPlacedEvent => ({
   eventId: randomUUID(), type: 'order.placed', orderId: randomUUID(), occurredAt: new Date().toISOString(),

@@ -1,39 +1,6 @@
-// One catalogue of error codes. Every error a service answers carries one of these codes;
-// docs/errors.md documents each (a unit test keeps the two in step).
-export const ERROR_CODES = {
-  REQUEST_INVALID_JSON: 400,
-  REQUEST_VALIDATION_FAILED: 400,
-  REQUEST_UNSUPPORTED_MEDIA_TYPE: 415,
-  REQUEST_TOO_LARGE: 413,
-  REQUEST_MISSING_IDEMPOTENCY_KEY: 400,
-  REQUEST_UNAUTHORIZED: 401,
-  REQUEST_FORBIDDEN: 403,
-  ROUTE_NOT_FOUND: 404,
-  METHOD_NOT_ALLOWED: 405,
-  PRODUCT_NOT_FOUND: 404,
-  CART_NOT_FOUND: 404,
-  ORDER_NOT_FOUND: 404,
-  CHARGE_NOT_FOUND: 404,
-  FAULT_NOT_FOUND: 404,
-  RUN_NOT_FOUND: 404,
-  EXPERIMENT_NOT_FOUND: 404,
-  CART_EMPTY: 409,
-  OUT_OF_STOCK: 409,
-  IDEMPOTENCY_KEY_REUSED: 422,
-  IDEMPOTENCY_IN_PROGRESS: 409,
-  ORDER_ILLEGAL_TRANSITION: 409,
-  FAULT_NOT_APPLICABLE: 409,
-  LOAD_RUNNING: 409,
-  RUN_IN_PROGRESS: 409,
-  PAYMENT_DECLINED: 402,
-  OVERLOADED: 429,
-  DEPENDENCY_UNAVAILABLE: 503,
-  DEPENDENCY_TIMEOUT: 504,
-  SHUTTING_DOWN: 503,
-  INTERNAL: 500,
-} as const;
+import { ERROR_CODES, type ErrorCode } from '@surge-lab/contracts/errors';
 
-export type ErrorCode = keyof typeof ERROR_CODES;
+export { ERROR_CODES, type ErrorCode };
 
 export interface AppErrorOptions {
   code: ErrorCode;

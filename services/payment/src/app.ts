@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Express, Response } from 'express';
 import { z } from 'zod';
-import { AppError, type Service } from '../../kit/src/index.ts';
+import { AppError, type Service } from '@surge-lab/kit';
 import type { Charge, ChargesRepo } from './data-access/charges-repo.ts';
 import { ChargeRequest, declines, fingerprint, isReplay, parseIdempotencyKey } from './domain/charge.ts';
 

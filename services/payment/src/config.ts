@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { env, httpShape, loadConfig, pgShape } from '../../kit/src/index.ts';
+import { env, httpShape, loadConfig, pgShape } from '@surge-lab/kit';
 
 export function paymentConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig('payment', {

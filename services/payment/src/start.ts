@@ -1,5 +1,5 @@
 // Entry: config → pools → migrations → app → listen (closers run after the HTTP drain).
-import { createPgPools, createService, migrate, pgSettings, retryUntil, runMain } from '../../kit/src/index.ts';
+import { createPgPools, createService, migrate, pgSettings, retryUntil, runMain } from '@surge-lab/kit';
 import { buildApp } from './app.ts';
 import { paymentConfig } from './config.ts';
 import { chargesRepo } from './data-access/charges-repo.ts';

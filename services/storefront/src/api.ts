@@ -3,9 +3,9 @@
 // failures and timeouts turned into errors of their own kind, and the "stale data" markers read
 // from the headers. No DOM here: the unit tests run it in Node against a local HTTP server.
 // Types only (erased at build time): the bundle carries no zod.
-import type { OrderStatus } from '../../contracts/orders.ts';
-import type { Product } from '../../contracts/products.ts';
-import { anySignal, ApiError, errorFields, type ErrorKind } from '../../web-kit/http.ts';
+import type { OrderStatus } from '@surge-lab/contracts/orders';
+import type { Product } from '@surge-lab/contracts/products';
+import { anySignal, ApiError, errorFields, type ErrorKind } from '@surge-lab/web-kit/http';
 
 export type { OrderStatus, Product };
 

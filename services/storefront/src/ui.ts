@@ -1,6 +1,6 @@
 // DOM helpers shared by the views. Text is always set as text (never innerHTML): product names
 // and search terms come from outside.
-import { h, type Attrs } from '../../web-kit/dom.ts';
+import { h, type Attrs } from '@surge-lab/web-kit/dom';
 import { ApiError } from './api.ts';
 import type { Route } from './router.ts';
 import type { CartService } from './cart.ts';

@@ -2,8 +2,8 @@
 // Every answer is kept as a last-known snapshot (in-process LRU, then Redis `cart:snap:{id}`
 // with a one-day TTL so Redis may evict it); when catalog is down or slow the snapshot answers
 // and the result is marked stale. A catalog 404 is a business answer, never a breaker failure.
-import { AppError, DependencyError, guard, Lru, type Metrics } from '../../../kit/src/index.ts';
-import { Product } from '../../../contracts/products.ts';
+import { AppError, DependencyError, guard, Lru, type Metrics } from '@surge-lab/kit';
+import { Product } from '@surge-lab/contracts/products';
 import type { ProductLookup } from '../domain/cart.ts';
 import type { RedisRun } from './redis.ts';
 

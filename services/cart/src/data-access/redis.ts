@@ -1,7 +1,7 @@
 // Every Redis call of the service is one guarded Lua script: one breaker for the dependency,
 // and each script is atomic, so the sweeper and a concurrent write never interleave.
 import type { Redis } from 'ioredis';
-import { guard, type Metrics } from '../../../kit/src/index.ts';
+import { guard, type Metrics } from '@surge-lab/kit';
 
 export type RedisRun = (script: string, keys: string[], args: (string | number)[]) => Promise<unknown>;
 

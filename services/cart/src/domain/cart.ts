@@ -1,6 +1,6 @@
 // Pure cart rules: what a valid request looks like, how a stored cart reads, and its price.
 import { z } from 'zod';
-import { PRODUCT_ID, type Product } from '../../../contracts/products.ts';
+import { PRODUCT_ID, type Product } from '@surge-lab/contracts/products';
 
 export const MAX_QUANTITY = 99;
 

@@ -1,6 +1,6 @@
 // The service's config: defaults, and every problem named at once.
 import { describe, expect, test } from 'vitest';
-import { ConfigError } from '../../../kit/src/index.ts';
+import { ConfigError } from '@surge-lab/kit';
 import { loadCartConfig } from '../../src/config.ts';
 
 describe('config', () => {

@@ -1,7 +1,7 @@
 // Pure cart rules: request validation, reading a stored hash, pricing (totals, stale flag).
 import { describe, expect, test } from 'vitest';
 import { ZodError } from 'zod';
-import type { Product } from '../../../contracts/products.ts';
+import type { Product } from '@surge-lab/contracts/products';
 import { CartParams, CreateCartBody, ItemParams, SetQuantityBody, parseStoredCart, priceCart, type ProductLookup } from '../../src/domain/cart.ts';
 
 const CART = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';

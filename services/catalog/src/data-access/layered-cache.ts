@@ -3,8 +3,8 @@
 // `freshMs`; older copies are kept (L2 for `keepSeconds`) and served, marked stale, only when the
 // database cannot answer. One load per key at a time (single flight). Redis failures are skipped.
 import type { Redis } from 'ioredis';
-import type { Metrics } from '../../../kit/src/index.ts';
-import { DependencyError, guard, Lru, SingleFlight } from '../../../kit/src/index.ts';
+import type { Metrics } from '@surge-lab/kit';
+import { DependencyError, guard, Lru, SingleFlight } from '@surge-lab/kit';
 import { etagOf } from '../domain/products.ts';
 
 export interface Cached { body: string; etag: string; fetchedAt: number }

@@ -1,4 +1,4 @@
-import type { Migration } from '../../../kit/src/index.ts';
+import type { Migration } from '@surge-lab/kit';
 
 // The seed is generated in SQL from the row number, so it is deterministic and idempotent:
 // 5,000 products over 8 categories; the first 20 are the "hot" flash-sale items with little stock.

@@ -1,7 +1,7 @@
 // SQL for products. Reads go to the read-only pool (replicas); if the replica link is slow or
 // down, the guard's fallback reads from the leader instead. Writes go to the leader.
-import type { GuardedCall, Metrics, PgPools } from '../../../kit/src/index.ts';
-import { AppError, guard } from '../../../kit/src/index.ts';
+import type { GuardedCall, Metrics, PgPools } from '@surge-lab/kit';
+import { AppError, guard } from '@surge-lab/kit';
 import type { ListQuery, ProductPatch, ProductRow } from '../domain/products.ts';
 
 const COLUMNS = 'id, name, category, description, price_cents, stock, version';

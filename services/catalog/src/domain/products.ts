@@ -1,7 +1,7 @@
 // Catalog rules: request shapes, cursor encoding, the public product form, generated images.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { PRODUCT_ID, type Product } from '../../../contracts/products.ts';
+import { PRODUCT_ID, type Product } from '@surge-lab/contracts/products';
 
 export const CATEGORIES = ['audio', 'books', 'fitness', 'garden', 'kitchen', 'office', 'outdoor', 'toys'] as const;
 

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createLogger, createMetrics, createRedis, DependencyError } from '../../../kit/src/index.ts';
+import { createLogger, createMetrics, createRedis, DependencyError } from '@surge-lab/kit';
 import { labPort } from '../../../../infra/lab/compose.ts';
 import { LayeredCache } from '../../src/data-access/layered-cache.ts';
 

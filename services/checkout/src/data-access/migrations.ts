@@ -1,4 +1,4 @@
-import type { Migration } from '../../../kit/src/index.ts';
+import type { Migration } from '@surge-lab/kit';
 
 // Orders, their lines, the idempotency records and the outbox. Stock lives on catalog's
 // products table: an order decrements it in the same transaction that creates the order.

@@ -2,8 +2,8 @@
 // an order page must show what was just written.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { AppError } from '../../../kit/src/index.ts';
-import { ORDERS_TOPIC } from '../../../contracts/orders.ts';
+import { AppError } from '@surge-lab/kit';
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import { totalOf, type CartLine, type Order, type OrderLine } from '../domain/checkout.ts';
 
 export type PlaceResult = { replayed: boolean; order: Order };

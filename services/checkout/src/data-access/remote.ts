@@ -1,6 +1,6 @@
 // HTTP clients of checkout: the cart service (read the cart) and the payment service (charge).
-import { AppError, DependencyError, guard, type Metrics } from '../../../kit/src/index.ts';
-import { PRODUCT_ID } from '../../../contracts/products.ts';
+import { AppError, DependencyError, guard, type Metrics } from '@surge-lab/kit';
+import { PRODUCT_ID } from '@surge-lab/contracts/products';
 import type { CartLine } from '../domain/checkout.ts';
 
 async function errorCode(res: Response): Promise<string | undefined> {

@@ -2,8 +2,8 @@
 // reuse of a key with another body, and the public order form.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../../../kit/src/index.ts';
-import { EmailAddress, type OrderStatus } from '../../../contracts/orders.ts';
+import { AppError } from '@surge-lab/kit';
+import { EmailAddress, type OrderStatus } from '@surge-lab/contracts/orders';
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 

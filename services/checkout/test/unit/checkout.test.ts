@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { canTransition, ORDER_STATUSES, ORDER_TRANSITIONS } from '../../../contracts/orders.ts';
+import { canTransition, ORDER_STATUSES, ORDER_TRANSITIONS } from '@surge-lab/contracts/orders';
 import { captureBackoffSeconds, CheckoutRequest, fingerprint, idempotencyKey, normaliseLines, totalOf } from '../../src/domain/checkout.ts';
 
 describe('checkout rules', () => {

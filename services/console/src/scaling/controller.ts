@@ -7,7 +7,7 @@
 import { ps, labProject, labUrl, type ContainerState } from '../../../../infra/lab/compose.ts';
 import { cloneReplica, inspect, removeContainer, restartContainer, stopContainer } from '../../../../infra/lab/engine.ts';
 import { grafanaAnnotator } from '../../../../chaos/runner/grafana.ts';
-import type { Logger, Metrics } from '../../../kit/src/index.ts';
+import type { Logger, Metrics } from '@surge-lab/kit';
 import { decide, initialScalingState, type Decision, type ScalingState } from './decide.ts';
 import { forecastAt, predictiveFloor, type Sample } from './forecast.ts';
 import type { AppService, ScalingPolicy, ScheduleEntry, ServicePolicy } from './policy.ts';

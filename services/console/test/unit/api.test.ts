@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createService } from '../../../kit/src/index.ts';
+import { createService } from '@surge-lab/kit';
 import { buildApp } from '../../src/app.ts';
 import { clientAddress, consoleGuard, defaultGateways, type Door } from '../../src/auth.ts';
 import { FaultBoard } from '../../src/faults.ts';

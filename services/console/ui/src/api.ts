@@ -2,7 +2,7 @@
 // wrapper: the token as a Bearer header on every call, JSON in and out, the lab's error format
 // parsed into an ApiError, and network failures and timeouts turned into errors of their own
 // kind. No DOM here: the unit tests run it in Node with a scripted fetch.
-import { anySignal, ApiError, errorFields, type ErrorKind } from '../../../web-kit/http.ts';
+import { anySignal, ApiError, errorFields, type ErrorKind } from '@surge-lab/web-kit/http';
 import type {
   CatalogFault, Charts, Experiment, FaultInPlace, InjectRequest, LoadRequest, LoadState, Meta,
   ResetResult, Run, RunSummary, Scenario, ScalingModes, ScalingState, ScheduleEntryAdded, ScheduleRequest, Topology,

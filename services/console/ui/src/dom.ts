@@ -1,6 +1,6 @@
 // DOM helpers. Text is always set as text (never innerHTML): container names, log lines and
 // error messages come from outside.
-import { apply, h, type Attrs, type Child } from '../../../web-kit/dom.ts';
+import { apply, h, type Attrs, type Child } from '@surge-lab/web-kit/dom';
 
 export { h, type Attrs };
 

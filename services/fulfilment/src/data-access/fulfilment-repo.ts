@@ -2,8 +2,8 @@
 // Both are safe to retry: processed_events makes applying an event idempotent, and the
 // shipper only touches shipments it locked and that are still due.
 import type pg from 'pg';
-import type { OrderPlacedEvent } from '../../../contracts/orders.ts';
-import { guard, type Metrics } from '../../../kit/src/index.ts';
+import type { OrderPlacedEvent } from '@surge-lab/contracts/orders';
+import { guard, type Metrics } from '@surge-lab/kit';
 import { canShip, decideConfirm, type ConfirmDecision } from '../domain/rules.ts';
 
 export type ApplyOutcome = ConfirmDecision | 'duplicate';

@@ -1,4 +1,4 @@
-import type { Migration } from '../../../kit/src/index.ts';
+import type { Migration } from '@surge-lab/kit';
 
 // No foreign key to orders: that table belongs to checkout, whose migrations may run later.
 export const FULFILMENT_MIGRATIONS: Migration[] = [

@@ -1,5 +1,5 @@
 // Parses one Kafka message value into an OrderPlacedEvent, or says why it cannot be (DLQ).
-import { OrderPlacedEvent } from '../../../contracts/orders.ts';
+import { OrderPlacedEvent } from '@surge-lab/contracts/orders';
 
 export type ParsedEvent =
   | { ok: true; event: OrderPlacedEvent }

@@ -2,7 +2,7 @@
 // commit. kafkajs restarts itself after retriable crashes; the supervisor covers the rest (a
 // failed connect, a crash kafkajs will not restart) so the process never sits idle.
 import type { Kafka, KafkaMessage } from 'kafkajs';
-import { backoffMs, type Consumer, type Logger, type Metrics } from '../../../kit/src/index.ts';
+import { backoffMs, type Consumer, type Logger, type Metrics } from '@surge-lab/kit';
 
 export interface ConsumerOptions {
   kafka: Kafka;

@@ -2,10 +2,10 @@
 // otherwise. Throws only on operational failures (DB, DLQ produce): then the offset is not
 // committed and Kafka redelivers.
 import type { KafkaMessage } from 'kafkajs';
-import type { Logger, Metrics } from '../../../kit/src/index.ts';
+import type { Logger, Metrics } from '@surge-lab/kit';
 import type { ApplyOutcome } from '../data-access/fulfilment-repo.ts';
 import { parseOrderEvent } from '../domain/event.ts';
-import type { OrderPlacedEvent } from '../../../contracts/orders.ts';
+import type { OrderPlacedEvent } from '@surge-lab/contracts/orders';
 
 export interface DeadLetter {
   key: Buffer | null;

@@ -7,7 +7,7 @@ import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { labEnv, labPort } from '../../../../infra/lab/compose.ts';
 import { waitFor } from '../../../../infra/lab/wait.ts';
-import { createKafka, createPgPools, createService, migrate, pgSettings, type PgPools } from '../../../kit/src/index.ts';
+import { createKafka, createPgPools, createService, migrate, pgSettings, type PgPools } from '@surge-lab/kit';
 import { buildApp } from '../../src/app.ts';
 import { fulfilmentConfig } from '../../src/config.ts';
 import { FULFILMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';

@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { describe, expect, test, vi } from 'vitest';
 import { waitFor } from '../../../../infra/lab/wait.ts';
-import { createLogger, createMetrics } from '../../../kit/src/index.ts';
+import { createLogger, createMetrics } from '@surge-lab/kit';
 import { startOrderConsumer } from '../../src/workers/consumer.ts';
 
 type EachMessage = (p: { topic: string; partition: number; message: KafkaMessage }) => Promise<void>;

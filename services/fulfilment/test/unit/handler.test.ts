@@ -1,6 +1,6 @@
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, test, vi } from 'vitest';
-import { createMetrics, createLogger } from '../../../kit/src/index.ts';
+import { createMetrics, createLogger } from '@surge-lab/kit';
 import { fulfilmentConfig } from '../../src/config.ts';
 import { orderMessageHandler, type DeadLetter } from '../../src/workers/handler.ts';
 import { every } from '../../src/workers/loops.ts';

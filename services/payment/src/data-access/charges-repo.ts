@@ -1,7 +1,7 @@
 // payment_charges through one guarded call (timeout, breaker). Every statement is safe to
 // retry: the insert carries its own charge id and does nothing on a key conflict.
 import type pg from 'pg';
-import { guard, type Metrics } from '../../../kit/src/index.ts';
+import { guard, type Metrics } from '@surge-lab/kit';
 
 export interface Charge {
   chargeId: string;

@@ -1,4 +1,4 @@
-import type { Migration } from '../../../kit/src/index.ts';
+import type { Migration } from '@surge-lab/kit';
 
 export const PAYMENT_MIGRATIONS: Migration[] = [
   {

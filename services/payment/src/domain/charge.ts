@@ -2,8 +2,8 @@
 // replay from a reuse of the key, and the simulated processor latency.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { AppError } from '../../../kit/src/index.ts';
-import { EmailAddress } from '../../../contracts/orders.ts';
+import { AppError } from '@surge-lab/kit';
+import { EmailAddress } from '@surge-lab/contracts/orders';
 
 export const ChargeRequest = z.strictObject({
   orderId: z.uuid(),

@@ -5,7 +5,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { labEnv, labPort } from '../../../../infra/lab/compose.ts';
-import { createPgPools, createService, migrate, pgSettings, type PgPools } from '../../../kit/src/index.ts';
+import { createPgPools, createService, migrate, pgSettings, type PgPools } from '@surge-lab/kit';
 import { buildApp } from '../../src/app.ts';
 import { paymentConfig } from '../../src/config.ts';
 import { chargesRepo } from '../../src/data-access/charges-repo.ts';

@@ -2,7 +2,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createService } from '../../../kit/src/index.ts';
+import { createService } from '@surge-lab/kit';
 import { buildApp } from '../../src/app.ts';
 import type { Charge, ChargesRepo } from '../../src/data-access/charges-repo.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { ZodError } from 'zod';
-import { AppError } from '../../../kit/src/index.ts';
+import { AppError } from '@surge-lab/kit';
 import { ChargeRequest, fingerprint, isReplay, parseIdempotencyKey, sampleLatencyMs } from '../../src/domain/charge.ts';
 
 const valid = { orderId: '0b7f3c1e-8a52-4d43-9d3e-6f5f0a1b2c3d', amountCents: 1999, email: 'a@example.com' };

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError, type OrderStatus } from '../../src/api.ts';
 import { busyMessage, FINAL_STATUSES, formatPrice, isRetryable, orderStatusText, retryDelayS, stepState, userMessage } from '../../src/messages.ts';
-import { ORDER_STATUSES } from '../../../contracts/orders.ts';
+import { ORDER_STATUSES } from '@surge-lab/contracts/orders';
 
 const http = (status: number, code: string, o: { details?: unknown; retryAfterS?: number; requestId?: string } = {}) =>
   new ApiError({ kind: 'http', status, code, message: `server says ${code}`, ...o });
@@ -101,7 +101,7 @@ describe('order status → words', () => {
     expect(row('cancelled')).toEqual(['todo', 'todo', 'todo']);
   });
   test('polling stops at exactly the statuses the contract makes final', async () => {
-    const { ORDER_TRANSITIONS } = await import('../../../contracts/orders.ts');
+    const { ORDER_TRANSITIONS } = await import('@surge-lab/contracts/orders');
     const final = ORDER_STATUSES.filter((s) => ORDER_TRANSITIONS[s].length === 0);
     expect([...FINAL_STATUSES].sort()).toEqual([...final].sort());
   });
