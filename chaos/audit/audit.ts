@@ -4,7 +4,9 @@
 import type pg from 'pg';
 import type { LedgerEntry } from '../load/scenarios.ts';
 import type { AuditCheck, AuditReport } from '../runner/journal.ts';
-import { kafka, ORDERS_TOPIC, topicOffsets, withDb, type Baseline } from './baseline.ts';
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import type { Lab } from '@surge-lab/lab';
+import { kafka, topicOffsets, withDb, type Baseline } from './baseline.ts';
 
 interface OrderRow { id: string; status: string; total_cents: string; created_at: Date; key: string | null; event_id: string | null; published: boolean | null; processed: number; shipments: number; lines: { productId: string; quantity: number; priceCents: number }[] | null }
 
@@ -28,13 +30,13 @@ async function ordersSince(c: pg.Client, since: string, ids: string[]): Promise<
 }
 
 /** Per order id (the message key): how many times each event id was delivered on the orders topic, from the baseline's offsets to the end now. */
-async function publishedSince(from: Baseline['topicOffsets']): Promise<Map<string, Map<string, number>>> {
-  const to = new Map((await topicOffsets()).map((p) => [p.partition, BigInt(p.offset)]));
+async function publishedSince(lab: Lab, from: Baseline['topicOffsets']): Promise<Map<string, Map<string, number>>> {
+  const to = new Map((await topicOffsets(lab)).map((p) => [p.partition, BigInt(p.offset)]));
   const start = new Map(from.map((p) => [p.partition, BigInt(p.offset)]));
   const counts = new Map<string, Map<string, number>>();
   const pending = [...to].filter(([p, end]) => end > (start.get(p) ?? 0n)).map(([p]) => p);
   if (pending.length === 0) return counts;
-  const consumer = kafka().consumer({ groupId: `surge-lab-audit-${process.pid}-${Date.now()}` });
+  const consumer = kafka(lab).consumer({ groupId: `surge-lab-audit-${process.pid}-${Date.now()}` });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: ORDERS_TOPIC, fromBeginning: true });
@@ -105,7 +107,7 @@ export interface AuditOptions {
   restoredUpTo?: string;
 }
 
-export async function audit(ledger: LedgerEntry[], baseline: Baseline, o: AuditOptions = {}): Promise<AuditReport> {
+export async function audit(lab: Lab, ledger: LedgerEntry[], baseline: Baseline, o: AuditOptions = {}): Promise<AuditReport> {
   const log = o.log ?? (() => {});
   const ledgerIds = [...new Set(ledger.map((e) => e.orderId))];
 
@@ -113,7 +115,7 @@ export async function audit(ledger: LedgerEntry[], baseline: Baseline, o: AuditO
   // Kafka just back) and fulfilment may be catching up. Wait until every order is processed.
   const deadline = Date.now() + (o.settleSeconds ?? 120) * 1_000;
   while (!o.restoredUpTo) {
-    const waiting = await withDb(async (c) => (await c.query<{ n: number }>(
+    const waiting = await withDb(lab, async (c) => (await c.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM orders o
         WHERE (o.created_at >= $1 OR o.id = ANY($2::uuid[]))
           AND NOT EXISTS (SELECT 1 FROM processed_events pe WHERE pe.order_id = o.id)`, [baseline.takenAt, ledgerIds])).rows[0]!.n);
@@ -123,7 +125,7 @@ export async function audit(ledger: LedgerEntry[], baseline: Baseline, o: AuditO
     await new Promise((r) => setTimeout(r, 2_000));
   }
 
-  const { orders, stock } = await withDb(async (c) => ({
+  const { orders, stock } = await withDb(lab, async (c) => ({
     orders: await ordersSince(c, baseline.takenAt, ledgerIds),
     stock: Object.fromEntries((await c.query<{ id: string; stock: number }>('SELECT id, stock FROM products')).rows.map((r) => [r.id, r.stock])) as Record<string, number>,
   }));
@@ -160,7 +162,7 @@ export async function audit(ledger: LedgerEntry[], baseline: Baseline, o: AuditO
   }
   checks.push(check('no idempotency key has two orders', byKey.size, keyProblems));
 
-  if (!o.restoredUpTo) checks.push(...deliveryChecks(runOrders, await publishedSince(baseline.topicOffsets)));
+  if (!o.restoredUpTo) checks.push(...deliveryChecks(runOrders, await publishedSince(lab, baseline.topicOffsets)));
 
   // 5. Stock = initial − sold, never negative, for every product.
   const stockProblems: string[] = [];

@@ -4,7 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import { labAddress, labEnv } from '../../infra/lab/compose.ts';
+import type { Lab } from '@surge-lab/lab';
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 
 export interface Baseline {
   /** Database time when the stock was read: orders created from then on are the run's. */
@@ -15,11 +16,8 @@ export interface Baseline {
   topicOffsets: { partition: number; offset: string }[];
 }
 
-export const ORDERS_TOPIC = 'orders';
-
-export async function withDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const env = labEnv();
-  const c = new pg.Client({ ...labAddress('pg-rw'), user: env.APP_DB_USER, password: env.APP_DB_PASSWORD, database: env.APP_DB_NAME, connectionTimeoutMillis: 5_000, query_timeout: 60_000 });
+export async function withDb<T>(lab: Lab, fn: (c: pg.Client) => Promise<T>): Promise<T> {
+  const c = new pg.Client({ ...lab.endpoints.address('pg-rw'), user: lab.db.user, password: lab.db.password, database: lab.db.database, connectionTimeoutMillis: 5_000, query_timeout: 60_000 });
   c.on('error', () => {});
   await c.connect();
   try {
@@ -29,10 +27,10 @@ export async function withDb<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   }
 }
 
-export const kafka = () => new Kafka({ clientId: 'surge-lab-audit', brokers: [`${labAddress('kafka').host}:${labAddress('kafka').port}`], logLevel: logLevel.NOTHING, retry: { retries: 6 } });
+export const kafka = (lab: Lab) => new Kafka({ clientId: 'surge-lab-audit', brokers: [lab.endpoints.kafkaBroker()], logLevel: logLevel.NOTHING, retry: { retries: 6 } });
 
-export async function topicOffsets(): Promise<Baseline['topicOffsets']> {
-  const admin = kafka().admin();
+export async function topicOffsets(lab: Lab): Promise<Baseline['topicOffsets']> {
+  const admin = kafka(lab).admin();
   await admin.connect();
   try {
     return (await admin.fetchTopicOffsets(ORDERS_TOPIC)).map((p) => ({ partition: p.partition, offset: p.high }));
@@ -41,8 +39,8 @@ export async function topicOffsets(): Promise<Baseline['topicOffsets']> {
   }
 }
 
-export async function takeBaseline(): Promise<Baseline> {
-  const { takenAt, stock } = await withDb(async (c) => {
+export async function takeBaseline(lab: Lab): Promise<Baseline> {
+  const { takenAt, stock } = await withDb(lab, async (c) => {
     // One snapshot: the clock and the stock are read in the same transaction.
     await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ');
     const [{ now }] = (await c.query<{ now: Date }>('SELECT now()')).rows as [{ now: Date }];
@@ -50,12 +48,12 @@ export async function takeBaseline(): Promise<Baseline> {
     await c.query('COMMIT');
     return { takenAt: now.toISOString(), stock: Object.fromEntries(rows.map((r) => [r.id, r.stock])) };
   });
-  return { takenAt, stock, overrides: {}, topicOffsets: await topicOffsets() };
+  return { takenAt, stock, overrides: {}, topicOffsets: await topicOffsets(lab) };
 }
 
 /** Records stock set by an operator (or a scenario) after the baseline was taken. */
-export async function recordOverride(b: Baseline, productId: string, stock: number): Promise<void> {
-  const at = await withDb(async (c) => ((await c.query<{ now: Date }>('SELECT now()')).rows[0]!.now).toISOString());
+export async function recordOverride(lab: Lab, b: Baseline, productId: string, stock: number): Promise<void> {
+  const at = await withDb(lab, async (c) => ((await c.query<{ now: Date }>('SELECT now()')).rows[0]!.now).toISOString());
   b.overrides[productId] = { stock, at };
 }
 

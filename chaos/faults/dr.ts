@@ -7,10 +7,9 @@
 // knows no cluster, bootstraps with `pgbackrest restore` and replays the archive to its end. What is
 // restored is therefore everything up to the last archived WAL segment (archive_timeout 60s bounds
 // the loss); the WAL not yet archived at the disaster is lost with the volumes.
-import { compose, docker, labEnv } from '../../infra/lab/compose.ts';
+import type { Lab, PatroniMember } from '@surge-lab/lab';
 import { activeFault, type ActiveFault, type FaultContext } from './types.ts';
 
-export const MEMBERS = ['pg-1', 'pg-2'] as const;
 /** Patroni scope and namespace (infra/postgres/patroni.yml): the cluster's keys in etcd. */
 const DCS_PREFIX = '/service/surge/';
 const STANZA = 'surge';
@@ -21,13 +20,13 @@ const WAL_SEGMENT_BYTES = 16 * 1024 * 1024;
 export type Log = (line: string) => void;
 
 export interface DrOptions {
-  /** Compose project; defaults to the lab's COMPOSE_PROJECT_NAME (.env, overridden by the environment). */
-  project?: string;
+  /** The lab (its compose project): the restore runs `docker compose` on the host. */
+  lab: Lab;
   log?: Log;
 }
 
-const projectOf = (o: DrOptions = {}): string => o.project ?? labEnv().COMPOSE_PROJECT_NAME ?? 'surge-lab';
-const pc = (o: DrOptions, args: string[], timeoutMs = 60_000) => compose(['-p', projectOf(o), ...args], { timeoutMs });
+const membersOf = (o: DrOptions) => o.lab.patroni.members;
+const pc = (o: DrOptions, args: string[], timeoutMs = 60_000) => o.lab.runtime.compose(args, { timeoutMs });
 const stamp = (log: Log | undefined, message: string): string => {
   const at = new Date().toISOString();
   log?.(`[${at}] dr: ${message}`);
@@ -36,35 +35,16 @@ const stamp = (log: Log | undefined, message: string): string => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** psql as the local superuser inside a member (trust over the Unix socket). Tuples only, `|`-separated. */
-export async function psql(service: string, sql: string, o: DrOptions & { database?: string; timeoutMs?: number } = {}): Promise<string> {
+export async function psql(service: string, sql: string, o: DrOptions & { database?: string; timeoutMs?: number }): Promise<string> {
   const { stdout } = await pc(o, ['exec', '-T', service, 'psql', '-XAtq', '-v', 'ON_ERROR_STOP=1', '-d', o.database ?? 'postgres', '-c', sql], o.timeoutMs ?? 15_000);
   return stdout.trim();
 }
 
-export interface Member { name: string; role: string; state: string; timeline?: number; lagMb?: number }
-
-/** The cluster as Patroni sees it (patronictl list), asked of the first member that answers. */
-export async function members(o: DrOptions = {}): Promise<Member[]> {
-  for (const service of MEMBERS) {
-    try {
-      const { stdout } = await pc(o, ['exec', '-T', service, 'patronictl', '-c', '/etc/patroni/patroni.yml', 'list', '-f', 'json'], 10_000);
-      const rows = JSON.parse(stdout) as Record<string, unknown>[];
-      return rows.map((r) => ({
-        name: String(r.Member), role: String(r.Role), state: String(r.State),
-        ...(typeof r.TL === 'number' ? { timeline: r.TL } : {}),
-        ...(typeof r['Lag in MB'] === 'number' ? { lagMb: r['Lag in MB'] as number } : {}),
-      }));
-    } catch { /* member down: ask the next one */ }
-  }
-  return [];
-}
-
-export async function leader(o: DrOptions = {}): Promise<string | undefined> {
-  return (await members(o)).find((m) => m.role === 'Leader' && m.state === 'running')?.name;
-}
+/** The running leader, or undefined (asked of the lab's one Patroni client). */
+const leader = (o: DrOptions): Promise<string | undefined> => o.lab.patroni.leaderOrNone();
 
 /** Runs a query on the current leader (e.g. the newest order after a restore, for the RPO). */
-export async function leaderQuery(sql: string, o: DrOptions & { database?: string } = {}): Promise<string> {
+export async function leaderQuery(sql: string, o: DrOptions & { database?: string }): Promise<string> {
   const name = await leader(o);
   if (!name) throw new Error('no running leader');
   return psql(name, sql, o);
@@ -99,7 +79,7 @@ export function segmentEndLsn(wal: string): string {
  * when the leader has none (stats reset by a crash or a restore), the newest segment in the repo
  * and its file time.
  */
-export async function lastArchived(o: DrOptions = {}): Promise<ArchivedWal | undefined> {
+export async function lastArchived(o: DrOptions): Promise<ArchivedWal | undefined> {
   const name = await leader(o);
   // pg_stat_file() has whole seconds only: ask the file system for the segment's mtime.
   const closedAt = (wal: string) => !name ? Promise.resolve(undefined) :
@@ -112,7 +92,7 @@ export async function lastArchived(o: DrOptions = {}): Promise<ArchivedWal | und
     const [wal, at] = row.split('|');
     if (wal && at) return { wal, at: new Date(at).toISOString(), endLsn: segmentEndLsn(wal), ...(await closedAt(wal)), source: 'pg_stat_archiver' };
   }
-  for (const service of MEMBERS) {
+  for (const service of membersOf(o)) {
     try {
       const { stdout } = await pc(o, ['exec', '-T', service, 'sh', '-c',
         `wal=$(pgbackrest --stanza=${STANZA} --output=json info | jq -r '[.[0].archive[].max // empty] | max // empty'); ` +
@@ -127,8 +107,8 @@ export async function lastArchived(o: DrOptions = {}): Promise<ArchivedWal | und
 export interface BackupInfo { label: string; type: string; start: string; stop: string; timeline: number }
 
 /** The newest backup in the repo (pgbackrest info), asked of any running member. */
-export async function latestBackup(o: DrOptions = {}): Promise<BackupInfo | undefined> {
-  for (const service of MEMBERS) {
+export async function latestBackup(o: DrOptions): Promise<BackupInfo | undefined> {
+  for (const service of membersOf(o)) {
     try {
       const { stdout } = await pc(o, ['exec', '-T', service, 'pgbackrest', `--stanza=${STANZA}`, '--output=json', 'info'], 30_000);
       const backups = (JSON.parse(stdout) as { backup?: { label: string; type: string; timestamp: { start: number; stop: number }; archive: { start: string } }[] }[])[0]?.backup ?? [];
@@ -149,7 +129,7 @@ export async function latestBackup(o: DrOptions = {}): Promise<BackupInfo | unde
  * the restore bootstrap (an image built before it would silently initdb an empty cluster), a backup
  * in the repo and WAL in the archive.
  */
-export async function preflight(o: DrOptions = {}): Promise<{ leader: string; backup: BackupInfo; archived: ArchivedWal }> {
+export async function preflight(o: DrOptions): Promise<{ leader: string; backup: BackupInfo; archived: ArchivedWal }> {
   const name = await leader(o);
   if (!name) throw new Error('dr preflight: no running leader');
   await pc(o, ['exec', '-T', name, 'test', '-x', '/usr/local/bin/pg-restore-bootstrap']).catch(() => {
@@ -176,23 +156,24 @@ export interface DestroyResult {
 async function dataVolumes(o: DrOptions): Promise<string[]> {
   const { stdout } = await pc(o, ['config', '--format', 'json']);
   const config = JSON.parse(stdout) as { volumes: Record<string, { name?: string }> };
-  return MEMBERS.map((m) => config.volumes[`${m}-data`]?.name ?? `${projectOf(o)}_${m}-data`);
+  return membersOf(o).map((m) => config.volumes[`${m}-data`]?.name ?? `${o.lab.project}_${m}-data`);
 }
 
 /**
  * The disaster: SIGKILL both members, remove their containers and data volumes (the repo volume
  * stays), and delete the Patroni cluster from etcd so that the next start bootstraps a new cluster.
  */
-export async function destroyCluster(o: DrOptions = {}): Promise<DestroyResult> {
+export async function destroyCluster(o: DrOptions): Promise<DestroyResult> {
   const { log } = o;
   const volumes = await dataVolumes(o);
-  const disasterAt = stamp(log, `killing ${MEMBERS.join(', ')} (project ${projectOf(o)})`);
+  const MEMBERS = membersOf(o);
+  const disasterAt = stamp(log, `killing ${MEMBERS.join(', ')} (project ${o.lab.project})`);
   await pc(o, ['kill', '-s', 'SIGKILL', ...MEMBERS]);
   const killedAt = stamp(log, 'killed; removing their containers');
   await pc(o, ['rm', '-f', '-s', ...MEMBERS]);
   stamp(log, `removing data volumes ${volumes.join(', ')}`);
   for (const v of volumes) {
-    await docker(['volume', 'rm', v]).catch((err: Error) => {
+    await o.lab.runtime.docker(['volume', 'rm', v]).catch((err: Error) => {
       if (!/no such volume/i.test(err.message)) throw err;
     });
   }
@@ -246,13 +227,14 @@ export async function restoreCluster(o: DrOptions & {
   targetTime?: string;
   waitForFullBackup?: boolean;
   timeoutSeconds?: number;
-} = {}): Promise<RestoreResult> {
+}): Promise<RestoreResult> {
   const { log } = o;
+  const MEMBERS = membersOf(o);
   const deadline = Date.now() + (o.timeoutSeconds ?? 600) * 1000;
   const target = o.targetTime ? pgbackrestTime(o.targetTime) : '';
   const startedAt = stamp(log, `writing the restore marker ${MARKER}${target ? ` (target ${target})` : ''}`);
   // A throwaway container of the member image mounts the repo volume (the members are gone).
-  await pc(o, ['run', '--rm', '--no-deps', '-T', '-e', `DR_TARGET=${target}`, '--entrypoint', 'sh', MEMBERS[0], '-c',
+  await pc(o, ['run', '--rm', '--no-deps', '-T', '-e', `DR_TARGET=${target}`, '--entrypoint', 'sh', MEMBERS[0]!, '-c',
     `pgbackrest --stanza=${STANZA} --output=json info | jq -e '.[0].backup | length > 0' >/dev/null ` +
     `|| { echo "no backup in the repo" >&2; exit 1; }; printf '%s\\n' "$DR_TARGET" > ${MARKER}`], 120_000);
   stamp(log, `starting ${MEMBERS.join(', ')}`);
@@ -272,9 +254,9 @@ export async function restoreCluster(o: DrOptions & {
   let replicaStreamingAt: string | undefined;
   while (!replicaStreamingAt) {
     if (Date.now() > deadline) throw new Error('restore: no streaming replica before the timeout');
-    const ms = await members(o);
-    const replica = ms.find((m) => m.role !== 'Leader' && m.state === 'streaming');
-    timeline = ms.find((m) => m.role === 'Leader')?.timeline ?? timeline;
+    const ms: PatroniMember[] = await o.lab.patroni.cluster(MEMBERS);
+    const replica = ms.find((m) => m.role !== 'leader' && m.state === 'streaming');
+    timeline = ms.find((m) => m.role === 'leader')?.timeline ?? timeline;
     if (replica) replicaStreamingAt = stamp(log, `${replica.name} streams from the leader (${replica.role}); timeline ${timeline}`);
     else await sleep(500);
   }
@@ -315,14 +297,15 @@ export async function restoreCluster(o: DrOptions & {
  */
 export async function disasterFault(ctx: FaultContext): Promise<ActiveFault> {
   const log = (l: string) => ctx.log(l.replace(/^\[[^\]]+\] /, ''));
-  const pre = await preflight({ log });
-  const archived = (await lastArchived({ log })) ?? pre.archived;
-  const destroyed = await destroyCluster({ log });
+  const o = { lab: ctx.lab, log };
+  const pre = await preflight(o);
+  const archived = (await lastArchived(o)) ?? pre.archived;
+  const destroyed = await destroyCluster(o);
   const cutoff = archived.coversUntil ?? archived.at;
-  const fault = activeFault({ name: 'both Patroni members and their volumes destroyed', kind: 'db-disaster', target: 'pg-1, pg-2' }, ctx, async () => {
-    const restored = await restoreCluster({ log });
+  const fault = activeFault({ name: 'both Patroni members and their volumes destroyed', kind: 'db-disaster', target: membersOf(o).join(', ') }, ctx, async () => {
+    const restored = await restoreCluster(o);
     // Orders the shop takes once the restored leader accepts writes are not "restored": only older ones count.
-    const newest = await psql(restored.leader, `SELECT to_char(max(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') FROM orders WHERE created_at < '${destroyed.disasterAt}'`, { database: labEnv().APP_DB_NAME ?? 'shop' });
+    const newest = await psql(restored.leader, `SELECT to_char(max(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') FROM orders WHERE created_at < '${destroyed.disasterAt}'`, { ...o, database: ctx.lab.db.database });
     const disaster = Date.parse(destroyed.disasterAt);
     const s = (t: string) => Number(((Date.parse(t) - disaster) / 1000).toFixed(1));
     Object.assign(fault.measurements!, {

@@ -1,6 +1,7 @@
 // Every fault by name, with the arguments it takes (validated, so a bad argument is named)
 // and how it is injected. The experiment runner, the `npm run fault` CLI and the lab console
 // all go through here.
+import { LINK_NAMES, SCALABLE_SERVICES } from '@surge-lab/lab';
 import { z } from 'zod';
 import * as containers from './containers.ts';
 import * as controller from './controller.ts';
@@ -12,7 +13,7 @@ import type { ActiveFault, FaultContext } from './types.ts';
 
 const service = z.string().regex(/^[a-z][a-z0-9-]*$/, 'a compose service name');
 const pick = z.union([z.enum(['one', 'random', 'all']), z.number().int().min(1)]).default('one');
-const link = z.enum(links.LINKS);
+const link = z.enum(LINK_NAMES);
 const ms = z.number().int().min(0).max(600_000);
 
 interface FaultSpec<S extends z.ZodObject> {
@@ -41,7 +42,7 @@ export const FAULTS = {
   'cpu-squeeze': spec({ summary: 'limit containers to a fraction of a CPU (docker update --cpus)', args: z.strictObject({ service, pick, cpus: z.number().min(0.01).max(64) }), inject: (c, a) => resources.cpuSqueeze(c, a.service, a.pick, a.cpus) }),
   'memory-hog': spec({ summary: 'hold memory inside a container', args: z.strictObject({ service, pick, mb: z.number().int().min(1).max(16_384) }), inject: (c, a) => resources.memoryHog(c, a.service, a.pick, a.mb) }),
   'controller-mode': spec({ summary: 'switch the controller\'s autoscaling and/or auto-recovery on or off while the step lasts', args: z.strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional() }).refine((a) => a.autoscaling !== undefined || a.recovery !== undefined, 'give autoscaling and/or recovery'), inject: (c, a) => controller.setModes(c, a) }),
-  'scheduled-surge': spec({ summary: 'put a one-off surge on the autoscaler\'s schedule (replicas ready lead-seconds before it)', args: z.strictObject({ service: z.enum(['catalog', 'cart', 'checkout']), 'in-seconds': z.number().int().min(0).max(86_400), 'lead-seconds': z.number().int().min(0).max(3_600).default(60), 'duration-seconds': z.number().int().min(1).max(86_400), 'min-replicas': z.number().int().min(1).max(10) }), inject: (c, a) => controller.scheduledSurge(c, { service: a.service, inSeconds: a['in-seconds'], leadSeconds: a['lead-seconds'], durationSeconds: a['duration-seconds'], minReplicas: a['min-replicas'] }) }),
+  'scheduled-surge': spec({ summary: 'put a one-off surge on the autoscaler\'s schedule (replicas ready lead-seconds before it)', args: z.strictObject({ service: z.enum(SCALABLE_SERVICES), 'in-seconds': z.number().int().min(0).max(86_400), 'lead-seconds': z.number().int().min(0).max(3_600).default(60), 'duration-seconds': z.number().int().min(1).max(86_400), 'min-replicas': z.number().int().min(1).max(10) }), inject: (c, a) => controller.scheduledSurge(c, { service: a.service, inSeconds: a['in-seconds'], leadSeconds: a['lead-seconds'], durationSeconds: a['duration-seconds'], minReplicas: a['min-replicas'] }) }),
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

@@ -1,23 +1,20 @@
 // Resource faults: a CPU squeeze (`docker update --cpus`) and a memory hog inside a container.
 // Both are undone on revert: the CPU quota goes back to what it was, the hog is killed.
-import { docker } from '../../infra/lab/compose.ts';
 import { targets, type Pick } from './containers.ts';
 import { activeFault, type ActiveFault, type FaultContext } from './types.ts';
 
 export async function cpuSqueeze(ctx: FaultContext, service: string, pick: Pick, cpus: number): Promise<ActiveFault> {
-  const cs = await targets(service, pick);
+  const cs = await targets(ctx, service, pick);
   const before = new Map<string, number>();
-  for (const c of cs) {
-    const { stdout } = await docker(['inspect', '--format', '{{.HostConfig.NanoCpus}}', c.name]);
-    before.set(c.name, Number(stdout.trim()));
-  }
-  for (const c of cs) await docker(['update', '--cpus', String(cpus), c.name]);
+  const rt = ctx.lab.runtime;
+  for (const c of cs) before.set(c.name, (await rt.detail(c.name)).cpus);
+  for (const c of cs) await rt.setCpus(c.name, cpus);
   const target = cs.length === 1 ? cs[0]!.name : `${service} (${cs.length} replicas)`;
   // `docker update --cpus 0` leaves the limit as it is (0 reads as "unchanged"): a container that had
   // no limit gets all of the host's CPUs back instead, which limits nothing.
-  const hostCpus = Number((await docker(['info', '--format', '{{.NCPU}}'])).stdout.trim());
+  const hostCpus = await rt.hostCpus();
   return activeFault({ name: `${target} squeezed to ${cpus} CPU`, kind: 'cpu-squeeze', target }, ctx, async () => {
-    for (const [name, nano] of before) await docker(['update', '--cpus', String(nano ? nano / 1e9 : hostCpus), name]).catch((err: Error) => {
+    for (const [name, limit] of before) await rt.setCpus(name, limit || hostCpus).catch((err: Error) => {
       if (!/No such container|is not running/.test(err.message)) throw err;
     });
   });
@@ -29,14 +26,14 @@ export async function cpuSqueeze(ctx: FaultContext, service: string, pick: Pick,
  * The `sleep` that keeps the input open carries a unique argument so the revert finds it in /proc.
  */
 export async function memoryHog(ctx: FaultContext, service: string, pick: Pick, mb: number): Promise<ActiveFault> {
-  const cs = await targets(service, pick);
+  const cs = await targets(ctx, service, pick);
   const marker = `86400.${Math.floor(Math.random() * 1e6)}`;
   const script = `{ head -c ${mb}M /dev/zero; exec sleep ${marker}; } | tail >/dev/null`;
-  for (const c of cs) await docker(['exec', '-d', c.name, 'sh', '-c', script]);
+  for (const c of cs) await ctx.lab.runtime.exec(c.name, ['sh', '-c', script], { detached: true });
   const target = cs.length === 1 ? cs[0]!.name : `${service} (${cs.length} replicas)`;
   const killSleep = `for d in /proc/[0-9]*; do [ "$(tr '\\0' ' ' < $d/cmdline 2>/dev/null)" = "sleep ${marker} " ] && kill \${d#/proc/}; done; true`;
   return activeFault({ name: `${mb} MiB memory hog in ${target}`, kind: 'memory-hog', target }, ctx, async () => {
     // Ending the sleep closes tail's input; tail then exits and frees the memory.
-    for (const c of cs) await docker(['exec', c.name, 'sh', '-c', killSleep]).catch(() => {});
+    for (const c of cs) await ctx.lab.runtime.exec(c.name, ['sh', '-c', killSleep]).catch(() => {});
   });
 }

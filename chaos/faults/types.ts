@@ -1,6 +1,10 @@
 // What every fault shares: it is injected, it can say what it did, and it can be undone.
+import type { Lab } from '@surge-lab/lab';
+
 export interface FaultContext {
   log: (line: string) => void;
+  /** The lab the fault acts on (its runtime and clients). */
+  lab: Lab;
 }
 
 /** A fault in place. `revert` undoes it and is safe to call more than once. */

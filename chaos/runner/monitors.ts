@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { LedgerEntry } from '../load/scenarios.ts';
 import type { MonitorStepDef } from './experiment.ts';
 import type { MonitorRecord } from './journal.ts';
-import { edgeUrl, httpProbe } from './probes.ts';
+import { httpProbe } from './probes.ts';
 
 export interface Attempt { at: number; ok: boolean; detail?: string }
 
@@ -33,8 +33,7 @@ export function outages(attempts: Attempt[]): { start: number; end: number; fail
 const json = { 'content-type': 'application/json' };
 
 /** One purchase through the edge: a cart with one unit of a product, checked out with a fresh key. */
-async function purchase(productId: string, ledger: (e: LedgerEntry) => void, timeoutMs = 10_000): Promise<{ ok: boolean; detail?: string }> {
-  const base = edgeUrl();
+async function purchase(base: string, productId: string, ledger: (e: LedgerEntry) => void, timeoutMs = 10_000): Promise<{ ok: boolean; detail?: string }> {
   const signal = AbortSignal.timeout(timeoutMs);
   const cart = await fetch(`${base}/api/carts`, { method: 'POST', signal });
   if (cart.status !== 201) return { ok: false, detail: `create cart: ${cart.status}` };
@@ -58,13 +57,14 @@ export interface RunningMonitor {
   stop(): Promise<MonitorRecord>;
 }
 
-export function startMonitor(def: MonitorStepDef, ledger: (e: LedgerEntry) => void): RunningMonitor {
+/** Starts a monitor against the edge at `base`. */
+export function startMonitor(def: MonitorStepDef, ledger: (e: LedgerEntry) => void, base: string): RunningMonitor {
   const attempts: Attempt[] = [];
   let running = true;
   const [lo, hi] = def.checkout?.products ?? [0, 0];
   const step = async (): Promise<{ ok: boolean; detail?: string }> => {
-    if (def.checkout) return purchase(`p-${String(lo + Math.floor(Math.random() * (hi - lo + 1))).padStart(5, '0')}`, ledger);
-    const r = await httpProbe(def.http!);
+    if (def.checkout) return purchase(base, `p-${String(lo + Math.floor(Math.random() * (hi - lo + 1))).padStart(5, '0')}`, ledger);
+    const r = await httpProbe(def.http!, base);
     return { ok: def.expect.includes(r.status), detail: r.error ?? String(r.status) };
   };
   const loop = (async () => {

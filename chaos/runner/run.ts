@@ -11,14 +11,15 @@ import type { ActiveFault, FaultContext } from '../faults/types.ts';
 import type { LoadOptions, LoadResult } from '../load/run.ts';
 import type { LedgerEntry } from '../load/scenarios.ts';
 import { LOAD_METRICS, type ActionStepDef, type ExperimentDef, type LoadStepDef, type MonitorStepDef, type Probe } from './experiment.ts';
-import type { Annotator } from './grafana.ts';
+import type { Annotator } from '@surge-lab/lab';
 import type { AuditReport, FaultWindow, Journal, LoadRecord, MonitorRecord, Phase, ProbeResult, Status } from './journal.ts';
 import type { RunningMonitor } from './monitors.ts';
 import type { HttpRequest } from './probes.ts';
 import { describeTolerance, describeValue, withinTolerance, type HttpValue, type Measured } from './tolerance.ts';
 
 export interface RunnerDeps {
-  inject(ctx: FaultContext, fault: FaultName, args: Record<string, unknown>): Promise<ActiveFault>;
+  /** Injects a fault in the lab (the deps know which lab: the runner gives only its log). */
+  inject(ctx: Pick<FaultContext, 'log'>, fault: FaultName, args: Record<string, unknown>): Promise<ActiveFault>;
   runLoad(o: LoadOptions): Promise<LoadResult>;
   startMonitor(def: MonitorStepDef, ledger: (e: LedgerEntry) => void): RunningMonitor;
   http(r: HttpRequest): Promise<HttpValue & { ms: number; error?: string }>;
@@ -99,7 +100,7 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
     journal.events.push({ at: new Date().toISOString(), kind, message, ...(data === undefined ? {} : { data }) });
     log(`[${elapsed()}s] ${kind.padEnd(8)} ${message}`);
   };
-  const ctx: FaultContext = { log: (l) => event('fault', l.replace(/^\[fault\] /, '')) };
+  const ctx: Pick<FaultContext, 'log'> = { log: (l) => event('fault', l.replace(/^\[fault\] /, '')) };
 
   // Abort: Ctrl-C from outside, or a stop condition from inside.
   const abort = new AbortController();

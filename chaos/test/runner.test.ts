@@ -62,7 +62,7 @@ function fakes(o: { status?: () => number; alerts?: () => string[] } = {}) {
     setStock: async () => {},
     audit: async () => { throw new Error('audit is off'); },
     rollback: async (action) => { log.push(`rollback ${action}`); },
-    annotator: { available: false, region: async () => async () => {} },
+    annotator: { available: false, point: async () => {}, region: async () => async () => {} },
     target: 'http://127.0.0.1:1',
   };
   return { deps, log };

@@ -3,8 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { projectRoot } from '../../infra/lab/compose.ts';
 import { edgeUrl } from '../live/lab.ts';
+import { projectRoot } from '../live/lab.ts';
 
 export const shots = join(projectRoot, 'reports', 'screenshots');
 

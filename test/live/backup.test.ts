@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { compose } from '../../infra/lab/compose.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
+import { compose } from './lab.ts';
+import { waitFor } from '@surge-lab/lab';
 
 interface StanzaInfo { name: string; status: { code: number; message: string }; backup: { type: string; label: string; timestamp: { stop: number } }[]; archive: { max: string | null }[] }
 

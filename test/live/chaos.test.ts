@@ -7,13 +7,10 @@ import { promisify } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { projectRoot } from '../../infra/lab/compose.ts';
-import { proxies } from '../../chaos/faults/links.ts';
-import { loadExperiment, parseExperiment } from '../../chaos/runner/experiment.ts';
-import { labDeps } from '../../chaos/runner/deps.ts';
-import { runExperiment } from '../../chaos/runner/run.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
 import { prometheusUrl } from './lab.ts';
+import { lab, projectRoot } from './lab.ts';
+import { waitFor } from '@surge-lab/lab';
+import { labDeps, loadExperiment, parseExperiment, runExperiment } from '@surge-lab/chaos/runner';
 
 const reportDir = join(projectRoot, 'reports', 'chaos');
 const startedAt = Date.now();
@@ -22,7 +19,7 @@ const log = (l: string) => { lines.push(l); if (/verdict|✘|abort/.test(l)) con
 
 async function run(name: string) {
   const file = join(projectRoot, 'chaos', 'experiments', `${name}.yaml`);
-  const outcome = await runExperiment(loadExperiment(file), { file, reportDir, deps: await labDeps(log), log });
+  const outcome = await runExperiment(loadExperiment(file), { file, reportDir, deps: await labDeps(lab, log), log });
   const m = outcome.journal.measurements;
   console.log(`[chaos] ${name}: ${outcome.journal.status}; ${Object.entries(m).map(([k, v]) => `${k} = ${v}`).join('; ')}; journal ${outcome.journalFile}`);
   return outcome;
@@ -95,11 +92,11 @@ stop-conditions:
 audit: false
 `, 'abort.yaml');
     const started = Date.now();
-    const { journal, exitCode } = await runExperiment(exp, { file: 'abort.yaml', reportDir, deps: await labDeps(log), log, stopConditionPollMs: 500 });
+    const { journal, exitCode } = await runExperiment(exp, { file: 'abort.yaml', reportDir, deps: await labDeps(lab, log), log, stopConditionPollMs: 500 });
     expect(exitCode).toBe(2);
     expect(journal.status).toBe('aborted');
     expect(Date.now() - started).toBeLessThan(45_000);
-    expect((await proxies()).flatMap((p) => p.toxics)).toEqual([]);
+    expect((await lab.toxiproxy.proxies()).flatMap((p) => p.toxics)).toEqual([]);
   }, 120_000);
 
   test('Ctrl-C during `npm run gameday` rolls the fault back and exits 2', async () => {
@@ -108,10 +105,10 @@ audit: false
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { out += d.toString(); });
     const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
-    await waitFor('the fault injected', async () => (await proxies()).some((p) => p.name === 'payment' && p.toxics.length > 0), { timeoutMs: 60_000, intervalMs: 200 });
+    await waitFor('the fault injected', async () => (await lab.toxiproxy.proxies()).some((p) => p.name === 'payment' && p.toxics.length > 0), { timeoutMs: 60_000, intervalMs: 200 });
     child.kill('SIGINT');
     expect(await exited).toBe(2);
     expect(out).toMatch(/interrupted \(Ctrl-C\)/);
-    expect((await proxies()).find((p) => p.name === 'payment')!.toxics).toEqual([]);
+    expect((await lab.toxiproxy.proxies()).find((p) => p.name === 'payment')!.toxics).toEqual([]);
   }, 120_000);
 });

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { compose, docker, labEnv } from '../../infra/lab/compose.ts';
+import { compose, docker, env } from './lab.ts';
 
 describe('configuration sanity', () => {
   test('docker compose config accepts the compose file', async () => {
@@ -34,14 +34,14 @@ describe('configuration sanity', () => {
   });
 
   test('a Postgres member started without its settings exits naming every missing variable', async () => {
-    const image = `surge-lab/postgres:${labEnv().LAB_TAG}`;
+    const image = `surge-lab/postgres:${env.LAB_TAG}`;
     const err = await docker(['run', '--rm', '-e', 'PATRONI_NAME=pg-x', image]).then(() => undefined, (e: Error & { code?: number }) => e);
     expect(err?.message).toMatch(/missing required environment variable\(s\): .*PATRONI_SUPERUSER_PASSWORD/);
     expect(err?.message).toMatch(/APP_DB_PASSWORD/);
   });
 
   test('an exporter started without its target exits naming the variable', async () => {
-    const image = `surge-lab/exporters:${labEnv().LAB_TAG}`;
+    const image = `surge-lab/exporters:${env.LAB_TAG}`;
     const err = await docker(['run', '--rm', image, 'redis']).then(() => undefined, (e: Error) => e);
     expect(err?.message).toMatch(/REDIS_ADDR is required/);
   });
@@ -50,7 +50,7 @@ describe('configuration sanity', () => {
 describe('alert rules (the chaos stop conditions)', () => {
   test('Prometheus loaded at least 8 alerts, each with a summary and a runbook, each evaluating without error', async () => {
     const { prometheusUrl } = await import('./lab.ts');
-    const { waitFor } = await import('../../infra/lab/wait.ts');
+    const { waitFor } = await import('@surge-lab/lab');
     type Rule = { type: string; name: string; health: string; lastError?: string; annotations?: Record<string, string> };
     const rules = await waitFor('every rule evaluated once', async () => {
       const body = (await (await fetch(`${prometheusUrl()}/api/v1/rules`)).json()) as { data: { groups: { rules: Rule[] }[] } };

@@ -1,12 +1,12 @@
 // The lab console's API through the edge, as the browser reaches it: the door (token, origin),
 // the topology, a fault with a duration, and reset all.
+import { hostConsoleToken } from '@surge-lab/lab';
 import { afterAll, describe, expect, it } from 'vitest';
-import { docker, labProject } from '../../infra/lab/compose.ts';
-import { consoleToken } from '../../infra/lab/console-token.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
 import { edgeUrl, toxiproxyUrl } from './lab.ts';
+import { docker, lab, labProject } from './lab.ts';
+import { waitFor } from '@surge-lab/lab';
 
-const token = await consoleToken();
+const token = await hostConsoleToken(lab.root, lab.runtime);
 const consoleApi = async (method: string, path: string, body?: unknown, auth: string | null = token) => {
   const r = await fetch(`${edgeUrl()}/lab/api${path}`, {
     method,
@@ -25,10 +25,10 @@ describe('lab console API', () => {
     expect((await consoleApi('GET', '/topology', undefined, null)).status).toBe(401);
     expect((await consoleApi('GET', '/nope/nothing', undefined, null)).status).toBe(401);
     // From inside the lab (a catalog replica) through the edge, with the right token: not this machine.
-    const { stdout } = await docker(['exec', `${labProject()}-catalog-1`, 'node', '-e',
+    const { stdout } = await docker(['exec', `${labProject}-catalog-1`, 'node', '-e',
       `fetch('http://edge:8080/lab/api/meta', { headers: { authorization: 'Bearer ${token}' } }).then(async (r) => console.log(r.status, await r.text()))`]);
     expect(stdout).toMatch(/^403 .*REQUEST_FORBIDDEN/);
-    const logs = (await docker(['logs', '--since', '2m', `${labProject()}-console-1`])).stdout;
+    const logs = (await docker(['logs', '--since', '2m', `${labProject}-console-1`])).stdout;
     expect(logs).toMatch(/console API request refused.*not from this machine|not from this machine.*console API request refused/);
   });
 
@@ -68,11 +68,11 @@ describe('lab console API', () => {
     await consoleApi('POST', '/faults', { fault: 'link-down', args: { link: 'payment' } });
     // A toxic added behind the console's back goes too.
     await fetch(`${toxiproxyUrl()}/proxies/redis/toxics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'by-hand', type: 'latency', attributes: { latency: 10 } }) });
-    await docker(['stop', '--time', '5', `${labProject()}-cart-2`]);
+    await docker(['stop', '--time', '5', `${labProject}-cart-2`]);
     const r = await consoleApi('POST', '/reset');
     expect(r.status).toBe(200);
     expect(r.body.reverted).toHaveLength(2);
-    expect(r.body.broughtBack).toContain(`${labProject()}-cart-2`);
+    expect(r.body.broughtBack).toContain(`${labProject}-cart-2`);
     const proxies = Object.values((await (await fetch(`${toxiproxyUrl()}/proxies`)).json()) as Record<string, { enabled: boolean; toxics: unknown[] }>);
     expect(proxies.every((p) => p.enabled && p.toxics.length === 0)).toBe(true);
     const topo = (await consoleApi('GET', '/topology')).body;

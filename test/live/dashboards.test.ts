@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { projectRoot } from '../../infra/lab/compose.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
 import { tmpdir } from 'node:os';
-import { runLoad } from '../../chaos/load/run.ts';
 import { edgeUrl, prometheusUrl } from './lab.ts';
+import { projectRoot } from './lab.ts';
+import { waitFor } from '@surge-lab/lab';
+import { runLoad } from '@surge-lab/chaos/load';
 
 // Grafana cannot run where no registry is reachable, so its dashboards are proven here:
 // every panel query runs against the live Prometheus and must return data.

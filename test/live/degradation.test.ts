@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { compose } from '../../infra/lab/compose.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
 import { pgQuery, toxiproxyUrl } from './lab.ts';
 import { sleep } from './load.ts';
 import { api, cartWith } from './shop.ts';
+import { compose } from './lab.ts';
+import { waitFor } from '@surge-lab/lab';
 
 const bust = () => `bust=${Date.now()}-${Math.random()}`;
 async function link(name: string, enabled: boolean): Promise<void> {
@@ -28,7 +28,7 @@ describe('catalog caches', () => {
 
   test('If-None-Match with the current ETag is answered 304', async () => {
     const first = await api('GET', `/api/products/p-00077?${bust()}`);
-    const res = await fetch(`http://127.0.0.1:${(await import('../../infra/lab/compose.ts')).labPort('EDGE_PORT')}/api/products/p-00077?${bust()}`, { headers: { 'if-none-match': first.headers.get('etag')! } });
+    const res = await fetch(`http://127.0.0.1:${(await import('./lab.ts')).labPort('EDGE_PORT')}/api/products/p-00077?${bust()}`, { headers: { 'if-none-match': first.headers.get('etag')! } });
     expect(res.status).toBe(304);
   });
 

@@ -4,12 +4,12 @@
 // while they run: it computes and reports its decisions but does not scale or restart. The
 // suites about the controller switch it on for themselves (the controller-mode step), and the
 // modes the lab had are put back at the end.
-import { upWait } from '../../infra/lab/compose.ts';
-import { consoleApi, ensureConsoleToken } from '../../infra/lab/console-token.ts';
+import { readOrCreateToken, tokenFileOf } from '@surge-lab/lab';
+import { consoleApi, lab } from './lab.ts';
 
 export default async function setup(): Promise<() => Promise<void>> {
-  ensureConsoleToken();
-  const { seconds, skipped } = await upWait((line) => console.log(line));
+  readOrCreateToken(tokenFileOf(lab.root));
+  const { seconds, skipped } = await lab.runtime.upWait((line) => console.log(line));
   console.log(`[lab] docker compose up -d --wait returned after ${seconds.toFixed(1)} s${skipped.length ? `; not started (no image): ${skipped.join(', ')}` : ''}`);
   const before = await consoleApi<{ autoscaling: boolean; recovery: boolean }>('GET', '/scaling');
   await consoleApi('PUT', '/scaling', { autoscaling: false, recovery: false });

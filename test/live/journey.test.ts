@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { waitFor } from '../../infra/lab/wait.ts';
 import { api, cartWith, checkout, setStock } from './shop.ts';
+import { waitFor } from '@surge-lab/lab';
 
 describe('a shopper\'s journey through the edge', () => {
   test('browse → cart → checkout → the order is placed, confirmed and shipped', async () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
-import { labPort } from '../../infra/lab/compose.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
+import { labPort } from './lab.ts';
+import { waitFor } from '@surge-lab/lab';
 
 // Host clients reach the broker through Toxiproxy's kafka-host proxy (the broker advertises it).
 const kafka = () => new Kafka({ clientId: 'surge-lab-test', brokers: [`127.0.0.1:${labPort('KAFKA_PORT')}`], logLevel: logLevel.NOTHING, retry: { retries: 8 } });

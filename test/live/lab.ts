@@ -1,9 +1,20 @@
-// Connections from the test host into the lab, through the published 127.0.0.1 ports.
+// The lab as the live suites see it (one `openLab()` for all of them), and connections from the
+// test host into it through the published 127.0.0.1 ports.
 import pg from 'pg';
 import { Redis } from 'ioredis';
-import { labEnv, labPort } from '../../infra/lab/compose.ts';
+import { openLab, type ExecResult } from '@surge-lab/lab';
 
-export const env = labEnv();
+export const lab = openLab();
+export const env = lab.settings.values;
+export const projectRoot = lab.root;
+export const labProject = lab.project;
+export const labPort = (name: string) => lab.settings.port(name);
+export const compose = (args: string[], o: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ExecResult> => lab.runtime.compose(args, o);
+export const docker = (args: string[], o: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ExecResult> => lab.runtime.docker(args, o);
+export const ps = (o: { all?: boolean } = {}) => lab.runtime.containers(o);
+export const consoleApi = <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => lab.console.call<T>(method, path, body);
+/** A fault context on this lab, logging to the test's output. */
+export const faultCtx = (log: (l: string) => void = () => {}) => ({ log, lab });
 
 export function pgClient(port: 'PG_RW_PORT' | 'PG_RO_PORT', extra: Partial<pg.ClientConfig> = {}): pg.Client {
   const client = new pg.Client({

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { runLoad } from '../../chaos/load/run.ts';
-import type { LedgerEntry } from '../../chaos/load/scenarios.ts';
 import { edgeUrl, env, pgQuery } from './lab.ts';
+import { runLoad, type LedgerEntry } from '@surge-lab/chaos/load';
 
 const reportDir = join(tmpdir(), `surge-load-${Date.now()}`);
 

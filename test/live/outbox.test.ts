@@ -1,9 +1,9 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { compose, labPort } from '../../infra/lab/compose.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
 import { pgQuery } from './lab.ts';
 import { cartWith, checkout, setStock } from './shop.ts';
+import { compose, labPort } from './lab.ts';
+import { waitFor } from '@surge-lab/lab';
 
 /** How many messages on `orders` carry each of `orderIds` as key (read from the beginning). */
 async function eventsPerOrder(orderIds: string[]): Promise<Map<string, number>> {

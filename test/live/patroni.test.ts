@@ -1,9 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { compose } from '../../infra/lab/compose.ts';
-import { cluster, leader, MEMBERS, waitHealthyCluster } from '../../chaos/faults/database.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
 import { pgClient, pgQuery } from './lab.ts';
+import { compose, lab } from './lab.ts';
+import { waitFor } from '@surge-lab/lab';
+const { patroni } = lab;
+const MEMBERS = patroni.members;
+const cluster = () => patroni.cluster();
+const leader = () => patroni.leader();
+const waitHealthyCluster = () => patroni.waitHealthy();
 
 /**
  * Writes a row through the read-write port every 100 ms, each on a fresh connection (as a pool

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from 'vitest';
-import { compose } from '../../infra/lab/compose.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
 import { redisClient, toxiproxyUrl } from './lab.ts';
+import { compose } from './lab.ts';
+import { waitFor } from '@surge-lab/lab';
 
 async function toxiproxy(method: string, path: string, body?: unknown): Promise<Response> {
   const res = await fetch(`${toxiproxyUrl()}${path}`, {

@@ -5,13 +5,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compose, labProject } from '../../infra/lab/compose.ts';
-import { consoleApi } from '../../infra/lab/console-token.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
-import { setModes } from '../../chaos/faults/controller.ts';
-import type { ActiveFault } from '../../chaos/faults/types.ts';
-import { runLoad } from '../../chaos/load/run.ts';
 import { edgeUrl, prometheusUrl } from './lab.ts';
+import { compose, consoleApi, faultCtx, labProject } from './lab.ts';
+import { waitFor } from '@surge-lab/lab';
+import type { ActiveFault } from '@surge-lab/chaos/faults';
+import { setModes } from '../../chaos/faults/controller.ts';
+import { runLoad } from '@surge-lab/chaos/load';
 
 interface ScalingState { services: { service: string; configured: number; healthy: number }[]; events: { kind: string; target: string; reason: string; at: string }[] }
 const catalog = async () => (await consoleApi<ScalingState>('GET', '/scaling')).services.find((s) => s.service === 'catalog')!;
@@ -19,7 +18,7 @@ const composePs = async () => (await compose(['ps', '--format', '{{.Name}}', 'ca
 const promValue = async (q: string) => Number(((await (await fetch(`${prometheusUrl()}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { value: [number, string] }[] } }).data.result[0]?.value[1] ?? NaN);
 
 let on: ActiveFault;
-beforeAll(async () => { on = await setModes({ log: () => {} }, { autoscaling: true }); });
+beforeAll(async () => { on = await setModes(faultCtx(), { autoscaling: true }); });
 afterAll(async () => { await on?.revert(); });
 
 describe('autoscaling catalog', () => {
@@ -34,7 +33,7 @@ describe('autoscaling catalog', () => {
     const at = new Date(Date.now() + 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
     await consoleApi('POST', '/scaling/schedule', { name: 'scale-test', service: 'catalog', at, 'lead-seconds': 120, 'duration-seconds': 600, 'min-replicas': 3 });
     await waitFor('3 healthy catalog replicas', async () => (await catalog()).healthy === 3, { timeoutMs: 60_000, intervalMs: 1_000 });
-    expect(await composePs()).toEqual([1, 2, 3].map((n) => `${labProject()}-catalog-${n}`));
+    expect(await composePs()).toEqual([1, 2, 3].map((n) => `${labProject}-catalog-${n}`));
     await waitFor('Prometheus counted the scale-out', async () => (await promValue('sum(autoscaler_scaling_events_total{service="catalog",direction="out"})')) > outBefore, { timeoutMs: 30_000, intervalMs: 2_000 });
 
     // The surge is called off: after the scale-in cooldown the third replica drains and goes.

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { compose, docker, ps } from '../../infra/lab/compose.ts';
 import { runLoad, sleep, type LoadResult } from './load.ts';
 import { api, cartWith, checkout, setStock } from './shop.ts';
+import { compose, docker, ps } from './lab.ts';
 
 /** Runs `step` on `workers` loops, stops one replica of `service` with SIGTERM mid-way, returns the tally. */
 async function stopOneReplicaDuring(service: string, workers: number, step: (i: number) => Promise<string | undefined>): Promise<LoadResult> {

@@ -1,12 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import { ps, serviceNames, unavailableImages } from '../../infra/lab/compose.ts';
-import { labReport } from '../../infra/lab/status.ts';
+import { labReport } from '@surge-lab/lab';
 import { edgeUrl, prometheusUrl } from './lab.ts';
+import { lab, ps } from './lab.ts';
 
 describe('the lab stack', () => {
   test('every service with an image is running and healthy', async () => {
-    const skipped = await unavailableImages();
-    const expected = (await serviceNames()).filter((s) => !skipped.includes(s));
+    const skipped = await lab.runtime.unavailableImages();
+    const expected = (await lab.runtime.serviceNames()).filter((s) => !skipped.includes(s));
     const containers = await ps();
     for (const service of expected) {
       const c = containers.find((x) => x.service === service);
@@ -33,7 +33,7 @@ describe('the lab stack', () => {
     const jobs = new Set(body.data.activeTargets.map((t) => t.labels.job));
     for (const job of ['etcd', 'patroni', 'postgres', 'pg-router', 'redis', 'nginx', 'edge', 'toxiproxy', 'toxics', 'shop']) expect(jobs).toContain(job);
     // A target may be between scrapes right after start: wait for every one to report up.
-    const { waitFor } = await import('../../infra/lab/wait.ts');
+    const { waitFor } = await import('@surge-lab/lab');
     await waitFor('all Prometheus targets up', async () => {
       const r = (await (await fetch(`${prometheusUrl()}/api/v1/targets?state=active`)).json()) as typeof body;
       const down = r.data.activeTargets.filter((t) => t.health !== 'up').map((t) => `${t.labels.job}/${t.labels.instance}`);
@@ -42,7 +42,7 @@ describe('the lab stack', () => {
   });
 
   test('the whole lab idles under 2 GB of memory', async () => {
-    const rows = await labReport();
+    const rows = await labReport(lab);
     const total = rows.reduce((s, r) => s + r.memBytes, 0);
     console.log(`[lab] idle memory: ${(total / 1024 ** 2).toFixed(0)} MiB in ${rows.length} containers`);
     for (const r of rows) expect(r.memLimitBytes, `${r.service} has a memory limit`).toBeLessThan(2 * 1024 ** 3);

@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Express } from 'express';
 import { z } from 'zod';
-import { labProject } from '../../../infra/lab/compose.ts';
+import type { Lab } from '@surge-lab/lab';
 import { AppError, type Service } from '@surge-lab/kit';
 import { charts } from './charts.ts';
 import { faultCatalog, type FaultBoard } from './faults.ts';
@@ -13,6 +13,7 @@ import type { Controller } from './scaling/controller.ts';
 import { topology } from './topology.ts';
 
 export interface ConsoleDeps {
+  lab: Lab;
   root: string;
   grafanaUrl: string;
   faults: FaultBoard;
@@ -32,10 +33,10 @@ export function dashboards(root: string, grafanaUrl: string) {
 export function buildApp(svc: Service, deps: ConsoleDeps): Express {
   const app = svc.app();
   const api = Router();
-  const cachedTopology = cached(1_000, () => topology((s) => deps.controller?.desired(s)));
+  const cachedTopology = cached(1_000, () => topology(deps.lab, (s) => deps.controller?.desired(s)));
   const boards = dashboards(deps.root, deps.grafanaUrl);
 
-  api.get('/meta', (_req, res) => { res.json({ project: labProject(), grafanaUrl: deps.grafanaUrl, dashboards: boards }); });
+  api.get('/meta', (_req, res) => { res.json({ project: deps.lab.project, grafanaUrl: deps.grafanaUrl, dashboards: boards }); });
   api.get('/topology', async (_req, res) => { res.json(await cachedTopology()); });
 
   api.get('/faults/catalog', (_req, res) => { res.json(faultCatalog()); });
@@ -60,7 +61,7 @@ export function buildApp(svc: Service, deps: ConsoleDeps): Express {
   api.get('/charts', async (req, res) => {
     const m = minutes.safeParse(req.query.minutes);
     if (!m.success) throw new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: 'minutes must be a whole number from 1 to 360', details: [{ field: 'minutes', problem: 'a whole number from 1 to 360' }] });
-    res.json(await charts(m.data, deps.grafanaUrl));
+    res.json(await charts(deps.lab.prometheus, m.data, deps.grafanaUrl));
   });
   const controller = (): Controller => {
     if (!deps.controller) throw new AppError({ code: 'ROUTE_NOT_FOUND', message: 'the controller is not running in this console' });

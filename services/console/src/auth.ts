@@ -6,7 +6,7 @@ import { lookup } from 'node:dns/promises';
 import { chmodSync, chownSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { RequestHandler } from 'express';
-import { readOrCreateToken } from '../../../infra/lab/console-token.ts';
+import { readOrCreateToken } from '@surge-lab/lab';
 import { AppError, type Logger } from '@surge-lab/kit';
 
 /**

@@ -1,6 +1,6 @@
 // The console's live charts: a few Prometheus range queries, the same series the Grafana
 // dashboards draw, with a link to the dashboard that has the full picture.
-import { labUrl } from '../../../infra/lab/compose.ts';
+import type { PrometheusClient } from '@surge-lab/lab';
 
 export interface ChartDef { id: string; title: string; unit: 'req/s' | 'ratio' | 's' | 'state' | 'messages'; queries: { expr: string; label: string }[]; dashboard: string }
 
@@ -17,18 +17,11 @@ export const CHARTS: ChartDef[] = [
 /** "{{service}} {{breaker}}" with a series' labels. */
 export const legend = (template: string, labels: Record<string, string>) => template.replace(/\{\{(\w+)\}\}/g, (_, k: string) => labels[k] ?? '');
 
-interface Matrix { status: string; data?: { result: { metric: Record<string, string>; values: [number, string][] }[] }; error?: string }
-
-export async function charts(minutes: number, grafanaUrl: string, now = Date.now()) {
+export async function charts(prometheus: PrometheusClient, minutes: number, grafanaUrl: string, now = Date.now()) {
   const end = Math.floor(now / 1000);
   const start = end - minutes * 60;
   const step = Math.max(5, Math.round((minutes * 60) / 180));
-  const query = async (expr: string) => {
-    const url = `${labUrl('prometheus')}/api/v1/query_range?${new URLSearchParams({ query: expr, start: String(start), end: String(end), step: String(step) })}`;
-    const body = (await (await fetch(url, { signal: AbortSignal.timeout(5_000) })).json()) as Matrix;
-    if (body.status !== 'success') throw new Error(`prometheus: ${body.error ?? body.status}`);
-    return body.data!.result;
-  };
+  const query = (expr: string) => prometheus.range(expr, start, end, step, { timeoutMs: 5_000 });
   const out = await Promise.all(CHARTS.map(async (c) => {
     const series = (await Promise.all(c.queries.map(async (q) => (await query(q.expr)).map((r) => ({
       label: legend(q.label, r.metric).trim() || q.expr,

@@ -1,7 +1,7 @@
 import { env, httpShape, loadConfig } from '@surge-lab/kit';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { projectRoot } from '../../../infra/lab/compose.ts';
+import { repoRoot } from '@surge-lab/lab';
 
 export function consoleConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig('console', {
@@ -15,7 +15,7 @@ export function consoleConfig(source: NodeJS.ProcessEnv = process.env) {
     /** Grafana as the browser reaches it (links in the console). */
     GRAFANA_PUBLIC_URL: env.url().default('http://localhost:3000'),
     /** The controller's policy (infra/console/scaling.yaml, mounted so an edit needs only a console restart). */
-    SCALING_POLICY_FILE: env.string().default(join(projectRoot, 'infra', 'console', 'scaling.yaml')),
+    SCALING_POLICY_FILE: env.string().default(join(repoRoot, 'infra', 'console', 'scaling.yaml')),
   }, source);
 }
 export type ConsoleConfig = ReturnType<typeof consoleConfig>;

@@ -2,11 +2,8 @@
 // ends or someone reverts it, and "reset all", which puts the whole lab back.
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { ps } from '../../../infra/lab/compose.ts';
-import { bringBackAll } from '../../../chaos/faults/containers.ts';
-import { resetAll } from '../../../chaos/faults/links.ts';
-import { checkArgs, FAULTS, inject, type FaultName } from '../../../chaos/faults/registry.ts';
-import type { ActiveFault, FaultContext } from '../../../chaos/faults/types.ts';
+import { bringBackAll, checkArgs, FAULTS, inject, resetAll, type ActiveFault, type FaultContext, type FaultName } from '@surge-lab/chaos/faults';
+import type { Lab } from '@surge-lab/lab';
 import { AppError, type Logger } from '@surge-lab/kit';
 
 // db-disaster needs `docker compose` and the project's files on the host: it is offered by
@@ -37,10 +34,14 @@ export interface HeldFault { id: string; name: string; kind: string; target: str
 export class FaultBoard {
   private held = new Map<string, { fault: ActiveFault; view: HeldFault; timer?: NodeJS.Timeout }>();
   private readonly log: Logger;
-  constructor(log: Logger) { this.log = log; }
+  private readonly lab: Lab;
+  constructor(lab: Lab, log: Logger) {
+    this.lab = lab;
+    this.log = log;
+  }
 
   private ctx(): FaultContext {
-    return { log: (line) => this.log.info(line) };
+    return { log: (line) => this.log.info(line), lab: this.lab };
   }
 
   list(): HeldFault[] {
@@ -57,7 +58,7 @@ export class FaultBoard {
     }
     const service = checked.args.service;
     if (typeof service === 'string') {
-      const services = [...new Set((await ps({ all: true })).map((c) => c.service))].sort();
+      const services = [...new Set((await this.lab.runtime.containers({ all: true })).map((c) => c.service))].sort();
       if (!services.includes(service)) {
         throw new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: `invalid fault parameters: args.service: no service "${service}" in the lab`, details: [{ field: 'args.service', problem: `no service "${service}"; one of ${services.join(', ')}` }] });
       }

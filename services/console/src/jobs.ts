@@ -23,8 +23,9 @@ export class Job {
   readonly done: Promise<number | null>;
   private readonly child: ChildProcess;
 
-  constructor(cwd: string, script: string, args: string[], onLine: (line: string) => void = () => {}) {
-    this.child = spawn(process.execPath, [script, ...args], { cwd, env: { ...process.env, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** `project`: the compose project the CLI acts on, passed to it explicitly. */
+  constructor(o: { cwd: string; project: string }, script: string, args: string[], onLine: (line: string) => void = () => {}) {
+    this.child = spawn(process.execPath, [script, ...args], { cwd: o.cwd, env: { ...process.env, COMPOSE_PROJECT_NAME: o.project, FORCE_COLOR: '0' }, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (line: string) => {
       this.lines.push(line);
       if (this.lines.length > KEEP_LINES) this.lines.splice(0, this.lines.length - KEEP_LINES);

@@ -3,8 +3,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { loadExperiment } from '../../../chaos/runner/experiment.ts';
-import { SCENARIOS } from '../../../chaos/load/scenarios.ts';
+import { SCENARIOS } from '@surge-lab/chaos/load';
+import { loadExperiment } from '@surge-lab/chaos/runner';
+import type { Lab } from '@surge-lab/lab';
 import { AppError } from '@surge-lab/kit';
 import { Job, type JobView } from './jobs.ts';
 
@@ -21,13 +22,13 @@ interface LoadJob { job: Job; scenario: string; durationSeconds: number }
 export class Loads {
   private current?: LoadJob;
   private last?: LoadJob;
-  private readonly root: string;
-  constructor(root: string) { this.root = root; }
+  private readonly lab: Lab;
+  constructor(lab: Lab) { this.lab = lab; }
 
   start(body: unknown): { id: string; scenario: string; startedAt: string } {
     const req = loadRequest.parse(body);
     if (this.current?.job.running) throw new AppError({ code: 'LOAD_RUNNING', message: `a ${this.current.scenario} load is running; stop it first` });
-    const job = new Job(this.root, 'chaos/load/cli.ts', [req.scenario, '--duration', String(req.durationSeconds), '--connections', String(req.connections)]);
+    const job = new Job({ cwd: this.lab.root, project: this.lab.project }, 'chaos/cli/load.ts', [req.scenario, '--duration', String(req.durationSeconds), '--connections', String(req.connections)]);
     const entry = { job, scenario: req.scenario, durationSeconds: req.durationSeconds };
     this.current = entry;
     void job.done.then(() => { this.last = entry; if (this.current === entry) this.current = undefined; });
@@ -77,17 +78,17 @@ interface Run { job: Job; experiment: string }
 
 export class Runs {
   private readonly runs: Run[] = [];
-  private readonly root: string;
-  constructor(root: string) { this.root = root; }
+  private readonly lab: Lab;
+  constructor(lab: Lab) { this.lab = lab; }
 
   start(body: unknown): { id: string } {
     const { experiment } = z.strictObject({ experiment: z.string().regex(/^[a-z0-9-]+$/, 'an experiment name, e.g. replica-kill') }).parse(body);
-    const info = experiments(this.root).find((e) => e.file === experiment);
+    const info = experiments(this.lab.root).find((e) => e.file === experiment);
     if (!info) throw new AppError({ code: 'EXPERIMENT_NOT_FOUND', message: `no experiment "${experiment}" in chaos/experiments` });
     if (!info.runnable) throw new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: `${experiment}: ${info.why}`, details: [{ field: 'experiment', problem: info.why }] });
     const running = this.runs.find((r) => r.job.running);
     if (running) throw new AppError({ code: 'RUN_IN_PROGRESS', message: `${running.experiment} is running; wait for its verdict or abort it` });
-    const job = new Job(this.root, 'chaos/runner/cli.ts', [join('chaos', 'experiments', `${experiment}.yaml`)]);
+    const job = new Job({ cwd: this.lab.root, project: this.lab.project }, 'chaos/cli/gameday.ts', [join('chaos', 'experiments', `${experiment}.yaml`)]);
     this.runs.unshift({ job, experiment });
     this.runs.splice(20);
     return { id: job.id };

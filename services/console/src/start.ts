@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { docker, labProject, projectRoot } from '../../../infra/lab/compose.ts';
+import { docker, openLab, repoRoot } from '@surge-lab/lab';
 import { ConfigError, createService, runMain } from '@surge-lab/kit';
 import { Controller } from './scaling/controller.ts';
 import { parsePolicy, PolicyError } from './scaling/policy.ts';
@@ -15,14 +15,15 @@ runMain(async () => {
   const policyFile = config.SCALING_POLICY_FILE;
   let policy;
   try {
-    policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile.replace(`${projectRoot}/`, ''));
+    policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile.replace(`${repoRoot}/`, ''));
   } catch (err) {
     // A bad policy stops the console at start, naming each problem (as a bad environment does).
     if (err instanceof PolicyError) throw new ConfigError('console', err.problems);
     throw err;
   }
   // The project is whatever compose named it (`-p` included): this container's own label says.
-  process.env.COMPOSE_PROJECT_NAME = (await docker(['inspect', '--format', '{{index .Config.Labels "com.docker.compose.project"}}', hostname()])).stdout.trim() || labProject();
+  const project = (await docker(['inspect', '--format', '{{index .Config.Labels "com.docker.compose.project"}}', hostname()])).stdout.trim() || undefined;
+  const lab = openLab({ inside: true, consoleTokenFile: config.CONSOLE_TOKEN_FILE, ...(project ? { project } : {}) });
   let door: Door | undefined;
   const svc = createService('console', { logLevel: config.LOG_LEVEL, guards: [{ path: '/lab/api', handler: consoleGuard(() => door!) }] });
   door = {
@@ -33,12 +34,12 @@ runMain(async () => {
   };
   svc.logger.info({ hostAddresses: door.hostAddresses }, 'the console answers loopback and these host addresses');
 
-  const faults = new FaultBoard(svc.logger);
-  const loads = new Loads(projectRoot);
-  const runs = new Runs(projectRoot);
-  const controller = new Controller(policy, svc.logger.child({ part: 'controller' }), svc.metrics);
+  const faults = new FaultBoard(lab, svc.logger);
+  const loads = new Loads(lab);
+  const runs = new Runs(lab);
+  const controller = new Controller(lab, policy, svc.logger.child({ part: 'controller' }), svc.metrics);
   controller.start();
-  const app = buildApp(svc, { root: projectRoot, grafanaUrl: config.GRAFANA_PUBLIC_URL.replace(/\/$/, ''), faults, loads, runs, controller });
+  const app = buildApp(svc, { lab, root: lab.root, grafanaUrl: config.GRAFANA_PUBLIC_URL.replace(/\/$/, ''), faults, loads, runs, controller });
   await svc.listen(app, {
     port: config.PORT,
     closers: [

@@ -3,7 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLogger, createMetrics, createRedis, DependencyError } from '@surge-lab/kit';
-import { labPort } from '../../../../infra/lab/compose.ts';
+import { openLab } from '@surge-lab/lab';
+
+const labPort = (name: string) => openLab().settings.port(name);
 import { LayeredCache } from '../../src/data-access/layered-cache.ts';
 
 const logger = createLogger('catalog-test', 'silent');

@@ -4,9 +4,7 @@
 // is a copy of a running one (as Compose makes them, so `docker compose ps` lists it); a replica
 // removed is stopped gracefully (SIGTERM, drain) first. Every decision is logged with its reason,
 // exported as metrics and, when Grafana is up, annotated.
-import { ps, labProject, labUrl, type ContainerState } from '../../../../infra/lab/compose.ts';
-import { cloneReplica, inspect, removeContainer, restartContainer, stopContainer } from '../../../../infra/lab/engine.ts';
-import { grafanaAnnotator } from '../../../../chaos/runner/grafana.ts';
+import { RECOVERABLE_SERVICES, type Container as ContainerState, type Lab } from '@surge-lab/lab';
 import type { Logger, Metrics } from '@surge-lab/kit';
 import { decide, initialScalingState, type Decision, type ScalingState } from './decide.ts';
 import { forecastAt, predictiveFloor, type Sample } from './forecast.ts';
@@ -18,7 +16,7 @@ import { recommend } from './target-tracking.ts';
 // Stateful members heal through their own cluster managers (Patroni, Kafka's controller): a
 // restart from outside in the middle of a failover would fight them. The shop and the edge are
 // stateless, so a restart is safe.
-export const RECOVERABLE = ['catalog', 'cart', 'checkout', 'payment', 'fulfilment', 'edge'];
+export const RECOVERABLE: readonly string[] = RECOVERABLE_SERVICES;
 
 /** The metric per replica, as the policy names it, from Prometheus. */
 export function metricQuery(service: string, metric: ServicePolicy['metric']): string {
@@ -63,7 +61,10 @@ export class Controller {
   private lastError?: string;
   private readonly m: ReturnType<typeof controllerMetrics>;
 
-  constructor(policy: ScalingPolicy, log: Logger, metrics: Metrics) {
+  private readonly lab: Lab;
+
+  constructor(lab: Lab, policy: ScalingPolicy, log: Logger, metrics: Metrics) {
+    this.lab = lab;
     this.policy = policy;
     this.log = log;
     this.autoscaling = policy.enabled;
@@ -153,7 +154,7 @@ export class Controller {
 
   /** A point annotation in Grafana (its health is checked each time: it may start after the console). */
   private async annotate(text: string, tags: string[]): Promise<void> {
-    const a = await grafanaAnnotator(() => {}).catch(() => undefined);
+    const a = await this.lab.annotator(() => {}).catch(() => undefined);
     if (!a?.available) return;
     const now = new Date();
     await (await a.region(text, tags, now))(now);
@@ -161,7 +162,7 @@ export class Controller {
 
   async tick(): Promise<void> {
     const now = Date.now();
-    const all = await ps({ all: true });
+    const all = await this.lab.runtime.containers({ all: true });
     if (this.recovery) await this.recover(all, now);
     for (const sp of Object.values(this.policy.services)) {
       if (sp) await this.scale(sp, all.filter((c) => c.service === sp.service && !this.draining.has(c.name)), now);
@@ -172,17 +173,17 @@ export class Controller {
 
   private async recover(all: ContainerState[], now: number): Promise<void> {
     for (const c of all.filter((x) => RECOVERABLE.includes(x.service) && x.state === 'running' && x.health === 'unhealthy' && !this.draining.has(x.name))) {
-      const info = await inspect(c.id).catch(() => undefined);
+      const info = await this.lab.runtime.detail(c.id).catch(() => undefined);
       if (!info) continue;
-      const ip = Object.values(info.NetworkSettings.Networks).map((n) => (n as { IPAddress?: string }).IPAddress).find(Boolean);
+      const ip = info.ip;
       const alive = ip ? await fetch(`http://${ip}:8080/healthz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false) : undefined;
-      const d = recoveryDecision({ name: c.name, service: c.service, running: true, health: 'unhealthy', failingStreak: info.State.Health?.FailingStreak ?? 0, ...(alive !== undefined ? { alive } : {}) }, this.recoveryStates.get(c.name), this.policy.recovery, now);
+      const d = recoveryDecision({ name: c.name, service: c.service, running: true, health: 'unhealthy', failingStreak: info.failingStreak, ...(alive !== undefined ? { alive } : {}) }, this.recoveryStates.get(c.name), this.policy.recovery, now);
       this.recoveryStates.set(c.name, d.nextState);
       if (d.action === 'restart') {
         this.event('restart', c.name, d.reason);
         this.m.restarts.inc({ service: c.service });
         // A hung process will not drain: a short grace, then SIGKILL.
-        await restartContainer(c.id, 5).catch((err: Error) => this.event('error', c.name, `restart failed: ${err.message}`));
+        await this.lab.runtime.restart([c.id], 5).catch((err: Error) => this.event('error', c.name, `restart failed: ${err.message}`));
       } else if (d.action === 'report-loop') {
         this.event('restart-loop', c.name, d.reason);
         this.m.loops.inc({ service: c.service });
@@ -194,9 +195,7 @@ export class Controller {
   }
 
   private async query(expr: string): Promise<number | undefined> {
-    const r = await fetch(`${labUrl('prometheus')}/api/v1/query?${new URLSearchParams({ query: expr })}`, { signal: AbortSignal.timeout(3_000) });
-    const body = (await r.json()) as { data?: { result: { value: [number, string] }[] } };
-    const v = body.data?.result[0]?.value[1];
+    const v = (await this.lab.prometheus.instant(expr, { timeoutMs: 3_000 }))[0]?.value[1];
     const n = v === undefined ? undefined : Number(v);
     return n !== undefined && Number.isFinite(n) ? n : undefined;
   }
@@ -207,9 +206,8 @@ export class Controller {
     if (cached && now - cached.at < 60_000) return cached.samples;
     const p = this.policy.predictive;
     const start = Math.floor((now - p.periodSeconds * 1_000 * p.historyPeriods - 60_000) / 1000);
-    const q = new URLSearchParams({ query: `sum(rate(http_server_request_duration_seconds_count{service="${service}"}[1m]))`, start: String(start), end: String(Math.floor(now / 1000)), step: '15' });
-    const body = (await (await fetch(`${labUrl('prometheus')}/api/v1/query_range?${q}`, { signal: AbortSignal.timeout(10_000) })).json()) as { data?: { result: { values: [number, string][] }[] } };
-    const samples = (body.data?.result[0]?.values ?? []).map(([t, v]) => ({ at: t * 1000, rps: Number(v) })).filter((s) => Number.isFinite(s.rps));
+    const series = await this.lab.prometheus.range(`sum(rate(http_server_request_duration_seconds_count{service="${service}"}[1m]))`, start, Math.floor(now / 1000), 15);
+    const samples = (series[0]?.values ?? []).map(([t, v]) => ({ at: t * 1000, rps: Number(v) })).filter((s) => Number.isFinite(s.rps));
     this.history.set(service, { at: now, samples });
     return samples;
   }
@@ -278,9 +276,9 @@ export class Controller {
   private async scaleOut(service: string, cs: ContainerState[], count: number): Promise<void> {
     const template = cs.find((c) => c.state === 'running' && c.health === 'healthy') ?? cs.find((c) => c.state === 'running');
     if (!template) throw new Error(`no running ${service} replica to copy`);
-    const info = await inspect(template.id);
-    let next = Math.max(0, ...cs.map((c) => c.number), ...[...this.draining].filter((n) => n.startsWith(`${labProject()}-${service}-`)).map((n) => Number(n.split('-').at(-1)))) + 1;
-    for (let i = 0; i < count; i++, next++) await cloneReplica(info, `${labProject()}-${service}-${next}`, next);
+    const prefix = `${this.lab.project}-${service}-`;
+    let next = Math.max(0, ...cs.map((c) => c.number), ...[...this.draining].filter((n) => n.startsWith(prefix)).map((n) => Number(n.split('-').at(-1)))) + 1;
+    for (let i = 0; i < count; i++, next++) await this.lab.runtime.addReplica(template.id, next);
   }
 
   /**
@@ -293,9 +291,9 @@ export class Controller {
     for (const v of victims) {
       this.draining.add(v.name);
       void (async () => {
-        const grace = Number((await inspect(v.id).catch(() => undefined))?.Config.StopTimeout ?? 20);
-        await stopContainer(v.id, grace);
-        await removeContainer(v.id);
+        const grace = (await this.lab.runtime.detail(v.id).catch(() => undefined))?.stopGraceSeconds ?? 20;
+        await this.lab.runtime.stop([v.id], grace);
+        await this.lab.runtime.remove(v.id);
       })().catch((err: Error) => this.event('error', v.name, `removing ${service} replica failed: ${err.message}`)).finally(() => this.draining.delete(v.name));
     }
   }

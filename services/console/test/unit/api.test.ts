@@ -8,7 +8,9 @@ import { buildApp } from '../../src/app.ts';
 import { clientAddress, consoleGuard, defaultGateways, type Door } from '../../src/auth.ts';
 import { FaultBoard } from '../../src/faults.ts';
 import { Loads, Runs } from '../../src/sessions.ts';
-import { projectRoot } from '../../../../infra/lab/compose.ts';
+import { openLab } from '@surge-lab/lab';
+
+const lab = openLab();
 
 const TOKEN = 'test-token-0123456789abcdef';
 const refusals: { reason: string; client: string; path: string }[] = [];
@@ -24,7 +26,7 @@ let server: Server;
 let base: string;
 beforeAll(async () => {
   const svc = createService('console', { logLevel: 'silent', guards: [{ path: '/lab/api', handler: consoleGuard(() => door) }] });
-  const app = buildApp(svc, { root: projectRoot, grafanaUrl: 'http://localhost:3000', faults: new FaultBoard(svc.logger), loads: new Loads(projectRoot), runs: new Runs(projectRoot) });
+  const app = buildApp(svc, { lab, root: lab.root, grafanaUrl: 'http://localhost:3000', faults: new FaultBoard(lab, svc.logger), loads: new Loads(lab), runs: new Runs(lab) });
   server = app.listen(0, '127.0.0.1');
   await new Promise((r) => server.once('listening', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/lab/api`;

@@ -3,7 +3,6 @@
 import { EventEmitter } from 'node:events';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { describe, expect, test, vi } from 'vitest';
-import { waitFor } from '../../../../infra/lab/wait.ts';
 import { createLogger, createMetrics } from '@surge-lab/kit';
 import { startOrderConsumer } from '../../src/workers/consumer.ts';
 
@@ -39,7 +38,7 @@ describe('consumer supervisor', () => {
   test('a failed connect is retried with a fresh consumer until it joins', async () => {
     const { kafka, made } = fakeKafka(['fail-connect', 'ok']);
     const h = startOrderConsumer(opts(kafka, async () => {}));
-    await waitFor('joined', () => h.joined(), { timeoutMs: 5_000, intervalMs: 20 });
+    await vi.waitFor(() => expect(h.joined()).toBe(true), { timeout: 5_000, interval: 20 });
     expect(made).toHaveLength(2);
     expect(made[0]!.disconnected).toBe(true);
     await h.stop();
@@ -48,13 +47,13 @@ describe('consumer supervisor', () => {
   test('a crash kafkajs will not restart relaunches; a restartable one is left to kafkajs', async () => {
     const { kafka, made } = fakeKafka(['ok', 'ok']);
     const h = startOrderConsumer(opts(kafka, async () => {}));
-    await waitFor('joined', () => h.joined(), { timeoutMs: 2_000, intervalMs: 10 });
+    await vi.waitFor(() => expect(h.joined()).toBe(true), { timeout: 2_000, interval: 10 });
     made[0]!.emitter.emit(events.CRASH, { payload: { error: new Error('retriable'), restart: true } });
     expect(h.joined()).toBe(false);
     await new Promise((r) => setTimeout(r, 700));
     expect(made).toHaveLength(1);
     made[0]!.emitter.emit(events.CRASH, { payload: { error: new Error('fatal'), restart: false } });
-    await waitFor('relaunched and joined', () => made.length === 2 && h.joined(), { timeoutMs: 5_000, intervalMs: 20 });
+    await vi.waitFor(() => expect(made.length === 2 && h.joined()).toBe(true), { timeout: 5_000, interval: 20 });
     await h.stop();
   });
 
@@ -62,7 +61,7 @@ describe('consumer supervisor', () => {
     const { kafka, made } = fakeKafka(['ok']);
     const handle = vi.fn().mockRejectedValueOnce(new Error('db down')).mockResolvedValue('confirm');
     const h = startOrderConsumer(opts(kafka, handle));
-    await waitFor('joined', () => h.joined(), { timeoutMs: 2_000, intervalMs: 10 });
+    await vi.waitFor(() => expect(h.joined()).toBe(true), { timeout: 2_000, interval: 10 });
     const each = made[0]!.each!;
     await expect(each({ topic: 'orders', partition: 1, message: message('41') })).rejects.toThrow('db down');
     expect(made[0]!.commits).toEqual([]);

@@ -4,14 +4,16 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { labEnv, labPort } from '../../../../infra/lab/compose.ts';
+import { openLab } from '@surge-lab/lab';
 import { createPgPools, createService, migrate, pgSettings, type PgPools } from '@surge-lab/kit';
 import { buildApp } from '../../src/app.ts';
 import { paymentConfig } from '../../src/config.ts';
 import { chargesRepo } from '../../src/data-access/charges-repo.ts';
 import { PAYMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
 
-const e = labEnv();
+const lab = openLab();
+const e = lab.settings.values;
+const labPort = (name: string) => lab.settings.port(name);
 const url = (port: string) => `postgres://${e.APP_DB_USER}:${e.APP_DB_PASSWORD}@127.0.0.1:${labPort(port)}/${e.APP_DB_NAME}`;
 const run = `t${randomUUID().slice(0, 8)}`; // prefixes every key this run writes
 let pools: PgPools;

@@ -6,27 +6,24 @@
 // Needs the lab running (docker compose up -d --wait).
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
-import { docker, labEnv, labPort, projectRoot } from '../../infra/lab/compose.ts';
-import { waitFor } from '../../infra/lab/wait.ts';
+import { waitFor, type Lab } from '@surge-lab/lab';
 
-const DURATION = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 32;
-
-function run(opts: autocannon.Options): Promise<autocannon.Result> {
-  return new Promise((resolve, reject) => { autocannon({ duration: DURATION, connections: CONNECTIONS, pipelining: 1, ...opts }, (err, r) => (err ? reject(err) : resolve(r))); });
-}
 
 /**
  * Starts a container of the app image on the lab's network, pinned to CPU 1 (the load generator
  * runs on CPU 0), and returns its address. Inside the network it reaches Redis the way the
  * replicas do (through Toxiproxy), with no published-port proxy in the way.
  */
-async function pinnedContainer(name: string, command: string[], env: Record<string, string>): Promise<string> {
+async function pinnedContainer(lab: Lab, name: string, command: string[], env: Record<string, string>): Promise<string> {
+  const docker = (args: string[]) => lab.runtime.docker(args);
   await docker(['rm', '-f', name]).catch(() => {});
   const envArgs = Object.entries({ ...env, PORT: '8080', LOG_LEVEL: 'warn' }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  await docker(['run', '-d', '--rm', '--name', name, '--network', `${labEnv().COMPOSE_PROJECT_NAME}_default`, '--cpuset-cpus', '1', '--memory', '256m',
-    '-v', `${projectRoot}/test/bench:/app/bench:ro`, ...envArgs, `surge-lab/app:${labEnv().LAB_TAG}`, ...command]);
+  await docker(['run', '-d', '--rm', '--name', name, '--network', `${lab.project}_default`, '--cpuset-cpus', '1', '--memory', '256m',
+    '-v', `${lab.root}/chaos/bench:/app/bench:ro`, ...envArgs, `surge-lab/app:${lab.settings.get('LAB_TAG')}`, ...command]);
   const { stdout } = await docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]);
   const url = `http://${stdout.trim()}:8080`;
   await waitFor(`${name} answering`, async () => (await fetch(`${url}/healthz`)).status < 500, { timeoutMs: 60_000, intervalMs: 250 });
@@ -37,23 +34,30 @@ const rps = (r: autocannon.Result) => r.requests.average;
 const line = (name: string, r: autocannon.Result) =>
   `${name.padEnd(44)} ${rps(r).toFixed(0).padStart(8)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
 
-async function main() {
+export interface BenchOptions { seconds: number }
+
+/** Runs the bench against the lab; writes reports/bench.json and returns its results. */
+export async function runBench(lab: Lab, o: BenchOptions): Promise<Record<string, unknown>> {
+  const DURATION = o.seconds;
+  const run = (opts: autocannon.Options): Promise<autocannon.Result> =>
+    new Promise((resolve, reject) => { autocannon({ duration: DURATION, connections: CONNECTIONS, pipelining: 1, ...opts }, (err, r) => (err ? reject(err) : resolve(r))); });
+  const docker = (args: string[]) => lab.runtime.docker(args);
   // The load generator (this process, all its threads) on CPU 0; the servers under test on CPU 1.
   if (process.platform === 'linux') spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
-  const env = labEnv();
-  const edge = `http://127.0.0.1:${labPort('EDGE_PORT')}`;
+  const env = lab.settings.values;
+  const edge = lab.endpoints.url('edge');
   const results: Record<string, unknown> = {};
   console.log(`Surge Lab bench: ${DURATION} s per run, ${CONNECTIONS} connections, load generator on CPU 0; the catalog and bare-Express containers pinned to CPU 1\n`);
 
   // 1. Catalog from Redis vs bare Express. L1 is kept tiny and ids cycle over 2,000 products,
   //    so nearly every request misses L1 and is answered from Redis (warmed first).
-  const bareUrl = await pinnedContainer('surge-bench-bare-express', ['node', 'bench/bare-express.ts'], {});
+  const bareUrl = await pinnedContainer(lab, 'surge-bench-bare-express', ['node', 'bench/bare-express.ts'], {});
   const catalogEnv = {
     PG_RW_URL: `postgres://${env.APP_DB_USER}:${env.APP_DB_PASSWORD}@toxiproxy:15432/${env.APP_DB_NAME}`,
     PG_RO_URL: `postgres://${env.APP_DB_USER}:${env.APP_DB_PASSWORD}@toxiproxy:15433/${env.APP_DB_NAME}`,
     REDIS_URL: 'redis://toxiproxy:16379', ADMIN_TOKEN: env.ADMIN_TOKEN!, CACHE_FRESH_SECONDS: '600',
   };
-  const catalogUrl = await pinnedContainer('surge-bench-catalog', ['node', 'services/catalog/src/start.ts'], { ...catalogEnv, L1_MAX_ENTRIES: '10' });
+  const catalogUrl = await pinnedContainer(lab, 'surge-bench-catalog', ['node', 'services/catalog/src/start.ts'], { ...catalogEnv, L1_MAX_ENTRIES: '10' });
   try {
     const ids = Array.from({ length: 2_000 }, (_, i) => `p-${String(i + 1).padStart(5, '0')}`);
     for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => fetch(`${catalogUrl}/api/products/${id}`).then((r) => r.arrayBuffer())));
@@ -70,7 +74,7 @@ async function main() {
 
     // The same replica with an L1 large enough for every id: the in-process layer alone.
     await docker(['rm', '-f', 'surge-bench-catalog']);
-    const l1Url = await pinnedContainer('surge-bench-catalog', ['node', 'services/catalog/src/start.ts'], { ...catalogEnv, L1_MAX_ENTRIES: '5000' });
+    const l1Url = await pinnedContainer(lab, 'surge-bench-catalog', ['node', 'services/catalog/src/start.ts'], { ...catalogEnv, L1_MAX_ENTRIES: '5000' });
     for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => fetch(`${l1Url}/api/products/${id}`).then((r) => r.arrayBuffer())));
     const fromL1 = await run({ url: l1Url, requests: [{ setupRequest: (req) => ({ ...req, path: `/api/products/${ids[n++ % ids.length]}` }) }] });
     console.log(line('catalog GET /api/products/{id} from L1', fromL1));
@@ -111,11 +115,8 @@ async function main() {
   console.log('  each answer is a committed order: stock decrement, order, lines, outbox row, synchronous commit on the standby');
   results.checkout = { ordersPerSec: rps(orders), p50: orders.latency.p50, p99: orders.latency.p99, non2xx: orders.non2xx };
 
-  const { writeFileSync, mkdirSync } = await import('node:fs');
-  mkdirSync(`${projectRoot}/reports`, { recursive: true });
-  writeFileSync(`${projectRoot}/reports/bench.json`, JSON.stringify({ at: new Date().toISOString(), durationSeconds: DURATION, results }, null, 2));
+  mkdirSync(join(lab.root, 'reports'), { recursive: true });
+  writeFileSync(join(lab.root, 'reports', 'bench.json'), JSON.stringify({ at: new Date().toISOString(), durationSeconds: DURATION, results }, null, 2));
   console.log('\nwritten: reports/bench.json');
+  return results;
 }
-
-await main();
-process.exit(0);

@@ -1,9 +1,9 @@
-// The annotations the runner writes, as Grafana's HTTP API receives them (a local server that
+// The annotations the lab's tools write (the runner's chaos regions here), as Grafana's HTTP API receives them (a local server that
 // records the requests and answers like Grafana), and the quiet fallback when Grafana is absent.
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { grafanaAnnotator } from '../runner/grafana.ts';
+import { grafanaAnnotator } from '../src/clients/grafana.ts';
 
 const received: { method: string; url: string; body: unknown }[] = [];
 const read = async (req: IncomingMessage) => { let b = ''; for await (const c of req) b += c; return b ? JSON.parse(b) : undefined; };
@@ -22,7 +22,7 @@ afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('Grafana annotations', () => {
   test('a fault window is a region: created at injection with its tags, closed with timeEnd at revert', async () => {
-    const a = await grafanaAnnotator(() => {}, base);
+    const a = await grafanaAnnotator(base, () => {}, { tags: ['chaos'] });
     expect(a.available).toBe(true);
     const start = new Date('2026-11-28T10:00:00Z');
     const close = await a.region('db-failover: kill -9 the Patroni leader', ['db-failover', 'db-failover-kind'], start);
@@ -35,7 +35,7 @@ describe('Grafana annotations', () => {
 
   test('without Grafana the runner says so once and goes on (no throw, no annotation)', async () => {
     const said: string[] = [];
-    const a = await grafanaAnnotator((l) => said.push(l), 'http://127.0.0.1:1');
+    const a = await grafanaAnnotator('http://127.0.0.1:1', (l) => said.push(l));
     expect(a.available).toBe(false);
     await (await a.region('x', [], new Date()))(new Date());
     expect(said).toEqual([expect.stringMatching(/not reachable at http:\/\/127\.0\.0\.1:1: no annotations/)]);

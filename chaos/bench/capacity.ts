@@ -1,0 +1,66 @@
+// `npm run bench:capacity`: what the lab sustains through the edge, in open-model (rate) runs.
+//   - browse: the highest rate (doubling steps) answered with p99 under 100 ms and no errors,
+//     with the edge cache on, then off (X-Bypass-Edge-Cache)
+//   - journey: checkouts per second at rising rates, with p99
+//   - flash-sale: p99 and shed requests (429) during a x10 spike
+// Needs the lab running. Each step runs `--step` seconds (default 10).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Lab } from '@surge-lab/lab';
+import { runLoad, type LoadResult } from '../load/run.ts';
+
+const quiet = () => {};
+const fmt = (r: LoadResult) => `${r.summary.throughput.toFixed(0)} req/s, p99 ${r.summary.latencyMs.p99} ms, errors ${JSON.stringify(r.summary.errors)}`;
+
+interface Ctx { target: string; STEP: number; reportDir: string }
+
+async function maxBrowse({ target, STEP, reportDir }: Ctx, bypassEdgeCache: boolean): Promise<{ rate: number; result?: LoadResult }> {
+  // Warm caches and JIT first: the steps measure a running shop, not a cold start.
+  await runLoad({ scenario: 'browse', target, durationSeconds: STEP, connections: 64, rate: 250, bypassEdgeCache, reportDir, log: quiet });
+  let best: { rate: number; result?: LoadResult } = { rate: 0 };
+  for (const rate of [250, 500, 1000, 2000, 4000, 8000]) {
+    const r = await runLoad({ scenario: 'browse', target, durationSeconds: STEP, connections: 64, rate, bypassEdgeCache, reportDir, log: quiet });
+    const ok = r.summary.latencyMs.p99 < 100 && Object.keys(r.summary.errors).length === 0 && r.summary.throughput > rate * 0.9;
+    console.log(`  browse ${bypassEdgeCache ? 'edge cache OFF' : 'edge cache on '} at ${String(rate).padStart(5)} req/s: ${fmt(r)} ${ok ? 'ok' : 'over the bound'}`);
+    if (!ok) break;
+    best = { rate, result: r };
+  }
+  return best;
+}
+
+export interface CapacityOptions { stepSeconds: number }
+
+/** Steps the load up through the edge; writes reports/capacity.json and returns its results. */
+export async function runCapacity(lab: Lab, o: CapacityOptions): Promise<Record<string, unknown>> {
+  const target = lab.endpoints.url('edge');
+  const STEP = o.stepSeconds;
+  const reportDir = join(tmpdir(), `surge-capacity-${Date.now()}`);
+  const ctx = { target, STEP, reportDir };
+  const results: Record<string, unknown> = {};
+  console.log(`Surge Lab capacity (open model, ${STEP} s per step)`);
+  const on = await maxBrowse(ctx, false);
+  const off = await maxBrowse(ctx, true);
+  results.browse = { withEdgeCache: on.rate, withoutEdgeCache: off.rate };
+  console.log(`browse, p99 < 100 ms: ${on.rate} req/s with the edge cache, ${off.rate} req/s without\n`);
+
+  const journeys: unknown[] = [];
+  for (const rate of [20, 40, 80]) {
+    const r = await runLoad({ scenario: 'journey', target, durationSeconds: STEP, connections: 64, rate, reportDir, log: quiet });
+    const perSecond = r.acknowledgedOrders / r.summary.durationSeconds;
+    console.log(`  journey at ${rate} req/s: ${perSecond.toFixed(1)} checkouts/s, ${fmt(r)}`);
+    journeys.push({ rate, checkoutsPerSecond: perSecond, p99: r.summary.latencyMs.p99, errors: r.summary.errors });
+  }
+  results.journey = journeys;
+
+  const flash = await runLoad({ scenario: 'flash-sale', target, durationSeconds: Math.max(20, STEP * 2), connections: 64, rate: 100, reportDir, adminToken: lab.adminToken!, log: quiet });
+  const peak = flash.timeline.filter((t) => t.phase.startsWith('peak'));
+  const shed = flash.summary.byStatus['429'] ?? 0;
+  console.log(`\nflash-sale (base 100 req/s, peak x10): p99 ${flash.summary.latencyMs.p99} ms overall, worst peak second p99 ${Math.max(...peak.map((t) => t.p99)).toFixed(1)} ms, shed (429) ${shed}, out-of-stock 409s ${flash.summary.rejected}, oversold ${flash.stock!.oversold.length ? flash.stock!.oversold.join(',') : 'none'}, edge cache ${JSON.stringify(flash.edgeCache)}`);
+  results.flashSale = { p99: flash.summary.latencyMs.p99, peakP99: Math.max(...peak.map((t) => t.p99)), shed, rejected: flash.summary.rejected, oversold: flash.stock!.oversold, edgeCache: flash.edgeCache };
+
+  mkdirSync(join(lab.root, 'reports'), { recursive: true });
+  writeFileSync(join(lab.root, 'reports', 'capacity.json'), JSON.stringify({ at: new Date().toISOString(), stepSeconds: STEP, results }, null, 2));
+  console.log('written: reports/capacity.json');
+  return results;
+}

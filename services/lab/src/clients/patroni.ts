@@ -1,0 +1,99 @@
+// The one Patroni client of the lab: the cluster as Patroni's REST API (`/cluster`) describes it,
+// with Patroni's own role words (leader, sync_standby, replica). From the host it asks through
+// the member's container (the REST port is not published); inside the lab, over the network.
+import type { Runtime } from '../runtime/runtime.ts';
+import { PATRONI_MEMBERS } from '../topology.ts';
+import { waitFor } from '../wait.ts';
+
+export type PatroniRole = 'leader' | 'sync_standby' | 'replica' | 'standby_leader';
+
+export interface PatroniMember {
+  name: string;
+  role: PatroniRole;
+  /** running (a leader), streaming (a replica that receives WAL), stopped, starting, … */
+  state: string;
+  timeline?: number;
+  /** Replication lag in bytes (a number), or Patroni's "unknown". */
+  lag?: number | string;
+  host?: string;
+}
+
+export const PATRONI_CONFIG = '/etc/patroni/patroni.yml';
+
+export interface PatroniClientOptions {
+  runtime: Runtime;
+  /** Ask members over the network (inside the lab) instead of through their containers. */
+  direct: boolean;
+  members?: readonly string[];
+}
+
+export class PatroniClient {
+  readonly members: readonly string[];
+  private readonly o: PatroniClientOptions;
+
+  constructor(o: PatroniClientOptions) {
+    this.o = o;
+    this.members = o.members ?? PATRONI_MEMBERS;
+  }
+
+  /** GET a Patroni REST path of one member. */
+  async rest<T = unknown>(member: string, path: string): Promise<T> {
+    if (this.o.direct) {
+      const r = await fetch(`http://${member}:8008${path}`, { signal: AbortSignal.timeout(2_000) });
+      if (!r.ok) throw new Error(`patroni ${member} ${path}: ${r.status}`);
+      return (await r.json()) as T;
+    }
+    const { stdout } = await this.o.runtime.execIn(member, ['curl', '-fs', '--max-time', '2', `http://127.0.0.1:8008${path}`], { timeoutMs: 10_000 });
+    return JSON.parse(stdout) as T;
+  }
+
+  /** The cluster, asked of the first member that answers (`[]` when none does). */
+  async cluster(among: readonly string[] = this.members): Promise<PatroniMember[]> {
+    for (const m of among) {
+      try {
+        return (await this.rest<{ members: PatroniMember[] }>(m, '/cluster')).members;
+      } catch {
+        // that member is down: ask the next one
+      }
+    }
+    return [];
+  }
+
+  /** Roles by member name. */
+  async roles(among: readonly string[] = this.members): Promise<Map<string, PatroniRole>> {
+    return new Map((await this.cluster(among)).map((m) => [m.name, m.role]));
+  }
+
+  /** The one running leader; throws when there is none or more than one. */
+  async leader(): Promise<string> {
+    const l = (await this.cluster()).filter((m) => m.role === 'leader' && m.state === 'running');
+    if (l.length !== 1) throw new Error(`expected one running Patroni leader, found ${l.map((m) => m.name).join(', ') || 'none'}`);
+    return l[0]!.name;
+  }
+
+  /** The running leader, or undefined. */
+  async leaderOrNone(): Promise<string | undefined> {
+    return (await this.cluster()).find((m) => m.role === 'leader' && m.state === 'running')?.name;
+  }
+
+  other(member: string): string {
+    const o = this.members.find((m) => m !== member);
+    if (!o) throw new Error(`no other Patroni member than ${member}`);
+    return o;
+  }
+
+  /** The cluster is whole: one running leader and a streaming synchronous standby. */
+  async isHealthy(): Promise<boolean> {
+    const members = await this.cluster();
+    return members.filter((m) => m.role === 'leader' && m.state === 'running').length === 1 && members.some((m) => m.role === 'sync_standby' && m.state === 'streaming');
+  }
+
+  async waitHealthy(timeoutMs = 180_000): Promise<void> {
+    await waitFor('a Patroni leader and a streaming sync standby', () => this.isHealthy(), { timeoutMs, intervalMs: 1_000 });
+  }
+
+  /** A planned switchover (patronictl, inside the leader's container). */
+  async switchover(leader: string, candidate: string): Promise<void> {
+    await this.o.runtime.execIn(leader, ['patronictl', '-c', PATRONI_CONFIG, 'switchover', '--leader', leader, '--candidate', candidate, '--force'], { timeoutMs: 60_000 });
+  }
+}

@@ -1,0 +1,88 @@
+// The lab's topology manifest: every compose service with its group, whether the autoscaler
+// scales it, whether auto-recovery may restart it, whether it holds state, and the links it
+// reaches its dependencies through. Every list of services in the project reads this file;
+// a unit test checks it against docker-compose.yml and infra/toxiproxy/proxies.json.
+
+export type Group = 'shop' | 'data' | 'platform' | 'observability';
+
+/** A Toxiproxy link: a dependency reached through a proxy, so it can be slowed or cut. */
+export interface LinkSpec {
+  readonly listen: number;
+  /** service:port behind the proxy. */
+  readonly upstream: string;
+  /** The .env variable of its host port (127.0.0.1), when the host reaches it too. */
+  readonly hostPortVar?: string;
+  readonly summary: string;
+}
+
+export interface ServiceSpec {
+  readonly group: Group;
+  /** The autoscaler sets its replica count. */
+  readonly scales: boolean;
+  /** Auto-recovery may restart a hung container (stateless: a restart is safe). */
+  readonly recoverable: boolean;
+  /** Holds data or membership that its own cluster manager heals (never restarted from outside). */
+  readonly stateful: boolean;
+  /** The Toxiproxy links it reaches its dependencies through. */
+  readonly links: readonly LinkName[];
+  /** A Patroni member (the database cluster). */
+  readonly patroni?: true;
+}
+
+export const LINKS = {
+  'pg-rw': { listen: 15432, upstream: 'pg-router:5000', hostPortVar: 'PG_RW_PORT', summary: 'Postgres read-write (the leader)' },
+  'pg-ro': { listen: 15433, upstream: 'pg-router:5001', hostPortVar: 'PG_RO_PORT', summary: 'Postgres read-only (a replica, or the leader)' },
+  redis: { listen: 16379, upstream: 'redis:6379', hostPortVar: 'REDIS_PORT', summary: 'Redis (cache and carts)' },
+  kafka: { listen: 19092, upstream: 'kafka:9092', summary: 'Kafka for the lab\'s containers' },
+  'kafka-host': { listen: 29092, upstream: 'kafka:9094', hostPortVar: 'KAFKA_PORT', summary: 'Kafka for host clients' },
+  payment: { listen: 18090, upstream: 'payment:8080', summary: 'the payment provider' },
+} as const satisfies Record<string, LinkSpec>;
+export type LinkName = keyof typeof LINKS;
+export const LINK_NAMES = Object.keys(LINKS) as LinkName[];
+
+const shop = <S extends boolean>(links: readonly LinkName[], scales: S) => ({ group: 'shop' as const, scales, recoverable: true, stateful: false, links });
+const data = (extra: Partial<ServiceSpec> = {}): ServiceSpec => ({ group: 'data', scales: false, recoverable: false, stateful: true, links: [], ...extra });
+const plain = (group: Group): ServiceSpec => ({ group, scales: false, recoverable: false, stateful: false, links: [] });
+
+export const SERVICES = {
+  edge: shop([], false),
+  catalog: shop(['pg-ro', 'pg-rw', 'redis'], true),
+  cart: shop(['redis'], true),
+  checkout: shop(['pg-rw', 'kafka', 'payment'], true),
+  payment: shop(['pg-rw'], false),
+  fulfilment: shop(['pg-rw', 'kafka'], false),
+  etcd: data(),
+  'pg-1': data({ patroni: true }),
+  'pg-2': data({ patroni: true }),
+  'pg-router': { ...data(), stateful: false },
+  redis: data(),
+  kafka: data(),
+  toxiproxy: plain('platform'),
+  console: plain('platform'),
+  autoscaler: plain('platform'),
+  prometheus: { ...plain('observability'), stateful: true },
+  grafana: plain('observability'),
+  'pg-1-exporter': plain('observability'),
+  'pg-2-exporter': plain('observability'),
+  'redis-exporter': plain('observability'),
+  'edge-exporter': plain('observability'),
+} as const satisfies Record<string, ServiceSpec>;
+export type ServiceName = keyof typeof SERVICES;
+export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
+
+const where = (test: (s: ServiceSpec) => boolean) => SERVICE_NAMES.filter((n) => test(SERVICES[n]));
+
+/** The services the autoscaler sets the replica count of (the type is read off the manifest too). */
+export type ScalableService = { [K in ServiceName]: (typeof SERVICES)[K]['scales'] extends true ? K : never }[ServiceName];
+export const SCALABLE_SERVICES = where((s) => s.scales) as readonly ScalableService[];
+/** The services auto-recovery may restart when hung. */
+export const RECOVERABLE_SERVICES = where((s) => s.recoverable);
+/** The Patroni members, in order. */
+export const PATRONI_MEMBERS = where((s) => s.patroni === true);
+
+export const isServiceName = (name: string): name is ServiceName => Object.hasOwn(SERVICES, name);
+export const isScalable = (name: string): name is ScalableService => (SCALABLE_SERVICES as readonly string[]).includes(name);
+export const isLinkName = (name: string): name is LinkName => Object.hasOwn(LINKS, name);
+
+/** The group of a service; a replica made by hand (or a service not in the manifest) is observability's. */
+export const groupOf = (service: string): Group => (isServiceName(service) ? SERVICES[service].group : 'observability');
