@@ -4,7 +4,7 @@
 # so it makes images of the same content: Debian 13 minbase and the official Node 24 binary.
 set -euo pipefail
 
-MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+# debootstrap's own default mirror unless DEBIAN_MIRROR names another.
 NODE_MAJOR=24
 NPM_VERSION=${NPM_VERSION:-11}
 
@@ -13,7 +13,7 @@ have() { docker image inspect "$1" >/dev/null 2>&1; }
 if ! have debian:trixie-slim; then
   echo "[base] building debian:trixie-slim with debootstrap (minbase)"
   root=$(mktemp -d)
-  debootstrap --variant=minbase trixie "$root" "$MIRROR" >/tmp/debootstrap.log 2>&1 \
+  debootstrap --variant=minbase trixie "$root" ${DEBIAN_MIRROR:+"$DEBIAN_MIRROR"} >/tmp/debootstrap.log 2>&1 \
     || { tail -20 /tmp/debootstrap.log; exit 1; }
   # Same trims as the official slim image: no apt lists or caches in the layer.
   rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache/apt/archives/*.deb

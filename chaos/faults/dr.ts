@@ -209,8 +209,8 @@ export function pgbackrestTime(time: string): string {
 /** One write on a member, if it is the leader: the moment writes are accepted again. */
 async function tryWrite(o: DrOptions, service: string): Promise<boolean> {
   try {
-    await pc(o, ['exec', '-T', service, 'sh', '-c',
-      'curl -fs -o /dev/null --max-time 1 http://127.0.0.1:8008/primary && psql -XAtq -v ON_ERROR_STOP=1 -c "SELECT txid_current()"'], 10_000);
+    if (!(await o.lab.patroni.isPrimary(service))) return false;
+    await pc(o, ['exec', '-T', service, 'psql', '-XAtq', '-v', 'ON_ERROR_STOP=1', '-c', 'SELECT txid_current()'], 10_000);
     return true;
   } catch {
     return false;

@@ -1,6 +1,7 @@
 // The load scenarios. Each is a list of phases; a phase runs its parts (autocannon instances)
 // side by side for its duration, each part with its share of the connections and of the rate.
 import { randomUUID } from 'node:crypto';
+import { CATEGORIES } from '@surge-lab/contracts/products';
 import { productId, zipfSampler } from './zipf.ts';
 
 export interface LedgerEntry { orderId: string; idempotencyKey: string; status: string; items: { productId: string; quantity: number }[]; acknowledgedAt: string }
@@ -29,7 +30,6 @@ export interface Scenario {
   writesLedger: boolean;
 }
 
-const CATEGORIES = ['audio', 'books', 'fitness', 'garden', 'kitchen', 'office', 'outdoor', 'toys'];
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!;
 const json = { 'content-type': 'application/json' };
 

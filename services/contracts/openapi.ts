@@ -1,6 +1,6 @@
 // The shop API as OpenAPI 3.1, served at /api/openapi.json through the edge. The live tests
 // validate real answers against these schemas, so the document cannot drift from the code.
-import { ORDER_STATUSES, ORDER_TRANSITIONS } from './orders.ts';
+import { ORDER_STATUSES, ORDER_TRANSITIONS, ORDERS_TOPIC } from './orders.ts';
 import { ERROR_CODES } from './errors.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -18,7 +18,7 @@ export const openApiDocument = {
   info: {
     title: 'Surge Lab shop API',
     version: '1.0.0',
-    description: `Catalog, cart, checkout and orders, behind the edge. Order statuses move only along: ${Object.entries(ORDER_TRANSITIONS).map(([f, t]) => `${f} → ${t.join(' | ') || '(final)'}`).join('; ')}. One order.placed event per order is published to Kafka topic "orders" (key: order id) once its payment is captured.`,
+    description: `Catalog, cart, checkout and orders, behind the edge. Order statuses move only along: ${Object.entries(ORDER_TRANSITIONS).map(([f, t]) => `${f} → ${t.join(' | ') || '(final)'}`).join('; ')}. One order.placed event per order is published to Kafka topic "${ORDERS_TOPIC}" (key: order id) once its payment is captured.`,
   },
   servers: [{ url: 'http://localhost:8080' }],
   paths: {
@@ -98,7 +98,7 @@ export const openApiDocument = {
         properties: { id: { type: 'string', format: 'uuid' }, status: { type: 'string', enum: [...ORDER_STATUSES] }, email: { type: 'string' }, totalCents: { type: 'integer' }, lines: { type: 'array', items: ref('OrderLine'), minItems: 1 }, paymentId: { type: ['string', 'null'] }, createdAt: { type: 'string', format: 'date-time' }, updatedAt: { type: 'string', format: 'date-time' } },
       },
       OrderPlacedEvent: {
-        description: 'Kafka topic "orders", key = orderId; one per order, published when its payment is captured',
+        description: `Kafka topic "${ORDERS_TOPIC}", key = orderId; one per order, published when its payment is captured`,
         type: 'object', additionalProperties: false, required: ['eventId', 'type', 'orderId', 'occurredAt', 'email', 'totalCents', 'lines'],
         properties: { eventId: { type: 'string', format: 'uuid' }, type: { const: 'order.placed' }, orderId: { type: 'string', format: 'uuid' }, occurredAt: { type: 'string', format: 'date-time' }, email: { type: 'string' }, totalCents: { type: 'integer' }, lines: { type: 'array', minItems: 1, items: { type: 'object', additionalProperties: false, required: ['productId', 'quantity', 'priceCents'], properties: { productId: { type: 'string' }, quantity: { type: 'integer', minimum: 1 }, priceCents: { type: 'integer' } } } } },
       },

@@ -28,10 +28,10 @@ async function run(name: string) {
 describe('npm run audit', () => {
   test('audits the ledger of an `npm run load` journey run against the live system: every check passes and is counted', async () => {
     const run = promisify(execFile);
-    const load = await run('node', ['chaos/load/cli.ts', 'journey', '--duration', '6', '--rate', '10', '--connections', '4'], { cwd: projectRoot });
+    const load = await run('node', ['chaos/cli/load.ts', 'journey', '--duration', '6', '--rate', '10', '--connections', '4'], { cwd: projectRoot });
     const ledger = /audit it with: npm run audit -- (\S+)/.exec(load.stdout)?.[1];
     expect(ledger).toBeDefined();
-    const { stdout } = await run('node', ['chaos/audit/cli.ts', ledger!], { cwd: projectRoot }); // exits 1 on any failed check
+    const { stdout } = await run('node', ['chaos/cli/audit.ts', ledger!], { cwd: projectRoot }); // exits 1 on any failed check
     for (const check of ['every acknowledged order exists with its lines and total', 'no idempotency key has two orders', 'each order has exactly one published event', 'each order is fulfilled exactly once', 'stock = initial − sold and never negative']) {
       expect(stdout).toMatch(new RegExp(`✔ ${check.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\s+checked\\s+[1-9]`));
     }
@@ -100,7 +100,7 @@ audit: false
   }, 120_000);
 
   test('Ctrl-C during `npm run gameday` rolls the fault back and exits 2', async () => {
-    const child = spawn('node', ['chaos/runner/cli.ts', 'chaos/test/fixtures/long-latency.yaml'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('node', ['chaos/cli/gameday.ts', 'chaos/test/fixtures/long-latency.yaml'], { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     child.stdout.on('data', (d: Buffer) => { out += d.toString(); });
     child.stderr.on('data', (d: Buffer) => { out += d.toString(); });

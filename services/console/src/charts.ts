@@ -1,5 +1,6 @@
 // The console's live charts: a few Prometheus range queries, the same series the Grafana
 // dashboards draw, with a link to the dashboard that has the full picture.
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import type { PrometheusClient } from '@surge-lab/lab';
 
 export interface ChartDef { id: string; title: string; unit: 'req/s' | 'ratio' | 's' | 'state' | 'messages'; queries: { expr: string; label: string }[]; dashboard: string }
@@ -10,7 +11,7 @@ export const CHARTS: ChartDef[] = [
   { id: 'p99', title: 'p99 latency by service', unit: 's', queries: [{ expr: 'service:http_latency_seconds:p99_1m', label: '{{service}}' }], dashboard: 'surge-overview' },
   { id: 'cache', title: 'Cache hit ratio', unit: 'ratio', queries: [{ expr: 'edge:cache_hit_ratio:rate1m', label: 'edge' }, { expr: 'layer:cache_hit_ratio:rate1m', label: 'catalog {{layer}}' }], dashboard: 'surge-overview' },
   { id: 'replication-lag', title: 'Replication lag', unit: 's', queries: [{ expr: 'pg_replication_lag_seconds', label: '{{member}}' }], dashboard: 'data-tier' },
-  { id: 'consumer-lag', title: 'Fulfilment consumer lag', unit: 'messages', queries: [{ expr: 'sum(kafka_consumer_lag{topic="orders"})', label: 'orders' }], dashboard: 'data-tier' },
+  { id: 'consumer-lag', title: 'Fulfilment consumer lag', unit: 'messages', queries: [{ expr: `sum(kafka_consumer_lag{topic="${ORDERS_TOPIC}"})`, label: ORDERS_TOPIC }], dashboard: 'data-tier' },
   { id: 'breakers', title: 'Breaker states (0 closed, 1 half-open, 2 open)', unit: 'state', queries: [{ expr: 'max by (service, breaker) (breaker_state)', label: '{{service}} {{breaker}}' }], dashboard: 'resilience' },
 ];
 

@@ -1,9 +1,7 @@
 // Catalog rules: request shapes, cursor encoding, the public product form, generated images.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { PRODUCT_ID, type Product } from '@surge-lab/contracts/products';
-
-export const CATEGORIES = ['audio', 'books', 'fitness', 'garden', 'kitchen', 'office', 'outdoor', 'toys'] as const;
+import { CATEGORIES, PRODUCT_ID, type Product } from '@surge-lab/contracts/products';
 
 export const ProductIdParam = z.object({ id: z.string().regex(PRODUCT_ID, 'must look like p-00042') });
 

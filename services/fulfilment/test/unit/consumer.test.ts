@@ -1,5 +1,6 @@
 // The supervisor with a fake kafkajs: a failed connect and a crash kafkajs will not restart
 // both lead to a fresh consumer; offsets are committed only after the handler succeeded.
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import { EventEmitter } from 'node:events';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { describe, expect, test, vi } from 'vitest';
@@ -32,7 +33,7 @@ function fakeKafka(plan: ('fail-connect' | 'ok')[]) {
 
 const message = (offset: string) => ({ key: null, value: Buffer.from('x'), offset, timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
 const opts = (kafka: Kafka, handle: (m: unknown) => Promise<unknown>) =>
-  ({ kafka, topic: 'orders', groupId: 'g', fromBeginning: true, handle, logger: createLogger('t', 'silent'), metrics: createMetrics('t') });
+  ({ kafka, topic: ORDERS_TOPIC, groupId: 'g', fromBeginning: true, handle, logger: createLogger('t', 'silent'), metrics: createMetrics('t') });
 
 describe('consumer supervisor', () => {
   test('a failed connect is retried with a fresh consumer until it joins', async () => {
@@ -63,10 +64,10 @@ describe('consumer supervisor', () => {
     const h = startOrderConsumer(opts(kafka, handle));
     await vi.waitFor(() => expect(h.joined()).toBe(true), { timeout: 2_000, interval: 10 });
     const each = made[0]!.each!;
-    await expect(each({ topic: 'orders', partition: 1, message: message('41') })).rejects.toThrow('db down');
+    await expect(each({ topic: ORDERS_TOPIC, partition: 1, message: message('41') })).rejects.toThrow('db down');
     expect(made[0]!.commits).toEqual([]);
-    await each({ topic: 'orders', partition: 1, message: message('41') });
-    expect(made[0]!.commits).toEqual([{ topic: 'orders', partition: 1, offset: '42' }]);
+    await each({ topic: ORDERS_TOPIC, partition: 1, message: message('41') });
+    expect(made[0]!.commits).toEqual([{ topic: ORDERS_TOPIC, partition: 1, offset: '42' }]);
     await h.stop();
   });
 });

@@ -1,3 +1,4 @@
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, test, vi } from 'vitest';
 import { createMetrics, createLogger } from '@surge-lab/kit';
@@ -22,7 +23,7 @@ describe('orderMessageHandler', () => {
   test('a valid event is applied; a redelivery counts as a duplicate', async () => {
     const t = setup(['confirm', 'duplicate', 'duplicate']);
     const m = msg(JSON.stringify(sampleEvent()));
-    for (let i = 0; i < 3; i++) await t.handle({ topic: 'orders', partition: 1, message: m });
+    for (let i = 0; i < 3; i++) await t.handle({ topic: ORDERS_TOPIC, partition: 1, message: m });
     expect(t.apply).toHaveBeenCalledTimes(3);
     expect(await t.value('fulfilment_events_processed_total')).toBe(1);
     expect(await t.value('fulfilment_events_duplicates_total')).toBe(2);
@@ -30,11 +31,11 @@ describe('orderMessageHandler', () => {
   });
   test('garbage goes to the DLQ with its value, error and source position; nothing applied', async () => {
     const t = setup();
-    expect(await t.handle({ topic: 'orders', partition: 2, message: msg('not json', '42') })).toBe('dead_lettered');
-    expect(await t.handle({ topic: 'orders', partition: 0, message: msg('{"type":"order.placed"}', '43') })).toBe('dead_lettered');
+    expect(await t.handle({ topic: ORDERS_TOPIC, partition: 2, message: msg('not json', '42') })).toBe('dead_lettered');
+    expect(await t.handle({ topic: ORDERS_TOPIC, partition: 0, message: msg('{"type":"order.placed"}', '43') })).toBe('dead_lettered');
     expect(t.apply).not.toHaveBeenCalled();
     expect(t.letters[0]!.value!.toString()).toBe('not json');
-    expect(t.letters[0]!.headers).toMatchObject({ 'dlq-reason': 'unparseable', 'dlq-source-topic': 'orders', 'dlq-source-partition': '2', 'dlq-source-offset': '42' });
+    expect(t.letters[0]!.headers).toMatchObject({ 'dlq-reason': 'unparseable', 'dlq-source-topic': ORDERS_TOPIC, 'dlq-source-partition': '2', 'dlq-source-offset': '42' });
     expect(t.letters[1]!.headers['dlq-reason']).toBe('invalid');
     expect(t.letters[1]!.headers['dlq-error']).toContain('eventId');
     expect(await t.value('fulfilment_events_dead_lettered_total')).toBe(2);
@@ -42,7 +43,7 @@ describe('orderMessageHandler', () => {
   test('a failing DLQ produce propagates (the offset is then not committed)', async () => {
     const metrics = createMetrics('fulfilment');
     const handle = orderMessageHandler({ apply: async () => 'confirm', deadLetter: async () => { throw new Error('kafka down'); }, logger: createLogger('fulfilment', 'silent'), metrics });
-    await expect(handle({ topic: 'orders', partition: 0, message: msg('x') })).rejects.toThrow('kafka down');
+    await expect(handle({ topic: ORDERS_TOPIC, partition: 0, message: msg('x') })).rejects.toThrow('kafka down');
   });
 });
 

@@ -47,6 +47,11 @@ export class PatroniClient {
     return JSON.parse(stdout) as T;
   }
 
+  /** The member's Patroni says it is the primary (its REST `/primary` answers 200). */
+  async isPrimary(member: string): Promise<boolean> {
+    return this.rest(member, '/primary').then(() => true, () => false);
+  }
+
   /** The cluster, asked of the first member that answers (`[]` when none does). */
   async cluster(among: readonly string[] = this.members): Promise<PatroniMember[]> {
     for (const m of among) {
