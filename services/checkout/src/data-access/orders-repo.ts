@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { AppError } from '@surge-lab/kit';
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
-import { totalOf, type CartLine, type Order, type OrderLine } from '../domain/checkout.ts';
+import { CAPTURE_BACKOFF_TABLE, totalOf, type CartLine, type Order, type OrderLine } from '../domain/checkout.ts';
 
 export type PlaceResult = { replayed: boolean; order: Order };
 
@@ -115,14 +115,17 @@ export async function cancelUnpaid(pool: pg.Pool, orderId: string): Promise<bool
   return rows[0]!.cancelled;
 }
 
-/** Claims due payment_pending orders (SKIP LOCKED: replicas share the work) and pushes their next attempt back. */
+/**
+ * Claims due payment_pending orders (SKIP LOCKED: replicas share the work) and pushes their next attempt
+ * back by the wait CAPTURE_BACKOFF_TABLE gives this attempt (payment_attempts is the old value in SET).
+ */
 export async function claimDuePayments(pool: pg.Pool, limit = 20) {
   const { rows } = await pool.query<{ id: string; total_cents: number; email: string }>(
     `UPDATE orders SET payment_attempts = payment_attempts + 1,
-       next_payment_attempt_at = now() + make_interval(secs => LEAST(30, power(2, payment_attempts)))
+       next_payment_attempt_at = now() + make_interval(secs => ($2::int[])[LEAST(payment_attempts + 1, cardinality($2::int[]))])
      WHERE id IN (SELECT id FROM orders WHERE status = 'payment_pending' AND next_payment_attempt_at <= now()
                   ORDER BY next_payment_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-     RETURNING id, total_cents::int AS total_cents, email`, [limit]);
+     RETURNING id, total_cents::int AS total_cents, email`, [limit, CAPTURE_BACKOFF_TABLE]);
   return rows.map((r) => ({ id: r.id, totalCents: r.total_cents, email: r.email }));
 }
 
