@@ -2,14 +2,14 @@
 //  - the outbox relay publishes released order events to Kafka, and keeps them while Kafka is down;
 //  - the capture job retries payments of orders accepted as payment_pending.
 import type pg from 'pg';
-import { AppError, DependencyError, startLoop, type Logger, type Loop, type Metrics, type Publisher } from '@surge-lab/kit';
+import { DependencyError, startLoop, type Logger, type Loop, type Metrics, type Publisher } from '@surge-lab/kit';
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import { cancelUnpaid, claimDuePayments, markPaid, outboxStats, relayBatch } from './data-access/orders-repo.ts';
-import type { Charge } from './data-access/remote.ts';
+import type { ChargeResult, PaymentPort } from './domain/place-order.ts';
 
 export function startJobs(deps: {
   pool: pg.Pool; publisher: Publisher; logger: Logger; metrics: Metrics;
-  charge: (o: { id: string; totalCents: number; email: string }) => Promise<Charge>;
+  payment: PaymentPort;
   relayIntervalMs: number; captureIntervalMs: number;
 }): Loop {
   const { pool, publisher, logger, metrics } = deps;
@@ -32,17 +32,19 @@ export function startJobs(deps: {
     run: async () => {
       let done = 0;
       for (const o of await claimDuePayments(pool)) {
+        let charge: ChargeResult;
         try {
-          const charge = await deps.charge(o);
-          if (await markPaid(pool, o.id, charge.chargeId)) { captured.inc({ result: 'captured_later' }); done++; }
+          charge = await deps.payment.charge(o);
+          if (charge.kind === 'captured' && await markPaid(pool, o.id, charge.chargeId)) { captured.inc({ result: 'captured_later' }); done++; }
         } catch (err) {
-          if (err instanceof AppError && err.code === 'PAYMENT_DECLINED') {
-            // Retrying cannot help: cancel and restock, or the order would wait forever.
-            if (await cancelUnpaid(pool, o.id)) { captured.inc({ result: 'declined' }); logger.warn({ orderId: o.id, err: err.message }, 'payment declined: order cancelled, stock released'); }
-            continue;
-          }
           if (!(err instanceof DependencyError)) throw err;
           captured.inc({ result: 'deferred' });
+          continue;
+        }
+        // Declined: retrying cannot help. Cancel and restock, or the order would wait forever.
+        if (charge.kind === 'declined' && await cancelUnpaid(pool, o.id)) {
+          captured.inc({ result: 'declined' });
+          logger.warn({ orderId: o.id, err: charge.reason }, 'payment declined: order cancelled, stock released');
         }
       }
       return done;

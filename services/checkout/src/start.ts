@@ -2,6 +2,7 @@ import { createKafka, createPgPools, createPublisher, createService, migrate, pg
 import { buildApp } from './app.ts';
 import { checkoutConfig } from './config.ts';
 import { checkoutMigrations } from './data-access/migrations.ts';
+import { ordersRepo } from './data-access/orders-repo.ts';
 import { cartClient, paymentClient } from './data-access/remote.ts';
 import { startJobs } from './jobs.ts';
 
@@ -13,13 +14,17 @@ runMain(async () => {
   await retryUntil('products table', () => pools.rw.query('SELECT 1 FROM products LIMIT 1'), svc.logger, 300_000);
   await retryUntil('checkout migrations', () => migrate(pools.rw, 'checkout', checkoutMigrations, svc.logger), svc.logger);
 
-  const charge = paymentClient(config.PAYMENT_URL, svc.metrics, config.PAYMENT_TIMEOUT_MS);
+  const payment = paymentClient(config.PAYMENT_URL, svc.metrics, config.PAYMENT_TIMEOUT_MS);
   const publisher = createPublisher(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'checkout', connectTimeoutMs: 2_000, requestTimeoutMs: 5_000 }, svc.logger), svc.logger);
-  const jobs = startJobs({ pool: pools.rw, publisher, logger: svc.logger, metrics: svc.metrics, charge, relayIntervalMs: config.RELAY_INTERVAL_MS, captureIntervalMs: config.CAPTURE_INTERVAL_MS });
+  const jobs = startJobs({ pool: pools.rw, publisher, logger: svc.logger, metrics: svc.metrics, payment, relayIntervalMs: config.RELAY_INTERVAL_MS, captureIntervalMs: config.CAPTURE_INTERVAL_MS });
 
   // Orders need the leader; payment and Kafka outages degrade (payment_pending, outbox backlog) instead.
   svc.readiness.push({ name: 'postgres-primary', check: () => pools.rw.query('SELECT 1') });
-  const app = buildApp(svc, { pool: pools.rw, cartLines: cartClient(config.CART_URL, svc.metrics), charge, orderTxCapacity: config.ORDER_TX_CAPACITY });
+  const app = buildApp(svc, {
+    orders: ordersRepo(pools.rw, svc.metrics, { orderTxCapacity: config.ORDER_TX_CAPACITY }),
+    cart: cartClient(config.CART_URL, svc.metrics),
+    payment,
+  });
   await svc.listen(app, {
     port: config.PORT,
     closers: [{ name: 'jobs', close: () => jobs.stop() }, { name: 'postgres', close: () => pools.close() }],

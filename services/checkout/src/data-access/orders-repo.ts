@@ -2,11 +2,10 @@
 // an order page must show what was just written.
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { AppError } from '@surge-lab/kit';
+import { guard, type Metrics } from '@surge-lab/kit';
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
-import { totalOf, type CartLine, type Order, type OrderLine } from '../domain/checkout.ts';
-
-export type PlaceResult = { replayed: boolean; order: Order };
+import { CAPTURE_BACKOFF_TABLE, totalOf, type Order, type OrderLine } from '../domain/checkout.ts';
+import type { NewOrder, OrdersRepo, Placement, Replay } from '../domain/place-order.ts';
 
 const ORDER_SQL = `
   SELECT o.id, o.status, o.email, o.total_cents::int AS total_cents, o.payment_id, o.created_at, o.updated_at,
@@ -25,15 +24,15 @@ export async function findOrder(db: pg.Pool | pg.PoolClient, id: string): Promis
   return rows[0] ? toOrder(rows[0]) : undefined;
 }
 
-async function replay(db: pg.Pool | pg.PoolClient, key: string, fp: string): Promise<PlaceResult> {
+async function replay(db: pg.Pool | pg.PoolClient, key: string, fp: string): Promise<Replay> {
   const { rows } = await db.query<{ fingerprint: string; order_id: string | null }>('SELECT fingerprint, order_id FROM idempotency_keys WHERE key = $1', [key]);
   const rec = rows[0];
-  if (!rec || !rec.order_id) throw new AppError({ code: 'IDEMPOTENCY_IN_PROGRESS', message: 'an order with this Idempotency-Key is being placed; retry shortly', retryAfter: 1 });
-  if (rec.fingerprint !== fp) throw new AppError({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was used for a different request', details: { header: 'Idempotency-Key' } });
-  return { replayed: true, order: (await findOrder(db, rec.order_id))! };
+  if (!rec || !rec.order_id) return { kind: 'in_progress' };
+  if (rec.fingerprint !== fp) return { kind: 'key_reused' };
+  return { kind: 'replayed', order: (await findOrder(db, rec.order_id))! };
 }
 
-export async function findReplay(db: pg.Pool, key: string, fp: string): Promise<PlaceResult | undefined> {
+export async function findReplay(db: pg.Pool, key: string, fp: string): Promise<Replay | undefined> {
   const { rowCount } = await db.query('SELECT 1 FROM idempotency_keys WHERE key = $1', [key]);
   return rowCount ? replay(db, key, fp) : undefined;
 }
@@ -43,7 +42,7 @@ export async function findReplay(db: pg.Pool, key: string, fp: string): Promise<
  * zero), the order and its lines, and the order's outbox event (released once payment is captured).
  * A concurrent request with the same key waits on the key's row, then replays this order.
  */
-export async function placeOrder(pool: pg.Pool, key: string, fp: string, email: string, lines: CartLine[]): Promise<PlaceResult> {
+export async function placeOrderTx(pool: pg.Pool, { key, fingerprint: fp, email, lines }: NewOrder): Promise<Placement> {
   const client = await pool.connect();
   let open = false;
   try {
@@ -63,11 +62,8 @@ export async function placeOrder(pool: pg.Pool, key: string, fp: string, email: 
         const p = await client.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [l.productId]);
         await client.query('ROLLBACK');
         open = false;
-        if (!p.rows[0]) throw new AppError({ code: 'PRODUCT_NOT_FOUND', message: `product ${l.productId} in the cart no longer exists`, details: { productId: l.productId } });
-        throw new AppError({
-          code: 'OUT_OF_STOCK', message: `not enough stock of ${l.productId}: ${l.quantity} wanted, ${p.rows[0].stock} left`,
-          details: { productId: l.productId, requested: l.quantity, available: p.rows[0].stock },
-        });
+        if (!p.rows[0]) return { kind: 'product_not_found', productId: l.productId };
+        return { kind: 'out_of_stock', productId: l.productId, requested: l.quantity, available: p.rows[0].stock };
       }
       items.push({ productId: l.productId, name: r.rows[0]!.name, quantity: l.quantity, priceCents: r.rows[0]!.price_cents });
     }
@@ -83,7 +79,7 @@ export async function placeOrder(pool: pg.Pool, key: string, fp: string, email: 
     await client.query('INSERT INTO outbox (event_id, order_id, type, payload) VALUES ($1, $2, $3, $4)', [event.eventId, orderId, event.type, event]);
     await client.query('COMMIT');
     open = false;
-    return { replayed: false, order: (await findOrder(client, orderId))! };
+    return { kind: 'placed', order: (await findOrder(client, orderId))! };
   } finally {
     if (open) await client.query('ROLLBACK').catch(() => {});
     client.release();
@@ -115,14 +111,17 @@ export async function cancelUnpaid(pool: pg.Pool, orderId: string): Promise<bool
   return rows[0]!.cancelled;
 }
 
-/** Claims due payment_pending orders (SKIP LOCKED: replicas share the work) and pushes their next attempt back. */
+/**
+ * Claims due payment_pending orders (SKIP LOCKED: replicas share the work) and pushes their next attempt
+ * back by the wait CAPTURE_BACKOFF_TABLE gives this attempt (payment_attempts is the old value in SET).
+ */
 export async function claimDuePayments(pool: pg.Pool, limit = 20) {
   const { rows } = await pool.query<{ id: string; total_cents: number; email: string }>(
     `UPDATE orders SET payment_attempts = payment_attempts + 1,
-       next_payment_attempt_at = now() + make_interval(secs => LEAST(30, power(2, payment_attempts)))
+       next_payment_attempt_at = now() + make_interval(secs => ($2::int[])[LEAST(payment_attempts + 1, cardinality($2::int[]))])
      WHERE id IN (SELECT id FROM orders WHERE status = 'payment_pending' AND next_payment_attempt_at <= now()
                   ORDER BY next_payment_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-     RETURNING id, total_cents::int AS total_cents, email`, [limit]);
+     RETURNING id, total_cents::int AS total_cents, email`, [limit, CAPTURE_BACKOFF_TABLE]);
   return rows.map((r) => ({ id: r.id, totalCents: r.total_cents, email: r.email }));
 }
 
@@ -157,6 +156,28 @@ export async function outboxStats(pool: pg.Pool) {
             (SELECT count(*)::int FROM orders WHERE status = 'payment_pending') AS pending_payment
      FROM outbox WHERE published_at IS NULL`);
   return rows[0]!;
+}
+
+/**
+ * The orders port on Postgres. The order transaction is the scarce resource: a bulkhead sheds (429)
+ * instead of queueing. Open breakers try the primary again every 2 s (not the default 5): after a
+ * failover the new leader takes writes as soon as the router sees it, and a 5 s wait was a quarter
+ * of the whole write outage (Patroni's TTL, 20 s, is the rest).
+ */
+export function ordersRepo(pool: pg.Pool, metrics: Metrics, opts: { orderTxCapacity: number }): OrdersRepo {
+  const place = guard(metrics, { name: 'checkout-db-order', timeoutMs: 5_000, idempotent: false, capacity: opts.orderTxCapacity, resetTimeoutMs: 2_000 },
+    (_s, o: NewOrder) => placeOrderTx(pool, o));
+  const read = guard(metrics, { name: 'checkout-db-read', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64, resetTimeoutMs: 2_000 },
+    (_s, fn: () => Promise<unknown>) => fn());
+  const reading = <T>(fn: () => Promise<T>) => read(fn) as Promise<T>;
+  return {
+    findReplay: (key, fp) => reading(() => findReplay(pool, key, fp)),
+    place,
+    // Not guarded, as before: a failure here surfaces as is (the capture job settles the order later).
+    markPaid: (orderId, paymentId) => markPaid(pool, orderId, paymentId),
+    cancelUnpaid: (orderId) => cancelUnpaid(pool, orderId),
+    findOrder: (id) => reading(() => findOrder(pool, id)),
+  };
 }
 
 export { ORDERS_TOPIC };

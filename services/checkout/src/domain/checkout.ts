@@ -42,5 +42,18 @@ export interface Order { id: string; status: OrderStatus; email: string; totalCe
 
 export const totalOf = (lines: Pick<OrderLine, 'quantity' | 'priceCents'>[]) => lines.reduce((s, l) => s + l.quantity * l.priceCents, 0);
 
-/** Seconds until the next payment attempt: 1, 2, 4 … capped at 30. */
-export const captureBackoffSeconds = (attempts: number) => Math.min(30, 2 ** Math.max(0, attempts - 1));
+const CAPTURE_BACKOFF_MAX_S = 30;
+
+/** Seconds until the next payment attempt after `attempts` attempts: 1, 2, 4 … capped at 30. */
+export const captureBackoffSeconds = (attempts: number) => Math.min(CAPTURE_BACKOFF_MAX_S, 2 ** Math.max(0, attempts - 1));
+
+/**
+ * The capture backoff is defined once, here in TS, where a unit test pins it; the claim statement
+ * only indexes this table, so it stays one atomic UPDATE timed by the database's clock.
+ * Entry i is the wait after attempt i + 1; the last (the cap) holds for every later attempt.
+ */
+export const CAPTURE_BACKOFF_TABLE: readonly number[] = (() => {
+  const table: number[] = [];
+  for (let attempt = 1; table.at(-1) !== CAPTURE_BACKOFF_MAX_S; attempt++) table.push(captureBackoffSeconds(attempt));
+  return table;
+})();

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { canTransition, ORDER_STATUSES, ORDER_TRANSITIONS } from '@surge-lab/contracts/orders';
-import { captureBackoffSeconds, CheckoutRequest, fingerprint, idempotencyKey, normaliseLines, totalOf } from '../../src/domain/checkout.ts';
+import { CAPTURE_BACKOFF_TABLE, captureBackoffSeconds, CheckoutRequest, fingerprint, idempotencyKey, normaliseLines, totalOf } from '../../src/domain/checkout.ts';
 
 describe('checkout rules', () => {
   test('lines are merged per product and sorted, so orders lock stock rows in one order', () => {
@@ -35,6 +35,11 @@ describe('checkout rules', () => {
 
   test('payment retries back off 1, 2, 4 … 30 s', () => {
     expect([1, 2, 3, 4, 5, 6, 7].map(captureBackoffSeconds)).toEqual([1, 2, 4, 8, 16, 30, 30]);
+  });
+
+  test('the table the claim statement indexes is that backoff up to the cap, which holds for later attempts', () => {
+    expect(CAPTURE_BACKOFF_TABLE).toEqual([1, 2, 4, 8, 16, 30]);
+    expect(captureBackoffSeconds(100)).toBe(CAPTURE_BACKOFF_TABLE.at(-1));
   });
 });
 
