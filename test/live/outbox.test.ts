@@ -1,3 +1,4 @@
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { pgQuery } from './lab.ts';
@@ -10,14 +11,14 @@ async function eventsPerOrder(orderIds: string[]): Promise<Map<string, number>> 
   const kafka = new Kafka({ clientId: 'outbox-test', brokers: [`127.0.0.1:${labPort('KAFKA_PORT')}`], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  const ends = await admin.fetchTopicOffsets('orders');
+  const ends = await admin.fetchTopicOffsets(ORDERS_TOPIC);
   await admin.disconnect();
   const wanted = new Set(orderIds);
   const counts = new Map<string, number>();
   const remaining = new Map(ends.map((p) => [p.partition, Number(p.high)]));
   const consumer = kafka.consumer({ groupId: `outbox-test-${Date.now()}` });
   await consumer.connect();
-  await consumer.subscribe({ topic: 'orders', fromBeginning: true });
+  await consumer.subscribe({ topic: ORDERS_TOPIC, fromBeginning: true });
   const done = new Set<number>([...remaining].filter(([, high]) => high === 0).map(([p]) => p));
   await consumer.run({
     eachMessage: async ({ partition, message }) => {

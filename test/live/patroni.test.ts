@@ -123,7 +123,7 @@ describe('Postgres under Patroni', () => {
     const candidate = MEMBERS.find((m) => m !== old)!;
     const probe = writeProbe();
     await new Promise((r) => setTimeout(r, 1_000));
-    await compose(['exec', '-T', old, 'patronictl', '-c', '/etc/patroni/patroni.yml', 'switchover', '--leader', old, '--candidate', candidate, '--force']);
+    await patroni.switchover(old, candidate);
     await waitFor(`${candidate} leads`, async () => (await leader()) === candidate, { timeoutMs: 15_000 });
     await probe.writableAfter(Date.now());
     const { outageSeconds, failures } = await probe.stop();

@@ -3,7 +3,7 @@
 // server that answers GET /api/products/{id} the way catalog does. No lab container is touched.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createRedis, createService } from '@surge-lab/kit';
 import type { Product } from '@surge-lab/contracts/products';
@@ -13,9 +13,11 @@ import { EXPIRY_KEY, cartKey } from '../../src/data-access/cart-store.ts';
 import { snapshotKey } from '../../src/data-access/catalog.ts';
 import { createDeps } from '../../src/deps.ts';
 import type { Sweeper } from '../../src/sweeper.ts';
-import { redisClient } from '../../../../test/live/lab.ts';
+import { openLab } from '@surge-lab/lab';
 
-const LAB_REDIS = 'redis://127.0.0.1:16379';
+const lab = openLab();
+const LAB_REDIS = `redis://127.0.0.1:${lab.settings.port('REDIS_PORT')}`;
+const redisClient = () => new Redis(LAB_REDIS, { maxRetriesPerRequest: 1, connectTimeout: 2_000, lazyConnect: true });
 const CLOSED_PORT_REDIS = 'redis://127.0.0.1:1';
 
 // Ids in a range a seeded catalog is unlikely to use; their snapshots are deleted afterwards.
