@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'services/**/test/unit/**/*.test.ts', 'infra/**/test/**/*.test.ts', 'chaos/test/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'services/**/test/unit/**/*.test.ts', 'infra/**/test/**/*.test.ts', 'chaos/test/**/*.test.ts', 'services/lab/test/**/*.test.ts', 'services/web-kit/test/**/*.test.ts'],
         },
       },
       {
