@@ -233,7 +233,7 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
     await sleep(step.pauses.before * 1_000, abort.signal);
     if (abort.signal.aborted) return;
     event('action', `${step.name}: ${step.fault} ${JSON.stringify(step.arguments)}${step.duration !== undefined ? ` for ${step.duration} s` : ''}`);
-    const fault = await d.inject(ctx, step.fault as FaultName, step.arguments);
+    const fault = await d.inject(ctx, step.fault, step.arguments);
     const window: FaultWindow = { name: step.name, kind: fault.kind, target: fault.target, start: fault.startedAt.toISOString() };
     journal.faults.push(window);
     actionWindows.set(step.name, { start: fault.startedAt.getTime() });
@@ -320,7 +320,7 @@ export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<
       } else if (step.type === 'pause') await sleep(step.seconds * 1_000, abort.signal);
       else if (step.type === 'action') await runAction(step);
       else if (step.type === 'probe') {
-        const r = await evaluate(step as unknown as Probe, 'during');
+        const r = await evaluate(step, 'during');
         if (!r.ok) failures.push(`method probe: ${r.name}`);
       }
     }

@@ -109,7 +109,9 @@ export function parseYaml<S extends z.ZodType>(text: string, schema: S, o: Parse
         continue;
       }
       const value = valueAt(raw, path);
-      const missing = value === undefined;
+      // Absent, and the schema wanted a value there (a refinement's own message about an absent
+      // field stands, unless it is zod's "received undefined" passed on).
+      const missing = value === undefined && (issue.code !== 'custom' || /received undefined$/.test(issue.message));
       problem(path, reworded({ code: missing ? 'missing' : issue.code, path, value, message: missing ? required(issue) : issue.message }));
     }
   }
@@ -129,12 +131,12 @@ function required(issue: z.core.$ZodIssue): string {
   return 'required';
 }
 
-/** Sorted by line, then field; the same problem found twice is listed once. */
+/** Sorted by line (on one line, in the order found: the schema's order); the same problem found twice is listed once. */
 function inLineOrder(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems
     .filter((p) => { const k = `${p.line}\u0000${p.field}\u0000${p.message}`; return !seen.has(k) && !!seen.add(k); })
-    .sort((a, b) => a.line - b.line || (a.field < b.field ? -1 : a.field > b.field ? 1 : 0));
+    .sort((a, b) => a.line - b.line);
 }
 
 function isRecord(v: unknown): v is Record<string, unknown> {

@@ -55,8 +55,8 @@ steps:
       { line: 5, field: 'steps.0.duration', message: 'required (expected number)' },
     ]);
     expect(problems('retries: 1\n', Doc)).toEqual([
-      { line: 1, field: 'steps', message: 'required (expected array)' },
       { line: 1, field: 'title', message: 'required (expected string)' },
+      { line: 1, field: 'steps', message: 'required (expected array)' },
     ]);
   });
 
@@ -81,8 +81,8 @@ steps:
       { line: 3, field: 'steps.0.colour', message: 'unknown field (allowed: type, seconds)' },
     ]);
     expect(problems('titel: t\nsteps: [{ type: pause, seconds: 1 }]\n', Doc).map((p) => p.message)).toEqual([
-      'unknown field, did you mean title? (allowed: title, retries, limits, steps)',
       'required (expected string)',
+      'unknown field, did you mean title? (allowed: title, retries, limits, steps)',
     ]);
   });
 
@@ -96,6 +96,10 @@ steps:
     const Limits = z.strictObject({ min: z.number(), max: z.number() })
       .refine((l) => l.min <= l.max, { path: ['min'], message: 'is greater than max' });
     expect(problems('max: 1\nmin: 5\n', Limits)).toEqual([{ line: 2, field: 'min', message: 'is greater than max' }]);
+    // A refinement's message about a field left out (e.g. one with a default) is kept.
+    const Probe = z.strictObject({ load: z.string().optional(), when: z.array(z.string()).default(['during']) })
+      .refine((p) => !p.load || p.when.every((w) => w === 'after'), { path: ['when'], message: 'load probes are judged after the method' });
+    expect(problems('load: errors\n', Probe)).toEqual([{ line: 1, field: 'when', message: 'load probes are judged after the method' }]);
   });
 
   test('check runs on the raw document even when the schema fails; refine only when it holds', () => {
