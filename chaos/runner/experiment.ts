@@ -2,10 +2,13 @@
 // method, rollbacks) plus stop conditions, like AWS FIS. Parsing validates everything up
 // front and names the line and field of every problem, so a typo never fails a run halfway.
 import { readFileSync } from 'node:fs';
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
+import { parseYaml, ValidationError, type Path, type Report } from '../../services/lab/src/validated-yaml.ts';
 import { SCENARIOS } from '../load/scenarios.ts';
-import { checkArgs, FAULT_NAMES, isFaultName } from '../faults/registry.ts';
+import { checkArgs, FAULT_NAMES, isFaultName, type FaultName } from '../faults/registry.ts';
+
+/** An experiment that does not validate: every problem with its line and field. */
+export { ValidationError as ExperimentError };
 
 const seconds = z.number().min(0).max(3_600);
 const name = z.string().min(1).max(120);
@@ -38,7 +41,8 @@ export const LOAD_METRICS = ['requests', 'errors', 'unexpected-5xx', 'timeouts',
 export const MONITOR_METRICS = ['failures', 'longest-outage-seconds', 'attempts'] as const;
 const When = z.array(z.enum(['before', 'during', 'after'])).min(1);
 
-export const Probe = z.strictObject({
+/** What a probe is: a name, when it is judged, one measurement, and the tolerance it is judged by. */
+const probeShape = {
   name,
   when: When.optional(),
   http: Http.optional(),
@@ -49,13 +53,19 @@ export const Probe = z.strictObject({
   load: z.strictObject({ name: z.string().optional(), metric: z.enum(LOAD_METRICS), 'relative-to': z.string().optional() }).optional(),
   monitor: z.strictObject({ name: z.string(), metric: z.enum(MONITOR_METRICS), action: z.string().optional() }).optional(),
   tolerance: Tolerance,
-}).superRefine((p, ctx) => {
+};
+type ProbeFields = z.infer<z.ZodObject<typeof probeShape>>;
+
+/** The rules between a probe's fields, for the hypothesis' probes and for probe steps of the method alike. */
+function probeRules(p: ProbeFields, ctx: z.RefinementCtx<ProbeFields>): void {
   const providers = (['http', 'promql', 'load', 'monitor'] as const).filter((k) => p[k] !== undefined);
   if (providers.length !== 1) ctx.addIssue({ code: 'custom', message: `a probe measures one thing: give exactly one of http, promql, load, monitor (got ${providers.join(', ') || 'none'})` });
   if ((p.load || p.monitor) && p.when?.some((w) => w !== 'after')) ctx.addIssue({ code: 'custom', path: ['when'], message: 'load and monitor probes judge the whole run: they are evaluated after the method only' });
   if ((p.http && (p.tolerance['at-most'] ?? p.tolerance['at-least'] ?? p.tolerance.below ?? p.tolerance.above ?? p.tolerance.equals ?? p.tolerance.between) !== undefined)) ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'an http probe is judged by status (and header)' });
   if (!p.http && (p.tolerance.status || p.tolerance.header)) ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'status and header apply to http probes only' });
-});
+}
+
+export const Probe = z.strictObject(probeShape).superRefine(probeRules);
 export type Probe = z.infer<typeof Probe>;
 
 const Pauses = z.strictObject({ before: seconds.default(0), after: seconds.default(0) }).default({ before: 0, after: 0 });
@@ -83,7 +93,7 @@ const MonitorStep = z.strictObject({
 const ActionStep = z.strictObject({
   type: z.literal('action'),
   name,
-  fault: z.string(),
+  fault: z.string().pipe(z.custom<FaultName>((f) => typeof f === 'string' && isFaultName(f), { error: (i) => `unknown fault "${String(i.input)}"; one of ${FAULT_NAMES.join(', ')}` })),
   arguments: z.record(z.string(), z.unknown()).default({}),
   /** Seconds the fault stays before it is reverted; without it, the fault is reverted at once (a kill is then a crash and a restart). */
   duration: seconds.optional(),
@@ -93,12 +103,17 @@ const ActionStep = z.strictObject({
   /** The method goes on while the fault lasts (a later probe step then runs during the fault). */
   background: z.boolean().default(false),
 }).superRefine((a, ctx) => {
-  if (!isFaultName(a.fault)) { ctx.addIssue({ code: 'custom', path: ['fault'], message: `unknown fault "${a.fault}"; one of ${FAULT_NAMES.join(', ')}` }); return; }
   const r = checkArgs(a.fault, a.arguments);
   if (!r.ok) for (const p of r.problems) ctx.addIssue({ code: 'custom', path: ['arguments', ...(p.path ? p.path.split('.') : [])], message: p.message });
 });
 
 const PauseStep = z.strictObject({ type: z.literal('pause'), name: name.optional(), seconds });
+
+/** A probe evaluated as a step of the method (by default "during": the faults before it may still be in place). */
+const ProbeStep = z.strictObject({ type: z.literal('probe'), ...probeShape, when: When.default(['during']) }).superRefine(probeRules);
+
+/** A step of the method, told apart by its `type`. */
+const MethodStep = z.discriminatedUnion('type', [LoadStep, MonitorStep, ActionStep, PauseStep, ProbeStep]);
 
 export const ROLLBACK_ACTIONS = ['reset-links', 'start-all', 'wait-db-healthy'] as const;
 const RollbackStep = z.strictObject({ type: z.literal('action'), name, rollback: z.enum(ROLLBACK_ACTIONS) });
@@ -118,8 +133,7 @@ export const Experiment = z.strictObject({
     'recovery-seconds': seconds.default(60),
     probes: z.array(Probe).min(1),
   }),
-  method: z.array(z.discriminatedUnion('type', [LoadStep, MonitorStep, ActionStep, PauseStep, // Probe steps are validated with the probe schema in parseExperiment.
-    z.strictObject({ type: z.literal('probe') }).catchall(z.unknown())])).min(1),
+  method: z.array(MethodStep).min(1),
   rollbacks: z.array(RollbackStep).default([]),
   'stop-conditions': z.array(StopCondition).default([]),
   audit: z.union([z.literal(false), z.strictObject({
@@ -130,90 +144,28 @@ export const Experiment = z.strictObject({
 });
 
 export type ExperimentDef = z.infer<typeof Experiment>;
-export type MethodStep = ExperimentDef['method'][number];
+export type MethodStep = z.infer<typeof MethodStep>;
 export type LoadStepDef = z.infer<typeof LoadStep>;
 export type MonitorStepDef = z.infer<typeof MonitorStep>;
 export type ActionStepDef = z.infer<typeof ActionStep>;
-export type ProbeStepDef = Probe & { type: 'probe' };
+export type PauseStepDef = z.infer<typeof PauseStep>;
+export type ProbeStepDef = z.infer<typeof ProbeStep>;
 
-export class ExperimentError extends Error {
-  readonly problems: string[];
-  constructor(file: string, problems: string[]) {
-    super(`${file}: invalid experiment:\n  - ${problems.join('\n  - ')}`);
-    this.name = 'ExperimentError';
-    this.problems = problems;
-  }
-}
-
-/** The deepest node of the document on `path` (the value, or its nearest existing parent). */
-function nodeAt(root: Node | null, path: (string | number)[]): Node | null {
-  let node = root;
-  for (const key of path) {
-    if (isMap(node)) {
-      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === key);
-      if (!pair) return node; // a missing field: point at its parent
-      node = (pair.value as Node | null) ?? (pair.key as Node);
-    } else if (isSeq(node) && typeof key === 'number') {
-      const item = node.items[key] as Node | undefined;
-      if (!item) return node;
-      node = item;
-    } else return node;
-  }
-  return node;
-}
-
-/** Parses and validates an experiment. Every problem is reported as "line N, field a.b.c: message". */
+/**
+ * Parses and validates an experiment. Throws an ExperimentError (ValidationError) listing every
+ * problem as `file:line: field: message`.
+ */
 export function parseExperiment(text: string, file = '<experiment>'): ExperimentDef {
-  const lines = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-  const where = (offset: number | undefined) => (offset === undefined ? '' : `line ${lines.linePos(offset).line}, `);
-  if (doc.errors.length) throw new ExperimentError(file, doc.errors.map((e) => `${where(e.pos[0])}YAML: ${e.message.split('\n')[0]}`));
-  const data = doc.toJS();
-  if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new ExperimentError(file, ['line 1: the file must be a YAML mapping (title, steady-state-hypothesis, method, ...)']);
-
-  const problems: string[] = [];
-  const raw = data as Record<string, unknown>;
-  // Probe steps take the probe schema; checked separately so their problems have probe paths.
-  const method = Array.isArray(raw.method) ? raw.method : [];
-  method.forEach((step, i) => {
-    if (step && typeof step === 'object' && (step as { type?: unknown }).type === 'probe') {
-      const { type: _t, ...probe } = step as Record<string, unknown>;
-      const r = Probe.safeParse({ when: ['during'], ...probe });
-      if (!r.success) for (const issue of r.error.issues) problems.push(describe(['method', i, ...issue.path as (string | number)[]], issue));
-    }
-  });
-  const r = Experiment.safeParse(data);
-  if (!r.success) for (const issue of r.error.issues) problems.push(describe(issue.path as (string | number)[], issue));
-  const byLine = (p: string) => Number(/^line (\d+)/.exec(p)?.[1] ?? 0);
-  if (problems.length) throw new ExperimentError(file, [...new Set(problems)].sort((a, b) => byLine(a) - byLine(b)));
-
-  const exp = r.data!;
-  exp.method = exp.method.map((s) => {
-    if (s.type !== 'probe') return s;
-    const { type: _type, ...probe } = s;
-    return { type: 'probe', ...Probe.parse({ when: ['during'], ...probe }) };
-  }) as MethodStep[];
-  crossCheck(exp, (path, message) => problems.push(describe(path, { message, code: 'custom' })));
-  if (problems.length) throw new ExperimentError(file, problems);
-  return exp;
-
-  function describe(path: (string | number)[], issue: { message: string; code?: string; keys?: string[] }): string {
-    const node = nodeAt(doc.contents as Node | null, path);
-    const field = path.length ? path.join('.') : '(top level)';
-    const message = issue.code === 'unrecognized_keys' && issue.keys ? `unknown field(s) ${issue.keys.join(', ')}`
-      : /received undefined$/.test(issue.message) ? `required (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`
-      : issue.message;
-    return `${where(node?.range?.[0])}field ${field}: ${message}`;
-  }
+  return parseYaml(text, Experiment, { source: file, what: 'invalid experiment', refine: crossCheck });
 }
 
 /** Checks across sections: probes naming loads, monitors and actions that exist. */
-function crossCheck(exp: ExperimentDef, problem: (path: (string | number)[], message: string) => void): void {
-  const loads = exp.method.filter((s) => s.type === 'load').map((s, i) => (s as LoadStepDef).name ?? `load-${i + 1}`);
-  const monitors = exp.method.filter((s) => s.type === 'monitor').map((s) => (s as MonitorStepDef).name);
-  const actions = exp.method.filter((s) => s.type === 'action').map((s) => (s as ActionStepDef).name);
+function crossCheck(exp: ExperimentDef, problem: Report): void {
+  const loads = exp.method.filter((s) => s.type === 'load').map((s, i) => s.name ?? `load-${i + 1}`);
+  const monitors = exp.method.filter((s) => s.type === 'monitor').map((s) => s.name);
+  const actions = exp.method.filter((s) => s.type === 'action').map((s) => s.name);
   exp['steady-state-hypothesis'].probes.forEach((p, i) => {
-    const path = ['steady-state-hypothesis', 'probes', i];
+    const path: Path = ['steady-state-hypothesis', 'probes', i];
     if (p.load) {
       if (loads.length === 0) problem([...path, 'load'], 'the method has no load step');
       else if (p.load.name ? !loads.includes(p.load.name) : loads.length > 1) problem([...path, 'load', 'name'], `name one of the loads: ${loads.join(', ')}`);
@@ -226,7 +178,7 @@ function crossCheck(exp: ExperimentDef, problem: (path: (string | number)[], mes
   });
   const seen = new Set<string>();
   exp.method.forEach((s, i) => {
-    const n = (s as { name?: string }).name;
+    const n = s.name;
     if (!n) return;
     if (seen.has(n)) problem(['method', i, 'name'], `the name "${n}" is used twice in the method`);
     seen.add(n);

@@ -2,5 +2,5 @@
 export { ExperimentError, loadExperiment, parseExperiment, type ExperimentDef } from './experiment.ts';
 export { labDeps } from './deps.ts';
 export { runExperiment, type RunnerDeps, type RunOptions, type RunOutcome } from './run.ts';
-export { renderReport } from './report.ts';
+export { renderReport } from './report/document.ts';
 export type { Journal, Status } from './journal.ts';

@@ -23,7 +23,7 @@ function problems(text: string): string[] {
     parseExperiment(text, 'x.yaml');
   } catch (err) {
     expect(err).toBeInstanceOf(ExperimentError);
-    return (err as ExperimentError).problems;
+    return (err as ExperimentError).problems.map((p) => `line ${p.line}, field ${p.field}: ${p.message}`);
   }
   throw new Error('expected the experiment to be rejected');
 }
@@ -54,7 +54,7 @@ describe('a malformed experiment is rejected with the line and field of every pr
       link: redis
       latency: 500
 `));
-    expect(p).toContain('line 13, field method.0.arguments.latency-ms: required (expected number)');
+    expect(p).toContain('line 12, field method.0.arguments.latency-ms: required (expected number)');
     expect(p).toContain('line 13, field method.0.arguments: unknown argument(s) latency; link-latency takes link, latency-ms, jitter-ms');
   });
 
@@ -64,7 +64,7 @@ describe('a malformed experiment is rejected with the line and field of every pr
     duration: 10
 `).replace('tolerance: { status: [200] }', 'tolerance: { belw: 3 }');
     const p = problems(text);
-    expect(p[0]).toMatch(/^line 7, field steady-state-hypothesis\.probes\.0\.tolerance: unknown field\(s\) belw/);
+    expect(p[0]).toMatch(/^line 7, field steady-state-hypothesis\.probes\.0\.tolerance\.belw: unknown field, did you mean below\? \(allowed: status, header, /);
     expect(p.at(-1)).toBe('line 10, field method.0.scenario: must be one of browse, journey, flash-sale, soak');
   });
 
@@ -93,8 +93,27 @@ describe('a malformed experiment is rejected with the line and field of every pr
     expect(p).toEqual(['line 6, field steady-state-hypothesis.probes.0.monitor.name: no monitor "writes" in the method (monitors: none)']);
   });
 
+  test('a probe step of the method is parsed as a probe (judged "during" unless it says), its problems named by method path', () => {
+    const step = `  - type: probe
+    name: still answers
+    http: { path: /api/products/p-00001 }
+    tolerance: { status: [200] }
+`;
+    expect(parseExperiment(minimal(step), 'x.yaml').method[0]).toEqual({
+      type: 'probe', name: 'still answers', when: ['during'], http: { path: '/api/products/p-00001', method: 'GET', headers: {}, 'timeout-ms': 5_000 }, tolerance: { status: [200] },
+    });
+    expect(problems(minimal(`  - type: probe
+    name: no errors yet
+    load: { metric: errors }
+    tolerance: { equals: 0, status: [200] }
+`))).toEqual([
+      'line 9, field method.0.when: load and monitor probes judge the whole run: they are evaluated after the method only',
+      'line 12, field method.0.tolerance: status and header apply to http probes only',
+    ]);
+  });
+
   test('a YAML syntax error names its line', () => {
-    expect(problems('title: x\nmethod: [\n  - a: b\n')[0]).toMatch(/^line \d+, YAML: /);
+    expect(problems('title: x\nmethod: [\n  - a: b\n')[0]).toMatch(/^line \d+, field YAML: /);
   });
 
   test('a method step of an unknown type is named', () => {

@@ -1,7 +1,7 @@
 // One chart as inline SVG: a line per series (colour and dash pattern, so colour is never the
 // only way to tell them apart), a time axis, a value axis in the chart's unit, and a legend in
-// HTML. All text goes in as text. The arithmetic lives in chart-scale.ts.
-import { chartLayout, unitTitle } from './chart-scale.ts';
+// HTML. All text goes in as text. The arithmetic lives in @surge-lab/web-kit/chart-scale.
+import { chartLayout, unitTitle } from '@surge-lab/web-kit/chart-scale';
 import { h, s } from './dom.ts';
 import type { Chart } from './types.ts';
 

@@ -2,7 +2,7 @@
 // when the width changes; each with its Grafana dashboard. The meta's dashboards are listed too.
 import { loadUntilOk, showError, type Ctx, type Section } from '../app.ts';
 import { drawChart } from '../chart.ts';
-import { toUnixSeconds, unitTitle } from '../chart-scale.ts';
+import { toUnixSeconds, unitTitle } from '@surge-lab/web-kit/chart-scale';
 import { h, messageBox, reconcile, setText } from '../dom.ts';
 import { clockText, safeHref } from '../format.ts';
 import { poll } from '../poll.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { chartLayout, formatClock, formatValue, linePath, niceStep, niceTicks, scale, timeTicks, toNumber, toUnixSeconds, valueDomain } from '../../ui/src/chart-scale.ts';
+// Used by the console's charts (chartLayout) and by the game day report (ticks and scales).
+import { chartLayout, formatClock, formatValue, linePath, niceStep, niceTicks, scale, stepDecimals, timeTicks, toNumber, toUnixSeconds, valueDomain } from '../chart-scale.ts';
 
 describe('value ticks', () => {
   test('steps are 1, 2 or 5 times a power of ten', () => {
@@ -13,6 +14,12 @@ describe('value ticks', () => {
     expect(niceTicks(0, 0.3, 3)).toEqual({ min: 0, max: 0.3, step: 0.1, ticks: [0, 0.1, 0.2, 0.3] });
     expect(niceTicks(0, 87, 5)).toEqual({ min: 0, max: 100, step: 20, ticks: [0, 20, 40, 60, 80, 100] });
     expect(niceTicks(3, 17, 4)).toEqual({ min: 0, max: 20, step: 5, ticks: [0, 5, 10, 15, 20] });
+  });
+  test('the decimals a step needs, float dust aside', () => {
+    expect([1, 50, 0.5, 0.25, 2.5, 0.01, 1e-7].map(stepDecimals)).toEqual([0, 0, 1, 2, 1, 2, 7]);
+    expect(stepDecimals(0.1 + 0.2)).toBe(1);
+    expect(stepDecimals(0.0002 * 100)).toBe(2);
+    expect(niceTicks(0, 0.7, 5).ticks).toEqual([0, 0.2, 0.4, 0.6, 0.8]);
   });
   test('a flat line still gets a range; unreadable bounds fall back to 0…1', () => {
     expect(niceTicks(0, 0).ticks).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1]);
@@ -75,6 +82,12 @@ describe('time ticks', () => {
     const t = timeTicks(0, 900, 2);
     expect(t.step).toBe(600);
     expect(t.ticks).toEqual([0, 600]);
+  });
+  test('seconds since a start (the report): round offsets from 0, about ten of them', () => {
+    expect(timeTicks(0, 90, 10)).toEqual({ step: 10, ticks: [0, 10, 20, 30, 40, 50, 60, 70, 80, 90] });
+    expect(timeTicks(0, 3.5, 10)).toEqual({ step: 1, ticks: [0, 1, 2, 3] });
+    expect(timeTicks(0, 180, 10).step).toBe(20);
+    expect(timeTicks(0, 4000, 10).step).toBe(600);
   });
   test('an empty window has no ticks', () => {
     expect(timeTicks(10, 10).ticks).toEqual([]);

@@ -1,7 +1,10 @@
-// Chart arithmetic, no DOM: nice value ticks (1-2-5), time ticks on round clock times, value
-// formats per unit, and the whole layout of one chart (ticks and one SVG path per series) so
-// chart.ts only turns it into elements.
-import type { Chart } from './types.ts';
+// Chart arithmetic, no DOM, for the lab console's charts and the game day report alike: nice
+// value ticks (1-2-5), time ticks on round clock times (or round seconds), linear scales, value
+// formats per unit, and the whole layout of one console chart (ticks and one SVG path per
+// series) so the page only turns it into elements.
+
+/** A chart's data as the console API sends it: series of [time, value] (values may be strings or null). */
+export interface ChartData { unit: string; series: readonly { label: string; points: readonly (readonly [unknown, unknown])[] }[] }
 
 /** The smallest of 1, 2, 5 × 10^k that cuts `span` into at most `count` steps. */
 export function niceStep(span: number, count: number): number {
@@ -12,11 +15,18 @@ export function niceStep(span: number, count: number): number {
   return 10 * mag;
 }
 
+/** The decimals that print multiples of `step` exactly: 0.25 -> 2, 2.5 -> 1, 50 -> 0 (float dust aside). */
+export function stepDecimals(step: number): number {
+  if (!(step > 0) || !Number.isFinite(step)) return 0;
+  for (let d = 0; d < 12; d++) {
+    const scaled = step * 10 ** d;
+    if (Math.abs(scaled - Math.round(scaled)) < 1e-9 * Math.max(1, scaled)) return d;
+  }
+  return 12;
+}
+
 /** Rounds away float dust (0.1 + 0.2) to the step's precision. */
-const snap = (v: number, step: number) => {
-  const digits = Math.max(0, -Math.floor(Math.log10(step)) + 1);
-  return Number(v.toFixed(Math.min(digits, 12)));
-};
+const snap = (v: number, step: number) => Number(v.toFixed(stepDecimals(step)));
 
 /** Ticks every nice step from a bound at or below `min` to one at or above `max`. */
 export function niceTicks(min: number, max: number, count = 5): { min: number; max: number; step: number; ticks: number[] } {
@@ -44,10 +54,6 @@ export function valueDomain(values: readonly number[], unit: string): [number, n
 
 const BREAKER_STATES = ['closed', 'half-open', 'open'];
 
-function decimalsFor(step: number): number {
-  return Math.max(0, Math.min(6, -Math.floor(Math.log10(step) + 1e-9)));
-}
-
 /**
  * A value in words for its unit. `step` (a tick step) sets the precision of axis labels; without
  * it, values get a precision that suits them (legends, latest values). `axisMax` keeps one unit
@@ -62,22 +68,22 @@ export function formatValue(v: number, unit: string, step?: number, axisMax?: nu
     }
     case 'ratio': {
       const pct = v * 100;
-      const d = step !== undefined ? decimalsFor(step * 100) : Math.abs(pct) >= 10 || pct === 0 ? 0 : Math.abs(pct) >= 1 ? 1 : 2;
+      const d = step !== undefined ? stepDecimals(step * 100) : Math.abs(pct) >= 10 || pct === 0 ? 0 : Math.abs(pct) >= 1 ? 1 : 2;
       return `${pct.toFixed(d)}%`;
     }
     case 's': {
       const big = axisMax !== undefined ? axisMax >= 1 : Math.abs(v) >= 1;
       if (!big) {
         const ms = v * 1000;
-        const d = step !== undefined ? decimalsFor(step * 1000) : Math.abs(ms) >= 10 || ms === 0 ? 0 : 1;
+        const d = step !== undefined ? stepDecimals(step * 1000) : Math.abs(ms) >= 10 || ms === 0 ? 0 : 1;
         return `${ms.toFixed(d)} ms`;
       }
-      const d = step !== undefined ? decimalsFor(step) : Math.abs(v) >= 10 ? 0 : 1;
+      const d = step !== undefined ? stepDecimals(step) : Math.abs(v) >= 10 ? 0 : 1;
       return `${v.toFixed(d)} s`;
     }
     default: {
       if (Math.abs(v) >= 10_000) return `${(v / 1000).toFixed(step !== undefined && step >= 1000 ? 0 : 1).replace(/\.0$/, '')}k`;
-      const d = step !== undefined ? decimalsFor(step) : Math.abs(v) >= 100 || Number.isInteger(v) ? 0 : Math.abs(v) >= 1 ? 1 : 2;
+      const d = step !== undefined ? stepDecimals(step) : Math.abs(v) >= 100 || Number.isInteger(v) ? 0 : Math.abs(v) >= 1 ? 1 : 2;
       return v.toFixed(d);
     }
   }
@@ -94,9 +100,12 @@ export function unitTitle(unit: string): string {
   }
 }
 
-const TIME_STEPS = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
+const TIME_STEPS = [1, 2, 5, 10, 15, 20, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
-/** Time ticks (unix seconds) on round clock times, at most `maxTicks` of them, within [start, end]. */
+/**
+ * Time ticks on round clock times (unix seconds), or round offsets (seconds since a start at 0),
+ * at most `maxTicks` of them, within [start, end].
+ */
 export function timeTicks(start: number, end: number, maxTicks = 6): { step: number; ticks: number[] } {
   if (!(end > start)) return { step: 60, ticks: [] };
   const span = end - start;
@@ -169,7 +178,7 @@ export interface LayoutOptions {
 }
 
 /** Where everything of one chart goes, in pixels of an SVG `width` × `height`. */
-export function chartLayout(chart: Pick<Chart, 'unit' | 'series'>, o: LayoutOptions): ChartLayout {
+export function chartLayout(chart: ChartData, o: LayoutOptions): ChartLayout {
   const start = o.end - o.minutes * 60;
   const series = chart.series.map((s, index) => ({
     label: s.label,
