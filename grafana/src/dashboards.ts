@@ -1,0 +1,45 @@
+// Every provisioned dashboard, and how each is written: grafana/dashboards/<uid>.json, which Grafana's
+// file provider (grafana/provisioning/dashboards/surge-lab.yml) loads as is.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autoscaling from './autoscaling.ts';
+import dataTier from './data-tier.ts';
+import labPlatform from './lab-platform.ts';
+import resilience from './resilience.ts';
+import type { Dashboard } from './schema.ts';
+import surgeOverview from './surge-overview.ts';
+
+/** grafana/dashboards: the directory Grafana provisions from (mounted by docker-compose.yml). */
+export const DASHBOARDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dashboards');
+
+export const DASHBOARDS: readonly Dashboard[] = [surgeOverview, dataTier, resilience, autoscaling, labPlatform];
+
+export const fileName = (d: Dashboard) => `${d.uid}.json`;
+
+/** The file's text: two-space JSON and a final newline. */
+export const render = (d: Dashboard) => `${JSON.stringify(d, null, 2)}\n`;
+
+/** Every generated file by name, in memory. Throws if two dashboards share a uid (one would overwrite the other). */
+export function generate(): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const d of DASHBOARDS) {
+    if (files.has(fileName(d))) throw new Error(`two dashboards have the uid ${d.uid}`);
+    files.set(fileName(d), render(d));
+  }
+  return files;
+}
+
+/** What in `dir` differs from the generator's output: files missing, different, or not generated at all. */
+export function outOfDate(dir = DASHBOARDS_DIR): string[] {
+  const files = generate();
+  const problems: string[] = [];
+  for (const [name, text] of files) {
+    const path = join(dir, name);
+    if (!existsSync(path)) problems.push(`${name}: missing`);
+    else if (readFileSync(path, 'utf8') !== text) problems.push(`${name}: differs from the generator's output`);
+  }
+  const onDisk = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
+  for (const name of onDisk.filter((f) => !files.has(f)).sort()) problems.push(`${name}: not generated (hand-written, or left over from a removed dashboard)`);
+  return problems;
+}
