@@ -1,20 +1,21 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (no Docker) and `live` (against the running lab, brought up once by
-// the global setup). Live files run one at a time: several of them kill containers.
+// One convention for where tests live: <package>/test/unit (no Docker), <package>/test/live
+// (against the running lab, brought up once by the global setup; one file at a time: several kill
+// containers), and the repository's own test/unit, test/live and test/browser.
 export default defineConfig({
   test: {
     projects: [
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'services/**/test/unit/**/*.test.ts', 'services/lab/test/**/*.test.ts', 'services/web-kit/test/**/*.test.ts', 'chaos/test/**/*.test.ts'],
+          include: ['**/test/unit/**/*.test.ts'],
         },
       },
       {
         test: {
           name: 'live',
-          include: ['test/live/**/*.test.ts', 'services/**/test/live/**/*.test.ts', 'test/browser/**/*.test.ts'],
+          include: ['**/test/live/**/*.test.ts', 'test/browser/**/*.test.ts'],
           globalSetup: ['test/live/global-setup.ts'],
           fileParallelism: false,
           sequence: { concurrent: false },

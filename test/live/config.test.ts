@@ -48,7 +48,7 @@ describe('configuration sanity', () => {
 });
 
 describe('alert rules (the chaos stop conditions)', () => {
-  test('Prometheus loaded at least 8 alerts, each with a summary and a runbook, each evaluating without error', async () => {
+  test('Prometheus loaded at least 8 alerts, each with a summary and a description, each evaluating without error', async () => {
     const { prometheusUrl } = await import('./lab.ts');
     const { waitFor } = await import('@surge-lab/lab');
     type Rule = { type: string; name: string; health: string; lastError?: string; annotations?: Record<string, string> };
@@ -62,7 +62,7 @@ describe('alert rules (the chaos stop conditions)', () => {
     for (const r of rules) expect(`${r.name}: ${r.health} ${r.lastError ?? ''}`.trim()).toBe(`${r.name}: ok`);
     for (const a of alerts) {
       expect(a.annotations?.summary, a.name).toBeTruthy();
-      expect(a.annotations?.runbook, a.name).toBeTruthy();
+      expect(a.annotations?.description, a.name).toBeTruthy();
     }
   });
 });

@@ -15,16 +15,16 @@ const PACKAGES: { name: string; dir: string; mayImport: string[]; typeOnly?: str
   ...['catalog', 'cart', 'checkout', 'payment', 'fulfilment'].map((s) => ({ name: s, dir: `services/${s}`, mayImport: ['kit', 'contracts'] })),
   { name: 'storefront', dir: 'services/storefront', mayImport: ['web-kit', 'contracts'] },
   { name: 'console-ui', dir: 'services/console/ui', mayImport: ['web-kit', 'contracts'], typeOnly: ['console', 'autoscaler', 'chaos'] },
-  { name: 'chaos', dir: 'chaos', mayImport: ['lab', 'contracts', 'web-kit'] },
+  { name: 'chaos', dir: 'chaos', mayImport: ['lab', 'contracts', 'web-kit', 'dashboards'] },
   { name: 'console', dir: 'services/console', mayImport: ['chaos', 'lab', 'kit', 'contracts'] },
   { name: 'autoscaler', dir: 'services/autoscaler', mayImport: ['chaos', 'lab', 'kit', 'contracts'] },
-  { name: 'grafana', dir: 'grafana', mayImport: ['lab'] },
+  { name: 'dashboards', dir: 'grafana', mayImport: ['lab'] },
   { name: 'tests', dir: 'test', mayImport: ['lab', 'chaos', 'kit', 'contracts', 'web-kit'] },
 ];
 /** A service's own tests may also find the lab (live suites) through the lab package. */
 const TEST_EXTRA = ['lab'];
 
-const SCOPES: Record<string, string> = { '@surge-lab/kit': 'kit', '@surge-lab/contracts': 'contracts', '@surge-lab/web-kit': 'web-kit', '@surge-lab/lab': 'lab', '@surge-lab/chaos': 'chaos', '@surge-lab/console': 'console', '@surge-lab/autoscaler': 'autoscaler' };
+const SCOPES: Record<string, string> = { '@surge-lab/kit': 'kit', '@surge-lab/contracts': 'contracts', '@surge-lab/web-kit': 'web-kit', '@surge-lab/lab': 'lab', '@surge-lab/chaos': 'chaos', '@surge-lab/dashboards': 'dashboards', '@surge-lab/console': 'console', '@surge-lab/autoscaler': 'autoscaler' };
 
 function sources(dir: string): string[] {
   const out: string[] = [];

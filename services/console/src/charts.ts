@@ -7,9 +7,9 @@ export interface ChartDef { id: string; title: string; unit: 'req/s' | 'ratio' |
 
 export const CHARTS: ChartDef[] = [
   { id: 'rps', title: 'Requests/s by service', unit: 'req/s', queries: [{ expr: 'service:http_requests:rate1m', label: '{{service}}' }], dashboard: 'surge-overview' },
-  { id: 'errors', title: '5xx ratio by service', unit: 'ratio', queries: [{ expr: 'service:http_server_errors:ratio_rate1m', label: '{{service}}' }, { expr: 'edge:http_server_errors:ratio_rate1m', label: 'edge' }], dashboard: 'surge-overview' },
-  { id: 'p99', title: 'p99 latency by service', unit: 's', queries: [{ expr: 'service:http_latency_seconds:p99_1m', label: '{{service}}' }], dashboard: 'surge-overview' },
-  { id: 'cache', title: 'Cache hit ratio', unit: 'ratio', queries: [{ expr: 'edge:cache_hit_ratio:rate1m', label: 'edge' }, { expr: 'layer:cache_hit_ratio:rate1m', label: 'catalog {{layer}}' }], dashboard: 'surge-overview' },
+  { id: 'errors', title: '5xx ratio by service', unit: 'ratio', queries: [{ expr: 'service:http_server_errors_per_http_requests:ratio_rate1m', label: '{{service}}' }, { expr: 'job:edge_http_server_errors_per_edge_http_requests:ratio_rate1m', label: 'edge' }], dashboard: 'surge-overview' },
+  { id: 'p99', title: 'p99 latency by service', unit: 's', queries: [{ expr: 'service:http_server_request_duration_seconds:p99_rate1m', label: '{{service}}' }], dashboard: 'surge-overview' },
+  { id: 'cache', title: 'Cache hit ratio', unit: 'ratio', queries: [{ expr: 'job:edge_cache_hits_per_edge_cache_lookups:ratio_rate1m', label: 'edge' }, { expr: 'layer:cache_hits_per_cache_lookups:ratio_rate1m', label: 'catalog {{layer}}' }], dashboard: 'surge-overview' },
   { id: 'replication-lag', title: 'Replication lag', unit: 's', queries: [{ expr: 'pg_replication_lag_seconds', label: '{{member}}' }], dashboard: 'data-tier' },
   { id: 'consumer-lag', title: 'Fulfilment consumer lag', unit: 'messages', queries: [{ expr: `sum(kafka_consumer_lag{topic="${ORDERS_TOPIC}"})`, label: ORDERS_TOPIC }], dashboard: 'data-tier' },
   { id: 'breakers', title: 'Breaker states (0 closed, 1 half-open, 2 open)', unit: 'state', queries: [{ expr: 'max by (service, breaker) (breaker_state)', label: '{{service}} {{breaker}}' }], dashboard: 'resilience' },

@@ -3,10 +3,10 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { endpoints } from '../src/endpoints.ts';
-import { PORT_VARS, portProblems } from '../src/ports.ts';
-import { parsePorts } from '../src/runtime/docker-cli.ts';
-import { readSettings } from '../src/settings.ts';
+import { endpoints } from '../../src/endpoints.ts';
+import { PORT_VARS, portProblems } from '../../src/ports.ts';
+import { parsePorts } from '../../src/runtime/docker-cli.ts';
+import { readSettings } from '../../src/settings.ts';
 
 let held: Server | undefined;
 afterEach(() => held?.close());

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { bracketField, closest, formatProblem, parseYaml, ValidationError, valueAt, type ParseOptions, type Problem } from '../src/validated-yaml.ts';
+import { bracketField, closest, formatProblem, parseYaml, ValidationError, valueAt, type ParseOptions, type Problem } from '../../src/validated-yaml.ts';
 
 const Step = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('load'), scenario: z.string(), duration: z.number().min(1) }),

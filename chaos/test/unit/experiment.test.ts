@@ -1,11 +1,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ExperimentError, parseExperiment } from '../runner/experiment.ts';
-import { loadFigure } from '../runner/run.ts';
-import { FAULT_NAMES } from '../faults/registry.ts';
+import { ExperimentError, parseExperiment } from '../../runner/experiment.ts';
+import { loadFigure } from '../../runner/run.ts';
+import { FAULT_NAMES } from '../../faults/registry.ts';
 
-const dir = join(import.meta.dirname, '..', 'experiments');
+const dir = join(import.meta.dirname, '..', '..', 'experiments');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
 
 const minimal = (method: string, extra = '') => `title: a claim

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import type { Journal, LoadTick } from '../runner/journal.ts';
-import { renderReport } from '../runner/report/document.ts';
+import type { Journal, LoadTick } from '../../runner/journal.ts';
+import { renderReport } from '../../runner/report/document.ts';
 
 // A 90 s game day: load from +2 s, payments paused +12..+22 s, the Postgres primary killed
 // +30..+75 s (failover takes ~8 s), one probe failing during the kill, an audit that finds

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { Stats } from '../load/stats.ts';
-import { productId, zipfSampler } from '../load/zipf.ts';
+import { Stats } from '../../load/stats.ts';
+import { productId, zipfSampler } from '../../load/zipf.ts';
 
 describe('zipf popularity', () => {
   test('the most popular item is picked far more often than the tail, and every pick is in range', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 // Used by the console's charts (chartLayout) and by the game day report (ticks and scales).
-import { chartLayout, formatClock, formatValue, linePath, niceStep, niceTicks, scale, stepDecimals, timeTicks, toNumber, toUnixSeconds, valueDomain } from '../chart-scale.ts';
+import { chartLayout, formatClock, formatValue, linePath, niceStep, niceTicks, scale, stepDecimals, timeTicks, toNumber, toUnixSeconds, valueDomain } from '../../chart-scale.ts';
 
 describe('value ticks', () => {
   test('steps are 1, 2 or 5 times a power of ten', () => {

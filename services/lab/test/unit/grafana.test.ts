@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { grafanaAnnotator } from '../src/clients/grafana.ts';
+import { grafanaAnnotator } from '../../src/clients/grafana.ts';
 
 const received: { method: string; url: string; body: unknown }[] = [];
 const read = async (req: IncomingMessage) => { let b = ''; for await (const c of req) b += c; return b ? JSON.parse(b) : undefined; };

@@ -4,10 +4,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { ActiveFault } from '../faults/types.ts';
-import type { LoadOptions, LoadResult } from '../load/run.ts';
-import { parseExperiment } from '../runner/experiment.ts';
-import { runExperiment, sleep, type RunnerDeps } from '../runner/run.ts';
+import type { ActiveFault } from '../../faults/types.ts';
+import type { LoadOptions, LoadResult } from '../../load/run.ts';
+import { parseExperiment } from '../../runner/experiment.ts';
+import { runExperiment, sleep, type RunnerDeps } from '../../runner/run.ts';
 
 const experiment = (extra = '') => parseExperiment(`title: The shop survives a slow Redis
 steady-state-hypothesis:

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { describeTolerance, describeValue, withinTolerance } from '../runner/tolerance.ts';
-import { outages } from '../runner/monitors.ts';
+import { describeTolerance, describeValue, withinTolerance } from '../../runner/tolerance.ts';
+import { outages } from '../../runner/monitors.ts';
 
 describe('tolerances', () => {
   test('numeric bounds: at-most/at-least are inclusive, below/above strict, between inclusive either way round', () => {

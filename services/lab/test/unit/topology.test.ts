@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot } from '../src/settings.ts';
-import { LINK_NAMES, LINKS, RECOVERABLE_SERVICES, SCALABLE_SERVICES, SERVICE_NAMES, SERVICES } from '../src/topology.ts';
+import { repoRoot } from '../../src/settings.ts';
+import { LINK_NAMES, LINKS, RECOVERABLE_SERVICES, SCALABLE_SERVICES, SERVICE_NAMES, SERVICES } from '../../src/topology.ts';
 
 const compose = parse(readFileSync(join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { environment?: Record<string, string> }> };
 const proxies = JSON.parse(readFileSync(join(repoRoot, 'infra/toxiproxy/proxies.json'), 'utf8')) as { name: string; listen: string; upstream: string }[];
