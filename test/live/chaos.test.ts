@@ -41,7 +41,7 @@ describe('npm run audit', () => {
 
 // Order matters a little: each experiment waits for the stop conditions the previous one may
 // have left firing, so the ones that cause no 5xx go first.
-describe.sequential('chaos experiments against the live lab', () => {
+describe('chaos experiments against the live lab', { concurrent: false }, () => {
   // replica-latency is not required by the issue, but it is the one whose reads fall back (the Fallbacks panel).
   test.each(['kafka-outage', 'replica-kill', 'replica-latency', 'db-failover', 'redis-outage', 'unhealthy-recovery'])('%s ends in a pass verdict, its audit included', async (name) => {
     const { journal, exitCode } = await run(name);

@@ -1,7 +1,6 @@
 // Wires the consumer, its DLQ producer, the shipper and the lag gauge; start.ts and the live
 // tests both use it, so the tests run the same code with their own group id.
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import { createPublisher, type PgPools, type Service } from '@surge-lab/kit';
+import { createPublisher, type Kafka, type KafkaMessage, type PgPools, type Service } from '@surge-lab/kit';
 import type { FulfilmentConfig } from './config.ts';
 import { fulfilmentRepo } from './data-access/fulfilment-repo.ts';
 import { startOrderConsumer } from './workers/consumer.ts';

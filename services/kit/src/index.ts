@@ -8,7 +8,7 @@ export { createApp, finishApp, type AppContext, type ReadinessCheck } from './ht
 export { serve, type ServeOptions } from './lifecycle.ts';
 export { createPgPools, type PgPools, type PgSettings } from './clients/pg.ts';
 export { createRedis, type RedisSettings } from './clients/redis.ts';
-export { createKafka, createPublisher, needsNewProducer, type Consumer, type Publisher } from './clients/kafka.ts';
+export { createKafka, createPublisher, needsNewProducer, type Admin, type Consumer, type Kafka, type KafkaMessage, type Message, type Publisher } from './clients/kafka.ts';
 export { createService, runMain, type Service } from './service.ts';
 export { migrate, retryUntil, type Migration } from './clients/migrate.ts';
 export { httpShape, pgShape, redisShape, kafkaShape, pgSettings, redisSettings } from './common-config.ts';

@@ -1,8 +1,7 @@
 // The `orders` consumer under a supervisor. Offsets are committed by hand, after the database
 // commit. kafkajs restarts itself after retriable crashes; the supervisor covers the rest (a
 // failed connect, a crash kafkajs will not restart) so the process never sits idle.
-import type { Kafka, KafkaMessage } from 'kafkajs';
-import { backoffMs, type Consumer, type Logger, type Metrics } from '@surge-lab/kit';
+import { backoffMs, type Consumer, type Kafka, type KafkaMessage, type Logger, type Metrics } from '@surge-lab/kit';
 
 export interface ConsumerOptions {
   kafka: Kafka;

@@ -1,7 +1,6 @@
 // Background loops: the shipper and the consumer-lag gauge. Timers are unref'd (HTTP keeps the
 // process alive) and each loop never overlaps itself.
-import type { Admin, Kafka } from 'kafkajs';
-import type { Logger, Metrics } from '@surge-lab/kit';
+import type { Admin, Kafka, Logger, Metrics } from '@surge-lab/kit';
 
 export interface Loop { stop(): Promise<void> }
 

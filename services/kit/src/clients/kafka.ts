@@ -1,5 +1,27 @@
-// kafkajs with an idempotent producer (acks=all is implied and enforced).
-import { Kafka, logLevel, type Message, type Producer, type Consumer } from 'kafkajs';
+// kafkajs with an idempotent producer (acks=all is implied and enforced). The lab's one Kafka
+// module: services take kafkajs and its types from the kit, never from 'kafkajs' itself.
+// kafkajs's known defects that matter here (read in kafkajs 2.2.4's source):
+//  - Unmaintained: 2.2.4 (2023-02-27) is its last release; the call for maintainers
+//    (tulios/kafkajs#1603, 2023-08) is still open, fixes such as #1755 sit unmerged.
+//  - Never tested against Kafka 4.x, which dropped old protocol versions (KIP-896). The lab runs
+//    Kafka 3.9 (infra/kafka/README.md): test kafkajs before moving the broker to 4.x.
+//  - Idempotence and retries: the producer inherits the client's 3 retries, so kafkajs warns
+//    "Limiting retries for the idempotent producer may invalidate EoS guarantees" for each
+//    producer. A failed produce request rewinds the partition's sequence number: the retry, and
+//    once retries run out the next send, reuse it (producer/sendMessages.js). If the broker did
+//    write the failed batch, it acknowledges a later batch with the same sequence range as a
+//    duplicate without writing it: harmless when the same messages are resent (the outbox relay
+//    resends unacknowledged rows in id order), a silent loss otherwise (the audit checks one
+//    event per order). A broker that lost the producer's state fails it for good:
+//    needsNewProducer (below) replaces it.
+//  - The partitioner warning: a producer made without `createPartitioner` logs once per process
+//    that kafkajs 2 changed its default partitioner (now the Java client's murmur2; every
+//    producer here uses it). KAFKAJS_NO_PARTITIONER_WARNING=1 would silence it.
+//  - TimeoutNegativeWarning: with nothing pending, its request queue calls
+//    setTimeout(fn, -1 - Date.now()) (network/requestQueue, tulios/kafkajs#1751, open). Node 24
+//    warns once per process (Node 20 did not) and runs the timer after 1 ms: harmless. The
+//    services print it when they first talk to Kafka; the CLIs drop it (chaos/quiet-kafkajs.ts).
+import { Kafka, logLevel, type Admin, type KafkaMessage, type Message, type Producer, type Consumer } from 'kafkajs';
 import type { Logger } from '../log.ts';
 
 export interface KafkaSettings {
@@ -72,4 +94,4 @@ export function createPublisher(kafka: Kafka, logger: Logger): Publisher {
   };
 }
 
-export type { Consumer, Producer };
+export type { Admin, Consumer, Kafka, KafkaMessage, Message, Producer };

@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import kafkajs from 'kafkajs';
 import { needsNewProducer } from '../../src/index.ts';
@@ -21,4 +23,14 @@ describe('needsNewProducer', () => {
     expect(needsNewProducer(new Error('anything else'))).toBe(false);
     expect(needsNewProducer(undefined)).toBe(false);
   });
+});
+
+// The kit is the lab's one Kafka module (its header lists kafkajs's defects); lab tooling and
+// tests may use kafkajs as a client, the services' code may not.
+test('in the services, only the kit\'s Kafka module imports kafkajs', () => {
+  const services = join(import.meta.dirname, '../../..');
+  const importers = readdirSync(services, { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts') && f.split('/').includes('src') && !f.split('/').includes('node_modules'))
+    .filter((f) => /from\s+['"]kafkajs['"]|import\(\s*['"]kafkajs['"]\s*\)|require\(\s*['"]kafkajs['"]\s*\)/.test(readFileSync(join(services, f), 'utf8')));
+  expect(importers).toEqual(['kit/src/clients/kafka.ts']);
 });
