@@ -3,7 +3,7 @@
 // front and names the line and field of every problem, so a typo never fails a run halfway.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { parseYaml, ValidationError, type Path, type Report } from '../../services/lab/src/validated-yaml.ts';
+import { parseYaml, ValidationError, type Path, type Report } from '@surge-lab/lab';
 import { SCENARIOS } from '../load/scenarios.ts';
 import { checkArgs, FAULT_NAMES, isFaultName, type FaultName } from '../faults/registry.ts';
 

@@ -1,4 +1,5 @@
 // Data tier: Postgres under Patroni, the router, Redis, the outbox and Kafka.
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import { dashboard, timeseries } from './builders.ts';
 
 export default dashboard({
@@ -19,7 +20,7 @@ export default dashboard({
     timeseries('Redis memory', [['redis_memory_used_bytes', 'used'], ['redis_memory_max_bytes', 'maxmemory']], { unit: 'bytes' }),
     timeseries('Outbox', [['max(outbox_backlog)', 'unpublished events'], ['max(outbox_oldest_age_seconds)', 'oldest (s)']]),
     timeseries('Orders waiting for payment', [['max(orders_payment_pending)', 'payment_pending']]),
-    timeseries('Fulfilment consumer lag', [['sum by (partition) (kafka_consumer_lag{topic="orders"})', 'partition {{partition}}']]),
+    timeseries('Fulfilment consumer lag', [[`sum by (partition) (kafka_consumer_lag{topic="${ORDERS_TOPIC}"})`, 'partition {{partition}}']]),
     timeseries('Events applied by fulfilment', [['sum by (outcome) (rate(fulfilment_events_processed_total[1m])) * 60', '{{outcome}}/min']]),
   ],
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { Kafka, logLevel } from 'kafkajs';
+import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import { labPort } from './lab.ts';
 import { waitFor } from '@surge-lab/lab';
 
@@ -12,9 +13,9 @@ describe('Kafka (KRaft) through the Toxiproxy link, with kafkajs', () => {
     const admin = kafka().admin();
     await admin.connect();
     try {
-      const meta = await admin.fetchTopicMetadata({ topics: ['orders', 'orders.dlq'] });
+      const meta = await admin.fetchTopicMetadata({ topics: [ORDERS_TOPIC, ORDERS_DLQ_TOPIC] });
       const partitions = Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]));
-      expect(partitions).toEqual({ orders: 3, 'orders.dlq': 1 });
+      expect(partitions).toEqual({ [ORDERS_TOPIC]: 3, [ORDERS_DLQ_TOPIC]: 1 });
     } finally {
       await admin.disconnect();
     }

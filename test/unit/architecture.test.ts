@@ -18,7 +18,7 @@ const PACKAGES: { name: string; dir: string; mayImport: string[]; typeOnly?: str
   { name: 'chaos', dir: 'chaos', mayImport: ['lab', 'contracts', 'web-kit', 'dashboards'] },
   { name: 'console', dir: 'services/console', mayImport: ['chaos', 'lab', 'kit', 'contracts'] },
   { name: 'autoscaler', dir: 'services/autoscaler', mayImport: ['chaos', 'lab', 'kit', 'contracts'] },
-  { name: 'dashboards', dir: 'grafana', mayImport: ['lab'] },
+  { name: 'dashboards', dir: 'grafana', mayImport: ['lab', 'contracts'] },
   { name: 'tests', dir: 'test', mayImport: ['lab', 'chaos', 'kit', 'contracts', 'web-kit'] },
 ];
 /** A service's own tests may also find the lab (live suites) through the lab package. */
