@@ -23,7 +23,7 @@ def dashboard(uid, title, panels, description):
                 # The chaos runner (npm run gameday) writes org-wide regions tagged "chaos": experiment and fault windows.
                 {"datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True, "iconColor": "rgba(255, 96, 96, 1)",
                  "name": "Chaos experiments (faults)", "target": {"refId": "Anno", "type": "tags", "tags": ["chaos"], "matchAny": True, "limit": 100}},
-                # The controller (in the console) marks each scaling action, restart and mode change with "autoscaler".
+                # The autoscaler (its own service) marks each scaling action, restart and mode change with "autoscaler".
                 {"datasource": {"type": "grafana", "uid": "-- Grafana --"}, "enable": True, "iconColor": "rgba(120, 200, 80, 1)",
                  "name": "Autoscaler and auto-recovery", "target": {"refId": "Auto", "type": "tags", "tags": ["autoscaler"], "matchAny": True, "limit": 100}}]},
             # Every key Grafana's schema wants (@grafana/schema's DashboardLink); the extra ones hold its defaults.
@@ -103,7 +103,7 @@ autoscaling = dashboard("autoscaling", "Autoscaling and auto-recovery", [
     panel("Auto-recovery: restarts and restart loops (15 min)", [("sum by (service) (increase(autorecovery_restarts_total[15m]))", "{{service}} restarts"),
                                                                 ("sum by (service) (increase(autorecovery_restart_loops_total[15m]))", "{{service}} loops")], "short", w=12),
     panel("Controller modes", [("autoscaler_enabled", "{{part}}")], "short", description="1 acts, 0 observes (decisions computed, nothing changed).", w=12),
-], "The lab's controller (in the console): replicas, the metric it tracks, the forecast, and what it restarted.")
+], "The lab's controller (the autoscaler service): replicas, the metric it tracks, the forecast, and what it restarted.")
 
 for d in (overview, data_tier, resilience, autoscaling):
     with open(os.path.join(HERE, "dashboards", f"{d['uid']}.json"), "w") as f:
