@@ -1,4 +1,5 @@
-// npm run lab:status: health, Patroni role and memory of every container, then the controller's state.
+// npm run lab:status: health, Patroni role and memory of every container, then the autoscaler's state.
+import type { ControllerState } from '@surge-lab/contracts/autoscaler';
 import { labReport, openLab, type Lab } from '@surge-lab/lab';
 import { main, parseCli } from './support/cli.ts';
 
@@ -11,22 +12,15 @@ const spec = {
 
 const mib = (b: number) => `${(b / 1024 ** 2).toFixed(1)} MiB`;
 
-interface ControllerState {
-  autoscaling: boolean; recovery: boolean; lastTickAt: string | null; lastError: string | null;
-  services: { service: string; configured: number; running: number; healthy: number; policy: { min: number; max: number }; metric: { name: string; perReplica: number | null; target: number }; decision: { desired: number; held: string | null; reason: string } | null; lastScaleOutAt: string | null; lastScaleInAt: string | null }[];
-  schedule: { entry: string; service: string; minReplicas: number; replicasFrom: string; at: string; active: boolean }[];
-  events: { at: string; kind: string; target: string; reason: string }[];
-}
-
 async function printController(lab: Lab): Promise<void> {
   let s: ControllerState;
   try {
-    s = await lab.console.call<ControllerState>('GET', '/scaling');
+    s = await lab.autoscaler.state<ControllerState>();
   } catch (err) {
-    console.log(`\ncontroller: not reachable (${(err as Error).message.split('\n')[0]})`);
+    console.log(`\nautoscaler: not reachable (${(err as Error).message.split('\n')[0]})`);
     return;
   }
-  console.log(`\ncontroller: autoscaling ${s.autoscaling ? 'on' : 'off (observing)'}, auto-recovery ${s.recovery ? 'on' : 'off'}; last evaluation ${s.lastTickAt ?? 'not yet'}${s.lastError ? `; last error: ${s.lastError}` : ''}`);
+  console.log(`\nautoscaler: autoscaling ${s.autoscaling ? 'on' : 'off (observing)'}, auto-recovery ${s.recovery ? 'on' : 'off'}; last evaluation ${s.lastTickAt ?? 'not yet'}${s.lastError ? `; last error: ${s.lastError}` : ''}`);
   console.table(s.services.map((v) => ({
     service: v.service, replicas: `${v.configured} (${v.healthy} healthy)`, 'min–max': `${v.policy.min}–${v.policy.max}`, desired: v.decision?.desired ?? '-',
     metric: `${v.metric.name} ${v.metric.perReplica === null ? 'no data' : v.metric.perReplica.toFixed(1)} / target ${v.metric.target}`,

@@ -4,7 +4,7 @@ import { dashboard, timeseries } from './builders.ts';
 export default dashboard({
   uid: 'autoscaling',
   title: 'Autoscaling and auto-recovery',
-  description: "The lab's controller (in the console): replicas, the metric it tracks, the forecast, and what it restarted.",
+  description: "The lab's controller (the autoscaler service): replicas, the metric it tracks, the forecast, and what it restarted.",
   panels: [
     timeseries('Replicas: desired and healthy', [['autoscaler_desired_replicas', '{{service}} desired'], ['autoscaler_replicas{state="healthy"}', '{{service}} healthy']], {
       description: 'What the controller wants (target tracking, schedule and forecast floors, within min and max) and what is up.',

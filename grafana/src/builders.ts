@@ -93,7 +93,7 @@ const annotations: AnnotationQuery[] = [
   { builtIn: 1, datasource: GRAFANA, enable: true, iconColor: 'rgba(0, 211, 255, 1)', name: 'Annotations & Alerts', type: 'dashboard' },
   // The chaos runner (npm run gameday) writes org-wide regions tagged "chaos": experiment and fault windows.
   { datasource: GRAFANA, enable: true, iconColor: 'rgba(255, 96, 96, 1)', name: 'Chaos experiments (faults)', target: { refId: 'Anno', type: 'tags', tags: [CHAOS_TAG], matchAny: true, limit: 100 } },
-  // The controller (in the console) marks each scaling action, restart and mode change with "autoscaler".
+  // The controller (its own service) marks each scaling action, restart and mode change with "autoscaler".
   { datasource: GRAFANA, enable: true, iconColor: 'rgba(120, 200, 80, 1)', name: 'Autoscaler and auto-recovery', target: { refId: 'Auto', type: 'tags', tags: [AUTOSCALER_TAG], matchAny: true, limit: 100 } },
 ];
 

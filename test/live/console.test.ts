@@ -1,8 +1,10 @@
 // The lab console's API through the edge, as the browser reaches it: the door (token, origin),
-// the topology, a fault with a duration, and reset all.
+// the topology, a fault with a duration, and reset all; and the autoscaler's API behind the same
+// door, which the console's Scaling section reaches through the console.
 import { hostConsoleToken } from '@surge-lab/lab';
+import { inject } from '@surge-lab/chaos/faults';
 import { afterAll, describe, expect, it } from 'vitest';
-import { edgeUrl, toxiproxyUrl } from './lab.ts';
+import { edgeUrl, faultCtx, toxiproxyUrl } from './lab.ts';
 import { docker, lab, labProject } from './lab.ts';
 import { waitFor } from '@surge-lab/lab';
 
@@ -20,6 +22,61 @@ const toxics = async (link: string) => ((await (await fetch(`${toxiproxyUrl()}/p
 
 afterAll(async () => { await consoleApi('POST', '/reset'); });
 
+/** Runs `fetch(url)` with the token inside a container of the lab; prints "<status> <body>". */
+const fetchFrom = async (container: string, url: string) => (await docker(['exec', container, 'node', '-e',
+  `fetch('${url}', { headers: { authorization: 'Bearer ${token}' } }).then(async (r) => console.log(r.status, await r.text()))`])).stdout;
+
+describe('the autoscaler API, behind the same door', () => {
+  const autoscalerApi = async (path: string, auth: string | null = token) => {
+    const r = await fetch(`${edgeUrl()}/lab/autoscaler${path}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {}, signal: AbortSignal.timeout(30_000) });
+    return { status: r.status, body: await r.json() as any };
+  };
+
+  it('answers the host through the edge with the token only (401 without, unknown paths too)', async () => {
+    expect((await autoscalerApi('/state', null)).status).toBe(401);
+    expect((await autoscalerApi('/nope/nothing', null)).status).toBe(401);
+    const { status, body } = await autoscalerApi('/state');
+    expect(status).toBe(200);
+    expect(body.services.map((s: { service: string }) => s.service).sort()).toEqual(['cart', 'catalog', 'checkout']);
+    // The client the tools use says the same.
+    expect(await lab.autoscaler.state()).toMatchObject({ autoscaling: body.autoscaling, recovery: body.recovery });
+  });
+
+  it("answers the console's container, and refuses a shop container with 403, directly or through the edge", async () => {
+    expect(await fetchFrom(`${labProject}-console-1`, 'http://autoscaler:8080/lab/autoscaler/state')).toMatch(/^200 /);
+    expect(await fetchFrom(`${labProject}-catalog-1`, 'http://autoscaler:8080/lab/autoscaler/state')).toMatch(/^403 .*REQUEST_FORBIDDEN/);
+    expect(await fetchFrom(`${labProject}-catalog-1`, 'http://edge:8080/lab/autoscaler/state')).toMatch(/^403 .*REQUEST_FORBIDDEN/);
+    const logs = (await docker(['logs', '--since', '2m', `${labProject}-autoscaler-1`])).stdout;
+    expect(logs).toMatch(/autoscaler API request refused.*not from this machine|not from this machine.*autoscaler API request refused/);
+  });
+
+  it("forwards the console's Scaling routes to it: the same state, and its 400s naming the fields", async () => {
+    const viaConsole = await consoleApi('GET', '/scaling');
+    expect(viaConsole.status).toBe(200);
+    expect(viaConsole.body.services.map((s: { service: string }) => s.service).sort()).toEqual(['cart', 'catalog', 'checkout']);
+    const bad = await consoleApi('POST', '/scaling/schedule', { service: 'cart', at: 'noon', 'duration-seconds': 60, 'min-replicas': 99 });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { field: string }) => d.field).sort()).toEqual(['at', 'min-replicas']);
+  });
+
+  it('the console keeps serving while the autoscaler is down: its scaling routes answer 503, the topology has no desired counts', async () => {
+    const down = await inject(faultCtx(), 'autoscaler-down', { 'grace-seconds': 10 });
+    try {
+      const scaling = await consoleApi('GET', '/scaling');
+      expect(scaling.status).toBe(503);
+      expect(scaling.body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
+      await new Promise((r) => setTimeout(r, 1_500)); // past the topology's 1 s cache
+      const topo = await consoleApi('GET', '/topology');
+      expect(topo.status).toBe(200);
+      const catalog = topo.body.services.find((s: { name: string }) => s.name === 'catalog');
+      expect(catalog.replicas).toEqual({ running: 2, healthy: 2 });
+    } finally {
+      await down.revert();
+    }
+    expect((await consoleApi('GET', '/scaling')).status).toBe(200);
+  });
+});
+
 describe('lab console API', () => {
   it('refuses requests without the token (401, unknown paths too) and requests from another container (403)', async () => {
     expect((await consoleApi('GET', '/topology', undefined, null)).status).toBe(401);
@@ -36,8 +93,10 @@ describe('lab console API', () => {
     const { status, body } = await consoleApi('GET', '/topology');
     expect(status).toBe(200);
     const byName = new Map((body.services as { name: string; replicas: { running: number; healthy: number }; containers: { role?: string; health: string }[] }[]).map((s) => [s.name, s]));
-    expect(byName.get('catalog')!.replicas).toMatchObject({ running: 2, healthy: 2 });
+    // The desired count is the autoscaler's decision (it observes during the live suites: 2).
+    expect(byName.get('catalog')!.replicas).toMatchObject({ running: 2, healthy: 2, desired: 2 });
     expect(byName.get('console')!.containers[0]!.health).toBe('healthy');
+    expect(byName.get('autoscaler')!.containers[0]!.health).toBe('healthy');
     const roles = [...byName.get('pg-1')!.containers, ...byName.get('pg-2')!.containers].map((c) => c.role).sort();
     expect(roles).toEqual(['leader', 'sync_standby']);
     expect((body.links as { name: string }[]).map((l) => l.name)).toEqual(expect.arrayContaining(['pg-rw', 'redis', 'payment']));

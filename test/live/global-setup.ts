@@ -1,17 +1,17 @@
 // Brings the lab up once for every live suite (a no-op when it is already up).
 //
-// The suites measure a fixed topology (replica counts, timings), so the controller observes
+// The suites measure a fixed topology (replica counts, timings), so the autoscaler observes
 // while they run: it computes and reports its decisions but does not scale or restart. The
 // suites about the controller switch it on for themselves (the controller-mode step), and the
 // modes the lab had are put back at the end.
 import { readOrCreateToken, tokenFileOf } from '@surge-lab/lab';
-import { consoleApi, lab } from './lab.ts';
+import { lab } from './lab.ts';
 
 export default async function setup(): Promise<() => Promise<void>> {
   readOrCreateToken(tokenFileOf(lab.root));
   const { seconds, skipped } = await lab.runtime.upWait((line) => console.log(line));
   console.log(`[lab] docker compose up -d --wait returned after ${seconds.toFixed(1)} s${skipped.length ? `; not started (no image): ${skipped.join(', ')}` : ''}`);
-  const before = await consoleApi<{ autoscaling: boolean; recovery: boolean }>('GET', '/scaling');
-  await consoleApi('PUT', '/scaling', { autoscaling: false, recovery: false });
-  return async () => { await consoleApi('PUT', '/scaling', { autoscaling: before.autoscaling, recovery: before.recovery }).catch(() => {}); };
+  const before = await lab.autoscaler.state();
+  await lab.autoscaler.setModes({ autoscaling: false, recovery: false });
+  return async () => { await lab.autoscaler.setModes({ autoscaling: before.autoscaling, recovery: before.recovery }).catch(() => {}); };
 }

@@ -13,6 +13,8 @@ export const compose = (args: string[], o: { timeoutMs?: number; env?: NodeJS.Pr
 export const docker = (args: string[], o: { timeoutMs?: number; env?: NodeJS.ProcessEnv } = {}): Promise<ExecResult> => lab.runtime.docker(args, o);
 export const ps = (o: { all?: boolean } = {}) => lab.runtime.containers(o);
 export const consoleApi = <T = unknown>(method: string, path: string, body?: unknown): Promise<T> => lab.console.call<T>(method, path, body);
+/** The autoscaler's API (through the edge, with the console's token). */
+export const autoscaler = lab.autoscaler;
 /** A fault context on this lab, logging to the test's output. */
 export const faultCtx = (log: (l: string) => void = () => {}) => ({ log, lab });
 

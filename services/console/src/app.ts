@@ -3,13 +3,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Router, type Express } from 'express';
 import { z } from 'zod';
-import type { Lab } from '@surge-lab/lab';
+import type { AutoscalerClient, Lab } from '@surge-lab/lab';
 import { AppError, type Service } from '@surge-lab/kit';
 import { charts } from './charts.ts';
 import { faultCatalog, type FaultBoard } from './faults.ts';
+import { desiredCounts, scalingRoutes } from './scaling.ts';
 import { experiments, scenarios, type Loads, type Runs } from './sessions.ts';
-import { scheduleEntry } from './scaling/policy.ts';
-import type { Controller } from './scaling/controller.ts';
 import { topology } from './topology.ts';
 
 export interface ConsoleDeps {
@@ -19,7 +18,8 @@ export interface ConsoleDeps {
   faults: FaultBoard;
   loads: Loads;
   runs: Runs;
-  controller?: Controller;
+  /** The autoscaler's API: the scaling routes are forwarded there, desired counts come from there. */
+  autoscaler: AutoscalerClient;
 }
 
 export function dashboards(root: string, grafanaUrl: string) {
@@ -33,7 +33,7 @@ export function dashboards(root: string, grafanaUrl: string) {
 export function buildApp(svc: Service, deps: ConsoleDeps): Express {
   const app = svc.app();
   const api = Router();
-  const cachedTopology = cached(1_000, () => topology(deps.lab, (s) => deps.controller?.desired(s)));
+  const cachedTopology = cached(1_000, () => topology(deps.lab, () => desiredCounts(deps.autoscaler)));
   const boards = dashboards(deps.root, deps.grafanaUrl);
 
   api.get('/meta', (_req, res) => { res.json({ project: deps.lab.project, grafanaUrl: deps.grafanaUrl, dashboards: boards }); });
@@ -63,28 +63,7 @@ export function buildApp(svc: Service, deps: ConsoleDeps): Express {
     if (!m.success) throw new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: 'minutes must be a whole number from 1 to 360', details: [{ field: 'minutes', problem: 'a whole number from 1 to 360' }] });
     res.json(await charts(deps.lab.prometheus, m.data, deps.grafanaUrl));
   });
-  const controller = (): Controller => {
-    if (!deps.controller) throw new AppError({ code: 'ROUTE_NOT_FOUND', message: 'the controller is not running in this console' });
-    return deps.controller;
-  };
-  api.get('/scaling', (_req, res) => { res.json(controller().state()); });
-  const modes = z.strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional() });
-  api.put('/scaling', (req, res) => {
-    const c = controller();
-    c.setModes(modes.parse(req.body));
-    res.json({ autoscaling: c.autoscaling, recovery: c.recovery });
-  });
-  api.post('/scaling/schedule', (req, res) => {
-    const c = controller();
-    const r = scheduleEntry({ ...c.loadedPolicy(), schedule: c.schedule() }, req.body);
-    if (!r.ok) throw new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: `invalid schedule entry: ${r.problems.map((p) => `${p.field}: ${p.problem}`).join('; ')}`, details: r.problems });
-    c.addScheduleEntry(r.entry);
-    res.status(201).json({ ...r.entry, when: undefined });
-  });
-  api.delete('/scaling/schedule/:name', (req, res) => {
-    if (!controller().removeScheduleEntry(req.params.name)) throw new AppError({ code: 'ROUTE_NOT_FOUND', message: `no schedule entry "${req.params.name}" added at run time (entries of the policy file stay)` });
-    res.json({ removed: req.params.name });
-  });
+  api.use(scalingRoutes(deps.autoscaler));
 
   app.use('/lab/api', api);
   return svc.finish(app);

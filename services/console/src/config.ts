@@ -1,7 +1,5 @@
 import { env, httpShape, loadConfig } from '@surge-lab/kit';
-import { join } from 'node:path';
 import { z } from 'zod';
-import { repoRoot } from '@surge-lab/lab';
 
 export function consoleConfig(source: NodeJS.ProcessEnv = process.env) {
   return loadConfig('console', {
@@ -14,8 +12,6 @@ export function consoleConfig(source: NodeJS.ProcessEnv = process.env) {
     EDGE_HOST: env.string().default('edge'),
     /** Grafana as the browser reaches it (links in the console). */
     GRAFANA_PUBLIC_URL: env.url().default('http://localhost:3000'),
-    /** The controller's policy (infra/console/scaling.yaml, mounted so an edit needs only a console restart). */
-    SCALING_POLICY_FILE: env.string().default(join(repoRoot, 'infra', 'console', 'scaling.yaml')),
   }, source);
 }
 export type ConsoleConfig = ReturnType<typeof consoleConfig>;

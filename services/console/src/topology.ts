@@ -7,14 +7,15 @@ export const healthOf = (c: Pick<Container, 'health'>): Health => (c.health === 
 
 export interface Desired { (service: string): number | undefined }
 
-export async function topology(lab: Lab, desired: Desired = () => undefined) {
-  const [containers, links] = await Promise.all([lab.runtime.containers({ all: true }), lab.toxiproxy.proxies().catch(() => [])]);
+/** `desired`: the autoscaler's counts, asked for while Docker and Toxiproxy are (absent when it does not answer). */
+export async function topology(lab: Lab, desired: () => Promise<Desired> = async () => () => undefined) {
+  const [containers, links, desiredOf] = await Promise.all([lab.runtime.containers({ all: true }), lab.toxiproxy.proxies().catch(() => []), desired().catch((): Desired => () => undefined)]);
   const roles = await lab.patroni.roles(containers.filter((c) => lab.patroni.members.includes(c.service) && c.state === 'running').map((c) => c.service));
   const byService = new Map<string, Container[]>();
   for (const c of containers) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
   const services = [...byService.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, cs]) => {
     const running = cs.filter((c) => c.state === 'running');
-    const want = desired(name);
+    const want = desiredOf(name);
     return {
       name,
       group: groupOf(name),

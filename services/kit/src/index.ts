@@ -14,3 +14,4 @@ export { migrate, retryUntil, type Migration } from './clients/migrate.ts';
 export { httpShape, pgShape, redisShape, kafkaShape, pgSettings, redisSettings } from './common-config.ts';
 export { Lru, SingleFlight } from './lru.ts';
 export { startLoop, type Loop } from './loop.ts';
+export { clientAddress, defaultGateways, doorGuard, fileToken, hostResolver, isLoopback, MIN_TOKEN_LENGTH, tokenMatches, type Door } from './door.ts';

@@ -2,6 +2,7 @@
 // each of its APIs. Tools make one with `openLab()` (the project passed explicitly when it is
 // not the one .env names) and hand it down; nothing reads the project from a global.
 import { readFileSync } from 'node:fs';
+import { AutoscalerClient, AUTOSCALER_IN_LAB, AUTOSCALER_PATH } from './clients/autoscaler.ts';
 import { ConsoleClient, CONSOLE_TOKEN_IN_CONTAINER, hostConsoleToken } from './clients/console.ts';
 import { grafanaAnnotator, type Annotator } from './clients/grafana.ts';
 import { PatroniClient } from './clients/patroni.ts';
@@ -21,6 +22,8 @@ export interface Lab {
   readonly toxiproxy: ToxiproxyClient;
   readonly prometheus: PrometheusClient;
   readonly console: ConsoleClient;
+  /** The autoscaler's API (the controller: scaling and auto-recovery). */
+  readonly autoscaler: AutoscalerClient;
   /** Grafana annotations with these tags on each, or none when Grafana is not reachable. */
   annotator(log: (l: string) => void, tags?: string[]): Promise<Annotator>;
   /** The app's database login (lab-local credentials from .env). */
@@ -51,6 +54,7 @@ export function openLab(o: OpenLabOptions = {}): Lab {
     toxiproxy: new ToxiproxyClient(ep.url('toxiproxy')),
     prometheus: new PrometheusClient(ep.url('prometheus')),
     console: new ConsoleClient({ base: consoleBase, token: consoleToken }),
+    autoscaler: new AutoscalerClient({ base: settings.inside ? AUTOSCALER_IN_LAB : `${ep.url('edge')}${AUTOSCALER_PATH}`, token: consoleToken }),
     annotator: (log, tags = []) => grafanaAnnotator(ep.url('grafana'), log, { tags }),
     db: { user: settings.get('APP_DB_USER') ?? 'shop', password: settings.get('APP_DB_PASSWORD') ?? '', database: settings.get('APP_DB_NAME') ?? 'shop' },
     adminToken: settings.get('ADMIN_TOKEN'),

@@ -3,18 +3,19 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createService } from '@surge-lab/kit';
+import { createServer } from 'node:http';
+import { createService, doorGuard, type Door } from '@surge-lab/kit';
+import { AutoscalerClient, openLab } from '@surge-lab/lab';
 import { buildApp } from '../../src/app.ts';
-import { clientAddress, consoleGuard, defaultGateways, type Door } from '../../src/auth.ts';
 import { FaultBoard } from '../../src/faults.ts';
 import { Loads, Runs } from '../../src/sessions.ts';
-import { openLab } from '@surge-lab/lab';
 
 const lab = openLab();
 
 const TOKEN = 'test-token-0123456789abcdef';
 const refusals: { reason: string; client: string; path: string }[] = [];
 const door: Door = {
+  name: 'console',
   hostAddresses: ['172.18.0.1'],
   // In these tests the "edge" is loopback itself, so X-Real-IP decides where a request comes from.
   edgeAddresses: async () => ['127.0.0.1', '::1'],
@@ -22,16 +23,40 @@ const door: Door = {
   log: { warn: (o: { reason: string; client: string; path: string }) => { refusals.push(o); } } as unknown as Door['log'],
 };
 
-let server: Server;
-let base: string;
-beforeAll(async () => {
-  const svc = createService('console', { logLevel: 'silent', guards: [{ path: '/lab/api', handler: consoleGuard(() => door) }] });
-  const app = buildApp(svc, { lab, root: lab.root, grafanaUrl: 'http://localhost:3000', faults: new FaultBoard(lab, svc.logger), loads: new Loads(lab), runs: new Runs(lab) });
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((r) => server.once('listening', r));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/lab/api`;
+// A stand-in for the autoscaler's API: what the console forwards, and what it gets back.
+const forwarded: { method: string; url: string; auth: string | undefined; requestId: string | undefined; body: string }[] = [];
+let autoscalerAnswer: { status: number; body: unknown } = { status: 200, body: {} };
+const fakeAutoscaler = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c: Buffer) => { body += c.toString(); });
+  req.on('end', () => {
+    forwarded.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, requestId: req.headers['x-request-id'] as string | undefined, body });
+    res.writeHead(autoscalerAnswer.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(autoscalerAnswer.body));
+  });
 });
-afterAll(() => new Promise((r) => server.close(r)));
+
+let server: Server;
+let downServer: Server;
+let base: string;
+let downBase: string;
+beforeAll(async () => {
+  fakeAutoscaler.listen(0, '127.0.0.1');
+  await new Promise((r) => fakeAutoscaler.once('listening', r));
+  const autoscaler = new AutoscalerClient({ base: `http://127.0.0.1:${(fakeAutoscaler.address() as AddressInfo).port}/lab/autoscaler`, token: async () => TOKEN });
+  const start = async (client: AutoscalerClient) => {
+    const svc = createService('console', { logLevel: 'silent', guards: [{ path: '/lab/api', handler: doorGuard(() => door) }] });
+    const app = buildApp(svc, { lab, root: lab.root, grafanaUrl: 'http://localhost:3000', faults: new FaultBoard(lab, svc.logger), loads: new Loads(lab), runs: new Runs(lab), autoscaler: client });
+    const s = app.listen(0, '127.0.0.1');
+    await new Promise((r) => s.once('listening', r));
+    return { s, base: `http://127.0.0.1:${(s.address() as AddressInfo).port}/lab/api` };
+  };
+  ({ s: server, base } = await start(autoscaler));
+  // A console whose autoscaler is down (nothing listens on port 9 of loopback).
+  ({ s: downServer, base: downBase } = await start(new AutoscalerClient({ base: 'http://127.0.0.1:9/lab/autoscaler', token: async () => TOKEN })));
+});
+afterAll(async () => {
+  for (const s of [server, downServer, fakeAutoscaler]) await new Promise((r) => s.close(r));
+});
 
 const call = (path: string, init: RequestInit & { token?: string | null; from?: string } = {}) => {
   const headers = new Headers(init.headers);
@@ -127,15 +152,51 @@ describe('loads and game days', () => {
   });
 });
 
-describe('addresses', () => {
-  it('reads the default gateway from /proc/net/route', () => {
-    const table = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\neth0\t00000000\t010012AC\t0003\t0\t0\t0\t00000000\t0\t0\t0\neth0\t000012AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0\n';
-    expect(defaultGateways(table)).toEqual(['172.18.0.1']);
+describe('the scaling routes, forwarded to the autoscaler', () => {
+  const json = (method: string, body: unknown) => ({ method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+
+  it('passes each route on with the token and the request id, and the answer back as it came', async () => {
+    forwarded.length = 0;
+    autoscalerAnswer = { status: 200, body: { autoscaling: true, recovery: false, services: [] } };
+    const r = await call('/scaling', { headers: { 'x-request-id': 'req-scaling-1' } });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual(autoscalerAnswer.body);
+    autoscalerAnswer = { status: 200, body: { autoscaling: false, recovery: false } };
+    expect((await call('/scaling', json('PUT', { autoscaling: false }))).status).toBe(200);
+    autoscalerAnswer = { status: 201, body: { name: 'sale' } };
+    expect((await call('/scaling/schedule', json('POST', { name: 'sale', service: 'cart', at: '12:00', 'duration-seconds': 60, 'min-replicas': 3 }))).status).toBe(201);
+    autoscalerAnswer = { status: 200, body: { removed: 'sale day' } };
+    expect((await call('/scaling/schedule/sale%20day', { method: 'DELETE' })).status).toBe(200);
+    expect(forwarded.map((f) => `${f.method} ${f.url}`)).toEqual(['GET /lab/autoscaler/state', 'PUT /lab/autoscaler/modes', 'POST /lab/autoscaler/schedule', 'DELETE /lab/autoscaler/schedule/sale%20day']);
+    expect(forwarded.every((f) => f.auth === `Bearer ${TOKEN}`)).toBe(true);
+    expect(forwarded[0]!.requestId).toBe('req-scaling-1');
+    expect(JSON.parse(forwarded[1]!.body)).toEqual({ autoscaling: false });
   });
 
-  it('believes X-Real-IP only from the edge', async () => {
-    const edge = { edgeAddresses: async () => ['172.18.0.9'] };
-    expect(await clientAddress('::ffff:172.18.0.9', '172.18.0.1', edge)).toBe('172.18.0.1');
-    expect(await clientAddress('172.18.0.4', '127.0.0.1', edge)).toBe('172.18.0.4');
+  it("passes the autoscaler's 400 on with the fields it names, for the page's form", async () => {
+    const error = { error: { code: 'REQUEST_VALIDATION_FAILED', message: 'invalid schedule entry', details: [{ field: 'min-replicas', problem: "is above cart's max (4)" }], requestId: 'x' } };
+    autoscalerAnswer = { status: 400, body: error };
+    const r = await call('/scaling/schedule', json('POST', { service: 'cart', at: '12:00', 'duration-seconds': 60, 'min-replicas': 9 }));
+    expect(r.status).toBe(400);
+    expect(await r.json()).toEqual(error);
+  });
+
+  it('answers 503 when the autoscaler refuses the console (not a 401: the page\'s token is fine)', async () => {
+    autoscalerAnswer = { status: 401, body: { error: { code: 'REQUEST_UNAUTHORIZED', message: 'wrong console token' } } };
+    const r = await call('/scaling');
+    expect(r.status).toBe(503);
+    expect((await r.json()).error.message).toMatch(/autoscaler refused the console \(401\)/);
+  });
+
+  it('keeps serving when the autoscaler is down: the scaling routes answer 503 with Retry-After, the rest as before', async () => {
+    const down = (path: string, init: RequestInit = {}) => fetch(`${downBase}${path}`, { ...init, headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${TOKEN}` } });
+    const r = await down('/scaling');
+    expect(r.status).toBe(503);
+    expect(r.headers.get('retry-after')).toBe('2');
+    const body = await r.json();
+    expect(body.error.code).toBe('DEPENDENCY_UNAVAILABLE');
+    expect(body.error.message).toMatch(/autoscaler is not reachable/);
+    expect((await down('/meta')).status).toBe(200);
+    expect((await down('/faults/catalog')).status).toBe(200);
   });
 });

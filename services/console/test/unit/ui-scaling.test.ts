@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { parseScheduleTime } from '../../src/scaling/schedule.ts';
+import { parseScheduleTime } from '@surge-lab/contracts/autoscaler';
 import { ConsoleApi } from '../../ui/src/api.ts';
 import {
   addedText, agoText, atFromMinutes, decisionBadge, eventKeys, eventKind, forecastText, heldText, metricText, metricUnit, OBSERVING,
@@ -151,7 +151,7 @@ describe('the one-off surge form', () => {
     expect(atFromMinutes('0', NOW)).toEqual({ ok: true, at: '2026-11-28T12:38:51Z' });
     expect(atFromMinutes(' 1.5 ', Date.parse('2026-11-28T23:59:00Z'))).toEqual({ ok: true, at: '2026-11-29T00:00:30Z' });
     const r = atFromMinutes('90', NOW);
-    // The controller's own parser takes it as a one-off at that instant.
+    // The autoscaler's own parser (the contract's) takes it as a one-off at that instant.
     expect(r.ok && parseScheduleTime(r.at)).toEqual({ kind: 'once', atMs: Date.parse('2026-11-28T14:08:51Z') });
   });
 
@@ -184,7 +184,7 @@ describe('the one-off surge form', () => {
   });
 
   test('a 400\'s details go to the fields named by the body\'s keys; the rest is said in general', () => {
-    // As POST /lab/api/scaling/schedule answers them (services/console/src/scaling/policy.ts scheduleEntry).
+    // As POST /lab/api/scaling/schedule answers them (the autoscaler's scheduleEntry, services/autoscaler/src/domain/policy.ts).
     const p = surgeProblems([
       { field: 'min-replicas', problem: 'is above checkout\'s max (5)' },
       { field: 'at', problem: 'must be "HH:MM" (daily, UTC) or an ISO timestamp with its zone, e.g. "2025-11-28T12:00:00Z"' },

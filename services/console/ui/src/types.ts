@@ -66,17 +66,15 @@ export interface Charts { at: string | number; charts: Chart[] }
 
 export interface Meta { project: string; grafanaUrl: string; prometheusUrl: string; dashboards: { uid: string; title: string; url: string }[] }
 
-// The controller's own types (type-only imports: erased from the bundle, checked by tsc), so the
-// page and the backend cannot drift apart.
-import type { ControllerEvent } from '../../src/scaling/controller.ts';
-import type { Decision, Hold, ScaleAction } from '../../src/scaling/decide.ts';
-import type { AppService, ScalingMetric, ServicePolicy } from '../../src/scaling/policy.ts';
+// The autoscaler's contract (type-only imports: erased from the bundle, checked by tsc), so the
+// page and the autoscaler cannot drift apart; the console forwards these routes unchanged.
+import type { AppService, ControllerEvent, Hold, ScaleAction, ScalingDecision as ContractDecision, ScalingMetric, ServicePolicy } from '@surge-lab/contracts/autoscaler';
 
 export type { ScaleAction, ScalingMetric };
 export type ScalingService = AppService;
 export type ScaleHold = Hold;
 export type ScalingServicePolicy = Omit<ServicePolicy, 'service'>;
-export type ScalingDecision = Pick<Decision, 'desired' | 'action' | 'held' | 'reason' | 'inputs'>;
+export type ScalingDecision = ContractDecision;
 
 export interface ScalingServiceView {
   service: ScalingService | string;

@@ -18,7 +18,13 @@ export function readOrCreateToken(file: string): { token: string; created: boole
   if (existsSync(file)) return { token: readFileSync(file, 'utf8').trim(), created: false };
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const token = randomBytes(24).toString('base64url');
-  writeFileSync(file, `${token}\n`, { mode: 0o600 });
+  try {
+    // Exclusive: two makers at once (lab:up and the console) end with one token, not two.
+    writeFileSync(file, `${token}\n`, { mode: 0o600, flag: 'wx' });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return { token: readFileSync(file, 'utf8').trim(), created: false };
+    throw err;
+  }
   return { token, created: true };
 }
 

@@ -1,6 +1,7 @@
 // The docker CLI, run as a child process with a deadline; a failure names the command and
 // what the CLI said.
 import { execFile } from 'node:child_process';
+import { hostname } from 'node:os';
 import { promisify } from 'node:util';
 import type { ExecResult } from './runtime.ts';
 
@@ -55,4 +56,10 @@ export function parseBytes(text: string): number {
   const unit = UNITS[m[2]!];
   if (unit === undefined) throw new Error(`unknown unit in ${JSON.stringify(text)}`);
   return Number(m[1]) * unit;
+}
+
+/** The compose project of a container (this one by default: its hostname), as its label says; undefined when it has none. */
+export async function projectOf(container = hostname()): Promise<string | undefined> {
+  const { stdout } = await docker(['inspect', '--format', '{{index .Config.Labels "com.docker.compose.project"}}', container]);
+  return stdout.trim() || undefined;
 }

@@ -1,8 +1,8 @@
 // The combined decision: floors, stabilization, cooldowns, and no flapping under an oscillating load.
 import { describe, expect, test } from 'vitest';
-import { decide, initialScalingState, type DecideInput, type Decision, type ScalingState } from '../../src/scaling/decide.ts';
-import type { ServicePolicy } from '../../src/scaling/policy.ts';
-import { recommend } from '../../src/scaling/target-tracking.ts';
+import { decide, initialScalingState, type DecideInput, type Decision, type ScalingState } from '../../src/domain/decide.ts';
+import type { ServicePolicy } from '../../src/domain/policy.ts';
+import { recommend } from '../../src/domain/target-tracking.ts';
 
 const S = 1000;
 const policy = (over: Partial<ServicePolicy> = {}): ServicePolicy => ({

@@ -4,14 +4,17 @@
 // is a copy of a running one (as Compose makes them, so `docker compose ps` lists it); a replica
 // removed is stopped gracefully (SIGTERM, drain) first. Every decision is logged with its reason,
 // exported as metrics and, when Grafana is up, annotated.
+import type { ControllerEvent, ControllerState, ServiceView } from '@surge-lab/contracts/autoscaler';
 import { RECOVERABLE_SERVICES, type Container as ContainerState, type Lab } from '@surge-lab/lab';
 import type { Logger, Metrics } from '@surge-lab/kit';
-import { decide, initialScalingState, type Decision, type ScalingState } from './decide.ts';
-import { forecastAt, predictiveFloor, type Sample } from './forecast.ts';
-import type { AppService, ScalingPolicy, ScheduleEntry, ServicePolicy } from './policy.ts';
-import { recoveryDecision, type RecoveryState } from './recovery.ts';
-import { nextScheduled, scheduleFloor } from './schedule.ts';
-import { recommend } from './target-tracking.ts';
+import { decide, initialScalingState, type ScalingState } from './domain/decide.ts';
+import { forecastAt, predictiveFloor, type Sample } from './domain/forecast.ts';
+import type { AppService, ScalingPolicy, ScheduleEntry, ServicePolicy } from './domain/policy.ts';
+import { recoveryDecision, type RecoveryState } from './domain/recovery.ts';
+import { nextScheduled, scheduleFloor } from './domain/schedule.ts';
+import { recommend } from './domain/target-tracking.ts';
+import { controllerMetrics } from './metrics.ts';
+import { noStateStore, type StateStore } from './state-store.ts';
 
 // Stateful members heal through their own cluster managers (Patroni, Kafka's controller): a
 // restart from outside in the middle of a failover would fight them. The shop and the edge are
@@ -26,21 +29,7 @@ export function metricQuery(service: string, metric: ServicePolicy['metric']): s
   return `avg(nodejs_eventloop_lag_p99_seconds${sel}) * 1000`;
 }
 
-interface ServiceView {
-  service: AppService;
-  policy: ServicePolicy;
-  configured: number;
-  running: number;
-  healthy: number;
-  metric: { name: string; value: number | null; perReplica: number | null; target: number };
-  forecast: { rpsAhead: number | null; rpsNow: number | null; reason: string } | null;
-  schedule: { floor: number; reason: string };
-  decision: Pick<Decision, 'desired' | 'action' | 'held' | 'reason' | 'inputs'> | null;
-  lastScaleOutAt: string | null;
-  lastScaleInAt: string | null;
-}
-
-export interface ControllerEvent { at: string; kind: 'scale-out' | 'scale-in' | 'restart' | 'restart-loop' | 'mode' | 'error'; target: string; reason: string }
+export type { ControllerEvent } from '@surge-lab/contracts/autoscaler';
 
 export class Controller {
   autoscaling: boolean;
@@ -57,18 +46,26 @@ export class Controller {
   private readonly lastReason = new Map<string, string>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
+  /** The tick in progress and the scale-ins still draining: a stop waits for them. */
+  private ticking?: Promise<void>;
+  private readonly removals = new Set<Promise<void>>();
   private lastTickAt?: Date;
   private lastError?: string;
   private readonly m: ReturnType<typeof controllerMetrics>;
 
   private readonly lab: Lab;
+  private readonly store: StateStore;
 
-  constructor(lab: Lab, policy: ScalingPolicy, log: Logger, metrics: Metrics) {
+  /** `store` keeps the modes and the schedule entries changed at run time across restarts (none by default). */
+  constructor(lab: Lab, policy: ScalingPolicy, log: Logger, metrics: Metrics, o: { store?: StateStore } = {}) {
     this.lab = lab;
     this.policy = policy;
     this.log = log;
-    this.autoscaling = policy.enabled;
-    this.recovery = policy.recovery.enabled;
+    this.store = o.store ?? noStateStore;
+    const saved = this.store.load(policy, Date.now());
+    this.autoscaling = saved.modes?.autoscaling ?? policy.enabled;
+    this.recovery = saved.modes?.recovery ?? policy.recovery.enabled;
+    this.runtimeSchedule.push(...saved.schedule);
     this.m = controllerMetrics(metrics);
     // Series from the start: a graph shows 0, not "no data".
     for (const s of Object.keys(policy.services)) for (const direction of ['out', 'in']) this.m.events.inc({ service: s, direction }, 0);
@@ -79,15 +76,23 @@ export class Controller {
   start(): void {
     const loop = async () => {
       if (this.stopped) return;
-      await this.tick().catch((err: Error) => { this.lastError = err.message; this.log.warn({ err: err.message }, 'controller tick failed'); });
+      this.ticking = this.tick().catch((err: Error) => { this.lastError = err.message; this.log.warn({ err: err.message }, 'controller tick failed'); });
+      await this.ticking;
       if (!this.stopped) this.timer = setTimeout(loop, this.policy.intervalSeconds * 1_000);
     };
     this.timer = setTimeout(loop, 1_000);
   }
 
+  /**
+   * Stops the loop, then waits for the tick in progress and for the replicas being removed: a
+   * replica left stopped but not removed would count as configured after a restart (and a
+   * "start every stopped container" would bring it back).
+   */
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.ticking;
+    await Promise.allSettled([...this.removals]);
   }
 
   /** The policy as loaded (the runtime schedule entries are in `schedule()`). */
@@ -101,6 +106,7 @@ export class Controller {
 
   addScheduleEntry(entry: ScheduleEntry): void {
     this.runtimeSchedule.push(entry);
+    this.save();
     this.log.info({ entry: { ...entry, when: undefined } }, `schedule: ${entry.name} added (${entry.minReplicas} ${entry.service} replicas from ${entry.leadSeconds} s before ${entry.at})`);
   }
 
@@ -108,27 +114,33 @@ export class Controller {
     const i = this.runtimeSchedule.findIndex((e) => e.name === name);
     if (i < 0) return false;
     this.runtimeSchedule.splice(i, 1);
+    this.save();
+    this.log.info({ entry: name }, `schedule: ${name} removed`);
     return true;
   }
 
+  private save(): void {
+    this.store.save({ modes: { autoscaling: this.autoscaling, recovery: this.recovery }, schedule: this.runtimeSchedule }, this.policy);
+  }
+
   setModes(modes: { autoscaling?: boolean; recovery?: boolean }): void {
+    let changed = false;
     if (modes.autoscaling !== undefined && modes.autoscaling !== this.autoscaling) {
       this.autoscaling = modes.autoscaling;
+      changed = true;
       this.event('mode', 'autoscaler', `autoscaling ${modes.autoscaling ? 'on' : 'off (decisions are still computed and shown)'}`);
     }
     if (modes.recovery !== undefined && modes.recovery !== this.recovery) {
       this.recovery = modes.recovery;
+      changed = true;
       this.event('mode', 'auto-recovery', `auto-recovery ${modes.recovery ? 'on' : 'off'}`);
     }
+    if (changed) this.save();
     this.m.enabled.set({ part: 'autoscaling' }, this.autoscaling ? 1 : 0);
     this.m.enabled.set({ part: 'recovery' }, this.recovery ? 1 : 0);
   }
 
-  desired(service: string): number | undefined {
-    return this.views.get(service as AppService)?.decision?.desired;
-  }
-
-  state() {
+  state(): ControllerState {
     const now = Date.now();
     return {
       autoscaling: this.autoscaling,
@@ -149,15 +161,13 @@ export class Controller {
     this.events.push(e);
     this.events.splice(0, Math.max(0, this.events.length - 100));
     this.log.info({ event: kind, target }, reason);
-    if (annotate) void this.annotate(`${kind} ${target}: ${reason}`, ['autoscaler', kind]);
+    if (annotate) void this.annotate(`${kind} ${target}: ${reason}`, [kind]);
   }
 
-  /** A point annotation in Grafana (its health is checked each time: it may start after the console). */
+  /** A point annotation in Grafana, tagged `autoscaler` (its health is checked each time: it may start after the autoscaler). */
   private async annotate(text: string, tags: string[]): Promise<void> {
-    const a = await this.lab.annotator(() => {}).catch(() => undefined);
-    if (!a?.available) return;
-    const now = new Date();
-    await (await a.region(text, tags, now))(now);
+    const a = await this.lab.annotator(() => {}, ['autoscaler']).catch(() => undefined);
+    if (a?.available) await a.point(text, tags);
   }
 
   async tick(): Promise<void> {
@@ -290,25 +300,12 @@ export class Controller {
     const victims = cs.filter((c) => c.state === 'running').sort((a, b) => b.number - a.number).slice(0, count);
     for (const v of victims) {
       this.draining.add(v.name);
-      void (async () => {
+      const removal = (async () => {
         const grace = (await this.lab.runtime.detail(v.id).catch(() => undefined))?.stopGraceSeconds ?? 20;
         await this.lab.runtime.stop([v.id], grace);
         await this.lab.runtime.remove(v.id);
-      })().catch((err: Error) => this.event('error', v.name, `removing ${service} replica failed: ${err.message}`)).finally(() => this.draining.delete(v.name));
+      })().catch((err: Error) => this.event('error', v.name, `removing ${service} replica failed: ${err.message}`)).finally(() => { this.draining.delete(v.name); this.removals.delete(removal); });
+      this.removals.add(removal);
     }
   }
-}
-
-function controllerMetrics(metrics: Metrics) {
-  return {
-    desired: metrics.gauge('autoscaler_desired_replicas', 'Replicas the autoscaler wants per service', ['service']),
-    replicas: metrics.gauge('autoscaler_replicas', 'Replicas per service: configured (exist), running, healthy', ['service', 'state']),
-    metric: metrics.gauge('autoscaler_metric_value', 'The scaling metric per replica', ['service', 'metric']),
-    target: metrics.gauge('autoscaler_metric_target', 'The target of the scaling metric per replica', ['service', 'metric']),
-    forecast: metrics.gauge('autoscaler_forecast_rps', 'Forecast req/s of a service: for now (to compare with the actual) and for the lookahead', ['service', 'horizon']),
-    events: metrics.counter('autoscaler_scaling_events_total', 'Scaling actions taken', ['service', 'direction']),
-    restarts: metrics.counter('autorecovery_restarts_total', 'Hung containers restarted by the controller', ['service']),
-    loops: metrics.counter('autorecovery_restart_loops_total', 'Restart loops detected and reported (no more restarts)', ['service']),
-    enabled: metrics.gauge('autoscaler_enabled', '1 when the part acts, 0 when it only observes', ['part']),
-  };
 }

@@ -1,8 +1,8 @@
 // The seasonal forecast on synthetic series: an hourly square surge (the floor rises `lookahead`
 // before it), noise, gaps, an abnormal period, a flat series, and too little history.
 import { describe, expect, test } from 'vitest';
-import { forecastAt, forecastFloor, forecastLoad, forecastSeries, predictiveFloor, type Sample } from '../../src/scaling/forecast.ts';
-import type { PredictivePolicy, ServicePolicy } from '../../src/scaling/policy.ts';
+import { forecastAt, forecastFloor, forecastLoad, forecastSeries, predictiveFloor, type Sample } from '../../src/domain/forecast.ts';
+import type { PredictivePolicy, ServicePolicy } from '../../src/domain/policy.ts';
 
 const S = 1000;
 const MIN = 60 * S;

@@ -6,7 +6,7 @@
 //
 // Only running containers are considered: a stopped one was stopped on purpose (a chaos fault, a
 // person) or is already handled by Docker's restart policy.
-import type { RecoveryPolicy } from './policy.ts';
+import type { RecoveryPolicy } from './types.ts';
 
 export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
 

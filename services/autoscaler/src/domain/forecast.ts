@@ -7,7 +7,7 @@
 // (one abnormal period, e.g. a chaos outage during last hour's surge, is outvoted). No scaling by
 // the recent level: a ratio of "now" to "one period ago" jumps during outages and surges and would
 // amplify exactly the noise the median removes; a level change is followed by target tracking.
-import type { PredictivePolicy, ServicePolicy } from './policy.ts';
+import type { PredictivePolicy, ServicePolicy } from './types.ts';
 import type { Floor } from './decide.ts';
 import { fmt } from './target-tracking.ts';
 

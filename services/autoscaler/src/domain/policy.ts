@@ -1,81 +1,13 @@
-// The autoscaler's policy file (infra/console/scaling.yaml), validated up front. Every problem is
+// The autoscaler's policy file (infra/autoscaler/scaling.yaml), validated up front. Every problem is
 // reported at once with its line and field, so a typo is found when the file is loaded, not when
 // a surge arrives and the rule that should have fired does nothing.
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
 import { z } from 'zod';
-import { parseScheduleTime, type ScheduleTime } from './schedule.ts';
+import { parseScheduleTime } from './schedule.ts';
+import { APP_SERVICES, MAX_REPLICAS, METRICS, type AppService, type ScalingPolicy, type ScheduleEntry, type ServicePolicy } from './types.ts';
 
-/** The services the autoscaler may scale: the stateless shop services behind the edge. */
-export const APP_SERVICES = ['catalog', 'cart', 'checkout'] as const;
-export type AppService = (typeof APP_SERVICES)[number];
-
-/**
- * What a service is scaled on, each a per-replica average:
- * rps-per-replica (req/s), event-loop-lag-ms (ms), inflight-per-replica (requests in progress).
- */
-export const METRICS = ['rps-per-replica', 'event-loop-lag-ms', 'inflight-per-replica'] as const;
-export type ScalingMetric = (typeof METRICS)[number];
-
-/** The lab's ceiling on replicas of one service: it runs on a laptop. */
-export const MAX_REPLICAS = 10;
-
-export interface ServicePolicy {
-  service: AppService;
-  min: number;
-  max: number;
-  metric: ScalingMetric;
-  /** The metric's value per replica to keep. */
-  target: number;
-  /** No change while |current/target - 1| <= tolerance. */
-  tolerance: number;
-  scaleOutCooldownSeconds: number;
-  scaleInCooldownSeconds: number;
-  /** Scale in only to the highest recommendation of this window. */
-  scaleInStabilizationSeconds: number;
-  /** At most this many replicas added or removed by target tracking in one decision. */
-  maxStep: number;
-}
-
-export interface ScheduleEntry {
-  name: string;
-  service: AppService;
-  /** As written: `HH:MM` (daily, UTC) or an ISO timestamp. */
-  at: string;
-  when: ScheduleTime;
-  leadSeconds: number;
-  durationSeconds: number;
-  minReplicas: number;
-}
-
-export interface PredictivePolicy {
-  enabled: boolean;
-  services: AppService[];
-  periodSeconds: number;
-  lookaheadSeconds: number;
-  historyPeriods: number;
-}
-
-export interface RecoveryPolicy {
-  enabled: boolean;
-  /** Consecutive failed healthchecks (Docker's FailingStreak) before a restart. */
-  unhealthyThreshold: number;
-  /** Restarts of one container within windowSeconds that make a restart loop. */
-  maxRestarts: number;
-  windowSeconds: number;
-  /** No second restart of a container this soon after the last: it needs time to become healthy. */
-  restartGraceSeconds: number;
-}
-
-export interface ScalingPolicy {
-  /** false: decisions are computed and reported, nothing is changed. */
-  enabled: boolean;
-  intervalSeconds: number;
-  /** Only the services listed here are scaled; the others keep their Compose replica count. */
-  services: Partial<Record<AppService, ServicePolicy>>;
-  schedule: ScheduleEntry[];
-  predictive: PredictivePolicy;
-  recovery: RecoveryPolicy;
-}
+export { APP_SERVICES, MAX_REPLICAS, METRICS } from './types.ts';
+export type { AppService, PredictivePolicy, RecoveryPolicy, ScalingMetric, ScalingPolicy, ScheduleEntry, ServicePolicy } from './types.ts';
 
 export class PolicyError extends Error {
   readonly problems: string[];
@@ -369,7 +301,7 @@ function distance(a: string, b: string): number {
 }
 
 /**
- * A schedule entry added at run time (the console API, an experiment's "scheduled surge"), checked
+ * A schedule entry added at run time (the autoscaler's API, an experiment's "scheduled surge"), checked
  * by the same rules as the file's: the fields, a policy for its service, min-replicas within max,
  * a name not in use. Problems name the field, for a 400.
  */

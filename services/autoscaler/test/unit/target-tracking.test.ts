@@ -1,8 +1,8 @@
 // Target tracking: desired = ceil(current × per-replica value / target), within the tolerance
 // band, max-step and [min, max], with a reason a person can read.
 import { describe, expect, test } from 'vitest';
-import type { ServicePolicy } from '../../src/scaling/policy.ts';
-import { recommend } from '../../src/scaling/target-tracking.ts';
+import type { ServicePolicy } from '../../src/domain/policy.ts';
+import { recommend } from '../../src/domain/target-tracking.ts';
 
 const policy = (over: Partial<ServicePolicy> = {}): ServicePolicy => ({
   service: 'catalog', min: 2, max: 6, metric: 'rps-per-replica', target: 120, tolerance: 0.1,

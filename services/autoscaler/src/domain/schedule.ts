@@ -2,31 +2,13 @@
 // without waiting for the load to show up. Each entry holds a floor of replicas over the window
 // [at - lead, at + duration). Times are UTC: the lab runs on laptops in any zone, and a daily
 // entry must not move when the clocks change.
-import type { AppService, ScheduleEntry } from './policy.ts';
+import type { AppService, ScheduleEntry } from './types.ts';
+
+// What `at` means is part of the API's contract (the console's page checks it the same way).
+export { parseScheduleTime, type ScheduleTime } from '@surge-lab/contracts/autoscaler';
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-
-/** When an entry happens: every day at a minute of the UTC day, or once at an instant. */
-export type ScheduleTime = { kind: 'daily'; minuteOfDay: number } | { kind: 'once'; atMs: number };
-
-const DAILY = /^([01]\d|2[0-3]):([0-5]\d)$/;
-// A zone is required: a timestamp without one means "local time", which differs per machine.
-const ISO = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,3})?)?(Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
-
-/** Parses `HH:MM` (daily, UTC) or a full ISO timestamp with its zone; undefined when it is neither. */
-export function parseScheduleTime(at: string): ScheduleTime | undefined {
-  const daily = DAILY.exec(at);
-  if (daily) return { kind: 'daily', minuteOfDay: Number(daily[1]) * 60 + Number(daily[2]) };
-  const iso = ISO.exec(at);
-  if (!iso) return undefined;
-  const [y, mo, d, h, mi, s] = iso.slice(1, 7).map((v) => Number(v ?? 0)) as [number, number, number, number, number, number];
-  // Date.parse accepts 2025-02-30 (as 2 March): check the calendar date ourselves.
-  const day = new Date(Date.UTC(y, mo - 1, d));
-  if (mo < 1 || mo > 12 || day.getUTCMonth() !== mo - 1 || day.getUTCDate() !== d || h > 23 || mi > 59 || s > 59) return undefined;
-  const atMs = Date.parse(at);
-  return Number.isFinite(atMs) ? { kind: 'once', atMs } : undefined;
-}
 
 /** One occurrence of an entry. `start` = at - lead (replicas up by then), `end` = at + duration. */
 export interface ScheduleWindow {

@@ -1,8 +1,8 @@
 // Auto-recovery: restart an unhealthy container, but not during its grace period, and never in a
 // restart loop (reported once instead).
 import { describe, expect, test } from 'vitest';
-import type { RecoveryPolicy } from '../../src/scaling/policy.ts';
-import { initialRecoveryState, recoveryDecision, type ContainerStatus, type RecoveryState } from '../../src/scaling/recovery.ts';
+import type { RecoveryPolicy } from '../../src/domain/policy.ts';
+import { initialRecoveryState, recoveryDecision, type ContainerStatus, type RecoveryState } from '../../src/domain/recovery.ts';
 
 const S = 1000;
 const NOW = Date.UTC(2025, 10, 28, 12, 0);

@@ -1,4 +1,4 @@
-// A bad policy file stops the console at start, before it touches Docker, with every problem
+// A bad policy file stops the autoscaler at start, before it touches Docker, with every problem
 // named by line and field (as a bad environment variable does).
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -16,7 +16,7 @@ test('a policy with min > max, an unknown service and a negative cooldown is ref
   const r = await run(process.execPath, [start], { env: { ...process.env, SCALING_POLICY_FILE: file, CONSOLE_TOKEN_FILE: join(tmpdir(), 'never-written') }, timeout: 20_000 }).then(
     () => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
   expect(r.code).toBe(1);
-  expect(r.stderr).toMatch(/console: invalid configuration/);
+  expect(r.stderr).toMatch(/autoscaler: invalid configuration/);
   expect(r.stderr).toMatch(/scaling\.yaml:3: services\.catalog\.min \(5\) is greater than max \(4\)/);
   expect(r.stderr).toMatch(/scaling\.yaml:7: services\.catalog\.scale-in-cooldown-seconds/);
   expect(r.stderr).toMatch(/scaling\.yaml:8: .*warehouse/);

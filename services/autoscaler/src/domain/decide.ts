@@ -2,8 +2,10 @@
 // scale-in), the schedule's floor and the forecast's floor, then the cooldowns. The rules keep a
 // noisy metric from flapping: scaling in is slow and cautious (a full stabilization window of
 // lower recommendations, and a cooldown after any change), scaling out is quick.
-import type { ServicePolicy } from './policy.ts';
 import type { Recommendation } from './target-tracking.ts';
+import type { Hold, ScaleAction, ScalingDecision, ServicePolicy } from './types.ts';
+
+export type { Hold, ScaleAction } from './types.ts';
 
 /** A lower bound on replicas from the schedule or the forecast; 0 = none. */
 export interface Floor {
@@ -41,17 +43,7 @@ export interface DecideInput {
   state: ScalingState;
 }
 
-export type ScaleAction = 'out' | 'in' | 'none';
-export type Hold = 'scale-out-cooldown' | 'scale-in-cooldown' | 'stabilization' | 'warming-up';
-
-export interface Decision {
-  desired: number;
-  action: ScaleAction;
-  /** Why a wanted change is not made (yet). */
-  held: Hold | null;
-  /** The inputs, for the status display. */
-  inputs: { tracking: number; stabilized: number; schedule: number; forecast: number; wanted: number };
-  reason: string;
+export interface Decision extends ScalingDecision {
   /** The state once the change is made. */
   nextState: ScalingState;
   /** The state when the change is not made (dry run, or the scale call failed): the recommendation is recorded, the cooldowns are not restarted. */

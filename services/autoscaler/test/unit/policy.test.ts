@@ -3,9 +3,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { APP_SERVICES, parsePolicy, PolicyError, scheduleEntry } from '../../src/scaling/policy.ts';
+import { APP_SERVICES, parsePolicy, PolicyError, scheduleEntry } from '../../src/domain/policy.ts';
 
-const FILE = 'infra/console/scaling.yaml';
+const FILE = 'infra/autoscaler/scaling.yaml';
 const root = join(import.meta.dirname, '..', '..', '..', '..');
 
 function problems(text: string): string[] {
@@ -29,7 +29,7 @@ const catalog = (extra = '') => `services:
 ${extra}`;
 
 describe('the lab\'s policy file', () => {
-  test('infra/console/scaling.yaml parses, and every service in it is an app service', () => {
+  test('infra/autoscaler/scaling.yaml parses, and every service in it is an app service', () => {
     const policy = parsePolicy(readFileSync(join(root, FILE), 'utf8'), FILE);
     expect(Object.keys(policy.services).length).toBeGreaterThan(0);
     for (const name of Object.keys(policy.services)) expect(APP_SERVICES).toContain(name);

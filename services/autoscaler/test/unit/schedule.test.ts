@@ -1,7 +1,7 @@
 // The schedule: a floor of replicas over [at - lead, at + duration), daily in UTC or once.
 import { describe, expect, test } from 'vitest';
-import type { ScheduleEntry } from '../../src/scaling/policy.ts';
-import { nextScheduled, parseScheduleTime, scheduleFloor } from '../../src/scaling/schedule.ts';
+import type { ScheduleEntry } from '../../src/domain/policy.ts';
+import { nextScheduled, parseScheduleTime, scheduleFloor } from '../../src/domain/schedule.ts';
 
 const utc = (iso: string) => Date.parse(`${iso}Z`);
 const entry = (over: Partial<ScheduleEntry> & Pick<ScheduleEntry, 'at'>): ScheduleEntry => ({

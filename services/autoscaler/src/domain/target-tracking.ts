@@ -2,7 +2,7 @@
 // target, as Kubernetes' HPA computes it: desired = ceil(current × value / target). The value is
 // the average over the running replicas (total req/s ÷ replicas for rps-per-replica), so the
 // rule assumes the load spreads evenly, which the edge's round robin does.
-import type { ScalingMetric, ServicePolicy } from './policy.ts';
+import type { ScalingMetric, ServicePolicy } from './types.ts';
 
 export interface Recommendation {
   /** The recommended replica count: within [min, max] and at most max-step from current. */
