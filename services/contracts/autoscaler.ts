@@ -3,9 +3,11 @@
 // autoscaler, the console (which forwards its /lab/api/scaling routes) and the console's page,
 // so the three cannot drift apart.
 
-/** The services the autoscaler may scale: the stateless shop services behind the edge. */
-export const APP_SERVICES = ['catalog', 'cart', 'checkout'] as const;
-export type AppService = (typeof APP_SERVICES)[number];
+/**
+ * A service the autoscaler may scale. On the wire it is a name; which names are scalable is a
+ * fact of the lab's topology manifest (SCALABLE_SERVICES in @surge-lab/lab), checked by the autoscaler.
+ */
+export type AppService = string;
 
 /**
  * What a service is scaled on, each a per-replica average:
@@ -17,8 +19,9 @@ export type ScalingMetric = (typeof METRICS)[number];
 /** The lab's ceiling on replicas of one service: it runs on a laptop. */
 export const MAX_REPLICAS = 10;
 
-export interface ServicePolicy {
-  service: AppService;
+/** A service's policy; the autoscaler narrows `S` to the manifest's scalable services. */
+export interface ServicePolicy<S extends string = AppService> {
+  service: S;
   min: number;
   max: number;
   metric: ScalingMetric;

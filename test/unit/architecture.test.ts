@@ -21,8 +21,8 @@ const PACKAGES: { name: string; dir: string; mayImport: string[]; typeOnly?: str
   { name: 'dashboards', dir: 'grafana', mayImport: ['lab', 'contracts'] },
   { name: 'tests', dir: 'test', mayImport: ['lab', 'chaos', 'kit', 'contracts', 'web-kit'] },
 ];
-/** A service's own tests may also find the lab (live suites) through the lab package. */
-const TEST_EXTRA = ['lab'];
+/** A package's own tests may also reach the lab (live suites) and its tooling (the fault registry a page's form is built from). */
+const TEST_EXTRA = ['lab', 'chaos'];
 
 const SCOPES: Record<string, string> = { '@surge-lab/kit': 'kit', '@surge-lab/contracts': 'contracts', '@surge-lab/web-kit': 'web-kit', '@surge-lab/lab': 'lab', '@surge-lab/chaos': 'chaos', '@surge-lab/dashboards': 'dashboards', '@surge-lab/console': 'console', '@surge-lab/autoscaler': 'autoscaler' };
 

@@ -1,10 +1,16 @@
 // The autoscaler's policy as the domain holds it. The parts the API shows are the contract's
 // (@surge-lab/contracts/autoscaler); a schedule entry and the whole policy are held here. Every
 // module of the domain takes its types from this file, so none imports another for a type.
-import type { AppService, PredictivePolicy, RecoveryPolicy, ScheduleTime, ServicePolicy } from '@surge-lab/contracts/autoscaler';
+import type { PredictivePolicy, RecoveryPolicy, ScheduleTime, ServicePolicy as ServicePolicyOf } from '@surge-lab/contracts/autoscaler';
+import { SCALABLE_SERVICES, type ScalableService } from '@surge-lab/lab';
 
-export { APP_SERVICES, MAX_REPLICAS, METRICS } from '@surge-lab/contracts/autoscaler';
-export type { AppService, Hold, PredictivePolicy, RecoveryPolicy, ScaleAction, ScalingDecision, ScalingMetric, ScheduleTime, ServicePolicy } from '@surge-lab/contracts/autoscaler';
+export { MAX_REPLICAS, METRICS } from '@surge-lab/contracts/autoscaler';
+export type { Hold, PredictivePolicy, RecoveryPolicy, ScaleAction, ScalingDecision, ScalingMetric, ScheduleTime } from '@surge-lab/contracts/autoscaler';
+
+/** The services the autoscaler may scale: the lab's topology manifest says which. */
+export const APP_SERVICES = SCALABLE_SERVICES;
+export type AppService = ScalableService;
+export type ServicePolicy = ServicePolicyOf<AppService>;
 
 export interface ScheduleEntry {
   name: string;

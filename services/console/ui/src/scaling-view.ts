@@ -6,9 +6,6 @@ import { fieldProblems } from './schema-form.ts';
 import type { Tone } from './health.ts';
 import type { ScalingEvent, ScalingServicePolicy, ScalingServiceView, ScalingState, ScheduleEntryAdded, ScheduleRequest, ScheduleWindow } from './types.ts';
 
-/** The services the autoscaler may scale (the API refuses others): the form's choices before the first answer. */
-export const SCALABLE_SERVICES = ['catalog', 'cart', 'checkout'] as const;
-
 /** Said plainly whenever autoscaling is off. */
 export const OBSERVING = 'observing: decisions are computed and shown, nothing is changed';
 

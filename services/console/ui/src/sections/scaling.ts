@@ -9,7 +9,7 @@ import { clockText, durationText } from '../format.ts';
 import { poll } from '../poll.ts';
 import {
   addedText, agoText, decisionBadge, desiredText, eventKeys, eventKind, forecastText, heldText, MAX_MINUTES, metricText, OBSERVING,
-  recoveryText, replicasText, SCALABLE_SERVICES, scheduleFloorText, serviceTone, surgeProblems, surgeRequest, windowKey, windowText,
+  recoveryText, replicasText, scheduleFloorText, serviceTone, surgeProblems, surgeRequest, windowKey, windowText,
   withoutService, type SurgeField,
 } from '../scaling-view.ts';
 import type { ScalingEvent, ScalingModes, ScalingServiceView, ScalingState, ScheduleWindow } from '../types.ts';
@@ -222,7 +222,8 @@ export function scalingSection(ctx: Ctx): Section {
 
   // ---- the form's choices: the services the controller scales (their max in the hint)
   const fillServices = (s: ScalingState | undefined) => {
-    const names = s?.services.length ? s.services.map((v) => v.service) : [...SCALABLE_SERVICES];
+    // The choices are the services the autoscaler reports (it refuses any other): none before its first answer.
+    const names = s?.services.map((v) => v.service) ?? [];
     const key = names.join('\u0000');
     if (service.dataset.options === key) return;
     const before = service.value;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { readFragment, takeToken, TOKEN_KEY, tokenFromInput, TokenStore, type KeyValueStore } from '../../ui/src/token.ts';
+import { readFragment, takeToken, TOKEN_KEY, tokenFromInput, TokenStore, type KeyValueStore } from '../../src/token.ts';
 
 const memoryStore = (init: Record<string, string> = {}): KeyValueStore & { data: Map<string, string> } => {
   const data = new Map(Object.entries(init));

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { containerStatus, groupServices, linkState, replicaText, roleLabel, serviceTone, sortContainers, toxicText } from '../../ui/src/health.ts';
-import type { ContainerInfo, ServiceInfo } from '../../ui/src/types.ts';
+import { containerStatus, groupServices, linkState, replicaText, roleLabel, serviceTone, sortContainers, toxicText } from '../../src/health.ts';
+import type { ContainerInfo, ServiceInfo } from '../../src/types.ts';
 
 const ctr = (name: string, number: number, state: string, health: string, role?: string): ContainerInfo => ({ name, number, state, health, startedAt: '2025-01-01T00:00:00Z', ...(role ? { role } : {}) });
 const svc = (name: string, group: string, containers: ContainerInfo[], desired?: number): ServiceInfo => ({

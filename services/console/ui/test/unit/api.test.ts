@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { ApiError, ConsoleApi } from '../../ui/src/api.ts';
+import { ApiError, ConsoleApi } from '../../src/api.ts';
 
 interface Sent { url: string; method: string; headers: Record<string, string>; body: unknown }
 

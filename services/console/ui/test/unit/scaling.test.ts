@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
 import { parseScheduleTime } from '@surge-lab/contracts/autoscaler';
-import { ConsoleApi } from '../../ui/src/api.ts';
+import { ConsoleApi } from '../../src/api.ts';
 import {
   addedText, agoText, atFromMinutes, decisionBadge, eventKeys, eventKind, forecastText, heldText, metricText, metricUnit, OBSERVING,
   readNumber, recoveryText, scheduleFloorText, spanText, serviceTone, surgeProblems, surgeRequest, whenText, windowKey, windowText, withoutService,
-} from '../../ui/src/scaling-view.ts';
-import type { ScalingServiceView, ScheduleWindow } from '../../ui/src/types.ts';
+} from '../../src/scaling-view.ts';
+import type { ScalingServiceView, ScheduleWindow } from '../../src/types.ts';
 
 const policy = { min: 2, max: 5, metric: 'rps-per-replica' as const, target: 30, tolerance: 0.1, scaleOutCooldownSeconds: 20, scaleInCooldownSeconds: 120, scaleInStabilizationSeconds: 60, maxStep: 2 };
 

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { poll, type Visibility } from '../../ui/src/poll.ts';
+import { poll, type Visibility } from '../../src/poll.ts';
 
 function fakeVisibility(): Visibility & { set(hidden: boolean): void } {
   let hidden = false;

@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { FAULTS } from '../../../../chaos/faults/registry.ts';
-import { describeFields, fieldProblems, labelFor, readArgs, readDuration, selectOptions, type TopologyChoices } from '../../ui/src/schema-form.ts';
-import type { JsonSchema } from '../../ui/src/types.ts';
+import { FAULTS } from '@surge-lab/chaos/faults';
+import { describeFields, fieldProblems, labelFor, readArgs, readDuration, selectOptions, type TopologyChoices } from '../../src/schema-form.ts';
+import type { JsonSchema } from '../../src/types.ts';
 
 // What zod writes for the registry's arguments with { io: 'input' } (defaults are not required).
 const containerStop: JsonSchema = {

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { ApiError } from '../../ui/src/api.ts';
-import { countdownText, durationText, safeHref } from '../../ui/src/format.ts';
-import { detailsText, errorMessage, isUnreachable, summaryRows, verdict } from '../../ui/src/messages.ts';
+import { ApiError } from '../../src/api.ts';
+import { countdownText, durationText, safeHref } from '../../src/format.ts';
+import { detailsText, errorMessage, isUnreachable, summaryRows, verdict } from '../../src/messages.ts';
 
 const http = (status: number, code: string, message = 'm', details?: unknown) => new ApiError({ kind: 'http', status, code, message, details, requestId: 'req-7' });
 
