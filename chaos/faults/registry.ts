@@ -1,10 +1,10 @@
 // Every fault by name, with the arguments it takes (validated, so a bad argument is named)
 // and how it is injected. The experiment runner, the `npm run fault` CLI and the lab console
 // all go through here.
-import { LINK_NAMES, SCALABLE_SERVICES } from '@surge-lab/lab';
+import { LINK_NAMES } from '@surge-lab/lab';
 import { z } from 'zod';
 import * as containers from './containers.ts';
-import * as controller from './controller.ts';
+import * as autoscaler from './autoscaler.ts';
 import * as database from './database.ts';
 import { disasterFault } from './dr.ts';
 import * as links from './links.ts';
@@ -41,9 +41,7 @@ export const FAULTS = {
   'db-disaster': spec({ summary: 'destroy both Patroni members and their volumes; the revert restores from pgBackRest', args: z.strictObject({}), inject: (c) => disasterFault(c) }),
   'cpu-squeeze': spec({ summary: 'limit containers to a fraction of a CPU (docker update --cpus)', args: z.strictObject({ service, pick, cpus: z.number().min(0.01).max(64) }), inject: (c, a) => resources.cpuSqueeze(c, a.service, a.pick, a.cpus) }),
   'memory-hog': spec({ summary: 'hold memory inside a container', args: z.strictObject({ service, pick, mb: z.number().int().min(1).max(16_384) }), inject: (c, a) => resources.memoryHog(c, a.service, a.pick, a.mb) }),
-  'controller-mode': spec({ summary: 'switch the controller\'s autoscaling and/or auto-recovery on or off while the step lasts', args: z.strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional() }).refine((a) => a.autoscaling !== undefined || a.recovery !== undefined, 'give autoscaling and/or recovery'), inject: (c, a) => controller.setModes(c, a) }),
-  'autoscaler-down': spec({ summary: 'stop the autoscaler gracefully (no scaling, no auto-recovery) until the fault ends; then start it and wait until healthy', args: z.strictObject({ 'grace-seconds': z.number().int().min(0).max(120).default(30) }), inject: (c, a) => controller.autoscalerDown(c, a['grace-seconds']) }),
-  'scheduled-surge': spec({ summary: 'put a one-off surge on the autoscaler\'s schedule (replicas ready lead-seconds before it)', args: z.strictObject({ service: z.enum(SCALABLE_SERVICES), 'in-seconds': z.number().int().min(0).max(86_400), 'lead-seconds': z.number().int().min(0).max(3_600).default(60), 'duration-seconds': z.number().int().min(1).max(86_400), 'min-replicas': z.number().int().min(1).max(10) }), inject: (c, a) => controller.scheduledSurge(c, { service: a.service, inSeconds: a['in-seconds'], leadSeconds: a['lead-seconds'], durationSeconds: a['duration-seconds'], minReplicas: a['min-replicas'] }) }),
+  'autoscaler-down': spec({ summary: 'stop the autoscaler gracefully (no scaling, no auto-recovery) until the fault ends; then start it and wait until healthy', args: z.strictObject({ 'grace-seconds': z.number().int().min(0).max(120).default(30) }), inject: (c, a) => autoscaler.autoscalerDown(c, a['grace-seconds']) }),
 } as const;
 
 export type FaultName = keyof typeof FAULTS;

@@ -8,7 +8,7 @@ import type { FaultName } from '../faults/registry.ts';
 import type { ActiveFault, FaultContext } from '../faults/types.ts';
 import type { LoadOptions, LoadResult } from '../load/run.ts';
 import type { LedgerEntry } from '../load/scenarios.ts';
-import type { ExperimentDef, MonitorStepDef } from './experiment.ts';
+import type { AutoscalerChange, ExperimentDef, MonitorStepDef } from './experiment.ts';
 import type { Annotator } from '@surge-lab/lab';
 import type { AuditReport, FaultWindow, Journal, LoadRecord } from './journal.ts';
 import type { RunningMonitor } from './monitors.ts';
@@ -18,6 +18,8 @@ import type { HttpValue } from './tolerance.ts';
 export interface RunnerDeps {
   /** Injects a fault in the lab (the deps know which lab: the runner gives only its log). */
   inject(ctx: Pick<FaultContext, 'log'>, fault: FaultName, args: Record<string, unknown>): Promise<ActiveFault>;
+  /** Changes the autoscaler (modes or a scheduled surge); the revert undoes the change. */
+  autoscaler(ctx: Pick<FaultContext, 'log'>, change: AutoscalerChange): Promise<ActiveFault>;
   runLoad(o: LoadOptions): Promise<LoadResult>;
   startMonitor(def: MonitorStepDef, ledger: (e: LedgerEntry) => void): RunningMonitor;
   http(r: HttpRequest): Promise<HttpValue & { ms: number; error?: string }>;

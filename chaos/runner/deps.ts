@@ -6,6 +6,7 @@ import { bringBackAll } from '../faults/containers.ts';
 import { resetAll } from '../faults/links.ts';
 import { inject } from '../faults/registry.ts';
 import { runLoad } from '../load/run.ts';
+import { changeAutoscaler } from './autoscaler.ts';
 import { startMonitor } from './monitors.ts';
 import { httpProbe } from './probes.ts';
 import type { RunnerDeps } from './run.ts';
@@ -14,6 +15,7 @@ export async function labDeps(lab: Lab, log: (l: string) => void): Promise<Runne
   const target = lab.endpoints.url('edge');
   return {
     inject: (ctx, name, args) => inject({ ...ctx, lab }, name, args),
+    autoscaler: (ctx, change) => changeAutoscaler({ ...ctx, lab }, change),
     runLoad,
     startMonitor: (def, ledger) => startMonitor(def, ledger, target),
     http: (r) => httpProbe(r, target),

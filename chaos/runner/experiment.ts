@@ -2,6 +2,7 @@
 // method, rollbacks) plus stop conditions, like AWS FIS. Parsing validates everything up
 // front and names the line and field of every problem, so a typo never fails a run halfway.
 import { readFileSync } from 'node:fs';
+import { SCALABLE_SERVICES } from '@surge-lab/lab';
 import { z } from 'zod';
 import { parseYaml, ValidationError, type Path, type Report } from '@surge-lab/lab';
 import { SCENARIOS } from '../load/scenarios.ts';
@@ -90,22 +91,48 @@ const MonitorStep = z.strictObject({
   'interval-ms': z.number().int().min(50).max(60_000).default(200),
 }).refine((m) => (m.checkout ? 1 : 0) + (m.http ? 1 : 0) === 1, 'a monitor does one thing: give checkout or http');
 
+/** The parts of a step held for a while and then undone: an action's fault or an autoscaler change. */
+const held = {
+  /** Seconds the change stays before it is undone; without it, it is undone at once. */
+  duration: seconds.optional(),
+  pauses: Pauses,
+  /** Seconds after the change at which the `during` probes are evaluated. */
+  'probe-after': seconds.default(5),
+  /** The method goes on while the change lasts (a later step then runs during it). */
+  background: z.boolean().default(false),
+};
+
 const ActionStep = z.strictObject({
   type: z.literal('action'),
   name,
   fault: z.string().pipe(z.custom<FaultName>((f) => typeof f === 'string' && isFaultName(f), { error: (i) => `unknown fault "${String(i.input)}"; one of ${FAULT_NAMES.join(', ')}` })),
   arguments: z.record(z.string(), z.unknown()).default({}),
-  /** Seconds the fault stays before it is reverted; without it, the fault is reverted at once (a kill is then a crash and a restart). */
-  duration: seconds.optional(),
-  pauses: Pauses,
-  /** Seconds after injection at which the `during` probes are evaluated. */
-  'probe-after': seconds.default(5),
-  /** The method goes on while the fault lasts (a later probe step then runs during the fault). */
-  background: z.boolean().default(false),
+  /** Without a duration the fault is reverted at once (a kill is then a crash and a restart). */
+  ...held,
 }).superRefine((a, ctx) => {
   const r = checkArgs(a.fault, a.arguments);
   if (!r.ok) for (const p of r.problems) ctx.addIssue({ code: 'custom', path: ['arguments', ...(p.path ? p.path.split('.') : [])], message: p.message });
 });
+
+/**
+ * A change to the autoscaler (the lab's controller) for a while, undone after it: its modes
+ * (autoscaling, auto-recovery) or a one-off surge on its schedule. Not a fault: nothing breaks.
+ */
+const AutoscalerStep = z.strictObject({
+  type: z.literal('autoscaler'),
+  name,
+  modes: z.strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional() })
+    .refine((m) => m.autoscaling !== undefined || m.recovery !== undefined, 'give autoscaling and/or recovery').optional(),
+  /** `min-replicas` of `service` from `lead-seconds` before now + `in-seconds`, for `duration-seconds`. */
+  surge: z.strictObject({
+    service: z.enum(SCALABLE_SERVICES),
+    'in-seconds': z.number().int().min(0).max(86_400),
+    'lead-seconds': z.number().int().min(0).max(3_600).default(60),
+    'duration-seconds': z.number().int().min(1).max(86_400),
+    'min-replicas': z.number().int().min(1).max(10),
+  }).optional(),
+  ...held,
+}).refine((s) => (s.modes ? 1 : 0) + (s.surge ? 1 : 0) === 1, 'an autoscaler step changes one thing: give modes or surge');
 
 const PauseStep = z.strictObject({ type: z.literal('pause'), name: name.optional(), seconds });
 
@@ -113,7 +140,7 @@ const PauseStep = z.strictObject({ type: z.literal('pause'), name: name.optional
 const ProbeStep = z.strictObject({ type: z.literal('probe'), ...probeShape, when: When.default(['during']) }).superRefine(probeRules);
 
 /** A step of the method, told apart by its `type`. */
-const MethodStep = z.discriminatedUnion('type', [LoadStep, MonitorStep, ActionStep, PauseStep, ProbeStep]);
+const MethodStep = z.discriminatedUnion('type', [LoadStep, MonitorStep, ActionStep, AutoscalerStep, PauseStep, ProbeStep]);
 
 export const ROLLBACK_ACTIONS = ['reset-links', 'start-all', 'wait-db-healthy'] as const;
 const RollbackStep = z.strictObject({ type: z.literal('action'), name, rollback: z.enum(ROLLBACK_ACTIONS) });
@@ -148,6 +175,8 @@ export type MethodStep = z.infer<typeof MethodStep>;
 export type LoadStepDef = z.infer<typeof LoadStep>;
 export type MonitorStepDef = z.infer<typeof MonitorStep>;
 export type ActionStepDef = z.infer<typeof ActionStep>;
+export type AutoscalerStepDef = z.infer<typeof AutoscalerStep>;
+export type AutoscalerChange = Pick<AutoscalerStepDef, 'modes' | 'surge'>;
 export type PauseStepDef = z.infer<typeof PauseStep>;
 export type ProbeStepDef = z.infer<typeof ProbeStep>;
 
@@ -163,7 +192,7 @@ export function parseExperiment(text: string, file = '<experiment>'): Experiment
 function crossCheck(exp: ExperimentDef, problem: Report): void {
   const loads = exp.method.filter((s) => s.type === 'load').map((s, i) => s.name ?? `load-${i + 1}`);
   const monitors = exp.method.filter((s) => s.type === 'monitor').map((s) => s.name);
-  const actions = exp.method.filter((s) => s.type === 'action').map((s) => s.name);
+  const actions = exp.method.filter((s) => s.type === 'action' || s.type === 'autoscaler').map((s) => s.name);
   exp['steady-state-hypothesis'].probes.forEach((p, i) => {
     const path: Path = ['steady-state-hypothesis', 'probes', i];
     if (p.load) {

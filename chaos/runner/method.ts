@@ -3,7 +3,8 @@
 // condition that holds, or Ctrl-C, aborts the method; rollback.ts then undoes the faults.
 import { join } from 'node:path';
 import { sleep, type RunContext } from './context.ts';
-import type { ActionStepDef, LoadStepDef, MonitorStepDef, Probe } from './experiment.ts';
+import type { ActiveFault } from '../faults/types.ts';
+import type { ActionStepDef, AutoscalerStepDef, LoadStepDef, MonitorStepDef, Probe } from './experiment.ts';
 import type { FaultWindow } from './journal.ts';
 import { duringProbes, evaluate } from './hypothesis.ts';
 import { revert } from './rollback.ts';
@@ -48,14 +49,22 @@ export async function waitStopConditionsClear(rc: RunContext): Promise<string | 
   return holding;
 }
 
-/** A fault: injected after its pause, the "during" probes at `probe-after`, reverted after its duration. */
-async function runAction(rc: RunContext, step: ActionStepDef, during: Probe[]): Promise<void> {
+/** What the step changes, in words, and how (a fault injected, or the autoscaler changed). */
+function change(rc: RunContext, step: ActionStepDef | AutoscalerStepDef): { words: string; apply: () => Promise<ActiveFault> } {
+  if (step.type === 'action') return { words: `${step.fault} ${JSON.stringify(step.arguments)}`, apply: () => rc.deps.inject(rc.faultCtx, step.fault, step.arguments) };
+  const what = step.modes ? { modes: step.modes } : { surge: step.surge };
+  return { words: `autoscaler ${JSON.stringify(what)}`, apply: () => rc.deps.autoscaler(rc.faultCtx, what) };
+}
+
+/** A fault or an autoscaler change: made after its pause, the "during" probes at `probe-after`, undone after its duration. */
+async function runHeld(rc: RunContext, step: ActionStepDef | AutoscalerStepDef, during: Probe[]): Promise<void> {
   const { deps: d, journal, exp } = rc;
   const { signal } = rc.abort;
   await sleep(step.pauses.before * 1_000, signal);
   if (signal.aborted) return;
-  rc.event('action', `${step.name}: ${step.fault} ${JSON.stringify(step.arguments)}${step.duration !== undefined ? ` for ${step.duration} s` : ''}`);
-  const fault = await d.inject(rc.faultCtx, step.fault, step.arguments);
+  const c = change(rc, step);
+  rc.event('action', `${step.name}: ${c.words}${step.duration !== undefined ? ` for ${step.duration} s` : ''}`);
+  const fault = await c.apply();
   const window: FaultWindow = { name: step.name, kind: fault.kind, target: fault.target, start: fault.startedAt.toISOString() };
   journal.faults.push(window);
   rc.actionWindows.set(step.name, { start: fault.startedAt.getTime() });
@@ -126,7 +135,7 @@ export async function runMethod(rc: RunContext): Promise<void> {
     if (step.type === 'load') startLoad(rc, step, ++loadIndex);
     else if (step.type === 'monitor') await startMonitor(rc, step);
     else if (step.type === 'pause') await sleep(step.seconds * 1_000, rc.abort.signal);
-    else if (step.type === 'action') await runAction(rc, step, during);
+    else if (step.type === 'action' || step.type === 'autoscaler') await runHeld(rc, step, during);
     else if (step.type === 'probe') {
       const r = await evaluate(rc, step, 'during');
       if (!r.ok) rc.failures.push(`method probe: ${r.name}`);

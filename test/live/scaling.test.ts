@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { edgeUrl, prometheusUrl } from './lab.ts';
 import { autoscaler, compose, faultCtx, labProject } from './lab.ts';
 import { waitFor } from '@surge-lab/lab';
-import { inject, type ActiveFault } from '@surge-lab/chaos/faults';
+import type { ActiveFault } from '@surge-lab/chaos/faults';
+import { changeAutoscaler } from '@surge-lab/chaos/runner';
 import { runLoad } from '@surge-lab/chaos/load';
 
 interface ScalingState { services: { service: string; configured: number; healthy: number }[]; events: { kind: string; target: string; reason: string; at: string }[] }
@@ -17,7 +18,7 @@ const composePs = async () => (await compose(['ps', '--format', '{{.Name}}', 'ca
 const promValue = async (q: string) => Number(((await (await fetch(`${prometheusUrl()}/api/v1/query?query=${encodeURIComponent(q)}`)).json()) as { data: { result: { value: [number, string] }[] } }).data.result[0]?.value[1] ?? NaN);
 
 let on: ActiveFault;
-beforeAll(async () => { on = await inject(faultCtx(), 'controller-mode', { autoscaling: true }); });
+beforeAll(async () => { on = await changeAutoscaler(faultCtx(), { modes: { autoscaling: true } }); });
 afterAll(async () => { await on?.revert(); });
 
 describe('autoscaling catalog', () => {

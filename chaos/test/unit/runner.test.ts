@@ -46,6 +46,10 @@ function fakes(o: { status?: () => number; alerts?: () => string[] } = {}) {
       const f: ActiveFault = { name: fault, kind: fault, target: String(args.link), startedAt: new Date(), revert: async () => { log.push(`revert ${fault}`); } };
       return f;
     },
+    async autoscaler(_ctx, change) {
+      log.push(`autoscaler ${JSON.stringify(change)}`);
+      return { name: 'autoscaler change', kind: change.modes ? 'autoscaler-modes' : 'autoscaler-surge', target: 'autoscaler', startedAt: new Date(), revert: async () => { log.push('autoscaler put back'); } };
+    },
     async runLoad(lo: LoadOptions): Promise<LoadResult> {
       log.push(`load ${lo.scenario}`);
       await sleep(lo.durationSeconds * 1_000, lo.signal);
@@ -81,6 +85,53 @@ describe('runExperiment', () => {
     expect(journal.faults).toHaveLength(1);
     expect(Date.parse(journal.faults[0]!.end!) - Date.parse(journal.faults[0]!.start)).toBeGreaterThanOrEqual(990);
     expect(journal.probes.map((p) => `${p.phase} ${p.name} ${p.ok}`)).toEqual(['before product page true', 'during product page true', 'after product page true', 'after no error true']);
+  });
+
+  test('an autoscaler step is a runner step, not a fault: its change is made, held for its duration and put back, with its window recorded', async () => {
+    const { deps, log } = fakes();
+    const exp = parseExperiment(`title: The controller scales under a surge
+steady-state-hypothesis:
+  title: the shop answers
+  probes:
+    - name: product page
+      http: { path: /api/products/p-00001 }
+      tolerance: { status: [200] }
+method:
+  - type: autoscaler
+    name: autoscaling on
+    modes: { autoscaling: true }
+    duration: 0.5
+  - type: autoscaler
+    name: a surge on the schedule
+    surge: { service: catalog, in-seconds: 60, duration-seconds: 120, min-replicas: 3 }
+audit: false
+`, 'test.yaml');
+    const { journal, exitCode } = await runExperiment(exp, { file: 'test.yaml', reportDir: reportDir(), deps, log: quiet });
+    expect(exitCode).toBe(0);
+    expect(log).toEqual([
+      'autoscaler {"modes":{"autoscaling":true}}', 'autoscaler put back',
+      'autoscaler {"surge":{"service":"catalog","in-seconds":60,"lead-seconds":60,"duration-seconds":120,"min-replicas":3}}', 'autoscaler put back',
+    ]);
+    expect(journal.faults.map((f) => [f.name, f.kind])).toEqual([['autoscaling on', 'autoscaler-modes'], ['a surge on the schedule', 'autoscaler-surge']]);
+  });
+
+  test('an autoscaler step that changes nothing, two things, or a service the autoscaler does not scale is refused with its line', () => {
+    const step = (body: string) => () => parseExperiment(`title: t
+steady-state-hypothesis:
+  title: s
+  probes:
+    - name: p
+      promql: up
+      tolerance: { at-least: 0 }
+method:
+  - type: autoscaler
+    name: x
+${body}
+audit: false
+`, 'bad.yaml');
+    expect(step('    duration: 1')).toThrow(/bad\.yaml:9: method\.0: .*give modes or surge/);
+    expect(step('    modes: { autoscaling: true }\n    surge: { service: catalog, in-seconds: 1, duration-seconds: 1, min-replicas: 2 }')).toThrow(/give modes or surge/);
+    expect(step('    surge: { service: payment, in-seconds: 1, duration-seconds: 1, min-replicas: 2 }')).toThrow(/method\.0\.surge\.service: .*catalog/);
   });
 
   test('a stop condition firing mid-fault aborts (exit 2): the load is stopped, the fault reverted, the rollbacks run', async () => {

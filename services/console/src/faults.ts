@@ -8,8 +8,7 @@ import { AppError, type Logger } from '@surge-lab/kit';
 
 // db-disaster needs `docker compose` and the project's files on the host: it is offered by
 // `npm run fault` and the dr-restore experiment, not by the console.
-// The controller's steps are the Scaling section's switches in the console, not faults.
-export const CONSOLE_FAULTS = (Object.keys(FAULTS) as FaultName[]).filter((f) => !['db-disaster', 'controller-mode', 'scheduled-surge'].includes(f));
+export const CONSOLE_FAULTS = (Object.keys(FAULTS) as FaultName[]).filter((f) => f !== 'db-disaster');
 
 export function faultCatalog() {
   return CONSOLE_FAULTS.map((name) => {
