@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` (no Docker) and `live` (against the running lab, brought up once by
-// the global setup). Live files run one at a time: several of them kill containers.
+// Three projects: `unit` (no Docker), `integration` (each service's data access against the lab's
+// own Postgres, Redis and Kafka images started by testcontainers, one container per type per file)
+// and `live` (against the running lab, brought up once by the global setup). Live files run one at
+// a time: several of them kill containers.
 export default defineConfig({
   test: {
     projects: [
@@ -9,6 +11,20 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts', 'services/**/test/unit/**/*.test.ts', 'infra/**/test/**/*.test.ts', 'chaos/test/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['services/**/test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          // One file at a time: each starts its own containers, and the machine has 2 cores.
+          fileParallelism: false,
+          // Ryuk (testcontainers' reaper) is an image we cannot pull: each file's afterAll stops its
+          // containers, and the global teardown removes any left with this run's label.
+          env: { TESTCONTAINERS_RYUK_DISABLED: 'true', LOG_LEVEL: 'error' },
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
         },
       },
       {
