@@ -88,12 +88,20 @@ class KafkaContainer extends GenericContainer {
   protected override async containerCreated(id: string): Promise<void> { this.#id = id; }
 
   protected override async containerStarting(inspect: InspectResult): Promise<void> {
-    const port = inspect.ports[`${KAFKA_EXTERNAL}/tcp`]?.[0]?.hostPort;
-    if (!port) throw new Error(`kafka container: no host port bound for ${KAFKA_EXTERNAL}`);
     const client = await getContainerRuntimeClient();
-    const advertised = `${client.info.containerRuntime.host}:${port}`;
-    const r = await client.container.exec(client.container.getById(this.#id), ['/bin/bash', '-c', `echo '${advertised}' > ${ADVERTISED_FILE}`]);
-    if (r.exitCode !== 0) throw new Error(`kafka container: writing the advertised listener failed: ${r.output}`);
+    const container = client.container.getById(this.#id);
+    try {
+      const port = inspect.ports[`${KAFKA_EXTERNAL}/tcp`]?.[0]?.hostPort;
+      if (!port) throw new Error(`kafka container: no host port bound for ${KAFKA_EXTERNAL}`);
+      const advertised = `${client.info.containerRuntime.host}:${port}`;
+      const r = await client.container.exec(container, ['/bin/bash', '-c', `echo '${advertised}' > ${ADVERTISED_FILE}`]);
+      if (r.exitCode !== 0) throw new Error(`kafka container: writing the advertised listener failed: ${r.output}`);
+    } catch (err) {
+      // testcontainers removes a container that fails its wait strategy, not one failing here.
+      await client.container.stop(container, { timeout: 0 }).catch(() => {});
+      await client.container.remove(container, { removeVolumes: true }).catch(() => {});
+      throw err;
+    }
   }
 }
 
@@ -106,6 +114,19 @@ export async function startKafka(): Promise<RunningKafka> {
 }
 
 // ------------------------------------------------------------------ lifecycle
+type Started<T extends readonly (() => Promise<Running>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
+
+/** Starts containers side by side; if one fails, the others are stopped before the error is thrown. */
+export async function startAll<const T extends readonly (() => Promise<Running>)[]>(...starts: T): Promise<Started<T>> {
+  const results = await Promise.allSettled(starts.map((s) => s()));
+  const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed.length) {
+    await stopAll(...results.map((r) => (r.status === 'fulfilled' ? r.value : undefined))).catch(() => {});
+    throw failed[0]!.reason;
+  }
+  return results.map((r) => (r as PromiseFulfilledResult<Running>).value) as Started<T>;
+}
+
 /** Stops every container that started, even when another stop (or a start) failed. */
 export async function stopAll(...running: (Running | undefined)[]): Promise<void> {
   const results = await Promise.allSettled(running.map((r) => r?.stop()));
