@@ -25,7 +25,7 @@ export const PG_APP = { user: labEnv().APP_DB_USER ?? 'shop', password: 'integra
 // foreground (PID 1's child via exec, so a stop is a fast shutdown). Durability is not under
 // test: fsync off makes the suite faster.
 const PG_STANDALONE = `set -euo pipefail
-initdb -D "$PGDATA" -U postgres --encoding=UTF8 --locale=C.UTF-8 --data-checksums --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+initdb -D "$PGDATA" -U postgres --no-sync --encoding=UTF8 --locale=C.UTF-8 --data-checksums --auth-local=trust --auth-host=scram-sha-256 >/dev/null
 echo 'host all all all scram-sha-256' >> "$PGDATA/pg_hba.conf"
 pg_ctl -D "$PGDATA" -w -s -o "-c listen_addresses=''" start
 pg-post-bootstrap dbname=postgres
