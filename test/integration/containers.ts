@@ -113,6 +113,15 @@ export async function startKafka(): Promise<RunningKafka> {
   return { container, brokers: [`${container.getHost()}:${container.getMappedPort(KAFKA_EXTERNAL)}`], stop: stopper(container) };
 }
 
+// ------------------------------------------------------------------ faults
+/** Freezes a container (its processes stop, its connections stay open): a dependency that does not answer. Returns the undo. */
+export async function pause(running: Running): Promise<() => Promise<void>> {
+  const client = await getContainerRuntimeClient();
+  const c = client.container.getById(running.container.getId());
+  await c.pause();
+  return async () => { await c.unpause(); };
+}
+
 // ------------------------------------------------------------------ lifecycle
 type Started<T extends readonly (() => Promise<Running>)[]> = { -readonly [K in keyof T]: Awaited<ReturnType<T[K]>> };
 
