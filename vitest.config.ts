@@ -27,6 +27,8 @@ export default defineConfig({
           env: { TESTCONTAINERS_RYUK_DISABLED: 'true', LOG_LEVEL: 'error' },
           testTimeout: 60_000,
           hookTimeout: 180_000,
+          // `npm test` runs unit, then integration, then live: never two Docker-heavy projects at once.
+          sequence: { groupOrder: 1 },
         },
       },
       {
@@ -35,7 +37,7 @@ export default defineConfig({
           include: ['test/live/**/*.test.ts', 'services/**/test/live/**/*.test.ts', 'test/browser/**/*.test.ts'],
           globalSetup: ['test/live/global-setup.ts'],
           fileParallelism: false,
-          sequence: { concurrent: false },
+          sequence: { concurrent: false, groupOrder: 2 },
           // Services started in-process by a live test log errors only.
           env: { LOG_LEVEL: 'error' },
           testTimeout: 180_000,
