@@ -1,8 +1,10 @@
 import { defineConfig } from 'vitest/config';
 
-// One convention for where tests live: <package>/test/unit (no Docker), <package>/test/live
-// (against the running lab, brought up once by the global setup; one file at a time: several kill
-// containers), and the repository's own test/unit, test/live and test/browser.
+// One convention for where tests live: <package>/test/unit (no Docker), <package>/test/integration
+// (a service's data access against the lab's own Postgres, Redis and Kafka images started by
+// testcontainers), <package>/test/live (against the running lab, brought up once by the global
+// setup; one file at a time: several kill containers), and the repository's own test/unit,
+// test/integration (the containers' helpers), test/live and test/browser.
 export default defineConfig({
   test: {
     projects: [
@@ -14,11 +16,29 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'integration',
+          include: ['services/**/test/integration/**/*.test.ts'],
+          globalSetup: ['test/integration/global-setup.ts'],
+          // kafkajs 2.2 arms a negative timer, and Node 24 warns about it on every client.
+          setupFiles: ['chaos/quiet-kafkajs.ts'],
+          // One file at a time: each starts its own containers, and the machine has 2 cores.
+          fileParallelism: false,
+          // Ryuk (testcontainers' reaper) is an image we cannot pull: each file's afterAll stops its
+          // containers, and the global teardown removes any left with this run's label.
+          env: { TESTCONTAINERS_RYUK_DISABLED: 'true', LOG_LEVEL: 'error' },
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          // `npm test` runs unit, then integration, then live: never two Docker-heavy projects at once.
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
           name: 'live',
           include: ['**/test/live/**/*.test.ts', 'test/browser/**/*.test.ts'],
           globalSetup: ['test/live/global-setup.ts'],
           fileParallelism: false,
-          sequence: { concurrent: false },
+          sequence: { concurrent: false, groupOrder: 2 },
           // Services started in-process by a live test log errors only.
           env: { LOG_LEVEL: 'error' },
           testTimeout: 180_000,

@@ -60,7 +60,7 @@ export function needsNewProducer(err: unknown): boolean {
   return false;
 }
 
-/** Publishes to Kafka with an idempotent producer: connects lazily (Kafka may be down at start), and replaces the producer when the broker lost its sequence state. */
+/** Publishes to Kafka with an idempotent producer: connects lazily (Kafka may be down at start), and replaces the producer after a failed send. */
 export interface Publisher {
   send(topic: string, messages: Message[], timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -80,8 +80,16 @@ export function createPublisher(kafka: Kafka, logger: Logger): Publisher {
       try {
         await p.send({ topic, acks: -1, timeout: timeoutMs, messages });
       } catch (err) {
-        if (needsNewProducer(err) && p === producer) {
-          logger.warn({ err: String(err) }, 'the broker lost this producer\'s sequence state: replacing the producer');
+        // Every failed send replaces the producer, not only those whose sequence state the broker
+        // lost. kafkajs rolls the partition's sequence number back when a request fails, but a
+        // request that timed out may still be written once the broker answers again: the next
+        // batch of that size on that partition reused its sequence numbers, and the broker
+        // acknowledged it as a duplicate without writing it (a send reported success, its message
+        // was lost; kit integration test). A new producer has a new id: a retry may duplicate
+        // (consumers dedupe by event id), never vanish.
+        if (p === producer) {
+          if (needsNewProducer(err)) logger.warn({ err: String(err) }, 'the broker lost this producer\'s sequence state: replacing the producer');
+          else logger.debug({ err: String(err) }, 'send failed: replacing the producer (its batch may still be written)');
           producer = make();
           watch(producer);
           up = null;

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import kafkajs from 'kafkajs';
-import { needsNewProducer } from '../../src/index.ts';
+import type { Kafka } from 'kafkajs';
+import { createLogger, createPublisher, needsNewProducer } from '../../src/index.ts';
 
 const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSConnectionError } = kafkajs as unknown as { [k in "KafkaJSProtocolError" | "KafkaJSNumberOfRetriesExceeded" | "KafkaJSConnectionError"]: new (...a: any[]) => Error };
 const protocol = (type: string) => new KafkaJSProtocolError({ message: type.toLowerCase(), type, code: 45, retriable: false });
@@ -33,4 +34,41 @@ test('in the services, only the kit\'s Kafka module imports kafkajs', () => {
     .filter((f) => f.endsWith('.ts') && f.split('/').includes('src') && !f.split('/').includes('node_modules'))
     .filter((f) => /from\s+['"]kafkajs['"]|import\(\s*['"]kafkajs['"]\s*\)|require\(\s*['"]kafkajs['"]\s*\)/.test(readFileSync(join(services, f), 'utf8')));
   expect(importers).toEqual(['kit/src/clients/kafka.ts']);
+});
+
+// Regression (kit integration test): a send that timed out may still be written, and kafkajs
+// reuses its sequence numbers for the next batch, which the broker then drops as a duplicate.
+describe('createPublisher', () => {
+  function fakeKafka(failures: number) {
+    const producers: { id: number; sends: number; disconnected: boolean }[] = [];
+    const kafka = {
+      producer: () => {
+        const rec = { id: producers.length, sends: 0, disconnected: false };
+        producers.push(rec);
+        return {
+          events: { DISCONNECT: 'producer.disconnect' },
+          on: () => () => {},
+          connect: async () => {},
+          disconnect: async () => { rec.disconnected = true; },
+          send: async () => { rec.sends++; if (failures-- > 0) throw new KafkaJSConnectionError('Request Produce(key: 0, version: 7) timed out'); return []; },
+        };
+      },
+    } as unknown as Kafka;
+    return { kafka, producers };
+  }
+
+  test('any failed send replaces the producer, so the next batch never reuses its sequence numbers', async () => {
+    const { kafka, producers } = fakeKafka(1);
+    const publisher = createPublisher(kafka, createLogger('test', 'silent'));
+    await expect(publisher.send('orders', [{ value: 'a' }])).rejects.toThrow('timed out');
+    await publisher.send('orders', [{ value: 'b' }]);
+    expect(producers.map((p) => ({ sends: p.sends, disconnected: p.disconnected }))).toEqual([{ sends: 1, disconnected: true }, { sends: 1, disconnected: false }]);
+  });
+
+  test('successful sends keep one producer', async () => {
+    const { kafka, producers } = fakeKafka(0);
+    const publisher = createPublisher(kafka, createLogger('test', 'silent'));
+    for (let i = 0; i < 3; i++) await publisher.send('orders', [{ value: String(i) }]);
+    expect(producers).toHaveLength(1);
+  });
 });

@@ -1,0 +1,147 @@
+// checkout's order transaction on a real Postgres (the lab's image, no Patroni), with catalog's
+// products table beside it as in the lab: stock, idempotency, no overselling under contention.
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { AppError, migrate, type PgPools } from '@surge-lab/kit';
+import { pgPools, silentLogger } from '../../../../test/integration/clients.ts';
+import { startPostgres, stopAll, type RunningPostgres } from '../../../../test/integration/containers.ts';
+import { catalogMigrations } from '../../../catalog/src/data-access/migrations.ts';
+import { checkoutMigrations } from '../../src/data-access/migrations.ts';
+import { placeOrder, type PlaceResult } from '../../src/data-access/orders-repo.ts';
+import { fingerprint, normaliseLines, type CartLine } from '../../src/domain/checkout.ts';
+
+let pg: RunningPostgres | undefined;
+let pools: PgPools;
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  // Pool size as in the lab's checkout: contention happens in Postgres, not in the pool.
+  pools = pgPools(pg.url, 'checkout-it', { poolMax: 20 });
+});
+afterAll(async () => {
+  await pools?.close();
+  await stopAll(pg);
+});
+
+const db = () => pools.rw;
+const one = async <T>(sql: string, params: unknown[] = []) => (await db().query(sql, params)).rows[0] as T;
+const stock = async (id: string) => (await one<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [id])).stock;
+const setStock = (id: string, n: number) => db().query('UPDATE products SET stock = $2 WHERE id = $1', [id, n]);
+const price = async (id: string) => (await one<{ price_cents: number }>('SELECT price_cents FROM products WHERE id = $1', [id])).price_cents;
+const countWhere = async (table: string, where: string, params: unknown[]) => (await one<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params)).n;
+
+/** A checkout as the app calls it: a new key and cart unless given, lines normalised. */
+function order(lines: CartLine[], o: { key?: string; cartId?: string; email?: string } = {}): Promise<PlaceResult> {
+  const email = o.email ?? 'shopper@example.com';
+  return placeOrder(db(), o.key ?? `key-${randomUUID()}`, fingerprint({ cartId: o.cartId ?? randomUUID(), email }), email, normaliseLines(lines));
+}
+/** Settles every promise; the failures as their error codes. */
+async function outcomes(ps: Promise<PlaceResult>[]) {
+  const settled = await Promise.allSettled(ps);
+  const won = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+  const lost = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as AppError] : []));
+  return { won, lost };
+}
+
+describe('checkout migrations', () => {
+  test('after catalog created products, checkout\'s migration applies once', async () => {
+    await migrate(db(), 'catalog', catalogMigrations, silentLogger);
+    expect(await migrate(db(), 'checkout', checkoutMigrations, silentLogger)).toBe(1);
+    expect(await migrate(db(), 'checkout', checkoutMigrations, silentLogger)).toBe(0);
+    const tables = (await db().query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).rows.map((r) => r.table_name);
+    expect(tables).toEqual(['idempotency_keys', 'order_items', 'orders', 'outbox', 'products', 'schema_migrations']);
+  });
+});
+
+describe('placing an order', () => {
+  test('takes the stock, prices the lines from the products table, and writes one unreleased outbox event', async () => {
+    await setStock('p-00300', 10);
+    await setStock('p-00301', 10);
+    const { replayed, order: o } = await order([{ productId: 'p-00301', quantity: 1 }, { productId: 'p-00300', quantity: 2 }, { productId: 'p-00301', quantity: 1 }]);
+    expect(replayed).toBe(false);
+    const [p300, p301] = [await price('p-00300'), await price('p-00301')];
+    expect(o).toMatchObject({ status: 'payment_pending', email: 'shopper@example.com', paymentId: null, totalCents: 2 * p300 + 2 * p301 });
+    expect(o.lines).toEqual([
+      { productId: 'p-00300', name: expect.stringMatching(/ 400$/), quantity: 2, priceCents: p300 },
+      { productId: 'p-00301', name: expect.stringMatching(/ 401$/), quantity: 2, priceCents: p301 },
+    ]);
+    expect([await stock('p-00300'), await stock('p-00301')]).toEqual([8, 8]);
+    const events = (await db().query('SELECT type, payload, released_at, published_at FROM outbox WHERE order_id = $1', [o.id])).rows;
+    expect(events).toEqual([{
+      type: 'order.placed', released_at: null, published_at: null,
+      payload: { eventId: expect.any(String), type: 'order.placed', orderId: o.id, email: o.email, totalCents: o.totalCents,
+        lines: [{ productId: 'p-00300', quantity: 2, priceCents: p300 }, { productId: 'p-00301', quantity: 2, priceCents: p301 }] },
+    }]);
+  });
+
+  test('the same key and request again returns the same order and takes no more stock', async () => {
+    await setStock('p-00302', 10);
+    const same = { key: `key-${randomUUID()}`, cartId: randomUUID() };
+    const first = await order([{ productId: 'p-00302', quantity: 3 }], same);
+    const again = await order([{ productId: 'p-00302', quantity: 3 }], same);
+    expect(again).toEqual({ replayed: true, order: first.order });
+    expect(await stock('p-00302')).toBe(7);
+    expect(await countWhere('orders o JOIN order_items i ON i.order_id = o.id', 'i.product_id = $1', ['p-00302'])).toBe(1);
+  });
+
+  test('the same key with another request is refused and writes nothing', async () => {
+    await setStock('p-00303', 10);
+    const key = `key-${randomUUID()}`;
+    await order([{ productId: 'p-00303', quantity: 1 }], { key });
+    await expect(order([{ productId: 'p-00303', quantity: 1 }], { key })).rejects.toMatchObject({ code: 'IDEMPOTENCY_KEY_REUSED' });
+    expect(await stock('p-00303')).toBe(9);
+  });
+
+  test('20 concurrent requests with one key make one order; the others replay it', async () => {
+    await setStock('p-00304', 100);
+    const same = { key: `key-${randomUUID()}`, cartId: randomUUID() };
+    const { won, lost } = await outcomes(Array.from({ length: 20 }, () => order([{ productId: 'p-00304', quantity: 2 }], same)));
+    expect(lost).toEqual([]);
+    expect(new Set(won.map((r) => r.order.id)).size).toBe(1);
+    expect(won.filter((r) => r.replayed)).toHaveLength(19);
+    expect(await stock('p-00304')).toBe(98);
+  });
+
+  test('5 units and 30 concurrent orders: exactly 5 orders, 25 refused out of stock, stock 0, never below', async () => {
+    await setStock('p-00305', 5);
+    const { won, lost } = await outcomes(Array.from({ length: 30 }, () => order([{ productId: 'p-00305', quantity: 1 }])));
+    expect(won).toHaveLength(5);
+    expect(lost).toHaveLength(25);
+    for (const e of lost) expect(e).toMatchObject({ code: 'OUT_OF_STOCK', details: { productId: 'p-00305', requested: 1, available: 0 } });
+    expect(await stock('p-00305')).toBe(0);
+    expect(await countWhere('order_items', 'product_id = $1', ['p-00305'])).toBe(5);
+    expect(await countWhere('outbox', `payload->'lines' @> $1::jsonb`, [JSON.stringify([{ productId: 'p-00305' }])])).toBe(5);
+  });
+
+  test('two-product orders under contention: all or nothing per order, no deadlock whatever the cart order', async () => {
+    await setStock('p-00306', 10);
+    await setStock('p-00307', 6);
+    const carts = Array.from({ length: 24 }, (_, i) => (i % 2
+      ? [{ productId: 'p-00306', quantity: 1 }, { productId: 'p-00307', quantity: 1 }]
+      : [{ productId: 'p-00307', quantity: 1 }, { productId: 'p-00306', quantity: 1 }]));
+    const { won, lost } = await outcomes(carts.map((lines) => order(lines)));
+    expect(won).toHaveLength(6);
+    expect(lost.map((e) => e.code)).toEqual(Array(18).fill('OUT_OF_STOCK'));
+    // The refused orders gave back the unit of p-00306 they had taken before failing on p-00307.
+    expect([await stock('p-00306'), await stock('p-00307')]).toEqual([4, 0]);
+  });
+
+  test('an order larger than the stock is refused naming what is left, and the key stays usable', async () => {
+    await setStock('p-00308', 2);
+    const same = { key: `key-${randomUUID()}`, cartId: randomUUID() };
+    await expect(order([{ productId: 'p-00308', quantity: 3 }], same)).rejects.toMatchObject({ code: 'OUT_OF_STOCK', details: { requested: 3, available: 2 } });
+    expect(await countWhere('idempotency_keys', 'key = $1', [same.key])).toBe(0);
+    await setStock('p-00308', 3);
+    expect((await order([{ productId: 'p-00308', quantity: 3 }], same)).replayed).toBe(false);
+    expect(await stock('p-00308')).toBe(0);
+  });
+
+  test('a product that no longer exists is refused by name, and nothing is written', async () => {
+    await setStock('p-00309', 5);
+    const before = await countWhere('orders', 'true', []);
+    await expect(order([{ productId: 'p-00309', quantity: 1 }, { productId: 'p-99999', quantity: 1 }]))
+      .rejects.toMatchObject({ code: 'PRODUCT_NOT_FOUND', details: { productId: 'p-99999' } });
+    expect(await stock('p-00309')).toBe(5);
+    expect(await countWhere('orders', 'true', [])).toBe(before);
+  });
+});
