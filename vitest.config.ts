@@ -3,17 +3,24 @@ import { defineConfig } from 'vitest/config';
 // One convention for where tests live: <package>/test/unit (no Docker), <package>/test/integration
 // (a service's data access against the lab's own Postgres, Redis and Kafka images started by
 // testcontainers), <package>/test/live (against the running lab, brought up once by the global
-// setup; one file at a time: several kill containers), and the repository's own test/unit,
-// test/integration (the containers' helpers), test/live and test/browser.
+// setup), and the repository's own test/unit, test/integration (the containers' helpers),
+// test/live, test/browser and test/full (what `npm run test:full` adds).
+// `npm test` runs the projects one after another (chaos/cli/test.ts): never two Docker-heavy ones at once.
+
+/** Against the running lab: one file at a time (several kill containers), services in-process log errors only. */
+const againstTheLab = {
+  globalSetup: ['test/live/global-setup.ts'],
+  fileParallelism: false,
+  sequence: { concurrent: false },
+  env: { LOG_LEVEL: 'error' },
+  testTimeout: 180_000,
+  hookTimeout: 600_000,
+};
+
 export default defineConfig({
   test: {
     projects: [
-      {
-        test: {
-          name: 'unit',
-          include: ['**/test/unit/**/*.test.ts'],
-        },
-      },
+      { test: { name: 'unit', include: ['**/test/unit/**/*.test.ts'] } },
       {
         test: {
           name: 'integration',
@@ -28,23 +35,10 @@ export default defineConfig({
           env: { TESTCONTAINERS_RYUK_DISABLED: 'true', LOG_LEVEL: 'error' },
           testTimeout: 60_000,
           hookTimeout: 180_000,
-          // `npm test` runs unit, then integration, then live: never two Docker-heavy projects at once.
-          sequence: { groupOrder: 1 },
         },
       },
-      {
-        test: {
-          name: 'live',
-          include: ['**/test/live/**/*.test.ts', 'test/browser/**/*.test.ts'],
-          globalSetup: ['test/live/global-setup.ts'],
-          fileParallelism: false,
-          sequence: { concurrent: false, groupOrder: 2 },
-          // Services started in-process by a live test log errors only.
-          env: { LOG_LEVEL: 'error' },
-          testTimeout: 180_000,
-          hookTimeout: 600_000,
-        },
-      },
+      { test: { name: 'live', include: ['**/test/live/**/*.test.ts', 'test/browser/**/*.test.ts'], ...againstTheLab } },
+      { test: { name: 'full', include: ['test/full/**/*.test.ts'], ...againstTheLab } },
     ],
   },
 });

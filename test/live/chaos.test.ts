@@ -9,21 +9,14 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { prometheusUrl } from './lab.ts';
 import { lab, projectRoot } from './lab.ts';
+import { CI_EXPERIMENTS, expectPass, runNamed } from './experiments.ts';
 import { waitFor } from '@surge-lab/lab';
-import { labDeps, loadExperiment, parseExperiment, runExperiment } from '@surge-lab/chaos/runner';
+import { labDeps, parseExperiment, runExperiment } from '@surge-lab/chaos/runner';
 
 const reportDir = join(projectRoot, 'reports', 'chaos');
 const startedAt = Date.now();
 const lines: string[] = [];
 const log = (l: string) => { lines.push(l); if (/verdict|✘|abort/.test(l)) console.log(`[chaos] ${l}`); };
-
-async function run(name: string) {
-  const file = join(projectRoot, 'chaos', 'experiments', `${name}.yaml`);
-  const outcome = await runExperiment(loadExperiment(file), { file, reportDir, deps: await labDeps(lab, log), log });
-  const m = outcome.journal.measurements;
-  console.log(`[chaos] ${name}: ${outcome.journal.status}; ${Object.entries(m).map(([k, v]) => `${k} = ${v}`).join('; ')}; journal ${outcome.journalFile}`);
-  return outcome;
-}
 
 describe('npm run audit', () => {
   test('audits the ledger of an `npm run load` journey run against the live system: every check passes and is counted', async () => {
@@ -39,21 +32,9 @@ describe('npm run audit', () => {
   }, 120_000);
 });
 
-// Order matters a little: each experiment waits for the stop conditions the previous one may
-// have left firing, so the ones that cause no 5xx go first.
 describe('chaos experiments against the live lab', { concurrent: false }, () => {
-  // replica-latency is not required by the issue, but it is the one whose reads fall back (the Fallbacks panel).
-  test.each(['kafka-outage', 'replica-kill', 'replica-latency', 'db-failover', 'redis-outage', 'unhealthy-recovery'])('%s ends in a pass verdict, its audit included', async (name) => {
-    const { journal, exitCode } = await run(name);
-    const failed = journal.probes.filter((p) => !p.ok).map((p) => `${p.phase} ${p.name}: ${p.value}`);
-    expect({ status: journal.status, verdict: journal.verdict, failed }).toEqual({ status: 'pass', verdict: expect.any(String), failed: [] });
-    expect(exitCode).toBe(0);
-    expect(journal.faults.every((f) => f.end)).toBe(true);
-    const exp = loadExperiment(join(projectRoot, 'chaos', 'experiments', `${name}.yaml`));
-    if (exp.audit !== false) {
-      expect(journal.audit?.ok).toBe(true);
-      expect(journal.audit?.ledgerOrders).toBeGreaterThan(10); // an audit of real orders, not of an empty ledger
-    }
+  test.each(CI_EXPERIMENTS)('%s ends in a pass verdict, its audit included', async (name) => {
+    expectPass(name, await runNamed(name, log));
   }, 900_000);
 
   test('every fault-only dashboard panel had data while the experiments ran', async () => {

@@ -1,0 +1,38 @@
+// The chaos experiments as the suites run them: CI runs the ones below against the lab once
+// (test/live/chaos.test.ts); `npm run test:full` runs every other one (test/full/).
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect } from 'vitest';
+import { labDeps, loadExperiment, runExperiment, type RunOutcome } from '@surge-lab/chaos/runner';
+import { lab } from './lab.ts';
+
+/**
+ * In CI, in this order: each experiment waits for the stop conditions the previous one may have
+ * left firing, so the ones that cause no 5xx go first. replica-latency is the one whose reads fall
+ * back (the Fallbacks panel); static-stability is issue #11's claim about the autoscaler.
+ */
+export const CI_EXPERIMENTS = ['kafka-outage', 'replica-kill', 'replica-latency', 'db-failover', 'redis-outage', 'unhealthy-recovery', 'static-stability'];
+
+const dir = join(lab.root, 'chaos', 'experiments');
+export const ALL_EXPERIMENTS = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+
+/** Runs chaos/experiments/<name>.yaml against the lab; prints its verdict and figures. */
+export async function runNamed(name: string, log: (l: string) => void): Promise<RunOutcome> {
+  const file = join(dir, `${name}.yaml`);
+  const outcome = await runExperiment(loadExperiment(file), { file, reportDir: join(lab.root, 'reports', 'chaos'), deps: await labDeps(lab, log), log });
+  const m = outcome.journal.measurements;
+  console.log(`[chaos] ${name}: ${outcome.journal.status}; ${Object.entries(m).map(([k, v]) => `${k} = ${v}`).join('; ')}; journal ${outcome.journalFile}`);
+  return outcome;
+}
+
+/** A pass verdict: every probe held, every fault reverted, and (unless the file turns it off) an audit of real orders found nothing lost. */
+export function expectPass(name: string, { journal, exitCode }: RunOutcome): void {
+  const failed = journal.probes.filter((p) => !p.ok).map((p) => `${p.phase} ${p.name}: ${p.value}`);
+  expect({ status: journal.status, verdict: journal.verdict, failed }).toEqual({ status: 'pass', verdict: expect.any(String), failed: [] });
+  expect(exitCode).toBe(0);
+  expect(journal.faults.every((f) => f.end)).toBe(true);
+  if (loadExperiment(join(dir, `${name}.yaml`)).audit !== false) {
+    expect(journal.audit?.ok).toBe(true);
+    expect(journal.audit?.ledgerOrders).toBeGreaterThan(10); // an audit of real orders, not of an empty ledger
+  }
+}
