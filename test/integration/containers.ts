@@ -4,10 +4,12 @@
 // global setup removes whatever a crashed file left behind) and is stopped by the file's afterAll.
 import { GenericContainer, getContainerRuntimeClient, Wait, type InspectResult, type StartedTestContainer } from 'testcontainers';
 import { inject } from 'vitest';
-import { labEnv } from '../../infra/lab/compose.ts';
+import { readSettings } from '@surge-lab/lab';
 
 export const RUN_LABEL = 'surge-lab.integration-run';
-export const image = (name: 'postgres' | 'redis' | 'kafka') => `surge-lab/${name}:${labEnv().LAB_TAG ?? '0.1.0'}`;
+/** The lab's settings (.env, overridden by the environment): the image tag, the app's role and database. */
+const settings = readSettings();
+export const image = (name: 'postgres' | 'redis' | 'kafka') => `surge-lab/${name}:${settings.get('LAB_TAG') ?? '0.1.0'}`;
 
 export interface Running { container: StartedTestContainer; stop(): Promise<void> }
 
@@ -16,7 +18,7 @@ const stopper = (container: StartedTestContainer) => async () => { await contain
 
 // ------------------------------------------------------------------ Postgres without Patroni
 /** Role, password and database the services use (the lab's .env names); the password is the test's own. */
-export const PG_APP = { user: labEnv().APP_DB_USER ?? 'shop', password: 'integration-only', db: labEnv().APP_DB_NAME ?? 'shop' };
+export const PG_APP = { user: settings.get('APP_DB_USER') ?? 'shop', password: 'integration-only', db: settings.get('APP_DB_NAME') ?? 'shop' };
 
 // The image's entrypoint always runs Patroni (etcd, replication, backups). For a single plain
 // server the test replaces it with this script, as user postgres: initdb as Patroni's bootstrap

@@ -7,11 +7,11 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { TestProject } from 'vitest/node';
-import { labEnv } from '../../infra/lab/compose.ts';
+import { readSettings } from '@surge-lab/lab';
 
 const run = promisify(execFile);
 const RUN_LABEL = 'surge-lab.integration-run';
-const IMAGES = ['postgres', 'redis', 'kafka'].map((n) => `surge-lab/${n}:${labEnv().LAB_TAG ?? '0.1.0'}`);
+const IMAGES = ['postgres', 'redis', 'kafka'].map((n) => `surge-lab/${n}:${readSettings().get('LAB_TAG') ?? '0.1.0'}`);
 
 async function docker(...args: string[]): Promise<string> {
   return (await run('docker', args, { timeout: 60_000 })).stdout.trim();

@@ -4,14 +4,15 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMetrics, createRedis, migrate, type PgPools } from '@surge-lab/kit';
-import { DEAD_PG_URL, pgPools, readyRedis, silentLogger } from '../../../../test/integration/clients.ts';
-import { startAll, startPostgres, startRedis, stopAll, type RunningPostgres, type RunningRedis } from '../../../../test/integration/containers.ts';
+import { DEAD_PG_URL, pgPools, readyRedis, silentLogger, startAll, startPostgres, startRedis, stopAll, type RunningPostgres, type RunningRedis } from '@surge-lab/tests/integration';
 import { LayeredCache } from '../../src/data-access/layered-cache.ts';
 import { catalogMigrations } from '../../src/data-access/migrations.ts';
 import { productsRepo, type ProductsRepo } from '../../src/data-access/products-repo.ts';
 import { toProduct } from '../../src/domain/products.ts';
 
 const KEEP_SECONDS = 600;
+/** The Redis key LayeredCache keeps a product's entry under (its prefix, then the app's key). */
+const redisKey = (id: string) => `catalog:product:${id}`;
 let pg: RunningPostgres | undefined;
 let rd: RunningRedis | undefined;
 let pools: PgPools;
@@ -65,14 +66,14 @@ describe('catalog read path on Redis and Postgres', () => {
 
   test('the Redis copy has a TTL (keep time + up to 10% jitter), so Redis may evict it under memory pressure', async () => {
     await productRead()(replica(), 'p-00102');
-    const ttl = await redis.ttl('catalog:product:p-00102');
+    const ttl = await redis.ttl(redisKey('p-00102'));
     expect(ttl).toBeGreaterThan(KEEP_SECONDS - 5);
     expect(ttl).toBeLessThanOrEqual(Math.ceil(KEEP_SECONDS * 1.1));
   });
 
   test('an unknown product is not cached', async () => {
     expect(await productRead()(replica(), 'p-99999')).toBeUndefined();
-    expect(await redis.exists('catalog:product:p-99999')).toBe(0);
+    expect(await redis.exists(redisKey('p-99999'))).toBe(0);
   });
 
   test('after a price change and evictShared, another replica reads the new price', async () => {

@@ -1,11 +1,11 @@
 // catalog's migrations and products repo against a real Postgres (the lab's image, no Patroni).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMetrics, DependencyError, migrate, type PgPools } from '@surge-lab/kit';
-import { DEAD_PG_URL, pgPools, silentLogger } from '../../../../test/integration/clients.ts';
-import { startPostgres, stopAll, type RunningPostgres } from '../../../../test/integration/containers.ts';
+import { CATEGORIES } from '@surge-lab/contracts/products';
+import { DEAD_PG_URL, pgPools, silentLogger, startPostgres, stopAll, type RunningPostgres } from '@surge-lab/tests/integration';
 import { catalogMigrations } from '../../src/data-access/migrations.ts';
 import { productsRepo, type ProductsRepo } from '../../src/data-access/products-repo.ts';
-import { CATEGORIES, encodeCursor, ListQuery } from '../../src/domain/products.ts';
+import { encodeCursor, ListQuery } from '../../src/domain/products.ts';
 
 let pg: RunningPostgres | undefined;
 let pools: PgPools;

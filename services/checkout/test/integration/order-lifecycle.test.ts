@@ -5,11 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { migrate, type PgPools } from '@surge-lab/kit';
 import { OrderPlacedEvent } from '@surge-lab/contracts/orders';
-import { pgPools, silentLogger } from '../../../../test/integration/clients.ts';
-import { startPostgres, stopAll, type RunningPostgres } from '../../../../test/integration/containers.ts';
-import { catalogMigrations } from '../../../catalog/src/data-access/migrations.ts';
+import { catalogMigrations } from '@surge-lab/catalog/migrations';
+import { pgPools, silentLogger, startPostgres, stopAll, type RunningPostgres } from '@surge-lab/tests/integration';
 import { checkoutMigrations } from '../../src/data-access/migrations.ts';
-import { cancelUnpaid, claimDuePayments, findOrder, markPaid, outboxStats, placeOrder, relayBatch, type OutboxRow } from '../../src/data-access/orders-repo.ts';
+import { cancelUnpaid, claimDuePayments, findOrder, markPaid, outboxStats, placeOrderTx, relayBatch, type OutboxRow } from '../../src/data-access/orders-repo.ts';
 import { fingerprint } from '../../src/domain/checkout.ts';
 
 let pg: RunningPostgres | undefined;
@@ -28,9 +27,12 @@ afterAll(async () => {
 
 const db = () => pools.rw;
 const stock = async (id: string) => (await db().query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [id])).rows[0]!.stock;
+/** A payment_pending order of one line, through the order transaction. */
 const place = async (productId: string, quantity = 1) => {
   const email = 'shopper@example.com';
-  return (await placeOrder(db(), `key-${randomUUID()}`, fingerprint({ cartId: randomUUID(), email }), email, [{ productId, quantity }])).order;
+  const placed = await placeOrderTx(db(), { key: `key-${randomUUID()}`, fingerprint: fingerprint({ cartId: randomUUID(), email }), email, lines: [{ productId, quantity }] });
+  if (placed.kind !== 'placed') throw new Error(`expected an order placed, got ${JSON.stringify(placed)}`);
+  return placed.order;
 };
 const outbox = async (orderId: string) => (await db().query('SELECT payload, released_at, published_at FROM outbox WHERE order_id = $1', [orderId])).rows[0];
 /** Runs the relay until the outbox has nothing released left, collecting what it published. */

@@ -3,14 +3,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { AppError, createKafka, createMetrics, createPublisher, migrate, type Loop, type PgPools } from '@surge-lab/kit';
-import { OrderPlacedEvent } from '@surge-lab/contracts/orders';
-import { waitFor } from '../../../../infra/lab/wait.ts';
-import { pgPools, silentLogger } from '../../../../test/integration/clients.ts';
-import { pause, startAll, startKafka, startPostgres, stopAll, type RunningKafka, type RunningPostgres } from '../../../../test/integration/containers.ts';
-import { catalogMigrations } from '../../../catalog/src/data-access/migrations.ts';
+import { createKafka, createMetrics, createPublisher, migrate, type Loop, type PgPools } from '@surge-lab/kit';
+import { ORDERS_TOPIC, OrderPlacedEvent } from '@surge-lab/contracts/orders';
+import { waitFor } from '@surge-lab/lab';
+import { catalogMigrations } from '@surge-lab/catalog/migrations';
+import { pause, pgPools, silentLogger, startAll, startKafka, startPostgres, stopAll, type RunningKafka, type RunningPostgres } from '@surge-lab/tests/integration';
 import { checkoutMigrations } from '../../src/data-access/migrations.ts';
-import { markPaid, outboxStats, placeOrder } from '../../src/data-access/orders-repo.ts';
+import { markPaid, outboxStats, placeOrderTx } from '../../src/data-access/orders-repo.ts';
 import { fingerprint } from '../../src/domain/checkout.ts';
 import { startJobs } from '../../src/jobs.ts';
 
@@ -33,7 +32,7 @@ beforeAll(async () => {
   client = createKafka({ brokers: kafka.brokers, clientId: 'checkout-it', connectTimeoutMs: 1_000, requestTimeoutMs: 2_000 }, silentLogger);
   reader = client.consumer({ groupId: `reader-${randomUUID()}`, maxWaitTimeInMs: 250 });
   await reader.connect();
-  await reader.subscribe({ topic: 'orders', fromBeginning: true });
+  await reader.subscribe({ topic: ORDERS_TOPIC, fromBeginning: true });
   await reader.run({
     eachMessage: async ({ message }) => {
       const key = message.key!.toString();
@@ -43,11 +42,13 @@ beforeAll(async () => {
   jobs = startJobs({
     pool: pools.rw, publisher: createPublisher(client, silentLogger), logger: silentLogger, metrics: createMetrics('checkout-it'),
     relayIntervalMs: 100, captureIntervalMs: 100,
-    // The payment service: declines the test address, as payment does.
-    charge: async (o) => {
-      charged.push(o.id);
-      if (o.email.includes('+decline@')) throw new AppError({ code: 'PAYMENT_DECLINED', message: 'declined', details: { orderId: o.id } });
-      return { chargeId: randomUUID(), status: 'captured' };
+    // The payment port: declines the test address, as the payment service does.
+    payment: {
+      charge: async (o) => {
+        charged.push(o.id);
+        if (o.email.includes('+decline@')) return { kind: 'declined', reason: 'payment declined' };
+        return { kind: 'captured', chargeId: randomUUID() };
+      },
     },
   });
 });
@@ -59,8 +60,11 @@ afterAll(async () => {
 });
 
 const db = () => pools.rw;
+/** A payment_pending order of one unit of p-00500, through the order transaction. */
 async function place(email = 'shopper@example.com') {
-  return (await placeOrder(db(), `key-${randomUUID()}`, fingerprint({ cartId: randomUUID(), email }), email, [{ productId: 'p-00500', quantity: 1 }])).order;
+  const placed = await placeOrderTx(db(), { key: `key-${randomUUID()}`, fingerprint: fingerprint({ cartId: randomUUID(), email }), email, lines: [{ productId: 'p-00500', quantity: 1 }] });
+  if (placed.kind !== 'placed') throw new Error(`expected an order placed, got ${JSON.stringify(placed)}`);
+  return placed.order;
 }
 const status = async (id: string) => (await db().query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [id])).rows[0]!.status;
 const eventId = async (id: string) => (await db().query<{ event_id: string }>('SELECT event_id FROM outbox WHERE order_id = $1', [id])).rows[0]!.event_id;

@@ -3,10 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMetrics, migrate, type PgPools } from '@surge-lab/kit';
-import { pgPools, silentLogger } from '../../../../test/integration/clients.ts';
-import { startPostgres, stopAll, type RunningPostgres } from '../../../../test/integration/containers.ts';
-import { catalogMigrations } from '../../../catalog/src/data-access/migrations.ts';
-import { checkoutMigrations } from '../../../checkout/src/data-access/migrations.ts';
+import { catalogMigrations } from '@surge-lab/catalog/migrations';
+import { checkoutMigrations } from '@surge-lab/checkout/migrations';
+import { pgPools, silentLogger, startPostgres, stopAll, type RunningPostgres } from '@surge-lab/tests/integration';
 import { fulfilmentRepo } from '../../src/data-access/fulfilment-repo.ts';
 import { FULFILMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
 import { sampleEvent } from '../sample-event.ts';

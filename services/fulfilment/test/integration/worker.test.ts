@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createKafka, createService, migrate, type PgPools, type Service } from '@surge-lab/kit';
-import { waitFor } from '../../../../infra/lab/wait.ts';
-import { pgPools, silentLogger } from '../../../../test/integration/clients.ts';
-import { pause, startAll, startKafka, startPostgres, stopAll, type RunningKafka, type RunningPostgres } from '../../../../test/integration/containers.ts';
-import { checkoutMigrations } from '../../../checkout/src/data-access/migrations.ts';
+import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import { waitFor } from '@surge-lab/lab';
+import { checkoutMigrations } from '@surge-lab/checkout/migrations';
+import { pause, pgPools, silentLogger, startAll, startKafka, startPostgres, stopAll, type RunningKafka, type RunningPostgres } from '@surge-lab/tests/integration';
 import { fulfilmentConfig, type FulfilmentConfig } from '../../src/config.ts';
 import { FULFILMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
 import { startWorker, type Worker } from '../../src/worker.ts';
@@ -57,12 +57,12 @@ async function placedOrder(): Promise<string> {
   await pools.rw.query(`INSERT INTO orders (id, email, status, total_cents) VALUES ($1, 'shopper@example.com', 'placed', 1000)`, [id]);
   return id;
 }
-const publish = (orderId: string, value: string) => producer!.send({ topic: 'orders', acks: -1, messages: [{ key: orderId, value }] });
+const publish = (orderId: string, value: string) => producer!.send({ topic: ORDERS_TOPIC, acks: -1, messages: [{ key: orderId, value }] });
 const status = async (id: string) => (await pools.rw.query<{ status: string }>('SELECT status FROM orders WHERE id = $1', [id])).rows[0]?.status;
 const processed = async (id: string) => (await pools.rw.query('SELECT outcome FROM processed_events WHERE order_id = $1', [id])).rows;
 const shipments = async (id: string) => (await pools.rw.query('SELECT shipped_at FROM shipments WHERE order_id = $1', [id])).rowCount;
 /** True once the group's committed offsets reached the end of the topic: everything published was handled. */
-async function caughtUp(topic = 'orders'): Promise<boolean> {
+async function caughtUp(topic = ORDERS_TOPIC): Promise<boolean> {
   const admin = client.admin();
   await admin.connect();
   try {
@@ -104,7 +104,7 @@ describe('fulfilment worker on Kafka and Postgres', () => {
     const dlq = client.consumer({ groupId: `dlq-reader-${randomUUID()}`, maxWaitTimeInMs: 250 });
     await dlq.connect();
     try {
-      await dlq.subscribe({ topic: 'orders.dlq', fromBeginning: true });
+      await dlq.subscribe({ topic: ORDERS_DLQ_TOPIC, fromBeginning: true });
       await dlq.run({
         eachMessage: async ({ message }) => {
           if (message.key?.toString() !== orderId) return;
@@ -116,7 +116,7 @@ describe('fulfilment worker on Kafka and Postgres', () => {
       await dlq.disconnect();
     }
     expect(letters.map((l) => l.value)).toEqual(['{"this is": not json', expect.stringContaining('"lines":[]')]);
-    expect(letters[0]!.headers).toMatchObject({ 'dlq-reason': 'unparseable', 'dlq-source-topic': 'orders', 'dlq-source-partition': expect.stringMatching(/^[0-2]$/), 'dlq-source-offset': expect.stringMatching(/^\d+$/) });
+    expect(letters[0]!.headers).toMatchObject({ 'dlq-reason': 'unparseable', 'dlq-source-topic': ORDERS_TOPIC, 'dlq-source-partition': expect.stringMatching(/^[0-2]$/), 'dlq-source-offset': expect.stringMatching(/^\d+$/) });
     expect(letters[1]!.headers).toMatchObject({ 'dlq-reason': 'invalid', 'dlq-error': expect.stringContaining('lines') });
   });
 

@@ -4,9 +4,9 @@ import { randomUUID } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createKafka, createPublisher, type Publisher } from '@surge-lab/kit';
-import { waitFor } from '../../../../infra/lab/wait.ts';
-import { silentLogger } from '../../../../test/integration/clients.ts';
-import { pause, startKafka, stopAll, type RunningKafka } from '../../../../test/integration/containers.ts';
+import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import { waitFor } from '@surge-lab/lab';
+import { pause, silentLogger, startKafka, stopAll, type RunningKafka } from '@surge-lab/tests/integration';
 
 let kafka: RunningKafka | undefined;
 let client: Kafka;
@@ -50,8 +50,8 @@ describe('kit Kafka publisher on a real broker', () => {
     const admin = client.admin();
     await admin.connect();
     try {
-      const meta = await admin.fetchTopicMetadata({ topics: ['orders', 'orders.dlq'] });
-      expect(Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]))).toEqual({ orders: 3, 'orders.dlq': 1 });
+      const meta = await admin.fetchTopicMetadata({ topics: [ORDERS_TOPIC, ORDERS_DLQ_TOPIC] });
+      expect(Object.fromEntries(meta.topics.map((t) => [t.name, t.partitions.length]))).toEqual({ [ORDERS_TOPIC]: 3, [ORDERS_DLQ_TOPIC]: 1 });
     } finally {
       await admin.disconnect();
     }
@@ -61,9 +61,9 @@ describe('kit Kafka publisher on a real broker', () => {
     const run = `r${randomUUID().slice(0, 8)}`;
     const p = publisher();
     for (let batch = 0; batch < 10; batch++) {
-      await p.send('orders', Array.from({ length: 30 }, (_, k) => ({ key: `${run}-${k}`, value: String(batch) })));
+      await p.send(ORDERS_TOPIC, Array.from({ length: 30 }, (_, k) => ({ key: `${run}-${k}`, value: String(batch) })));
     }
-    const got = await consume('orders', run, 300);
+    const got = await consume(ORDERS_TOPIC, run, 300);
     expect(got).toHaveLength(300);
     const byKey = new Map<string, typeof got>();
     for (const m of got) byKey.set(m.key, [...(byKey.get(m.key) ?? []), m]);
@@ -94,15 +94,15 @@ describe('kit Kafka publisher on a real broker', () => {
     const key = `r${randomUUID().slice(0, 8)}`; // one key: one partition, one sequence
     // Short request timeouts, so the failing send gives up within seconds (the kit retries 3 times).
     const p = publisher(createKafka({ brokers: kafka!.brokers, clientId: 'kit-it-pause', connectTimeoutMs: 1_000, requestTimeoutMs: 1_000 }, silentLogger));
-    await p.send('orders', [{ key, value: 'before' }]);
+    await p.send(ORDERS_TOPIC, [{ key, value: 'before' }]);
     const resume = await pause(kafka!);
     try {
-      await expect(p.send('orders', [{ key, value: 'during' }], 2_000)).rejects.toThrow();
+      await expect(p.send(ORDERS_TOPIC, [{ key, value: 'during' }], 2_000)).rejects.toThrow();
     } finally {
       await resume();
     }
-    await waitFor('a send after the broker came back', () => p.send('orders', [{ key, value: 'after' }]).then(() => true), { timeoutMs: 60_000, intervalMs: 500 });
-    const got = (await consume('orders', key, 2, (g) => g.some((m) => m.value === 'after'))).map((m) => m.value);
+    await waitFor('a send after the broker came back', () => p.send(ORDERS_TOPIC, [{ key, value: 'after' }]).then(() => true), { timeoutMs: 60_000, intervalMs: 500 });
+    const got = (await consume(ORDERS_TOPIC, key, 2, (g) => g.some((m) => m.value === 'after'))).map((m) => m.value);
     // The failed send may or may not have been written: at most once, and before 'after'.
     expect(got.filter((v) => v !== 'during')).toEqual(['before', 'after']);
     expect(got.filter((v) => v === 'during').length).toBeLessThanOrEqual(1);

@@ -1,7 +1,7 @@
 // The kit's Redis client against the lab's Redis image (testcontainers, random host port).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLogger, createRedis } from '@surge-lab/kit';
-import { startRedis, stopAll, type RunningRedis } from '../../../../test/integration/containers.ts';
+import { startRedis, stopAll, type RunningRedis } from '@surge-lab/tests/integration';
 
 let redis: RunningRedis | undefined;
 beforeAll(async () => { redis = await startRedis(); });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import kafkajs from 'kafkajs';
 import type { Kafka } from 'kafkajs';
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import { createLogger, createPublisher, needsNewProducer } from '../../src/index.ts';
 
 const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSConnectionError } = kafkajs as unknown as { [k in "KafkaJSProtocolError" | "KafkaJSNumberOfRetriesExceeded" | "KafkaJSConnectionError"]: new (...a: any[]) => Error };
@@ -60,15 +61,15 @@ describe('createPublisher', () => {
   test('any failed send replaces the producer, so the next batch never reuses its sequence numbers', async () => {
     const { kafka, producers } = fakeKafka(1);
     const publisher = createPublisher(kafka, createLogger('test', 'silent'));
-    await expect(publisher.send('orders', [{ value: 'a' }])).rejects.toThrow('timed out');
-    await publisher.send('orders', [{ value: 'b' }]);
+    await expect(publisher.send(ORDERS_TOPIC, [{ value: 'a' }])).rejects.toThrow('timed out');
+    await publisher.send(ORDERS_TOPIC, [{ value: 'b' }]);
     expect(producers.map((p) => ({ sends: p.sends, disconnected: p.disconnected }))).toEqual([{ sends: 1, disconnected: true }, { sends: 1, disconnected: false }]);
   });
 
   test('successful sends keep one producer', async () => {
     const { kafka, producers } = fakeKafka(0);
     const publisher = createPublisher(kafka, createLogger('test', 'silent'));
-    for (let i = 0; i < 3; i++) await publisher.send('orders', [{ value: String(i) }]);
+    for (let i = 0; i < 3; i++) await publisher.send(ORDERS_TOPIC, [{ value: String(i) }]);
     expect(producers).toHaveLength(1);
   });
 });

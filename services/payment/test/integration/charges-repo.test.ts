@@ -3,8 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMetrics, DependencyError, migrate, type PgPools } from '@surge-lab/kit';
-import { DEAD_PG_URL, pgPools, silentLogger } from '../../../../test/integration/clients.ts';
-import { startPostgres, stopAll, type RunningPostgres } from '../../../../test/integration/containers.ts';
+import { DEAD_PG_URL, pgPools, silentLogger, startPostgres, stopAll, type RunningPostgres } from '@surge-lab/tests/integration';
 import { chargesRepo, type Charge, type ChargesRepo } from '../../src/data-access/charges-repo.ts';
 import { PAYMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
 import { fingerprint, isReplay, type ChargeRequest } from '../../src/domain/charge.ts';
