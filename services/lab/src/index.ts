@@ -17,4 +17,4 @@ export { jsonCall, LabHttpError } from './clients/http.ts';
 export { PORT_VARS, portProblems } from './ports.ts';
 export { labReport, type ContainerReport } from './status.ts';
 export { sleep, waitFor } from './wait.ts';
-export { bracketField, dottedField, formatProblem, parseYaml, ValidationError, type IssueView, type ParseOptions, type Path, type Problem, type Report } from './validated-yaml.ts';
+export { bracketField, dottedField, formatProblem, parseYaml, ValidationError, valueAt, type IssueView, type ParseOptions, type Path, type Problem, type Report } from './validated-yaml.ts';

@@ -2,8 +2,9 @@
 // refused with every problem named by line and field.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatProblem, ValidationError } from '@surge-lab/lab';
 import { describe, expect, test } from 'vitest';
-import { APP_SERVICES, parsePolicy, PolicyError, scheduleEntry } from '../../src/domain/policy.ts';
+import { APP_SERVICES, parsePolicy, scheduleEntry } from '../../src/domain/policy.ts';
 
 const FILE = 'infra/autoscaler/scaling.yaml';
 const root = join(import.meta.dirname, '..', '..', '..', '..');
@@ -12,10 +13,11 @@ function problems(text: string): string[] {
   try {
     parsePolicy(text, FILE);
   } catch (err) {
-    expect(err).toBeInstanceOf(PolicyError);
-    const e = err as PolicyError;
-    for (const p of e.problems) expect(e.message).toContain(p);
-    return e.problems;
+    expect(err).toBeInstanceOf(ValidationError);
+    const e = err as ValidationError;
+    const lines = e.problems.map((p) => formatProblem(e.source, p));
+    for (const line of lines) expect(e.message).toContain(line);
+    return lines;
   }
   throw new Error('expected the policy to be refused');
 }
@@ -89,42 +91,42 @@ describe('a wrong policy is refused with the line and field of every problem', (
     max: 4
     metric: rps-per-replica
     target: 120
-`)).toEqual([`${FILE}:3: services.catalog.min (5) is greater than max (4)`]);
+`)).toEqual([`${FILE}:3: services.catalog.min: (5) is greater than max (4)`]);
   });
 
   test('min below 1 and max above 10', () => {
     expect(problems(`services:
   catalog: { min: 0, max: 11, metric: rps-per-replica, target: 120 }
-`)).toEqual([
-      `${FILE}:2: services.catalog.max (11) must be at most 10 (the lab's limit per service)`,
-      `${FILE}:2: services.catalog.min (0) must be at least 1`,
+`)).toEqual([ // on one line, in the schema's order
+      `${FILE}:2: services.catalog.min: (0) must be at least 1`,
+      `${FILE}:2: services.catalog.max: (11) must be at most 10 (the lab's limit per service)`,
     ]);
   });
 
   test('an unknown service is refused, naming the allowed ones', () => {
     const p = problems(`${catalog()}  payment:\n    min: 1\n`);
-    expect(p).toEqual([`${FILE}:7: services.payment is not an app service (allowed: catalog, cart, checkout)`]);
+    expect(p).toEqual([`${FILE}:7: services.payment: is not an app service (allowed: catalog, cart, checkout)`]);
   });
 
   test('negative and fractional cooldowns are refused', () => {
     expect(problems(catalog(`    scale-out-cooldown-seconds: -5
     scale-in-cooldown-seconds: 2.5
 `))).toEqual([
-      `${FILE}:7: services.catalog.scale-out-cooldown-seconds (-5) must not be negative`,
-      `${FILE}:8: services.catalog.scale-in-cooldown-seconds (2.5) must be a whole number of seconds`,
+      `${FILE}:7: services.catalog.scale-out-cooldown-seconds: (-5) must not be negative`,
+      `${FILE}:8: services.catalog.scale-in-cooldown-seconds: (2.5) must be a whole number of seconds`,
     ]);
   });
 
   test('a typo in a key is an unknown field, with a suggestion and the allowed fields', () => {
     const [p] = problems(catalog('    scale-in-cooldown-secs: 90\n'));
-    expect(p).toMatch(new RegExp(`^${FILE}:7: services\\.catalog\\.scale-in-cooldown-secs is not a known field, did you mean scale-in-cooldown-seconds\\? \\(allowed: min, max, `));
+    expect(p).toMatch(new RegExp(`^${FILE}:7: services\\.catalog\\.scale-in-cooldown-secs: is not a known field, did you mean scale-in-cooldown-seconds\\? \\(allowed: min, max, `));
   });
 
   test('unknown keys at the top level and in sections are refused too', () => {
     const p = problems(`${catalog()}interval: 5\nrecovery:\n  max-restart: 3\n`);
     expect(p).toEqual([
-      expect.stringMatching(new RegExp(`^${FILE}:7: interval is not a known field, did you mean interval-seconds\\?`)),
-      expect.stringMatching(new RegExp(`^${FILE}:9: recovery\\.max-restart is not a known field, did you mean max-restarts\\?`)),
+      expect.stringMatching(new RegExp(`^${FILE}:7: interval: is not a known field, did you mean interval-seconds\\?`)),
+      expect.stringMatching(new RegExp(`^${FILE}:9: recovery\\.max-restart: is not a known field, did you mean max-restarts\\?`)),
     ]);
   });
 
@@ -136,8 +138,8 @@ describe('a wrong policy is refused with the line and field of every problem', (
     metric: rps
     target: -1
 `)).toEqual([
-      `${FILE}:5: services.catalog.metric ("rps") must be one of rps-per-replica, event-loop-lag-ms, inflight-per-replica`,
-      `${FILE}:6: services.catalog.target (-1) must be greater than 0`,
+      `${FILE}:5: services.catalog.metric: ("rps") must be one of rps-per-replica, event-loop-lag-ms, inflight-per-replica`,
+      `${FILE}:6: services.catalog.target: (-1) must be greater than 0`,
     ]);
   });
 
@@ -147,24 +149,24 @@ describe('a wrong policy is refused with the line and field of every problem', (
     min: 2
     max: 4
     metric: inflight-per-replica
-`)).toEqual([`${FILE}:2: services.cart.target is required`]);
+`)).toEqual([`${FILE}:2: services.cart.target: is required`]);
   });
 
   test.each([
     ['25:00'], ['12:60'], ['9:30'], ['noon'], ['2025-02-30T12:00:00Z'], ['2025-11-28T12:00:00'], ['2025-11-28'], ['2025-11-28 12:00Z'],
   ])('a bad `at` (%s) is refused with the formats it accepts', (at) => {
     const p = problems(`${catalog()}schedule:\n  - service: catalog\n    at: "${at}"\n    duration-seconds: 60\n    min-replicas: 3\n`);
-    expect(p).toEqual([`${FILE}:9: schedule[0].at (${JSON.stringify(at)}) must be "HH:MM" (daily, UTC) or an ISO timestamp with its zone, e.g. "2025-11-28T12:00:00Z"`]);
+    expect(p).toEqual([`${FILE}:9: schedule[0].at: (${JSON.stringify(at)}) must be "HH:MM" (daily, UTC) or an ISO timestamp with its zone, e.g. "2025-11-28T12:00:00Z"`]);
   });
 
   test('an unquoted at that YAML reads as a number is refused (1200 is not 12:00)', () => {
     const p = problems(`${catalog()}schedule:\n  - { service: catalog, at: 1200, duration-seconds: 60, min-replicas: 3 }\n`);
-    expect(p).toEqual([`${FILE}:8: schedule[0].at (1200) must be a quoted string`]);
+    expect(p).toEqual([`${FILE}:8: schedule[0].at: (1200) must be a quoted string`]);
   });
 
   test('a schedule whose min-replicas is above the service\'s max', () => {
     const p = problems(`${catalog()}schedule:\n  - name: sale\n    service: catalog\n    at: "12:00"\n    duration-seconds: 60\n    min-replicas: 6\n`);
-    expect(p).toEqual([`${FILE}:12: schedule[0].min-replicas (6) is above catalog's max (4)`]);
+    expect(p).toEqual([`${FILE}:12: schedule[0].min-replicas: (6) is above catalog's max (4)`]);
   });
 
   test('a schedule for a service that has no policy, and one for a service that is not an app service', () => {
@@ -173,8 +175,8 @@ describe('a wrong policy is refused with the line and field of every problem', (
   - { service: payment, at: "12:00", duration-seconds: 60, min-replicas: 3 }
 `);
     expect(p).toEqual([
-      `${FILE}:8: schedule[0].service ("checkout") has no policy under services (a schedule needs its min and max)`,
-      `${FILE}:9: schedule[1].service ("payment") is not an app service (allowed: catalog, cart, checkout)`,
+      `${FILE}:8: schedule[0].service: ("checkout") has no policy under services (a schedule needs its min and max)`,
+      `${FILE}:9: schedule[1].service: ("payment") is not an app service (allowed: catalog, cart, checkout)`,
     ]);
   });
 
@@ -184,8 +186,8 @@ describe('a wrong policy is refused with the line and field of every problem', (
   - { name: a, service: catalog, at: "2025-11-28T12:00:00Z", duration-seconds: 60, min-replicas: 3 }
 `);
     expect(p).toEqual([
-      `${FILE}:8: schedule[0].duration-seconds (84000) plus lead-seconds (3600) exceeds a day: a daily window would overlap the next day's`,
-      `${FILE}:9: schedule[1].name ("a") is already used by schedule[0]`,
+      `${FILE}:8: schedule[0].duration-seconds: (84000) plus lead-seconds (3600) exceeds a day: a daily window would overlap the next day's`,
+      `${FILE}:9: schedule[1].name: ("a") is already used by schedule[0]`,
     ]);
   });
 
@@ -196,10 +198,11 @@ predictive:
   lookahead-seconds: 3600
 `);
     expect(p).toEqual([
-      `${FILE}:9: predictive.services[1] ("checkout") has no policy under services (the forecast floor needs its target and max)`,
-      `${FILE}:9: predictive.services[2] ("cart") scales on event-loop-lag-ms: the forecast is in req/s and needs metric rps-per-replica`,
-      `${FILE}:9: predictive.services[3] ("shipping") is not an app service (allowed: catalog, cart, checkout)`,
-      `${FILE}:10: predictive.lookahead-seconds (3600) must be shorter than period-seconds (3600)`,
+      // On one line: the schema's problems first, then the rules across fields.
+      `${FILE}:9: predictive.services[3]: ("shipping") is not an app service (allowed: catalog, cart, checkout)`,
+      `${FILE}:9: predictive.services[1]: ("checkout") has no policy under services (the forecast floor needs its target and max)`,
+      `${FILE}:9: predictive.services[2]: ("cart") scales on event-loop-lag-ms: the forecast is in req/s and needs metric rps-per-replica`,
+      `${FILE}:10: predictive.lookahead-seconds: (3600) must be shorter than period-seconds (3600)`,
     ]);
   });
 
@@ -216,8 +219,8 @@ recovery:
   window-seconds: 0
 `);
     expect(p.map((x) => x.split(': ')[0])).toEqual([`${FILE}:1`, `${FILE}:4`, `${FILE}:7`, `${FILE}:8`, `${FILE}:10`]);
-    expect(p[0]).toBe(`${FILE}:1: enabled ("maybe") must be true or false`);
-    expect(p[1]).toBe(`${FILE}:4: services.catalog.min (5) is greater than max (4)`);
+    expect(p[0]).toBe(`${FILE}:1: enabled: ("maybe") must be true or false`);
+    expect(p[1]).toBe(`${FILE}:4: services.catalog.min: (5) is greater than max (4)`);
   });
 
   test('YAML syntax errors and duplicate keys name their line', () => {
@@ -235,7 +238,7 @@ recovery:
       parsePolicy(catalog('    max-step: 0\n'), FILE);
       expect.unreachable();
     } catch (err) {
-      expect((err as Error).message).toBe(`${FILE}: invalid scaling policy:\n  ${FILE}:7: services.catalog.max-step (0) must be at least 1`);
+      expect((err as Error).message).toBe(`${FILE}: invalid scaling policy:\n  ${FILE}:7: services.catalog.max-step: (0) must be at least 1`);
     }
   });
 });

@@ -17,7 +17,7 @@ test('a policy with min > max, an unknown service and a negative cooldown is ref
     () => ({ code: 0, stderr: '' }), (e: { code: number; stderr: string }) => ({ code: e.code, stderr: e.stderr }));
   expect(r.code).toBe(1);
   expect(r.stderr).toMatch(/autoscaler: invalid configuration/);
-  expect(r.stderr).toMatch(/scaling\.yaml:3: services\.catalog\.min \(5\) is greater than max \(4\)/);
+  expect(r.stderr).toMatch(/scaling\.yaml:3: services\.catalog\.min: \(5\) is greater than max \(4\)/);
   expect(r.stderr).toMatch(/scaling\.yaml:7: services\.catalog\.scale-in-cooldown-seconds/);
   expect(r.stderr).toMatch(/scaling\.yaml:8: .*warehouse/);
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
