@@ -11,6 +11,7 @@ export function startLoop(opts: { name: string; intervalMs: number; maxBackoffMs
   let timer: NodeJS.Timeout | undefined;
   let current: Promise<void> = Promise.resolve();
   let failures = 0;
+  let lastError = '';
   const tick = () => {
     current = (async () => {
       let delay = intervalMs;
@@ -20,7 +21,12 @@ export function startLoop(opts: { name: string; intervalMs: number; maxBackoffMs
         failures = 0;
         if (typeof worked === 'number' && worked > 0) delay = 0;
       } catch (err) {
-        if (failures === 0) logger.warn({ job: name, err: (err as Error).message }, 'job failed; backing off');
+        // Said when it starts failing, when the reason changes, and every 20th failure: a job that
+        // keeps failing must not go quiet after its first line.
+        const message = (err as Error).message;
+        if (failures === 0) logger.warn({ job: name, err: message }, 'job failed; backing off');
+        else if (message !== lastError || failures % 20 === 0) logger.warn({ job: name, err: message, failures }, 'job still failing');
+        lastError = message;
         failures++;
         delay = Math.min(maxBackoffMs, intervalMs * 2 ** failures);
       }

@@ -10,10 +10,9 @@
 //    producer. A failed produce request rewinds the partition's sequence number: the retry, and
 //    once retries run out the next send, reuse it (producer/sendMessages.js). If the broker did
 //    write the failed batch, it acknowledges a later batch with the same sequence range as a
-//    duplicate without writing it: harmless when the same messages are resent (the outbox relay
-//    resends unacknowledged rows in id order), a silent loss otherwise (the audit checks one
-//    event per order). A broker that lost the producer's state fails it for good:
-//    needsNewProducer (below) replaces it.
+//    duplicate without writing it: a silent loss (reproduced by the kit's integration test).
+//    createPublisher (below) therefore sends a failed batch again before any other. A broker
+//    that lost the producer's state fails it for good: needsNewProducer replaces it.
 //  - The partitioner warning: a producer made without `createPartitioner` logs once per process
 //    that kafkajs 2 changed its default partitioner (now the Java client's murmur2; every
 //    producer here uses it). KAFKAJS_NO_PARTITIONER_WARNING=1 would silence it.
@@ -60,7 +59,18 @@ export function needsNewProducer(err: unknown): boolean {
   return false;
 }
 
-/** Publishes to Kafka with an idempotent producer: connects lazily (Kafka may be down at start), and replaces the producer after a failed send. */
+/**
+ * Publishes to Kafka with an idempotent producer: connects lazily (Kafka may be down at start).
+ *
+ * A failed send leaves its batch unsettled: the broker may still write it (a request that timed
+ * out), and kafkajs gives the next batch the same sequence numbers, which the broker would then
+ * take for a duplicate and drop. So the next send first sends the unsettled messages again, the
+ * same messages with the same sequence numbers (acknowledged as a duplicate if they were written,
+ * written if not), and only then its own. The producer (and its producer id) is kept: a new one
+ * needs a new producer id, which a broker that just restarted may not hand out for minutes (seen
+ * here: a relay that replaced its producer after each failure could not publish for 10 minutes
+ * after Kafka came back). Only a producer the broker no longer knows is replaced.
+ */
 export interface Publisher {
   send(topic: string, messages: Message[], timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -70,33 +80,41 @@ export function createPublisher(kafka: Kafka, logger: Logger): Publisher {
   const make = () => kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   let producer = make();
   let up: Promise<void> | null = null;
+  let unsettled: { topic: string; messages: Message[] } | undefined;
   const watch = (p: Producer) => p.on(p.events.DISCONNECT, () => { if (p === producer) up = null; });
   watch(producer);
+  const replace = async (p: Producer, err: unknown) => {
+    if (p !== producer) return;
+    logger.warn({ err: String(err) }, 'the broker lost this producer\'s sequence state: replacing the producer');
+    producer = make();
+    watch(producer);
+    up = null;
+    // A new producer id: no sequence number is shared with the old one's batches.
+    unsettled = undefined;
+    await p.disconnect().catch(() => {});
+  };
+  const sendOn = async (p: Producer, topic: string, messages: Message[], timeoutMs: number) => {
+    try {
+      await p.send({ topic, acks: -1, timeout: timeoutMs, messages });
+    } catch (err) {
+      if (needsNewProducer(err)) await replace(p, err);
+      else if (p === producer) unsettled ??= { topic, messages };
+      throw err;
+    }
+  };
   return {
     async send(topic, messages, timeoutMs = 5_000) {
       const p = producer;
       up ??= p.connect().catch((err: unknown) => { up = null; throw err; });
       await up;
-      try {
-        await p.send({ topic, acks: -1, timeout: timeoutMs, messages });
-      } catch (err) {
-        // Every failed send replaces the producer, not only those whose sequence state the broker
-        // lost. kafkajs rolls the partition's sequence number back when a request fails, but a
-        // request that timed out may still be written once the broker answers again: the next
-        // batch of that size on that partition reused its sequence numbers, and the broker
-        // acknowledged it as a duplicate without writing it (a send reported success, its message
-        // was lost; kit integration test). A new producer has a new id: a retry may duplicate
-        // (consumers dedupe by event id), never vanish.
-        if (p === producer) {
-          if (needsNewProducer(err)) logger.warn({ err: String(err) }, 'the broker lost this producer\'s sequence state: replacing the producer');
-          else logger.debug({ err: String(err) }, 'send failed: replacing the producer (its batch may still be written)');
-          producer = make();
-          watch(producer);
-          up = null;
-          await p.disconnect().catch(() => {});
-        }
-        throw err;
+      const pending = unsettled;
+      if (pending) {
+        await sendOn(p, pending.topic, pending.messages, timeoutMs);
+        if (unsettled === pending) unsettled = undefined;
+        // The caller resends what failed: the same batch needs no second copy.
+        if (pending.topic === topic && pending.messages === messages) return;
       }
+      await sendOn(p, topic, messages, timeoutMs);
     },
     close: () => producer.disconnect().catch(() => {}),
   };

@@ -38,36 +38,73 @@ test('in the services, only the kit\'s Kafka module imports kafkajs', () => {
 });
 
 // Regression (kit integration test): a send that timed out may still be written, and kafkajs
-// reuses its sequence numbers for the next batch, which the broker then drops as a duplicate.
+// gives the next batch its sequence numbers, which the broker then drops as a duplicate. The
+// publisher settles the failed batch first (the same messages again), keeping its producer id.
 describe('createPublisher', () => {
-  function fakeKafka(failures: number) {
-    const producers: { id: number; sends: number; disconnected: boolean }[] = [];
+  function fakeKafka(fail: (messages: { value: string }[]) => Error | undefined) {
+    const producers: { sent: string[][]; disconnected: boolean }[] = [];
     const kafka = {
       producer: () => {
-        const rec = { id: producers.length, sends: 0, disconnected: false };
+        const rec = { sent: [] as string[][], disconnected: false };
         producers.push(rec);
         return {
           events: { DISCONNECT: 'producer.disconnect' },
           on: () => () => {},
           connect: async () => {},
           disconnect: async () => { rec.disconnected = true; },
-          send: async () => { rec.sends++; if (failures-- > 0) throw new KafkaJSConnectionError('Request Produce(key: 0, version: 7) timed out'); return []; },
+          send: async ({ messages }: { messages: { value: string }[] }) => {
+            rec.sent.push(messages.map((m) => m.value));
+            const err = fail(messages);
+            if (err) throw err;
+            return [];
+          },
         };
       },
     } as unknown as Kafka;
     return { kafka, producers };
   }
+  const timeout = () => new KafkaJSConnectionError('Request Produce(key: 0, version: 7) timed out');
+  const once = (err: () => Error) => { let n = 0; return () => (n++ === 0 ? err() : undefined); };
 
-  test('any failed send replaces the producer, so the next batch never reuses its sequence numbers', async () => {
-    const { kafka, producers } = fakeKafka(1);
+  test('after a failed send, the next send first sends the failed batch again (its sequence numbers settled), then its own, on the same producer', async () => {
+    const { kafka, producers } = fakeKafka(once(timeout));
+    const publisher = createPublisher(kafka, createLogger('test', 'silent'));
+    await expect(publisher.send(ORDERS_TOPIC, [{ value: 'a' }, { value: 'b' }])).rejects.toThrow('timed out');
+    await publisher.send(ORDERS_TOPIC, [{ value: 'c' }, { value: 'd' }]);
+    expect(producers).toHaveLength(1);
+    expect(producers[0]!.sent).toEqual([['a', 'b'], ['a', 'b'], ['c', 'd']]);
+  });
+
+  test('the caller resending the very batch that failed sends it once', async () => {
+    const { kafka, producers } = fakeKafka(once(timeout));
+    const publisher = createPublisher(kafka, createLogger('test', 'silent'));
+    const batch = [{ value: 'a' }];
+    await expect(publisher.send(ORDERS_TOPIC, batch)).rejects.toThrow('timed out');
+    await publisher.send(ORDERS_TOPIC, batch);
+    expect(producers[0]!.sent).toEqual([['a'], ['a']]);
+  });
+
+  test('while the failed batch cannot be settled, no other batch is sent', async () => {
+    let down = true;
+    const { kafka, producers } = fakeKafka(() => (down ? timeout() : undefined));
     const publisher = createPublisher(kafka, createLogger('test', 'silent'));
     await expect(publisher.send(ORDERS_TOPIC, [{ value: 'a' }])).rejects.toThrow('timed out');
+    await expect(publisher.send(ORDERS_TOPIC, [{ value: 'b' }])).rejects.toThrow('timed out');
+    down = false;
+    await publisher.send(ORDERS_TOPIC, [{ value: 'c' }]);
+    expect(producers[0]!.sent).toEqual([['a'], ['a'], ['a'], ['c']]);
+  });
+
+  test('a producer the broker no longer knows is replaced, and its unsettled batch is not resent on the new one', async () => {
+    const { kafka, producers } = fakeKafka(once(() => protocol('UNKNOWN_PRODUCER_ID')));
+    const publisher = createPublisher(kafka, createLogger('test', 'silent'));
+    await expect(publisher.send(ORDERS_TOPIC, [{ value: 'a' }])).rejects.toThrow();
     await publisher.send(ORDERS_TOPIC, [{ value: 'b' }]);
-    expect(producers.map((p) => ({ sends: p.sends, disconnected: p.disconnected }))).toEqual([{ sends: 1, disconnected: true }, { sends: 1, disconnected: false }]);
+    expect(producers.map((p) => ({ sent: p.sent, disconnected: p.disconnected }))).toEqual([{ sent: [['a']], disconnected: true }, { sent: [['b']], disconnected: false }]);
   });
 
   test('successful sends keep one producer', async () => {
-    const { kafka, producers } = fakeKafka(0);
+    const { kafka, producers } = fakeKafka(() => undefined);
     const publisher = createPublisher(kafka, createLogger('test', 'silent'));
     for (let i = 0; i < 3; i++) await publisher.send(ORDERS_TOPIC, [{ value: String(i) }]);
     expect(producers).toHaveLength(1);
