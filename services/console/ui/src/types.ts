@@ -68,64 +68,13 @@ export interface Meta { project: string; grafanaUrl: string; prometheusUrl: stri
 
 // The autoscaler's contract (type-only imports: erased from the bundle, checked by tsc), so the
 // page and the autoscaler cannot drift apart; the console forwards these routes unchanged.
-import type { AppService, ControllerEvent, Hold, ScaleAction, ScalingDecision as ContractDecision, ScalingMetric, ServicePolicy } from '@surge-lab/contracts/autoscaler';
+import type {
+  AppService, ControllerEvent, ControllerState, Hold, ScaleAction, ScalingDecision, ScalingMetric, ScalingModes, ScheduleEntryAdded, ScheduleWindowView, ServicePolicy, ServiceView,
+} from '@surge-lab/contracts/autoscaler';
 
-export type { ScaleAction, ScalingMetric };
-export type ScalingService = AppService;
-export type ScaleHold = Hold;
-export type ScalingServicePolicy = Omit<ServicePolicy, 'service'>;
-export type ScalingDecision = ContractDecision;
+export type { ScaleAction, ScalingDecision, ScalingMetric, ScalingModes, ScheduleEntryAdded };
 
-export interface ScalingServiceView {
-  service: ScalingService | string;
-  policy: ScalingServicePolicy;
-  /** Replicas that exist (what the controller set), running and healthy. */
-  configured: number;
-  running: number;
-  healthy: number;
-  /** `value` is the service's total (an average for the event-loop lag); null without data. */
-  metric: { name: ScalingMetric | string; value: number | null; perReplica: number | null; target: number };
-  /** null when predictive scaling is off for the service. */
-  forecast: { rpsAhead: number | null; rpsNow: number | null; reason: string } | null;
-  schedule: { floor: number; reason: string };
-  decision: ScalingDecision | null;
-  lastScaleOutAt: string | null;
-  lastScaleInAt: string | null;
-}
-
-/** One occurrence of a schedule entry, active now or starting within a day. */
-export interface ScheduleWindow {
-  entry: string;
-  service: ScalingService | string;
-  minReplicas: number;
-  active: boolean;
-  /** at - lead: the replicas are up by then. */
-  replicasFrom: string;
-  at: string;
-  until: string;
-}
-
-export type ScalingEventKind = ControllerEvent['kind'];
-export type ScalingEvent = ControllerEvent;
-
-export interface ScalingState {
-  /** false: observing (decisions computed and shown, nothing changed). */
-  autoscaling: boolean;
-  recovery: boolean;
-  intervalSeconds: number;
-  lastTickAt: string | null;
-  lastError: string | null;
-  services: ScalingServiceView[];
-  schedule: ScheduleWindow[];
-  predictive: { enabled: boolean; services: string[]; periodSeconds: number; lookaheadSeconds: number; historyPeriods: number };
-  recoveryPolicy: { enabled: boolean; unhealthyThreshold: number; maxRestarts: number; windowSeconds: number; restartGraceSeconds: number };
-  /** Newest first. */
-  events: ScalingEvent[];
-}
-
-export interface ScalingModes { autoscaling: boolean; recovery: boolean }
-
-/** POST scaling/schedule: the policy file's keys. Numbers typed wrong are sent as typed, for the 400 to name. */
+/** POST scaling/schedule as the page sends it: a number typed wrong goes as typed, for the 400 to name it. */
 export interface ScheduleRequest {
   name?: string;
   service: string;
@@ -135,6 +84,11 @@ export interface ScheduleRequest {
   'duration-seconds': number | string;
   'min-replicas': number | string;
 }
-
-/** The entry as added (camelCase, as the controller holds it). */
-export interface ScheduleEntryAdded { name: string; service: string; at: string; leadSeconds: number; durationSeconds: number; minReplicas: number }
+export type ScalingService = AppService;
+export type ScaleHold = Hold;
+export type ScalingServicePolicy = ServicePolicy;
+export type ScalingServiceView = ServiceView;
+export type ScheduleWindow = ScheduleWindowView;
+export type ScalingEventKind = ControllerEvent['kind'];
+export type ScalingEvent = ControllerEvent;
+export type ScalingState = ControllerState;

@@ -7,7 +7,7 @@ import {
 } from '../../src/scaling-view.ts';
 import type { ScalingServiceView, ScheduleWindow } from '../../src/types.ts';
 
-const policy = { min: 2, max: 5, metric: 'rps-per-replica' as const, target: 30, tolerance: 0.1, scaleOutCooldownSeconds: 20, scaleInCooldownSeconds: 120, scaleInStabilizationSeconds: 60, maxStep: 2 };
+const policy = { service: 'checkout', min: 2, max: 5, metric: 'rps-per-replica' as const, target: 30, tolerance: 0.1, scaleOutCooldownSeconds: 20, scaleInCooldownSeconds: 120, scaleInStabilizationSeconds: 60, maxStep: 2 };
 
 /** A checkout card as the API answered it (GET /lab/api/scaling), changed where a test says. */
 function view(o: Partial<ScalingServiceView> = {}): ScalingServiceView {
