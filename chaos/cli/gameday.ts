@@ -4,7 +4,7 @@ import '../quiet-kafkajs.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openLab } from '@surge-lab/lab';
-import { ExperimentError, labDeps, loadExperiment, renderReport, runExperiment } from '@surge-lab/chaos/runner';
+import { ExperimentError, labDeps, loadExperiment, renderReport, runExperiment, type ExperimentDef } from '@surge-lab/chaos/runner';
 import { EX_USAGE, main, parseCli, UsageError } from './support/cli.ts';
 
 const spec = {
@@ -19,7 +19,7 @@ main(spec, async () => {
   const { values, positionals } = parseCli(spec);
   if (positionals.length !== 1) throw new UsageError('name one experiment file');
   const file = positionals[0]!;
-  let exp;
+  let exp: ExperimentDef;
   try {
     exp = loadExperiment(file);
   } catch (err) {

@@ -11,11 +11,17 @@ export interface PartContext {
   cacheStatus: (s: string) => void;
 }
 
+/**
+ * What a connection's steps keep between them (autocannon's per-connection context, `{}` at the start):
+ * the journey's first step sets `key` and `items`, its answers set `cartId` and `orderId`.
+ */
+export interface JourneyContext { cartId?: string; orderId?: string; key?: string; items?: { productId: string; quantity: number }[] }
+
 // autocannon request steps (its typings lag the library: onResponse also gets the headers).
 export interface Request {
   method?: string; path?: string; headers?: Record<string, string>; body?: string;
-  setupRequest?: (req: Request, context: any) => Request | undefined;
-  onResponse?: (status: number, body: string, context: any, headers: Record<string, string>) => void;
+  setupRequest?: (req: Request, context: JourneyContext) => Request | undefined;
+  onResponse?: (status: number, body: string, context: JourneyContext, headers: Record<string, string>) => void;
 }
 
 export interface Part { name: string; share: number; requests: (ctx: PartContext) => Request[] }
@@ -61,38 +67,38 @@ export function journey(products: () => string, quantity: () => number = () => 1
     requests: (ctx) => {
       const put = (slot: number): Request => ({
         method: 'PUT', headers: json,
-        setupRequest: (r, c: any) => {
+        setupRequest: (r, c) => {
           if (!c.cartId) return undefined;
-          const item = c.items[Math.min(slot, c.items.length - 1)];
+          const item = c.items![Math.min(slot, c.items!.length - 1)]!;
           return { ...r, path: `/api/carts/${c.cartId}/items/${item.productId}`, body: JSON.stringify({ quantity: item.quantity }) };
         },
       });
       return [
         {
           method: 'POST', path: '/api/carts',
-          setupRequest: (r, c: any) => {
+          setupRequest: (r, c) => {
             const n = 1 + Math.floor(Math.random() * 4);
             const items = new Map<string, number>();
             while (items.size < n) items.set(products(), quantity());
             Object.assign(c, { cartId: undefined, orderId: undefined, key: `load-${randomUUID()}`, items: [...items].map(([productId, quantity]) => ({ productId, quantity })) });
             return r;
           },
-          onResponse: (s, body, c: any) => { c.cartId = s === 201 ? (JSON.parse(body) as { id: string }).id : undefined; },
+          onResponse: (s, body, c) => { c.cartId = s === 201 ? (JSON.parse(body) as { id: string }).id : undefined; },
         },
         put(0), put(1), put(2), put(3),
         {
           method: 'POST', headers: json,
-          setupRequest: (r, c: any) => (c.cartId ? { ...r, path: '/api/checkout', headers: { ...json, 'idempotency-key': c.key }, body: JSON.stringify({ cartId: c.cartId, email: 'load@example.com' }) } : undefined),
-          onResponse: (s, body, c: any) => {
+          setupRequest: (r, c) => (c.cartId ? { ...r, path: '/api/checkout', headers: { ...json, 'idempotency-key': c.key! }, body: JSON.stringify({ cartId: c.cartId, email: 'load@example.com' }) } : undefined),
+          onResponse: (s, body, c) => {
             if (s !== 200 && s !== 201 && s !== 202) { c.orderId = undefined; return; }
             // The ledger holds what the shop acknowledged (the order's lines in its answer), not what the
             // shopper meant to buy: an add-to-cart that failed mid-journey leaves a smaller cart.
             const order = JSON.parse(body) as { id: string; status: string; lines: { productId: string; quantity: number }[] };
             c.orderId = order.id;
-            ctx.ledger({ orderId: order.id, idempotencyKey: c.key, status: order.status, items: order.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })), acknowledgedAt: new Date().toISOString() });
+            ctx.ledger({ orderId: order.id, idempotencyKey: c.key!, status: order.status, items: order.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })), acknowledgedAt: new Date().toISOString() });
           },
         },
-        { method: 'GET', setupRequest: (r, c: any) => (c.orderId ? { ...r, path: `/api/orders/${c.orderId}` } : undefined) },
+        { method: 'GET', setupRequest: (r, c) => (c.orderId ? { ...r, path: `/api/orders/${c.orderId}` } : undefined) },
       ];
     },
   };

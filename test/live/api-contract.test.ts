@@ -6,16 +6,22 @@ import { adminHeaders, api, cartWith, checkout, dbStock, newKey, setStock, type 
 
 // Every answer below is checked against the OpenAPI document the edge serves.
 const BASE = 'https://surge-lab.local/openapi.json';
-let doc: any;
+/** The parts of the OpenAPI document the checks read. */
+interface OpenApiDoc {
+  openapi: string;
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema?: object }> }> }>>;
+  components: object;
+}
+let doc: OpenApiDoc;
 const ajv = new Ajv2020({ strict: false, allErrors: true });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
 
 function conforms(method: string, path: string, a: Answer): void {
   const op = doc.paths[path]?.[method.toLowerCase()];
   expect(op, `${method} ${path} is documented`).toBeDefined();
-  const response = op.responses[String(a.status)];
+  const response = op!.responses[String(a.status)];
   expect(response, `${method} ${path} documents status ${a.status}`).toBeDefined();
-  const schema = response.content?.['application/json']?.schema;
+  const schema = response!.content?.['application/json']?.schema;
   if (!schema) return;
   const validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${BASE}#/components/`)));
   expect(validate(a.body), `${method} ${path} ${a.status}: ${ajv.errorsText(validate.errors)}`).toBe(true);
@@ -30,7 +36,7 @@ function refused(a: Answer, status: number, code: string, mentions?: RegExp): vo
 }
 
 beforeAll(async () => {
-  const r = await api('GET', '/api/openapi.json');
+  const r = await api<OpenApiDoc>('GET', '/api/openapi.json');
   expect(r.status).toBe(200);
   doc = r.body;
   ajv.addSchema({ $id: BASE, components: doc.components });

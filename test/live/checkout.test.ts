@@ -61,7 +61,7 @@ describe('POST /api/checkout under contention', () => {
     const order = await api('GET', `/api/orders/${placed.body.id}`);
     expect(order.status).toBe(200);
     expect(order.body.lines).toEqual([expect.objectContaining({ productId: product, quantity: 3 })]);
-    expect(order.body.totalCents).toBe(3 * order.body.lines[0].priceCents);
+    expect(order.body.totalCents).toBe(3 * order.body.lines[0]!.priceCents);
   });
 
   test('a declined payment (test address +decline) answers 402, cancels the order and puts its units back', async () => {

@@ -7,16 +7,31 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { edgeUrl, faultCtx, toxiproxyUrl } from './lab.ts';
 import { docker, lab, labProject } from './lab.ts';
 import { waitFor } from '@surge-lab/lab';
+import type { ControllerState } from '@surge-lab/contracts/autoscaler';
+
+/**
+ * A console answer's JSON as the tests read it when they name no type: each test reads the fields its
+ * answer has (services/console/ui/src/types.ts has the answers in full).
+ */
+interface Body {
+  id: string; kind: string; target: string; endsAt: string; state: string; log: string[]; reportUrl: string;
+  services: { name: string; service: string; replicas: { running: number; healthy: number; desired?: number }; containers: { role?: string; health: string }[] }[];
+  links: { name: string }[];
+  reverted: string[]; broughtBack: string[];
+  current: { id: string } | null; last: { id: string; exitCode: number | null; summary: unknown } | null;
+  charts: { id: string; series: { label: string }[]; dashboard: string }[];
+  error: { code: string; details: { field: string; problem: string }[] };
+}
 
 const token = await hostConsoleToken(lab.root, lab.runtime);
-const consoleApi = async (method: string, path: string, body?: unknown, auth: string | null = token) => {
+const consoleApi = async <T = Body>(method: string, path: string, body?: unknown, auth: string | null = token) => {
   const r = await fetch(`${edgeUrl()}/lab/api${path}`, {
     method,
     headers: { ...(auth ? { authorization: `Bearer ${auth}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(200_000),
   });
-  return { status: r.status, body: await r.json() as any };
+  return { status: r.status, body: await r.json() as T };
 };
 const toxics = async (link: string) => ((await (await fetch(`${toxiproxyUrl()}/proxies/${link}/toxics`)).json()) as { name: string }[]);
 
@@ -29,7 +44,7 @@ const fetchFrom = async (container: string, url: string) => (await docker(['exec
 describe('the autoscaler API, behind the same door', () => {
   const autoscalerApi = async (path: string, auth: string | null = token) => {
     const r = await fetch(`${edgeUrl()}/lab/autoscaler${path}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {}, signal: AbortSignal.timeout(30_000) });
-    return { status: r.status, body: await r.json() as any };
+    return { status: r.status, body: await r.json() as ControllerState };
   };
 
   it('answers the host through the edge with the token only (401 without, unknown paths too)', async () => {
@@ -68,7 +83,7 @@ describe('the autoscaler API, behind the same door', () => {
       await new Promise((r) => setTimeout(r, 1_500)); // past the topology's 1 s cache
       const topo = await consoleApi('GET', '/topology');
       expect(topo.status).toBe(200);
-      const catalog = topo.body.services.find((s: { name: string }) => s.name === 'catalog');
+      const catalog = topo.body.services.find((s: { name: string }) => s.name === 'catalog')!;
       expect(catalog.replicas).toEqual({ running: 2, healthy: 2 });
     } finally {
       await down.revert();
@@ -117,7 +132,7 @@ describe('lab console API', () => {
     expect(r.status).toBe(201);
     expect(r.body).toMatchObject({ kind: 'link-latency', target: 'redis', endsAt: expect.any(String) });
     expect(await toxics('redis')).toHaveLength(1);
-    expect((await consoleApi('GET', '/faults')).body.map((f: { id: string }) => f.id)).toContain(r.body.id);
+    expect((await consoleApi<{ id: string }[]>('GET', '/faults')).body.map((f: { id: string }) => f.id)).toContain(r.body.id);
     await waitFor('the latency reverted', async () => (await toxics('redis')).length === 0, { timeoutMs: 15_000, intervalMs: 250 });
     expect((await consoleApi('GET', '/faults')).body).toEqual([]);
   });
@@ -135,7 +150,7 @@ describe('lab console API', () => {
     const proxies = Object.values((await (await fetch(`${toxiproxyUrl()}/proxies`)).json()) as Record<string, { enabled: boolean; toxics: unknown[] }>);
     expect(proxies.every((p) => p.enabled && p.toxics.length === 0)).toBe(true);
     const topo = (await consoleApi('GET', '/topology')).body;
-    expect(topo.services.find((s: { name: string }) => s.name === 'cart').replicas).toMatchObject({ running: 2, healthy: 2 });
+    expect(topo.services.find((s: { name: string }) => s.name === 'cart')!.replicas).toMatchObject({ running: 2, healthy: 2 });
   });
 
   it('runs a load from the console, one at a time, and keeps its summary', async () => {
@@ -165,7 +180,7 @@ describe('lab console API', () => {
   it('serves live charts from Prometheus and links each to its Grafana dashboard', async () => {
     const { status, body } = await consoleApi('GET', '/charts?minutes=5');
     expect(status).toBe(200);
-    const rps = body.charts.find((c: { id: string }) => c.id === 'rps');
+    const rps = body.charts.find((c: { id: string }) => c.id === 'rps')!;
     expect(rps.series.map((s: { label: string }) => s.label)).toEqual(expect.arrayContaining(['catalog', 'cart', 'checkout']));
     expect(rps.dashboard).toMatch(/\/d\/surge-overview$/);
     expect(body.charts.map((c: { id: string }) => c.id)).toEqual(['rps', 'errors', 'p99', 'cache', 'replication-lag', 'consumer-lag', 'breakers']);

@@ -9,7 +9,7 @@ describe('a shopper\'s journey through the edge', () => {
     expect(page.body.items).toHaveLength(5);
     expect(page.body.nextCursor).toEqual(expect.any(String));
     const next = await api('GET', `/api/products?category=kitchen&limit=5&cursor=${page.body.nextCursor}`);
-    expect(next.body.items[0].id > page.body.items[4].id).toBe(true);
+    expect(next.body.items[0]!.id > page.body.items[4]!.id).toBe(true);
 
     const [a, b] = page.body.items as { id: string; priceCents: number }[];
     await setStock(a!.id, 50);

@@ -2,9 +2,20 @@
 import { randomUUID } from 'node:crypto';
 import { edgeUrl, env, pgQuery } from './lab.ts';
 
-export interface Answer<T = any> { status: number; headers: Headers; body: T }
+/**
+ * A shop answer's JSON as the suites read it when they name no type: a product, a page, a cart, an
+ * order or an error, each test reading the fields its answer has.
+ */
+export interface ShopBody {
+  id: string; status: string; email: string; priceCents: number; totalCents: number; nextCursor: string;
+  items: { id: string; productId: string; quantity: number; priceCents: number }[];
+  lines: { productId: string; quantity: number; priceCents: number }[];
+  error: { code: string; message: string; details: Record<string, unknown> };
+}
 
-export async function api<T = any>(method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
+export interface Answer<T = ShopBody> { status: number; headers: Headers; body: T }
+
+export async function api<T = ShopBody>(method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers };
   const res = await fetch(`${edgeUrl()}${path}`, { method, headers, body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined) });
   const text = await res.text();

@@ -37,7 +37,7 @@ describe('the lab stack', () => {
     await waitFor('all Prometheus targets up', async () => {
       const r = (await (await fetch(`${prometheusUrl()}/api/v1/targets?state=active`)).json()) as typeof body;
       const down = r.data.activeTargets.filter((t) => t.health !== 'up').map((t) => `${t.labels.job}/${t.labels.instance}`);
-      return down.length === 0 ? true : false;
+      return down.length === 0;
     }, { timeoutMs: 60_000, intervalMs: 1_000 });
   });
 

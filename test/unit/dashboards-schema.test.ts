@@ -78,7 +78,7 @@ interface Chunk { file: string; panel: string | undefined; path: string }
 const libCache = new Map<string, ts.SourceFile | undefined>();
 
 function panelTypeName(kind: string): string {
-  return kind.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_m, _s, c: string) => c.toUpperCase()) + 'Panel';
+  return `${kind.replace(/(^|[^a-zA-Z0-9])([a-zA-Z0-9])/g, (_m, _s, c: string) => c.toUpperCase())}Panel`;
 }
 
 /** Type-checks dashboards against @grafana/schema in one TypeScript program; returns every problem found. */
@@ -99,7 +99,7 @@ function checkDashboards(inputs: DashboardInput[]): { problems: Problem[]; setup
     if (kind === 'row') {
       const nested = Array.isArray(p.panels) ? p.panels : [];
       add({ file, panel: title, path }, { ...p, panels: [] }, 'GrafanaRowPanel');
-      nested.forEach((n, j) => addPanel(file, n, `${path}.panels[${j}]`));
+      nested.forEach((n, j) => { addPanel(file, n, `${path}.panels[${j}]`); });
       return;
     }
     let type = 'UntypedPanel';
@@ -111,7 +111,7 @@ function checkDashboards(inputs: DashboardInput[]): { problems: Problem[]; setup
     const panels = d.panels;
     if (panels !== undefined && !Array.isArray(panels)) setup.push(`${file}: "panels" is not an array`);
     add({ file, panel: undefined, path: '' }, Array.isArray(panels) ? { ...d, panels: [] } : d, 'GrafanaDashboard');
-    if (Array.isArray(panels)) panels.forEach((p, i) => addPanel(file, p, `panels[${i}]`));
+    if (Array.isArray(panels)) panels.forEach((p, i) => { addPanel(file, p, `panels[${i}]`); });
   }
 
   const kindLines: string[] = [];

@@ -37,7 +37,7 @@ export function helpText<O extends Record<string, OptionHelp>>(spec: CliSpec<O>)
 export function parseCli<O extends Record<string, OptionHelp>>(spec: CliSpec<O>, argv: string[] = process.argv.slice(2)): { values: Values<O>; positionals: string[] } {
   const options: ParseArgsOptionsConfig = { help: { type: 'boolean', short: 'h' } };
   for (const [name, o] of Object.entries(spec.options)) options[name] = { type: o.type, ...(o.default !== undefined ? { default: o.default } : {}), ...(o.short ? { short: o.short } : {}) };
-  let parsed;
+  let parsed: { values: Record<string, string | boolean | (string | boolean)[] | undefined>; positionals: string[] };
   try {
     parsed = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
   } catch (err) {
@@ -66,7 +66,7 @@ export function numberFlag(name: string, value: string | undefined, min: number,
  * Runs an entry point's body: a UsageError exits 64 with its line, any other error exits 1 with
  * its message alone (no stack trace); the body's number is the exit code.
  */
-export function main(spec: { command: string }, body: () => Promise<number | void>): void {
+export function main(spec: { command: string }, body: () => Promise<number | undefined> | Promise<void>): void {
   body().then(
     (code) => process.exit(code ?? 0),
     (err: unknown) => {

@@ -8,7 +8,7 @@ const formatters = new Map<number, Intl.NumberFormat>();
 export function num(n: unknown, digits = 1): string {
   if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
   let f = formatters.get(digits);
-  if (!f) formatters.set(digits, (f = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits })));
+  if (!f) { f = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }); formatters.set(digits, f); }
   return f.format(n);
 }
 

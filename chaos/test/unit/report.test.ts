@@ -197,7 +197,7 @@ describe('game day report', () => {
     expect(y[0]).toBe(0);
     const step = y[1]!;
     expect([1, 2, 2.5, 5].some((m) => Number.isInteger(step / m) && Math.log10(step / m) % 1 === 0)).toBe(true);
-    y.forEach((v, i) => expect(v).toBeCloseTo(i * step, 9));
+    y.forEach((v, i) => { expect(v).toBeCloseTo(i * step, 9); });
     expect(y.at(-1)!).toBeGreaterThanOrEqual(210); // above the busiest second
     expect(labels(errors!.svg, 'ytick')).toEqual(['0', '20', '40', '60', '80']); // peak 75 %
     // A quiet run keeps a 0..1 % error axis rather than blowing noise up to full height,

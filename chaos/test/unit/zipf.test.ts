@@ -5,7 +5,7 @@ import { productId, zipfSampler } from '../../load/zipf.ts';
 describe('zipf popularity', () => {
   test('the most popular item is picked far more often than the tail, and every pick is in range', () => {
     let seed = 42;
-    const random = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+    const random = () => { seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31; return seed / 2 ** 31; };
     const next = zipfSampler(1000, 1.1, random);
     const counts = new Map<number, number>();
     for (let i = 0; i < 50_000; i++) { const k = next(); counts.set(k, (counts.get(k) ?? 0) + 1); }

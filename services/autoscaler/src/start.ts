@@ -8,13 +8,13 @@ import { ConfigError, createService, defaultGateways, doorGuard, fileToken, host
 import { API_PATH, buildApp } from './app.ts';
 import { autoscalerConfig } from './config.ts';
 import { Controller } from './controller.ts';
-import { parsePolicy } from './domain/policy.ts';
+import { parsePolicy, type ScalingPolicy } from './domain/policy.ts';
 import { fileStateStore } from './state-store.ts';
 
 runMain(async () => {
   const config = autoscalerConfig();
   const policyFile = config.SCALING_POLICY_FILE;
-  let policy;
+  let policy: ScalingPolicy;
   try {
     policy = parsePolicy(readFileSync(policyFile, 'utf8'), policyFile.replace(`${repoRoot}/`, ''));
   } catch (err) {

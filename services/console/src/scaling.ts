@@ -4,14 +4,14 @@
 // console keeps serving: these routes answer 503, and the topology shows no desired counts.
 import { Router, type Request, type RequestHandler } from 'express';
 import type { ControllerState } from '@surge-lab/contracts/autoscaler';
-import type { AutoscalerClient } from '@surge-lab/lab';
+import type { AutoscalerClient, Relayed } from '@surge-lab/lab';
 import { AppError } from '@surge-lab/kit';
 
 export function scalingRoutes(autoscaler: AutoscalerClient): Router {
   const router = Router();
   const relay = (method: string, path: (req: Request) => string): RequestHandler => async (req, res) => {
     const requestId = (req as { id?: unknown }).id;
-    let answer;
+    let answer: Relayed;
     try {
       answer = await autoscaler.relay(method, path(req), req.body, typeof requestId === 'string' ? { 'x-request-id': requestId } : {});
     } catch (err) {

@@ -5,7 +5,7 @@ import { groupOf, type Container, type Lab } from '@surge-lab/lab';
 export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
 export const healthOf = (c: Pick<Container, 'health'>): Health => (c.health === 'healthy' || c.health === 'unhealthy' || c.health === 'starting' ? c.health : 'none');
 
-export interface Desired { (service: string): number | undefined }
+export type Desired = (service: string) => number | undefined;
 
 /** `desired`: the autoscaler's counts, asked for while Docker and Toxiproxy are (absent when it does not answer). */
 export async function topology(lab: Lab, desired: () => Promise<Desired> = async () => () => undefined) {

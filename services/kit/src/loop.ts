@@ -4,7 +4,7 @@ import type { Logger } from './log.ts';
 
 export interface Loop { stop(): Promise<void> }
 
-export function startLoop(opts: { name: string; intervalMs: number; maxBackoffMs?: number; logger: Logger; run: () => Promise<number | void> }): Loop {
+export function startLoop(opts: { name: string; intervalMs: number; maxBackoffMs?: number; logger: Logger; run: () => Promise<number | undefined> | Promise<void> }): Loop {
   const { name, intervalMs, logger, run } = opts;
   const maxBackoffMs = opts.maxBackoffMs ?? Math.max(intervalMs, 5_000);
   let stopped = false;

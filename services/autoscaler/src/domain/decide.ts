@@ -98,7 +98,7 @@ export function decide(input: DecideInput): Decision {
 
   if (wanted < current) {
     // Above max (the policy was lowered): back within bounds at once, whatever the cooldowns say.
-    const bound = current > p.max ? p.max : current;
+    const bound = Math.min(current, p.max);
     const cooldownLeft = lastChange + p.scaleInCooldownSeconds * 1000 - now;
     const observed = now - state.since;
     let held: Hold | null = null;

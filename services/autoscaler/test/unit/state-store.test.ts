@@ -40,7 +40,7 @@ describe('the run-time state on file', () => {
     controller(file).setModes({ autoscaling: false });
     expect(controller(file)).toMatchObject({ autoscaling: false, recovery: true });
     // The file is edited afterwards (recovery off): its modes are the latest change, they apply.
-    const edited = parsePolicy(text.replace(/^recovery:\n  enabled: true/m, 'recovery:\n  enabled: false'));
+    const edited = parsePolicy(text.replace(/^recovery:\n {2}enabled: true/m, 'recovery:\n  enabled: false'));
     expect(edited.recovery.enabled).toBe(false);
     expect(controller(file, edited)).toMatchObject({ autoscaling: true, recovery: false });
   });

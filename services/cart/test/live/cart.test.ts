@@ -68,7 +68,9 @@ async function startCart(redisUrl: string, catalogUrl: string, waitForRedis = tr
   };
 }
 
-interface Answer { status: number; headers: Headers; body: any }
+/** The JSON body as the tests read it: a cart, an error, or the readiness checks (each test reads what its answer has; undefined when there is none). */
+interface Body { id: string; items: unknown[]; totalCents: number; checks: unknown[]; error: { code: string; message: string; details: unknown } }
+interface Answer { status: number; headers: Headers; body: Body }
 
 async function call(base: string, method: string, path: string, opts: { json?: unknown; raw?: string; type?: string } = {}): Promise<Answer> {
   const body = opts.raw ?? (opts.json === undefined ? undefined : JSON.stringify(opts.json));

@@ -1,6 +1,6 @@
 // The catalog's cache against the lab's real Redis (through its Toxiproxy link on 127.0.0.1).
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLogger, createMetrics, createRedis, DependencyError } from '@surge-lab/kit';
 import { openLab } from '@surge-lab/lab';

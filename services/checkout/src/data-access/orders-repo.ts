@@ -27,7 +27,7 @@ export async function findOrder(db: pg.Pool | pg.PoolClient, id: string): Promis
 async function replay(db: pg.Pool | pg.PoolClient, key: string, fp: string): Promise<Replay> {
   const { rows } = await db.query<{ fingerprint: string; order_id: string | null }>('SELECT fingerprint, order_id FROM idempotency_keys WHERE key = $1', [key]);
   const rec = rows[0];
-  if (!rec || !rec.order_id) return { kind: 'in_progress' };
+  if (!rec?.order_id) return { kind: 'in_progress' };
   if (rec.fingerprint !== fp) return { kind: 'key_reused' };
   return { kind: 'replayed', order: (await findOrder(db, rec.order_id))! };
 }

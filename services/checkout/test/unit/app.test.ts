@@ -8,6 +8,9 @@ import { buildApp } from '../../src/app.ts';
 import { fingerprint } from '../../src/domain/checkout.ts';
 import { CART_ID, EMPTY_CART_ID, fakeShop } from './fakes.ts';
 
+/** The answer's body as the tests read it: an order's id, or the error (present in what each test checks). */
+interface Answer { id: string; error: { code: string; message: string; details: unknown } }
+
 let server: Server | undefined;
 afterEach(() => new Promise<void>((r) => { if (server) server.close(() => r()); else r(); server = undefined; }));
 
@@ -20,7 +23,7 @@ async function start() {
     const res = await fetch(`${base}/api/checkout`, {
       method: 'POST', body: JSON.stringify(b), headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
     });
-    return { status: res.status, headers: res.headers, body: await res.json() as Record<string, any> };
+    return { status: res.status, headers: res.headers, body: await res.json() as Answer };
   };
   const metric = async (name: string, label: string) => {
     const text = await (await fetch(`${base}/metrics`)).text();

@@ -31,7 +31,7 @@ export class FakeOrders implements OrdersRepo {
 
   private replay(key: string, fp: string): Replay {
     const rec = this.keys.get(key);
-    if (!rec || !rec.orderId) return { kind: 'in_progress' };
+    if (!rec?.orderId) return { kind: 'in_progress' };
     if (rec.fingerprint !== fp) return { kind: 'key_reused' };
     return { kind: 'replayed', order: structuredClone(this.orders.get(rec.orderId)!) };
   }

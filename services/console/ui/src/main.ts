@@ -1,6 +1,6 @@
 // The lab console: a framework-free single page under /lab/. Start-up takes the token from the
 // fragment (or storage); without one, or when the API answers 401, the sign-in panel shows.
-import { ApiError, ConsoleApi } from './api.ts';
+import { type ApiError, ConsoleApi } from './api.ts';
 import { Store, type Ctx } from './app.ts';
 import { h } from './dom.ts';
 import { isUnreachable, SIGN_IN_HINT, UNREACHABLE } from './messages.ts';

@@ -6,7 +6,11 @@ import type { Kafka } from 'kafkajs';
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import { createLogger, createPublisher, needsNewProducer } from '../../src/index.ts';
 
-const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSConnectionError } = kafkajs as unknown as { [k in "KafkaJSProtocolError" | "KafkaJSNumberOfRetriesExceeded" | "KafkaJSConnectionError"]: new (...a: any[]) => Error };
+const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSConnectionError } = kafkajs as unknown as {
+  KafkaJSProtocolError: new (e: { message: string; type: string; code: number; retriable: boolean }) => Error;
+  KafkaJSNumberOfRetriesExceeded: new (cause: Error, meta: { retryCount: number; retryTime: number }) => Error;
+  KafkaJSConnectionError: new (message: string) => Error;
+};
 const protocol = (type: string) => new KafkaJSProtocolError({ message: type.toLowerCase(), type, code: 45, retriable: false });
 
 // Regression: after the broker restarted mid-send, the relay failed with "out of order sequence

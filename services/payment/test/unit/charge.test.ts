@@ -31,7 +31,7 @@ describe('charge request validation', () => {
 describe('Idempotency-Key', () => {
   test('accepts 1-128 chars of [A-Za-z0-9_-]', () => {
     expect(parseIdempotencyKey('a')).toBe('a');
-    expect(parseIdempotencyKey('Ab_9-'.repeat(25) + 'xyz')).toHaveLength(128);
+    expect(parseIdempotencyKey(`${'Ab_9-'.repeat(25)}xyz`)).toHaveLength(128);
   });
   test('missing → REQUEST_MISSING_IDEMPOTENCY_KEY', () => {
     for (const h of [undefined, '']) expect(() => parseIdempotencyKey(h)).toThrow(expect.objectContaining({ code: 'REQUEST_MISSING_IDEMPOTENCY_KEY', status: 400 }));
