@@ -1,14 +1,26 @@
 // The integrity audit: from the load ledger (every checkout the shop acknowledged) and the live
 // system, prove nothing was lost or done twice. Each check counts what it looked at and what
 // failed, with a few examples; the audit fails on any mismatch.
+
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import type { Lab } from '@surge-lab/lab';
 import type pg from 'pg';
 import type { LedgerEntry } from '../load/scenarios.ts';
 import type { AuditCheck, AuditReport } from '../runner/journal.ts';
-import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
-import type { Lab } from '@surge-lab/lab';
-import { kafka, topicOffsets, withDb, type Baseline } from './baseline.ts';
+import { type Baseline, kafka, topicOffsets, withDb } from './baseline.ts';
 
-interface OrderRow { id: string; status: string; total_cents: string; created_at: Date; key: string | null; event_id: string | null; published: boolean | null; processed: number; shipments: number; lines: { productId: string; quantity: number; priceCents: number }[] | null }
+interface OrderRow {
+  id: string;
+  status: string;
+  total_cents: string;
+  created_at: Date;
+  key: string | null;
+  event_id: string | null;
+  published: boolean | null;
+  processed: number;
+  shipments: number;
+  lines: { productId: string; quantity: number; priceCents: number }[] | null;
+}
 
 const EXAMPLES = 5;
 
@@ -17,8 +29,9 @@ function check(name: string, checked: number, failures: string[], note?: string)
 }
 
 async function ordersSince(c: pg.Client, since: string, ids: string[]): Promise<OrderRow[]> {
-  return (await c.query<OrderRow>(
-    `SELECT o.id, o.status, o.total_cents, o.created_at,
+  return (
+    await c.query<OrderRow>(
+      `SELECT o.id, o.status, o.total_cents, o.created_at,
             (SELECT k.key FROM idempotency_keys k WHERE k.order_id = o.id LIMIT 1) AS key,
             (SELECT ob.event_id::text FROM outbox ob WHERE ob.order_id = o.id) AS event_id,
             (SELECT ob.published_at IS NOT NULL FROM outbox ob WHERE ob.order_id = o.id) AS published,
@@ -26,7 +39,10 @@ async function ordersSince(c: pg.Client, since: string, ids: string[]): Promise<
             (SELECT count(*)::int FROM shipments s WHERE s.order_id = o.id) AS shipments,
             (SELECT json_agg(json_build_object('productId', i.product_id, 'quantity', i.quantity, 'priceCents', i.price_cents)) FROM order_items i WHERE i.order_id = o.id) AS lines
        FROM orders o
-      WHERE o.created_at >= $1 OR o.id = ANY($2::uuid[])`, [since, ids])).rows;
+      WHERE o.created_at >= $1 OR o.id = ANY($2::uuid[])`,
+      [since, ids],
+    )
+  ).rows;
 }
 
 /** Per order id (the message key): how many times each event id was delivered on the orders topic, from the baseline's offsets to the end now. */
@@ -43,21 +59,26 @@ async function publishedSince(lab: Lab, from: Baseline['topicOffsets']): Promise
     const left = new Set(pending);
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`reading the ${ORDERS_TOPIC} topic timed out (partitions left: ${[...left].join(', ')})`)), 120_000);
-      consumer.run({
-        autoCommit: false,
-        eachMessage: async ({ partition, message }) => {
-          const offset = BigInt(message.offset);
-          if (offset >= (start.get(partition) ?? 0n) && offset < to.get(partition)!) {
-            const key = message.key?.toString() ?? '';
-            const eventId = message.headers?.['event-id']?.toString() ?? '(no event id)';
-            const events = counts.get(key) ?? new Map<string, number>();
-            events.set(eventId, (events.get(eventId) ?? 0) + 1);
-            counts.set(key, events);
-          }
-          if (offset + 1n >= to.get(partition)!) left.delete(partition);
-          if (left.size === 0) { clearTimeout(timer); resolve(); }
-        },
-      }).catch(reject);
+      consumer
+        .run({
+          autoCommit: false,
+          eachMessage: async ({ partition, message }) => {
+            const offset = BigInt(message.offset);
+            if (offset >= (start.get(partition) ?? 0n) && offset < to.get(partition)!) {
+              const key = message.key?.toString() ?? '';
+              const eventId = message.headers?.['event-id']?.toString() ?? '(no event id)';
+              const events = counts.get(key) ?? new Map<string, number>();
+              events.set(eventId, (events.get(eventId) ?? 0) + 1);
+              counts.set(key, events);
+            }
+            if (offset + 1n >= to.get(partition)!) left.delete(partition);
+            if (left.size === 0) {
+              clearTimeout(timer);
+              resolve();
+            }
+          },
+        })
+        .catch(reject);
       // Start each partition at the baseline, not at the beginning of the topic.
       consumer.on(consumer.events.GROUP_JOIN, () => {
         for (const p of pending) consumer.seek({ topic: ORDERS_TOPIC, partition: p, offset: String(start.get(p) ?? 0n) });
@@ -89,8 +110,12 @@ function deliveryChecks(runOrders: OrderRow[], published: Map<string, Map<string
     if (r.processed !== 1 || r.shipments !== 1) fulfilProblems.push(`${r.id} (${r.status}): processed ${r.processed} time(s), ${r.shipments} shipment(s)`);
   }
   return [
-    check('each order has exactly one published event', runOrders.length, eventProblems,
-      redelivered ? `${redelivered} event(s) delivered more than once with the same event id (the relay resends a batch whose send was uncertain; fulfilment processed each once)` : undefined),
+    check(
+      'each order has exactly one published event',
+      runOrders.length,
+      eventProblems,
+      redelivered ? `${redelivered} event(s) delivered more than once with the same event id (the relay resends a batch whose send was uncertain; fulfilment processed each once)` : undefined,
+    ),
     check('each order is fulfilled exactly once', runOrders.length, fulfilProblems),
   ];
 }
@@ -115,12 +140,23 @@ export async function audit(lab: Lab, ledger: LedgerEntry[], baseline: Baseline,
   // Kafka just back) and fulfilment may be catching up. Wait until every order is processed.
   const deadline = Date.now() + (o.settleSeconds ?? 120) * 1_000;
   while (!o.restoredUpTo) {
-    const waiting = await withDb(lab, async (c) => (await c.query<{ n: number }>(
-      `SELECT count(*)::int AS n FROM orders o
+    const waiting = await withDb(
+      lab,
+      async (c) =>
+        (
+          await c.query<{ n: number }>(
+            `SELECT count(*)::int AS n FROM orders o
         WHERE (o.created_at >= $1 OR o.id = ANY($2::uuid[]))
-          AND NOT EXISTS (SELECT 1 FROM processed_events pe WHERE pe.order_id = o.id)`, [baseline.takenAt, ledgerIds])).rows[0]!.n);
+          AND NOT EXISTS (SELECT 1 FROM processed_events pe WHERE pe.order_id = o.id)`,
+            [baseline.takenAt, ledgerIds],
+          )
+        ).rows[0]!.n,
+    );
     if (waiting === 0) break;
-    if (Date.now() > deadline) { log(`[audit] ${waiting} order(s) still not fulfilled after ${o.settleSeconds ?? 120} s; auditing as is`); break; }
+    if (Date.now() > deadline) {
+      log(`[audit] ${waiting} order(s) still not fulfilled after ${o.settleSeconds ?? 120} s; auditing as is`);
+      break;
+    }
     log(`[audit] waiting for ${waiting} order(s) to be published and fulfilled`);
     await new Promise((r) => setTimeout(r, 2_000));
   }
@@ -139,17 +175,36 @@ export async function audit(lab: Lab, ledger: LedgerEntry[], baseline: Baseline,
   let lostAfterCutoff = 0;
   for (const e of ledger) {
     const row = byId.get(e.orderId);
-    if (!row && Date.parse(e.acknowledgedAt) > cutoff) { lostAfterCutoff++; continue; }
-    if (!row) { missing.push(`${e.orderId}: acknowledged at ${e.acknowledgedAt} (key ${e.idempotencyKey}) but not in the database`); continue; }
-    const want = e.items.map((i) => `${i.productId}×${i.quantity}`).sort().join(',');
-    const got = (row.lines ?? []).map((l) => `${l.productId}×${l.quantity}`).sort().join(',');
+    if (!row && Date.parse(e.acknowledgedAt) > cutoff) {
+      lostAfterCutoff++;
+      continue;
+    }
+    if (!row) {
+      missing.push(`${e.orderId}: acknowledged at ${e.acknowledgedAt} (key ${e.idempotencyKey}) but not in the database`);
+      continue;
+    }
+    const want = e.items
+      .map((i) => `${i.productId}×${i.quantity}`)
+      .sort()
+      .join(',');
+    const got = (row.lines ?? [])
+      .map((l) => `${l.productId}×${l.quantity}`)
+      .sort()
+      .join(',');
     if (want !== got) missing.push(`${e.orderId}: lines ${got || 'none'}, acknowledged ${want}`);
     const sum = (row.lines ?? []).reduce((s, l) => s + l.quantity * l.priceCents, 0);
     if (sum !== Number(row.total_cents)) missing.push(`${e.orderId}: total ${row.total_cents} but lines add up to ${sum}`);
   }
-  checks.push(o.restoredUpTo
-    ? check(`every order acknowledged before the archive cut-off (${o.restoredUpTo}) exists with its lines and total`, ledger.length, missing, `${lostAfterCutoff} acknowledged after the cut-off were lost with the unarchived WAL (within the RPO)`)
-    : check('every acknowledged order exists with its lines and total', ledger.length, missing));
+  checks.push(
+    o.restoredUpTo
+      ? check(
+          `every order acknowledged before the archive cut-off (${o.restoredUpTo}) exists with its lines and total`,
+          ledger.length,
+          missing,
+          `${lostAfterCutoff} acknowledged after the cut-off were lost with the unarchived WAL (within the RPO)`,
+        )
+      : check('every acknowledged order exists with its lines and total', ledger.length, missing),
+  );
 
   // 2. One idempotency key, one order.
   const byKey = new Map<string, Set<string>>();
@@ -179,14 +234,22 @@ export async function audit(lab: Lab, ledger: LedgerEntry[], baseline: Baseline,
     else if (now !== initial - sold) stockProblems.push(`${id}: stock ${now}, expected ${initial} − ${sold} sold = ${initial - sold}`);
   }
   const unacknowledged = orders.filter((r) => !ledger.some((e) => e.orderId === r.id)).length;
-  checks.push(check('stock = initial − sold and never negative', Object.keys(stock).length, stockProblems,
-    `${soldUnits} unit(s) sold in ${orders.length} order(s)${unacknowledged ? `, ${unacknowledged} of them not in the ledger (committed, but the client did not get the answer, or placed by someone else)` : ''}`));
+  checks.push(
+    check(
+      'stock = initial − sold and never negative',
+      Object.keys(stock).length,
+      stockProblems,
+      `${soldUnits} unit(s) sold in ${orders.length} order(s)${unacknowledged ? `, ${unacknowledged} of them not in the ledger (committed, but the client did not get the answer, or placed by someone else)` : ''}`,
+    ),
+  );
 
   return { ok: checks.every((c) => c.ok), at: new Date().toISOString(), ledgerOrders: ledgerIds.length, checks, ...(o.restoredUpTo ? { lostAfterCutoff } : {}) };
 }
 
 export function formatAudit(r: AuditReport): string {
   const w = Math.max(...r.checks.map((c) => c.name.length));
-  const lines = r.checks.map((c) => `${c.ok ? '✔' : '✘'} ${c.name.padEnd(w)}  checked ${String(c.checked).padStart(6)}  failed ${c.failed}${c.note ? `  (${c.note})` : ''}${c.examples.map((e) => `\n      ${e}`).join('')}`);
+  const lines = r.checks.map(
+    (c) => `${c.ok ? '✔' : '✘'} ${c.name.padEnd(w)}  checked ${String(c.checked).padStart(6)}  failed ${c.failed}${c.note ? `  (${c.note})` : ''}${c.examples.map((e) => `\n      ${e}`).join('')}`,
+  );
   return `${lines.join('\n')}\naudit ${r.ok ? 'PASSED' : 'FAILED'}: ${r.ledgerOrders} acknowledged order(s) in the ledger`;
 }

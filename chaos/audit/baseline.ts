@@ -2,10 +2,10 @@
 // the orders topic, and the database clock. Stock that a scenario sets during the run (the
 // flash sale's hot products) is recorded as an override with the time it was set.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import type { Lab } from '@surge-lab/lab';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
-import type { Lab } from '@surge-lab/lab';
-import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 
 export interface Baseline {
   /** Database time when the stock was read: orders created from then on are the run's. */
@@ -53,7 +53,7 @@ export async function takeBaseline(lab: Lab): Promise<Baseline> {
 
 /** Records stock set by an operator (or a scenario) after the baseline was taken. */
 export async function recordOverride(lab: Lab, b: Baseline, productId: string, stock: number): Promise<void> {
-  const at = await withDb(lab, async (c) => ((await c.query<{ now: Date }>('SELECT now()')).rows[0]!.now).toISOString());
+  const at = await withDb(lab, async (c) => (await c.query<{ now: Date }>('SELECT now()')).rows[0]!.now.toISOString());
   b.overrides[productId] = { stock, at };
 }
 

@@ -1,3 +1,3 @@
 // The integrity audit: a load's ledger against the live system.
-export { audit, formatAudit, type AuditOptions } from './audit.ts';
-export { loadBaseline, recordOverride, saveBaseline, takeBaseline, type Baseline } from './baseline.ts';
+export { type AuditOptions, audit, formatAudit } from './audit.ts';
+export { type Baseline, loadBaseline, recordOverride, saveBaseline, takeBaseline } from './baseline.ts';

@@ -8,8 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type Lab, waitFor } from '@surge-lab/lab';
 import autocannon from 'autocannon';
-import { waitFor, type Lab } from '@surge-lab/lab';
 
 const CONNECTIONS = 32;
 
@@ -22,8 +22,24 @@ async function pinnedContainer(lab: Lab, name: string, command: string[], env: R
   const docker = (args: string[]) => lab.runtime.docker(args);
   await docker(['rm', '-f', name]).catch(() => {});
   const envArgs = Object.entries({ ...env, PORT: '8080', LOG_LEVEL: 'warn' }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
-  await docker(['run', '-d', '--rm', '--name', name, '--network', `${lab.project}_default`, '--cpuset-cpus', '1', '--memory', '256m',
-    '-v', `${lab.root}/chaos/bench:/app/bench:ro`, ...envArgs, `surge-lab/app:${lab.settings.get('LAB_TAG')}`, ...command]);
+  await docker([
+    'run',
+    '-d',
+    '--rm',
+    '--name',
+    name,
+    '--network',
+    `${lab.project}_default`,
+    '--cpuset-cpus',
+    '1',
+    '--memory',
+    '256m',
+    '-v',
+    `${lab.root}/chaos/bench:/app/bench:ro`,
+    ...envArgs,
+    `surge-lab/app:${lab.settings.get('LAB_TAG')}`,
+    ...command,
+  ]);
   const { stdout } = await docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]);
   const url = `http://${stdout.trim()}:8080`;
   await waitFor(`${name} answering`, async () => (await fetch(`${url}/healthz`)).status < 500, { timeoutMs: 60_000, intervalMs: 250 });
@@ -34,13 +50,17 @@ const rps = (r: autocannon.Result) => r.requests.average;
 const line = (name: string, r: autocannon.Result) =>
   `${name.padEnd(44)} ${rps(r).toFixed(0).padStart(8)} req/s   p50 ${r.latency.p50} ms   p99 ${r.latency.p99} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
 
-export interface BenchOptions { seconds: number }
+export interface BenchOptions {
+  seconds: number;
+}
 
 /** Runs the bench against the lab; writes reports/bench.json and returns its results. */
 export async function runBench(lab: Lab, o: BenchOptions): Promise<Record<string, unknown>> {
   const DURATION = o.seconds;
   const run = (opts: autocannon.Options): Promise<autocannon.Result> =>
-    new Promise((resolve, reject) => { autocannon({ duration: DURATION, connections: CONNECTIONS, pipelining: 1, ...opts }, (err, r) => (err ? reject(err) : resolve(r))); });
+    new Promise((resolve, reject) => {
+      autocannon({ duration: DURATION, connections: CONNECTIONS, pipelining: 1, ...opts }, (err, r) => (err ? reject(err) : resolve(r)));
+    });
   const docker = (args: string[]) => lab.runtime.docker(args);
   // The load generator (this process, all its threads) on CPU 0; the servers under test on CPU 1.
   if (process.platform === 'linux') spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
@@ -55,7 +75,9 @@ export async function runBench(lab: Lab, o: BenchOptions): Promise<Record<string
   const catalogEnv = {
     PG_RW_URL: `postgres://${env.APP_DB_USER}:${env.APP_DB_PASSWORD}@toxiproxy:15432/${env.APP_DB_NAME}`,
     PG_RO_URL: `postgres://${env.APP_DB_USER}:${env.APP_DB_PASSWORD}@toxiproxy:15433/${env.APP_DB_NAME}`,
-    REDIS_URL: 'redis://toxiproxy:16379', ADMIN_TOKEN: env.ADMIN_TOKEN!, CACHE_FRESH_SECONDS: '600',
+    REDIS_URL: 'redis://toxiproxy:16379',
+    ADMIN_TOKEN: env.ADMIN_TOKEN!,
+    CACHE_FRESH_SECONDS: '600',
   };
   const catalogUrl = await pinnedContainer(lab, 'surge-bench-catalog', ['node', 'services/catalog/src/start.ts'], { ...catalogEnv, L1_MAX_ENTRIES: '10' });
   try {
@@ -108,8 +130,19 @@ export async function runBench(lab: Lab, o: BenchOptions): Promise<Record<string
   }
   let k = 0;
   const orders = await run({
-    url: edge, connections: 16,
-    requests: [{ method: 'POST', path: '/api/checkout', setupRequest: (req) => ({ ...req, headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${randomUUID()}` }, body: JSON.stringify({ cartId: carts[k++ % carts.length], email: 'bench@example.com' }) }) }],
+    url: edge,
+    connections: 16,
+    requests: [
+      {
+        method: 'POST',
+        path: '/api/checkout',
+        setupRequest: (req) => ({
+          ...req,
+          headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${randomUUID()}` },
+          body: JSON.stringify({ cartId: carts[k++ % carts.length], email: 'bench@example.com' }),
+        }),
+      },
+    ],
   });
   console.log(line('checkout POST /api/checkout (16 connections)', orders));
   console.log('  each answer is a committed order: stock decrement, order, lines, outbox row, synchronous commit on the standby');

@@ -8,12 +8,16 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '@surge-lab/lab';
-import { runLoad, type LoadResult } from '../load/run.ts';
+import { type LoadResult, runLoad } from '../load/run.ts';
 
 const quiet = () => {};
 const fmt = (r: LoadResult) => `${r.summary.throughput.toFixed(0)} req/s, p99 ${r.summary.latencyMs.p99} ms, errors ${JSON.stringify(r.summary.errors)}`;
 
-interface Ctx { target: string; STEP: number; reportDir: string }
+interface Ctx {
+  target: string;
+  STEP: number;
+  reportDir: string;
+}
 
 async function maxBrowse({ target, STEP, reportDir }: Ctx, bypassEdgeCache: boolean): Promise<{ rate: number; result?: LoadResult }> {
   // Warm caches and JIT first: the steps measure a running shop, not a cold start.
@@ -29,7 +33,9 @@ async function maxBrowse({ target, STEP, reportDir }: Ctx, bypassEdgeCache: bool
   return best;
 }
 
-export interface CapacityOptions { stepSeconds: number }
+export interface CapacityOptions {
+  stepSeconds: number;
+}
 
 /** Steps the load up through the edge; writes reports/capacity.json and returns its results. */
 export async function runCapacity(lab: Lab, o: CapacityOptions): Promise<Record<string, unknown>> {
@@ -56,8 +62,17 @@ export async function runCapacity(lab: Lab, o: CapacityOptions): Promise<Record<
   const flash = await runLoad({ scenario: 'flash-sale', target, durationSeconds: Math.max(20, STEP * 2), connections: 64, rate: 100, reportDir, adminToken: lab.adminToken!, log: quiet });
   const peak = flash.timeline.filter((t) => t.phase.startsWith('peak'));
   const shed = flash.summary.byStatus['429'] ?? 0;
-  console.log(`\nflash-sale (base 100 req/s, peak x10): p99 ${flash.summary.latencyMs.p99} ms overall, worst peak second p99 ${Math.max(...peak.map((t) => t.p99)).toFixed(1)} ms, shed (429) ${shed}, out-of-stock 409s ${flash.summary.rejected}, oversold ${flash.stock!.oversold.length ? flash.stock!.oversold.join(',') : 'none'}, edge cache ${JSON.stringify(flash.edgeCache)}`);
-  results.flashSale = { p99: flash.summary.latencyMs.p99, peakP99: Math.max(...peak.map((t) => t.p99)), shed, rejected: flash.summary.rejected, oversold: flash.stock!.oversold, edgeCache: flash.edgeCache };
+  console.log(
+    `\nflash-sale (base 100 req/s, peak x10): p99 ${flash.summary.latencyMs.p99} ms overall, worst peak second p99 ${Math.max(...peak.map((t) => t.p99)).toFixed(1)} ms, shed (429) ${shed}, out-of-stock 409s ${flash.summary.rejected}, oversold ${flash.stock!.oversold.length ? flash.stock!.oversold.join(',') : 'none'}, edge cache ${JSON.stringify(flash.edgeCache)}`,
+  );
+  results.flashSale = {
+    p99: flash.summary.latencyMs.p99,
+    peakP99: Math.max(...peak.map((t) => t.p99)),
+    shed,
+    rejected: flash.summary.rejected,
+    oversold: flash.stock!.oversold,
+    edgeCache: flash.edgeCache,
+  };
 
   mkdirSync(join(lab.root, 'reports'), { recursive: true });
   writeFileSync(join(lab.root, 'reports', 'capacity.json'), JSON.stringify({ at: new Date().toISOString(), stepSeconds: STEP, results }, null, 2));

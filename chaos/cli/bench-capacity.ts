@@ -5,7 +5,8 @@ import { main, numberFlag, parseCli } from './support/cli.ts';
 
 const spec = {
   command: 'npm run bench:capacity --',
-  summary: 'Finds the highest browse rate with p99 < 100 ms (edge cache on and off), checkouts per second at rising journey rates, and a flash sale\'s p99 and shedding; writes reports/capacity.json. Needs the lab running.',
+  summary:
+    "Finds the highest browse rate with p99 < 100 ms (edge cache on and off), checkouts per second at rising journey rates, and a flash sale's p99 and shedding; writes reports/capacity.json. Needs the lab running.",
   options: { step: { type: 'string', default: '10', help: 'seconds per step' } },
 } as const;
 

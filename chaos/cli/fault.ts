@@ -1,13 +1,14 @@
 // npm run fault -- <fault> [target] [key=value ...] [--duration s] | list | reset
 import '../quiet-kafkajs.ts';
-import { openLab } from '@surge-lab/lab';
 import { bringBackAll, checkArgs, FAULT_NAMES, FAULTS, inject, isFaultName, resetAll } from '@surge-lab/chaos/faults';
+import { openLab } from '@surge-lab/lab';
 import { main, numberFlag, parseCli, UsageError } from './support/cli.ts';
 
 const spec = {
   command: 'npm run fault --',
   args: '<fault> [service|link] [key=value ...] | list | reset',
-  summary: 'Injects one fault and holds it until --duration ends or Ctrl-C, then reverts it. `list` shows every fault with its arguments; `reset` removes every toxic and starts every stopped or paused container. The scripts in chaos/bin (kill, latency, failover, …) are shortcuts.',
+  summary:
+    'Injects one fault and holds it until --duration ends or Ctrl-C, then reverts it. `list` shows every fault with its arguments; `reset` removes every toxic and starts every stopped or paused container. The scripts in chaos/bin (kill, latency, failover, …) are shortcuts.',
   options: { duration: { type: 'string', help: 'seconds to hold the fault, then revert it (default: until Ctrl-C)' } },
 } as const;
 
@@ -33,7 +34,10 @@ main(spec, async () => {
   const targetKey = shape.includes('service') ? 'service' : shape.includes('link') ? 'link' : undefined;
   for (const [i, kv] of rest.entries()) {
     const eq = kv.indexOf('=');
-    if (eq < 0 && i === 0 && targetKey) { args[targetKey] = kv; continue; }
+    if (eq < 0 && i === 0 && targetKey) {
+      args[targetKey] = kv;
+      continue;
+    }
     if (eq <= 0) throw new UsageError(`arguments are key=value, got "${kv}"`);
     const v = kv.slice(eq + 1);
     args[kv.slice(0, eq)] = /^-?\d+(\.\d+)?$/.test(v) ? Number(v) : v === 'true' || v === 'false' ? v === 'true' : v;

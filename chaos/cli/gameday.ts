@@ -3,8 +3,8 @@
 import '../quiet-kafkajs.ts';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { type ExperimentDef, ExperimentError, labDeps, loadExperiment, renderReport, runExperiment } from '@surge-lab/chaos/runner';
 import { openLab } from '@surge-lab/lab';
-import { ExperimentError, labDeps, loadExperiment, renderReport, runExperiment, type ExperimentDef } from '@surge-lab/chaos/runner';
 import { EX_USAGE, main, parseCli, UsageError } from './support/cli.ts';
 
 const spec = {

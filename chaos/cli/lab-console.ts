@@ -3,7 +3,7 @@ import { hostConsoleToken, openLab } from '@surge-lab/lab';
 import { main, parseCli } from './support/cli.ts';
 import { consoleUrl } from './support/console-url.ts';
 
-const spec = { command: 'npm run lab:console --', summary: 'Prints the lab console\'s address with its token (from .lab/console-token, or from the console\'s container).', options: {} } as const;
+const spec = { command: 'npm run lab:console --', summary: "Prints the lab console's address with its token (from .lab/console-token, or from the console's container).", options: {} } as const;
 
 main(spec, async () => {
   parseCli(spec);

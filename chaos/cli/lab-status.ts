@@ -1,11 +1,11 @@
 // npm run lab:status: health, Patroni role and memory of every container, then the autoscaler's state.
 import type { ControllerState } from '@surge-lab/contracts/autoscaler';
-import { labReport, openLab, type Lab } from '@surge-lab/lab';
+import { type Lab, labReport, openLab } from '@surge-lab/lab';
 import { main, parseCli } from './support/cli.ts';
 
 const spec = {
   command: 'npm run lab:status --',
-  summary: 'Prints each container of the lab with its state, health, Patroni role and memory, then the autoscaler\'s policy state.',
+  summary: "Prints each container of the lab with its state, health, Patroni role and memory, then the autoscaler's policy state.",
   options: {},
   more: 'exit codes: 0 every container running and healthy, 1 otherwise',
 } as const;
@@ -20,12 +20,21 @@ async function printController(lab: Lab): Promise<void> {
     console.log(`\nautoscaler: not reachable (${(err as Error).message.split('\n')[0]})`);
     return;
   }
-  console.log(`\nautoscaler: autoscaling ${s.autoscaling ? 'on' : 'off (observing)'}, auto-recovery ${s.recovery ? 'on' : 'off'}; last evaluation ${s.lastTickAt ?? 'not yet'}${s.lastError ? `; last error: ${s.lastError}` : ''}`);
-  console.table(s.services.map((v) => ({
-    service: v.service, replicas: `${v.configured} (${v.healthy} healthy)`, 'min–max': `${v.policy.min}–${v.policy.max}`, desired: v.decision?.desired ?? '-',
-    metric: `${v.metric.name} ${v.metric.perReplica === null ? 'no data' : v.metric.perReplica.toFixed(1)} / target ${v.metric.target}`,
-    held: v.decision?.held ?? '', 'last out': v.lastScaleOutAt?.slice(11, 19) ?? '', 'last in': v.lastScaleInAt?.slice(11, 19) ?? '',
-  })));
+  console.log(
+    `\nautoscaler: autoscaling ${s.autoscaling ? 'on' : 'off (observing)'}, auto-recovery ${s.recovery ? 'on' : 'off'}; last evaluation ${s.lastTickAt ?? 'not yet'}${s.lastError ? `; last error: ${s.lastError}` : ''}`,
+  );
+  console.table(
+    s.services.map((v) => ({
+      service: v.service,
+      replicas: `${v.configured} (${v.healthy} healthy)`,
+      'min–max': `${v.policy.min}–${v.policy.max}`,
+      desired: v.decision?.desired ?? '-',
+      metric: `${v.metric.name} ${v.metric.perReplica === null ? 'no data' : v.metric.perReplica.toFixed(1)} / target ${v.metric.target}`,
+      held: v.decision?.held ?? '',
+      'last out': v.lastScaleOutAt?.slice(11, 19) ?? '',
+      'last in': v.lastScaleInAt?.slice(11, 19) ?? '',
+    })),
+  );
   for (const v of s.services) if (v.decision) console.log(`  ${v.decision.reason}`);
   for (const w of s.schedule) console.log(`  schedule: ${w.entry}: ${w.minReplicas} ${w.service} replicas from ${w.replicasFrom} (surge at ${w.at})${w.active ? ' — active now' : ''}`);
   for (const e of s.events.slice(0, 5)) console.log(`  ${e.at} ${e.kind} ${e.target}: ${e.reason}`);

@@ -7,7 +7,7 @@ import { consoleUrl } from './support/console-url.ts';
 
 const spec = {
   command: 'npm run lab:up --',
-  summary: 'Starts the lab (docker compose up -d --wait, building what is missing) after checking that its host ports are free, then prints its memory and the lab console\'s address with its token.',
+  summary: "Starts the lab (docker compose up -d --wait, building what is missing) after checking that its host ports are free, then prints its memory and the lab console's address with its token.",
   options: {},
 } as const;
 

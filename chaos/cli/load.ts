@@ -1,9 +1,9 @@
 // npm run load -- <scenario> [--duration s] [--connections n] [--rate req/s] [--target url] [--no-edge-cache]
 import '../quiet-kafkajs.ts';
 import { join } from 'node:path';
-import { openLab } from '@surge-lab/lab';
 import { recordOverride, saveBaseline, takeBaseline } from '@surge-lab/chaos/audit';
 import { formatSummary, runLoad, SCENARIOS } from '@surge-lab/chaos/load';
+import { openLab } from '@surge-lab/lab';
 import { main, numberFlag, parseCli, UsageError } from './support/cli.ts';
 
 const spec = {
@@ -31,15 +31,26 @@ main(spec, async () => {
   const edge = lab.endpoints.url('edge');
   const target = values.target ?? edge;
   // Load goes only to the lab: a loopback address (its published edge) or, from inside the lab, its edge.
-  if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(target) && target !== edge) throw new UsageError(`--target must be a loopback address (the lab's published edge), got ${target}`);
+  if (!/^http:\/\/(127\.\d+\.\d+\.\d+|localhost|\[::1\])(:\d+)?$/.test(target) && target !== edge)
+    throw new UsageError(`--target must be a loopback address (the lab's published edge), got ${target}`);
 
   const ac = new AbortController();
-  process.once('SIGINT', () => { console.log('stopping (Ctrl-C)...'); ac.abort(); });
+  process.once('SIGINT', () => {
+    console.log('stopping (Ctrl-C)...');
+    ac.abort();
+  });
   // Scenarios that buy keep a baseline beside their ledger, for `npm run audit`.
   const baseline = SCENARIOS[scenario]!.writesLedger ? await takeBaseline(lab) : undefined;
   const result = await runLoad({
-    scenario, target, durationSeconds: duration, connections, ...(rate ? { rate } : {}), bypassEdgeCache: values['no-edge-cache'],
-    reportDir: join(lab.root, 'reports', 'load'), ...(lab.adminToken ? { adminToken: lab.adminToken } : {}), signal: ac.signal,
+    scenario,
+    target,
+    durationSeconds: duration,
+    connections,
+    ...(rate ? { rate } : {}),
+    bypassEdgeCache: values['no-edge-cache'],
+    reportDir: join(lab.root, 'reports', 'load'),
+    ...(lab.adminToken ? { adminToken: lab.adminToken } : {}),
+    signal: ac.signal,
     ...(baseline ? { onStockSet: (id: string, units: number) => recordOverride(lab, baseline, id, units) } : {}),
   });
   if (baseline && result.ledgerFile) saveBaseline(result.ledgerFile.replace(/\.ledger\.jsonl$/, '.baseline.json'), baseline);

@@ -25,11 +25,12 @@ const spec = {
   more: 'exit codes: 0 every phase passed, 1 a phase failed, 64 a bad command line',
 } as const;
 
-const run = (argv: readonly string[]) => new Promise<number>((resolve) => {
-  const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit' });
-  child.on('close', (code) => resolve(code ?? 1));
-  child.on('error', () => resolve(1));
-});
+const run = (argv: readonly string[]) =>
+  new Promise<number>((resolve) => {
+    const child = spawn(argv[0]!, argv.slice(1), { stdio: 'inherit' });
+    child.on('close', (code) => resolve(code ?? 1));
+    child.on('error', () => resolve(1));
+  });
 const minutes = (ms: number) => `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`;
 
 main(spec, async () => {

@@ -1,7 +1,7 @@
 // The lab's controller (the autoscaler service) as a fault: stopped, so the shop must go on at
 // its current size. (Switching its modes or scheduling a surge are runner steps: runner/autoscaler.ts.)
 import { bringBack, targets } from './containers.ts';
-import { activeFault, type ActiveFault, type FaultContext } from './types.ts';
+import { type ActiveFault, activeFault, type FaultContext } from './types.ts';
 
 /**
  * The control plane down: the autoscaler stopped gracefully (SIGTERM: it finishes a scale-in under

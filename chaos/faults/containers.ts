@@ -2,7 +2,7 @@
 // on one replica, a random one, or all. A killed or stopped container stays down until the
 // fault is reverted (as an orchestrator would bring it back), then it is started and awaited.
 import type { Container } from '@surge-lab/lab';
-import { activeFault, type ActiveFault, type FaultContext } from './types.ts';
+import { type ActiveFault, activeFault, type FaultContext } from './types.ts';
 
 export type Pick = 'one' | 'random' | 'all' | number;
 
@@ -44,20 +44,41 @@ const label = (service: string, cs: Container[]) => (cs.length === 1 ? cs[0]!.na
 
 export async function kill(ctx: FaultContext, service: string, pick: Pick = 'one'): Promise<ActiveFault> {
   const cs = await targets(ctx, service, pick);
-  await ctx.lab.runtime.signal(cs.map((c) => c.name), 'KILL');
-  return activeFault({ name: `kill ${label(service, cs)}`, kind: 'container-kill', target: label(service, cs) }, ctx, () => bringBack(cs.map((c) => c.name), ctx));
+  await ctx.lab.runtime.signal(
+    cs.map((c) => c.name),
+    'KILL',
+  );
+  return activeFault({ name: `kill ${label(service, cs)}`, kind: 'container-kill', target: label(service, cs) }, ctx, () =>
+    bringBack(
+      cs.map((c) => c.name),
+      ctx,
+    ),
+  );
 }
 
 export async function stop(ctx: FaultContext, service: string, pick: Pick = 'one', graceSeconds = 10): Promise<ActiveFault> {
   const cs = await targets(ctx, service, pick);
-  await ctx.lab.runtime.stop(cs.map((c) => c.name), graceSeconds);
-  return activeFault({ name: `stop ${label(service, cs)}`, kind: 'container-stop', target: label(service, cs) }, ctx, () => bringBack(cs.map((c) => c.name), ctx));
+  await ctx.lab.runtime.stop(
+    cs.map((c) => c.name),
+    graceSeconds,
+  );
+  return activeFault({ name: `stop ${label(service, cs)}`, kind: 'container-stop', target: label(service, cs) }, ctx, () =>
+    bringBack(
+      cs.map((c) => c.name),
+      ctx,
+    ),
+  );
 }
 
 export async function pause(ctx: FaultContext, service: string, pick: Pick = 'one'): Promise<ActiveFault> {
   const cs = await targets(ctx, service, pick);
   await ctx.lab.runtime.pause(cs.map((c) => c.name));
-  return activeFault({ name: `pause ${label(service, cs)}`, kind: 'container-pause', target: label(service, cs) }, ctx, () => bringBack(cs.map((c) => c.name), ctx));
+  return activeFault({ name: `pause ${label(service, cs)}`, kind: 'container-pause', target: label(service, cs) }, ctx, () =>
+    bringBack(
+      cs.map((c) => c.name),
+      ctx,
+    ),
+  );
 }
 
 /**
@@ -69,18 +90,32 @@ export async function pause(ctx: FaultContext, service: string, pick: Pick = 'on
  */
 export async function freeze(ctx: FaultContext, service: string, pick: Pick = 'one'): Promise<ActiveFault> {
   const cs = await targets(ctx, service, pick);
-  await ctx.lab.runtime.signal(cs.map((c) => c.name), 'STOP');
+  await ctx.lab.runtime.signal(
+    cs.map((c) => c.name),
+    'STOP',
+  );
   return activeFault({ name: `freeze ${label(service, cs)}`, kind: 'process-freeze', target: label(service, cs) }, ctx, async () => {
     for (const c of cs) await ctx.lab.runtime.signal([c.name], 'CONT').catch(() => {});
-    await bringBack(cs.map((c) => c.name), ctx);
+    await bringBack(
+      cs.map((c) => c.name),
+      ctx,
+    );
   });
 }
 
 /** `docker restart`: a graceful stop (SIGTERM, drain) and a start; reverted means "healthy again". */
 export async function restart(ctx: FaultContext, service: string, pick: Pick = 'one'): Promise<ActiveFault> {
   const cs = await targets(ctx, service, pick);
-  await ctx.lab.runtime.restart(cs.map((c) => c.name), 10);
-  return activeFault({ name: `restart ${label(service, cs)}`, kind: 'container-restart', target: label(service, cs) }, ctx, () => bringBack(cs.map((c) => c.name), ctx));
+  await ctx.lab.runtime.restart(
+    cs.map((c) => c.name),
+    10,
+  );
+  return activeFault({ name: `restart ${label(service, cs)}`, kind: 'container-restart', target: label(service, cs) }, ctx, () =>
+    bringBack(
+      cs.map((c) => c.name),
+      ctx,
+    ),
+  );
 }
 
 /** Kills the container every `everySeconds` (a crash loop) until reverted. */

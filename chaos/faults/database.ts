@@ -3,7 +3,7 @@
 // waits until the cluster is whole again (a leader and a streaming synchronous standby).
 import { waitFor } from '@surge-lab/lab';
 import { bringBack } from './containers.ts';
-import { activeFault, type ActiveFault, type FaultContext } from './types.ts';
+import { type ActiveFault, activeFault, type FaultContext } from './types.ts';
 
 const containerOf = async (ctx: FaultContext, member: string) => {
   const name = (await ctx.lab.runtime.containers({ all: true })).find((c) => c.service === member)?.name;

@@ -8,7 +8,7 @@
 // restored is therefore everything up to the last archived WAL segment (archive_timeout 60s bounds
 // the loss); the WAL not yet archived at the disaster is lost with the volumes.
 import type { Lab, PatroniMember } from '@surge-lab/lab';
-import { activeFault, type ActiveFault, type FaultContext } from './types.ts';
+import { type ActiveFault, activeFault, type FaultContext } from './types.ts';
 
 /** Patroni scope and namespace (infra/postgres/patroni.yml): the cluster's keys in etcd. */
 const DCS_PREFIX = '/service/surge/';
@@ -82,29 +82,55 @@ export function segmentEndLsn(wal: string): string {
 export async function lastArchived(o: DrOptions): Promise<ArchivedWal | undefined> {
   const name = await leader(o);
   // pg_stat_file() has whole seconds only: ask the file system for the segment's mtime.
-  const closedAt = (wal: string) => !name ? Promise.resolve(undefined) :
-    pc(o, ['exec', '-T', name, 'sh', '-c', `date -r "$PGDATA/pg_wal/${wal}" +%s.%N`], 10_000)
-      .then((r) => ({ coversUntil: new Date(Number(r.stdout.trim()) * 1000).toISOString() }), () => undefined);
+  const closedAt = (wal: string) =>
+    !name
+      ? Promise.resolve(undefined)
+      : pc(o, ['exec', '-T', name, 'sh', '-c', `date -r "$PGDATA/pg_wal/${wal}" +%s.%N`], 10_000).then(
+          (r) => ({ coversUntil: new Date(Number(r.stdout.trim()) * 1000).toISOString() }),
+          () => undefined,
+        );
   if (name) {
     // The newest archived file may be a backup label (<segment>.<offset>.backup, archived right after
     // its segment) or a timeline history file (no segment: fall back to the repo).
-    const row = await psql(name, "SELECT left(last_archived_wal, 24), to_char(last_archived_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM pg_stat_archiver WHERE last_archived_wal ~ '^[0-9A-F]{24}($|\\.[0-9A-F]{8}\\.backup$)'", o);
+    const row = await psql(
+      name,
+      "SELECT left(last_archived_wal, 24), to_char(last_archived_time AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM pg_stat_archiver WHERE last_archived_wal ~ '^[0-9A-F]{24}($|\\.[0-9A-F]{8}\\.backup$)'",
+      o,
+    );
     const [wal, at] = row.split('|');
     if (wal && at) return { wal, at: new Date(at).toISOString(), endLsn: segmentEndLsn(wal), ...(await closedAt(wal)), source: 'pg_stat_archiver' };
   }
   for (const service of membersOf(o)) {
     try {
-      const { stdout } = await pc(o, ['exec', '-T', service, 'sh', '-c',
-        `wal=$(pgbackrest --stanza=${STANZA} --output=json info | jq -r '[.[0].archive[].max // empty] | max // empty'); ` +
-        `[ -n "$wal" ] && echo "$wal $(find ${REPO}/archive/${STANZA} -name "$wal-*" -printf '%T@' | head -n1)"`], 30_000);
+      const { stdout } = await pc(
+        o,
+        [
+          'exec',
+          '-T',
+          service,
+          'sh',
+          '-c',
+          `wal=$(pgbackrest --stanza=${STANZA} --output=json info | jq -r '[.[0].archive[].max // empty] | max // empty'); ` +
+            `[ -n "$wal" ] && echo "$wal $(find ${REPO}/archive/${STANZA} -name "$wal-*" -printf '%T@' | head -n1)"`,
+        ],
+        30_000,
+      );
       const [wal, epoch] = stdout.trim().split(' ');
       if (wal && epoch) return { wal, at: new Date(Number(epoch) * 1000).toISOString(), endLsn: segmentEndLsn(wal), ...(await closedAt(wal)), source: 'repo' };
-    } catch { /* member down: ask the next one */ }
+    } catch {
+      /* member down: ask the next one */
+    }
   }
   return undefined;
 }
 
-export interface BackupInfo { label: string; type: string; start: string; stop: string; timeline: number }
+export interface BackupInfo {
+  label: string;
+  type: string;
+  start: string;
+  stop: string;
+  timeline: number;
+}
 
 /** The newest backup in the repo (pgbackrest info), asked of any running member. */
 export async function latestBackup(o: DrOptions): Promise<BackupInfo | undefined> {
@@ -115,11 +141,15 @@ export async function latestBackup(o: DrOptions): Promise<BackupInfo | undefined
       const b = backups.at(-1);
       if (!b) return undefined;
       return {
-        label: b.label, type: b.type,
-        start: new Date(b.timestamp.start * 1000).toISOString(), stop: new Date(b.timestamp.stop * 1000).toISOString(),
+        label: b.label,
+        type: b.type,
+        start: new Date(b.timestamp.start * 1000).toISOString(),
+        stop: new Date(b.timestamp.stop * 1000).toISOString(),
         timeline: parseInt(b.archive.start.slice(0, 8), 16),
       };
-    } catch { /* member down: ask the next one */ }
+    } catch {
+      /* member down: ask the next one */
+    }
   }
   return undefined;
 }
@@ -222,21 +252,37 @@ async function tryWrite(o: DrOptions, service: string): Promise<boolean> {
  * starts both members (one restores and leads, the other clones it) and waits until the leader
  * accepts writes and a replica streams. Optionally waits for the fresh full backup too.
  */
-export async function restoreCluster(o: DrOptions & {
-  /** Recovery target time (PostgreSQL timestamp); the end of the archive when absent. */
-  targetTime?: string;
-  waitForFullBackup?: boolean;
-  timeoutSeconds?: number;
-}): Promise<RestoreResult> {
+export async function restoreCluster(
+  o: DrOptions & {
+    /** Recovery target time (PostgreSQL timestamp); the end of the archive when absent. */
+    targetTime?: string;
+    waitForFullBackup?: boolean;
+    timeoutSeconds?: number;
+  },
+): Promise<RestoreResult> {
   const { log } = o;
   const MEMBERS = membersOf(o);
   const deadline = Date.now() + (o.timeoutSeconds ?? 600) * 1000;
   const target = o.targetTime ? pgbackrestTime(o.targetTime) : '';
   const startedAt = stamp(log, `writing the restore marker ${MARKER}${target ? ` (target ${target})` : ''}`);
   // A throwaway container of the member image mounts the repo volume (the members are gone).
-  await pc(o, ['run', '--rm', '--no-deps', '-T', '-e', `DR_TARGET=${target}`, '--entrypoint', 'sh', MEMBERS[0]!, '-c',
-    `pgbackrest --stanza=${STANZA} --output=json info | jq -e '.[0].backup | length > 0' >/dev/null ` +
-    `|| { echo "no backup in the repo" >&2; exit 1; }; printf '%s\\n' "$DR_TARGET" > ${MARKER}`], 120_000);
+  await pc(
+    o,
+    [
+      'run',
+      '--rm',
+      '--no-deps',
+      '-T',
+      '-e',
+      `DR_TARGET=${target}`,
+      '--entrypoint',
+      'sh',
+      MEMBERS[0]!,
+      '-c',
+      `pgbackrest --stanza=${STANZA} --output=json info | jq -e '.[0].backup | length > 0' >/dev/null ` + `|| { echo "no backup in the repo" >&2; exit 1; }; printf '%s\\n' "$DR_TARGET" > ${MARKER}`,
+    ],
+    120_000,
+  );
   stamp(log, `starting ${MEMBERS.join(', ')}`);
   await pc(o, ['up', '-d', ...MEMBERS], 300_000);
   const startedMembersAt = stamp(log, 'members started; waiting for a leader that accepts writes');
@@ -284,7 +330,12 @@ export async function restoreCluster(o: DrOptions & {
   }
   const since = (t: string) => (Date.parse(t) - Date.parse(startedAt)) / 1000;
   return {
-    startedAt, startedMembersAt, writesAcceptedAt, replicaStreamingAt, leader: writer, timeline,
+    startedAt,
+    startedMembersAt,
+    writesAcceptedAt,
+    replicaStreamingAt,
+    leader: writer,
+    timeline,
     ...(fullBackupAt ? { fullBackupAt } : {}),
     seconds: { writes: since(writesAcceptedAt), replica: since(replicaStreamingAt), ...(fullBackupAt ? { fullBackup: since(fullBackupAt) } : {}) },
   };
@@ -305,7 +356,10 @@ export async function disasterFault(ctx: FaultContext): Promise<ActiveFault> {
   const fault = activeFault({ name: 'both Patroni members and their volumes destroyed', kind: 'db-disaster', target: membersOf(o).join(', ') }, ctx, async () => {
     const restored = await restoreCluster(o);
     // Orders the shop takes once the restored leader accepts writes are not "restored": only older ones count.
-    const newest = await psql(restored.leader, `SELECT to_char(max(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') FROM orders WHERE created_at < '${destroyed.disasterAt}'`, { ...o, database: ctx.lab.db.database });
+    const newest = await psql(restored.leader, `SELECT to_char(max(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') FROM orders WHERE created_at < '${destroyed.disasterAt}'`, {
+      ...o,
+      database: ctx.lab.db.database,
+    });
     const disaster = Date.parse(destroyed.disasterAt);
     const s = (t: string) => Number(((Date.parse(t) - disaster) / 1000).toFixed(1));
     Object.assign(fault.measurements!, {

@@ -1,5 +1,6 @@
 // The fault library's public surface (the runner, the console and the tests use it by name).
-export { FAULTS, FAULT_NAMES, checkArgs, inject, isFaultName, type FaultName } from './registry.ts';
-export { activeFault, type ActiveFault, type FaultContext } from './types.ts';
-export { bringBack, bringBackAll, targets, type Pick } from './containers.ts';
+
+export { bringBack, bringBackAll, type Pick, targets } from './containers.ts';
 export { resetAll } from './links.ts';
+export { checkArgs, FAULT_NAMES, FAULTS, type FaultName, inject, isFaultName } from './registry.ts';
+export { type ActiveFault, activeFault, type FaultContext } from './types.ts';

@@ -2,7 +2,7 @@
 // blackhole (timeout), connection resets and a link that is down. Each is one toxic (or the
 // proxy disabled) that the revert removes; `resetAll` removes every toxic and enables every link.
 import type { LinkName, ToxicType } from '@surge-lab/lab';
-import { activeFault, type ActiveFault, type FaultContext } from './types.ts';
+import { type ActiveFault, activeFault, type FaultContext } from './types.ts';
 
 async function toxic(ctx: FaultContext, link: LinkName, type: ToxicType, attributes: Record<string, number>, description: string): Promise<ActiveFault> {
   const tp = ctx.lab.toxiproxy;
@@ -13,16 +13,13 @@ async function toxic(ctx: FaultContext, link: LinkName, type: ToxicType, attribu
 export const latency = (ctx: FaultContext, link: LinkName, ms: number, jitterMs = 0) =>
   toxic(ctx, link, 'latency', { latency: ms, jitter: jitterMs }, `${ms} ms${jitterMs ? ` ± ${jitterMs} ms` : ''} latency`);
 
-export const bandwidth = (ctx: FaultContext, link: LinkName, kbPerSecond: number) =>
-  toxic(ctx, link, 'bandwidth', { rate: kbPerSecond }, `bandwidth capped at ${kbPerSecond} KB/s`);
+export const bandwidth = (ctx: FaultContext, link: LinkName, kbPerSecond: number) => toxic(ctx, link, 'bandwidth', { rate: kbPerSecond }, `bandwidth capped at ${kbPerSecond} KB/s`);
 
 /** Data stops flowing; the connection is closed after `ms` (0: held open forever, a blackhole). */
-export const timeout = (ctx: FaultContext, link: LinkName, ms = 0) =>
-  toxic(ctx, link, 'timeout', { timeout: ms }, ms ? `timeout after ${ms} ms` : 'blackhole');
+export const timeout = (ctx: FaultContext, link: LinkName, ms = 0) => toxic(ctx, link, 'timeout', { timeout: ms }, ms ? `timeout after ${ms} ms` : 'blackhole');
 
 /** Connections are reset (TCP RST) after `ms`. */
-export const resetPeer = (ctx: FaultContext, link: LinkName, ms = 0) =>
-  toxic(ctx, link, 'reset_peer', { timeout: ms }, `connection reset after ${ms} ms`);
+export const resetPeer = (ctx: FaultContext, link: LinkName, ms = 0) => toxic(ctx, link, 'reset_peer', { timeout: ms }, `connection reset after ${ms} ms`);
 
 /** The link is cut: connections are refused and open ones closed. */
 export async function down(ctx: FaultContext, link: LinkName): Promise<ActiveFault> {

@@ -1,7 +1,7 @@
 // Resource faults: a CPU squeeze (`docker update --cpus`) and a memory hog inside a container.
 // Both are undone on revert: the CPU quota goes back to what it was, the hog is killed.
-import { targets, type Pick } from './containers.ts';
-import { activeFault, type ActiveFault, type FaultContext } from './types.ts';
+import { type Pick, targets } from './containers.ts';
+import { type ActiveFault, activeFault, type FaultContext } from './types.ts';
 
 export async function cpuSqueeze(ctx: FaultContext, service: string, pick: Pick, cpus: number): Promise<ActiveFault> {
   const cs = await targets(ctx, service, pick);
@@ -14,9 +14,10 @@ export async function cpuSqueeze(ctx: FaultContext, service: string, pick: Pick,
   // no limit gets all of the host's CPUs back instead, which limits nothing.
   const hostCpus = await rt.hostCpus();
   return activeFault({ name: `${target} squeezed to ${cpus} CPU`, kind: 'cpu-squeeze', target }, ctx, async () => {
-    for (const [name, limit] of before) await rt.setCpus(name, limit || hostCpus).catch((err: Error) => {
-      if (!/No such container|is not running/.test(err.message)) throw err;
-    });
+    for (const [name, limit] of before)
+      await rt.setCpus(name, limit || hostCpus).catch((err: Error) => {
+        if (!/No such container|is not running/.test(err.message)) throw err;
+      });
   });
 }
 

@@ -1,4 +1,4 @@
 // Load scenarios and their runner (autocannon).
-export { formatSummary, runLoad, type LoadOptions, type LoadResult } from './run.ts';
-export { SCENARIOS, type LedgerEntry, type Scenario } from './scenarios.ts';
+export { formatSummary, type LoadOptions, type LoadResult, runLoad } from './run.ts';
+export { type LedgerEntry, SCENARIOS, type Scenario } from './scenarios.ts';
 export type { Summary } from './stats.ts';

@@ -1,11 +1,12 @@
 // Runs a scenario against the edge with autocannon's programmatic API: live progress every
 // second, a final summary, a JSON result and (for scenarios that buy) a ledger of every
 // acknowledged checkout, one JSON line per order, for the integrity audit.
+
+import type { EventEmitter } from 'node:events';
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventEmitter } from 'node:events';
 import autocannon from 'autocannon';
-import { SCENARIOS, type LedgerEntry, type Phase } from './scenarios.ts';
+import { type LedgerEntry, type Phase, SCENARIOS } from './scenarios.ts';
 import { Stats, type Summary } from './stats.ts';
 
 export interface LoadOptions {
@@ -29,10 +30,17 @@ export interface LoadOptions {
 }
 
 export interface LoadResult {
-  scenario: string; label?: string; mode: 'open (rate)' | 'closed (connections)'; options: Omit<LoadOptions, 'log' | 'signal' | 'adminToken'>;
-  startedAt: string; endedAt: string; summary: Summary;
+  scenario: string;
+  label?: string;
+  mode: 'open (rate)' | 'closed (connections)';
+  options: Omit<LoadOptions, 'log' | 'signal' | 'adminToken'>;
+  startedAt: string;
+  endedAt: string;
+  summary: Summary;
   timeline: { t: number; phase: string; requests: number; errors: number; p50: number; p99: number; byStatus: Record<string, number> }[];
-  edgeCache: Record<string, number>; ledgerFile?: string; acknowledgedOrders: number;
+  edgeCache: Record<string, number>;
+  ledgerFile?: string;
+  acknowledgedOrders: number;
   stock?: { units: number; soldByProduct: Record<string, number>; oversold: string[] };
   resultFile: string;
 }
@@ -49,11 +57,18 @@ function runPhase(o: LoadOptions, phase: Phase, stats: Stats, onLedger: (e: Ledg
     const connections = Math.max(1, Math.round(o.connections * share * (o.rate ? 1 : phase.rateFactor)));
     const rate = o.rate ? Math.max(1, Math.round(o.rate * phase.rateFactor * share)) : undefined;
     const inst = (autocannon as unknown as (o: object) => EventEmitter & { stop(): void })({
-      url: o.target, duration: phase.seconds, timeout: 10,
+      url: o.target,
+      duration: phase.seconds,
+      timeout: 10,
       connections: rate ? Math.max(connections, Math.min(512, Math.ceil(rate / 20))) : connections,
       ...(rate ? { overallRate: rate } : {}),
       ...(o.bypassEdgeCache ? { headers: { 'x-bypass-edge-cache': '1' } } : {}),
-      requests: part.requests({ ledger: onLedger, cacheStatus: (s) => { cache[s] = (cache[s] ?? 0) + 1; } }),
+      requests: part.requests({
+        ledger: onLedger,
+        cacheStatus: (s) => {
+          cache[s] = (cache[s] ?? 0) + 1;
+        },
+      }),
     });
     inst.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => stats.response(status, ms));
     inst.on('reqError', (err: NodeJS.ErrnoException) => stats.networkError(err.code ?? 'network-error'));
@@ -84,7 +99,9 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
 
   const mode = o.rate ? 'open (rate)' : 'closed (connections)';
   log(`${scenario.name}: ${scenario.summary}`);
-  log(`target ${o.target}, ${o.durationSeconds} s, ${o.connections} connections, ${o.rate ? `${o.rate} req/s base rate (open model: latency figures include queueing)` : 'closed loop (no --rate: latency figures hide queueing; use --rate for latency claims)'}`);
+  log(
+    `target ${o.target}, ${o.durationSeconds} s, ${o.connections} connections, ${o.rate ? `${o.rate} req/s base rate (open model: latency figures include queueing)` : 'closed loop (no --rate: latency figures hide queueing; use --rate for latency claims)'}`,
+  );
 
   const stats = new Stats();
   const timeline: LoadResult['timeline'] = [];
@@ -102,8 +119,13 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
     const s = stats.tick();
     const t = Math.round((Date.now() - startedAt.getTime()) / 1000);
     timeline.push({ t, phase: phaseLabel, ...s });
-    const non2xx = Object.entries(s.byStatus).map(([k, v]) => `${k}:${v}`).join(' ') || '-';
-    log(`${o.label ? `${o.label} ` : ''}[${String(t).padStart(4)}s ${phaseLabel.padEnd(9)}] ${String(s.requests).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(7)} ms  errors ${s.errors}  non-2xx ${non2xx}`);
+    const non2xx =
+      Object.entries(s.byStatus)
+        .map(([k, v]) => `${k}:${v}`)
+        .join(' ') || '-';
+    log(
+      `${o.label ? `${o.label} ` : ''}[${String(t).padStart(4)}s ${phaseLabel.padEnd(9)}] ${String(s.requests).padStart(6)} req/s  p50 ${s.p50.toFixed(1).padStart(6)} ms  p99 ${s.p99.toFixed(1).padStart(7)} ms  errors ${s.errors}  non-2xx ${non2xx}`,
+    );
   }, 1_000);
   try {
     for (const phase of scenario.phases(o.durationSeconds)) {
@@ -116,10 +138,37 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   }
   const summary = stats.summary();
   const result: LoadResult = {
-    scenario: scenario.name, ...(o.label ? { label: o.label } : {}), mode, options: { scenario: o.scenario, target: o.target, durationSeconds: o.durationSeconds, connections: o.connections, ...(o.rate ? { rate: o.rate } : {}), ...(o.bypassEdgeCache ? { bypassEdgeCache: true } : {}), reportDir: o.reportDir },
-    startedAt: startedAt.toISOString(), endedAt: new Date().toISOString(), summary, timeline, edgeCache: cache,
-    ...(ledgerFile ? { ledgerFile } : {}), acknowledgedOrders: acknowledged, resultFile: `${base}.json`,
-    ...(scenario.stock ? { stock: { units: scenario.stock.units, soldByProduct: sold, oversold: Object.entries(sold).filter(([, n]) => n > scenario.stock!.units).map(([p]) => p) } } : {}),
+    scenario: scenario.name,
+    ...(o.label ? { label: o.label } : {}),
+    mode,
+    options: {
+      scenario: o.scenario,
+      target: o.target,
+      durationSeconds: o.durationSeconds,
+      connections: o.connections,
+      ...(o.rate ? { rate: o.rate } : {}),
+      ...(o.bypassEdgeCache ? { bypassEdgeCache: true } : {}),
+      reportDir: o.reportDir,
+    },
+    startedAt: startedAt.toISOString(),
+    endedAt: new Date().toISOString(),
+    summary,
+    timeline,
+    edgeCache: cache,
+    ...(ledgerFile ? { ledgerFile } : {}),
+    acknowledgedOrders: acknowledged,
+    resultFile: `${base}.json`,
+    ...(scenario.stock
+      ? {
+          stock: {
+            units: scenario.stock.units,
+            soldByProduct: sold,
+            oversold: Object.entries(sold)
+              .filter(([, n]) => n > scenario.stock!.units)
+              .map(([p]) => p),
+          },
+        }
+      : {}),
   };
   writeFileSync(result.resultFile, JSON.stringify(result, null, 2));
   return result;
@@ -131,15 +180,35 @@ export function formatSummary(r: LoadResult): string {
     ['mode', r.mode],
     ['requests', `${s.requests} in ${s.durationSeconds.toFixed(1)} s (${s.throughput.toFixed(0)} req/s)`],
     ['latency p50 / p90 / p99 / p99.9 / max', `${s.latencyMs.p50} / ${s.latencyMs.p90} / ${s.latencyMs.p99} / ${s.latencyMs.p999} / ${s.latencyMs.max} ms`],
-    ['by status', Object.entries(s.byStatus).map(([k, v]) => `${k}: ${v}`).join(', ') || '-'],
+    [
+      'by status',
+      Object.entries(s.byStatus)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ') || '-',
+    ],
     ['rejected (409, e.g. out of stock)', String(s.rejected)],
-    ['errors by kind', Object.entries(s.errors).map(([k, v]) => `${k}: ${v}`).join(', ') || 'none'],
+    [
+      'errors by kind',
+      Object.entries(s.errors)
+        .map(([k, v]) => `${k}: ${v}`)
+        .join(', ') || 'none',
+    ],
   ];
   const hits = r.edgeCache.HIT ?? 0;
   const cacheTotal = Object.values(r.edgeCache).reduce((a, b) => a + b, 0);
-  if (cacheTotal) rows.push(['edge cache', `${((hits / cacheTotal) * 100).toFixed(1)}% HIT (${Object.entries(r.edgeCache).map(([k, v]) => `${k} ${v}`).join(', ')})`]);
+  if (cacheTotal)
+    rows.push([
+      'edge cache',
+      `${((hits / cacheTotal) * 100).toFixed(1)}% HIT (${Object.entries(r.edgeCache)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')})`,
+    ]);
   if (r.ledgerFile) rows.push(['acknowledged orders', `${r.acknowledgedOrders} (ledger ${r.ledgerFile})`]);
-  if (r.stock) rows.push(['hot-product stock', `${r.stock.units} units each; sold ${JSON.stringify(r.stock.soldByProduct)}; ${r.stock.oversold.length ? `OVERSOLD: ${r.stock.oversold.join(', ')}` : 'no oversell'}`]);
+  if (r.stock)
+    rows.push([
+      'hot-product stock',
+      `${r.stock.units} units each; sold ${JSON.stringify(r.stock.soldByProduct)}; ${r.stock.oversold.length ? `OVERSOLD: ${r.stock.oversold.join(', ')}` : 'no oversell'}`,
+    ]);
   rows.push(['result', r.resultFile]);
   const w = Math.max(...rows.map(([k]) => k!.length));
   return rows.map(([k, v]) => `${k!.padEnd(w)}  ${v}`).join('\n');

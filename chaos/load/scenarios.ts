@@ -4,7 +4,13 @@ import { randomUUID } from 'node:crypto';
 import { CATEGORIES } from '@surge-lab/contracts/products';
 import { productId, zipfSampler } from './zipf.ts';
 
-export interface LedgerEntry { orderId: string; idempotencyKey: string; status: string; items: { productId: string; quantity: number }[]; acknowledgedAt: string }
+export interface LedgerEntry {
+  orderId: string;
+  idempotencyKey: string;
+  status: string;
+  items: { productId: string; quantity: number }[];
+  acknowledgedAt: string;
+}
 
 export interface PartContext {
   ledger: (e: LedgerEntry) => void;
@@ -15,17 +21,34 @@ export interface PartContext {
  * What a connection's steps keep between them (autocannon's per-connection context, `{}` at the start):
  * the journey's first step sets `key` and `items`, its answers set `cartId` and `orderId`.
  */
-export interface JourneyContext { cartId?: string; orderId?: string; key?: string; items?: { productId: string; quantity: number }[] }
+export interface JourneyContext {
+  cartId?: string;
+  orderId?: string;
+  key?: string;
+  items?: { productId: string; quantity: number }[];
+}
 
 // autocannon request steps (its typings lag the library: onResponse also gets the headers).
 export interface Request {
-  method?: string; path?: string; headers?: Record<string, string>; body?: string;
+  method?: string;
+  path?: string;
+  headers?: Record<string, string>;
+  body?: string;
   setupRequest?: (req: Request, context: JourneyContext) => Request | undefined;
   onResponse?: (status: number, body: string, context: JourneyContext, headers: Record<string, string>) => void;
 }
 
-export interface Part { name: string; share: number; requests: (ctx: PartContext) => Request[] }
-export interface Phase { label: string; seconds: number; rateFactor: number; parts: Part[] }
+export interface Part {
+  name: string;
+  share: number;
+  requests: (ctx: PartContext) => Request[];
+}
+export interface Phase {
+  label: string;
+  seconds: number;
+  rateFactor: number;
+  parts: Part[];
+}
 export interface Scenario {
   name: string;
   summary: string;
@@ -40,9 +63,15 @@ const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!
 const json = { 'content-type': 'application/json' };
 
 /** Catalog reads: one list page, then three product pages by Zipf popularity. */
-export function browse(popular: () => string = (() => { const z = zipfSampler(5000); return () => productId(z()); })()): Part {
+export function browse(
+  popular: () => string = (() => {
+    const z = zipfSampler(5000);
+    return () => productId(z());
+  })(),
+): Part {
   return {
-    name: 'browse', share: 1,
+    name: 'browse',
+    share: 1,
     requests: (ctx) => {
       const cache = (_s: number, _b: string, _c: unknown, h: Record<string, string>) => {
         const v = Object.entries(h).find(([k]) => k.toLowerCase() === 'x-cache-status')?.[1];
@@ -63,10 +92,12 @@ export function browse(popular: () => string = (() => { const z = zipfSampler(50
  */
 export function journey(products: () => string, quantity: () => number = () => 1 + Math.floor(Math.random() * 2)): Part {
   return {
-    name: 'journey', share: 1,
+    name: 'journey',
+    share: 1,
     requests: (ctx) => {
       const put = (slot: number): Request => ({
-        method: 'PUT', headers: json,
+        method: 'PUT',
+        headers: json,
         setupRequest: (r, c) => {
           if (!c.cartId) return undefined;
           const item = c.items![Math.min(slot, c.items!.length - 1)]!;
@@ -75,7 +106,8 @@ export function journey(products: () => string, quantity: () => number = () => 1
       });
       return [
         {
-          method: 'POST', path: '/api/carts',
+          method: 'POST',
+          path: '/api/carts',
           setupRequest: (r, c) => {
             const n = 1 + Math.floor(Math.random() * 4);
             const items = new Map<string, number>();
@@ -83,19 +115,35 @@ export function journey(products: () => string, quantity: () => number = () => 1
             Object.assign(c, { cartId: undefined, orderId: undefined, key: `load-${randomUUID()}`, items: [...items].map(([productId, quantity]) => ({ productId, quantity })) });
             return r;
           },
-          onResponse: (s, body, c) => { c.cartId = s === 201 ? (JSON.parse(body) as { id: string }).id : undefined; },
-        },
-        put(0), put(1), put(2), put(3),
-        {
-          method: 'POST', headers: json,
-          setupRequest: (r, c) => (c.cartId ? { ...r, path: '/api/checkout', headers: { ...json, 'idempotency-key': c.key! }, body: JSON.stringify({ cartId: c.cartId, email: 'load@example.com' }) } : undefined),
           onResponse: (s, body, c) => {
-            if (s !== 200 && s !== 201 && s !== 202) { c.orderId = undefined; return; }
+            c.cartId = s === 201 ? (JSON.parse(body) as { id: string }).id : undefined;
+          },
+        },
+        put(0),
+        put(1),
+        put(2),
+        put(3),
+        {
+          method: 'POST',
+          headers: json,
+          setupRequest: (r, c) =>
+            c.cartId ? { ...r, path: '/api/checkout', headers: { ...json, 'idempotency-key': c.key! }, body: JSON.stringify({ cartId: c.cartId, email: 'load@example.com' }) } : undefined,
+          onResponse: (s, body, c) => {
+            if (s !== 200 && s !== 201 && s !== 202) {
+              c.orderId = undefined;
+              return;
+            }
             // The ledger holds what the shop acknowledged (the order's lines in its answer), not what the
             // shopper meant to buy: an add-to-cart that failed mid-journey leaves a smaller cart.
             const order = JSON.parse(body) as { id: string; status: string; lines: { productId: string; quantity: number }[] };
             c.orderId = order.id;
-            ctx.ledger({ orderId: order.id, idempotencyKey: c.key!, status: order.status, items: order.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })), acknowledgedAt: new Date().toISOString() });
+            ctx.ledger({
+              orderId: order.id,
+              idempotencyKey: c.key!,
+              status: order.status,
+              items: order.lines.map((l) => ({ productId: l.productId, quantity: l.quantity })),
+              acknowledgedAt: new Date().toISOString(),
+            });
           },
         },
         { method: 'GET', setupRequest: (r, c) => (c.orderId ? { ...r, path: `/api/orders/${c.orderId}` } : undefined) },
@@ -110,22 +158,28 @@ const zipfShop = zipfSampler(4000);
 
 export const SCENARIOS: Record<string, Scenario> = {
   browse: {
-    name: 'browse', writesLedger: false,
+    name: 'browse',
+    writesLedger: false,
     summary: 'catalog list and product pages, Zipf popularity over 5,000 products',
     phases: (seconds) => [{ label: 'browse', seconds, rateFactor: 1, parts: [browse()] }],
   },
   journey: {
-    name: 'journey', writesLedger: true,
+    name: 'journey',
+    writesLedger: true,
     summary: 'create cart, add 1-4 items, checkout with a fresh Idempotency-Key, read the order',
     phases: (seconds) => [{ label: 'journey', seconds, rateFactor: 1, parts: [journey(() => productId(1000 + zipfShop()))] }],
   },
   'flash-sale': {
-    name: 'flash-sale', writesLedger: true,
+    name: 'flash-sale',
+    writesLedger: true,
     summary: 'a spike to 10x the base rate in seconds, everyone after 5 hot products with little stock',
     stock: { products: HOT, units: 40 },
     phases: (seconds) => {
       const hotBrowse = { ...browse(() => pick(HOT)), share: 3 };
-      const hotJourney = journey(() => pick(HOT), () => 1);
+      const hotJourney = journey(
+        () => pick(HOT),
+        () => 1,
+      );
       const parts = [hotBrowse, hotJourney];
       const base = Math.max(2, Math.round(seconds * 0.2));
       const ramp = Math.max(1, Math.round(seconds * 0.05));
@@ -141,7 +195,8 @@ export const SCENARIOS: Record<string, Scenario> = {
     },
   },
   soak: {
-    name: 'soak', writesLedger: true,
+    name: 'soak',
+    writesLedger: true,
     summary: 'a long mixed run at a steady rate: 4 parts browsing to 1 part buying',
     phases: (seconds) => [{ label: 'soak', seconds, rateFactor: 1, parts: [{ ...browse(), share: 4 }, journey(() => productId(1000 + zipfShop()))] }],
   },

@@ -3,9 +3,14 @@
 import * as hdr from 'hdr-histogram-js';
 
 export interface Summary {
-  requests: number; ok: number; rejected: number; durationSeconds: number; throughput: number;
+  requests: number;
+  ok: number;
+  rejected: number;
+  durationSeconds: number;
+  throughput: number;
   latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
-  byStatus: Record<string, number>; errors: Record<string, number>;
+  byStatus: Record<string, number>;
+  errors: Record<string, number>;
 }
 
 const newHistogram = () => hdr.build({ lowestDiscernibleValue: 1, highestTrackableValue: 120_000_000, numberOfSignificantValueDigits: 3 });
@@ -49,7 +54,13 @@ export class Stats {
 
   /** The last second, then starts a new one. */
   tick(): { requests: number; errors: number; p50: number; p99: number; byStatus: Record<string, number> } {
-    const s = { requests: this.#secondCounts.requests, errors: this.#secondCounts.errors, p50: this.#second.getValueAtPercentile(50) / 1000, p99: this.#second.getValueAtPercentile(99) / 1000, byStatus: this.#secondCounts.byStatus };
+    const s = {
+      requests: this.#secondCounts.requests,
+      errors: this.#secondCounts.errors,
+      p50: this.#second.getValueAtPercentile(50) / 1000,
+      p99: this.#second.getValueAtPercentile(99) / 1000,
+      byStatus: this.#secondCounts.byStatus,
+    };
     this.#second = newHistogram();
     this.#secondCounts = { requests: 0, errors: 0, byStatus: {} };
     return s;
@@ -59,9 +70,14 @@ export class Stats {
     const seconds = (Date.now() - this.#started) / 1000;
     const at = (p: number) => Math.round(this.#all.getValueAtPercentile(p)) / 1000;
     return {
-      requests: this.requests, ok: this.ok, rejected: this.rejected, durationSeconds: seconds, throughput: this.requests / seconds,
+      requests: this.requests,
+      ok: this.ok,
+      rejected: this.rejected,
+      durationSeconds: seconds,
+      throughput: this.requests / seconds,
       latencyMs: { p50: at(50), p90: at(90), p99: at(99), p999: at(99.9), max: Math.round(this.#all.maxValue) / 1000 },
-      byStatus: { ...this.byStatus }, errors: { ...this.errors },
+      byStatus: { ...this.byStatus },
+      errors: { ...this.errors },
     };
   }
 }

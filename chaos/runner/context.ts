@@ -3,13 +3,13 @@
 // the faults in place, the loads and monitors, the failures so far, and the abort signal.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Annotator } from '@surge-lab/lab';
 import type { Baseline } from '../audit/baseline.ts';
 import type { FaultName } from '../faults/registry.ts';
 import type { ActiveFault, FaultContext } from '../faults/types.ts';
 import type { LoadOptions, LoadResult } from '../load/run.ts';
 import type { LedgerEntry } from '../load/scenarios.ts';
 import type { AutoscalerChange, ExperimentDef, MonitorStepDef } from './experiment.ts';
-import type { Annotator } from '@surge-lab/lab';
 import type { AuditReport, FaultWindow, Journal, LoadRecord } from './journal.ts';
 import type { RunningMonitor } from './monitors.ts';
 import type { HttpRequest } from './probes.ts';
@@ -48,7 +48,11 @@ export interface RunOptions {
 }
 
 /** A fault in place: what reverts it, its window in the journal, and its Grafana annotation. */
-export interface ActiveEntry { fault: ActiveFault; window: FaultWindow; closeAnnotation: (end: Date) => Promise<void> }
+export interface ActiveEntry {
+  fault: ActiveFault;
+  window: FaultWindow;
+  closeAnnotation: (end: Date) => Promise<void>;
+}
 
 export interface RunContext {
   readonly exp: ExperimentDef;
@@ -97,12 +101,21 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   if (signal?.aborted || ms <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     const t = setTimeout(done, ms);
-    function done() { clearTimeout(t); signal?.removeEventListener('abort', done); resolve(); }
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
     signal?.addEventListener('abort', done, { once: true });
   });
 }
 
-export const slug = (s: string) => s.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 60);
+export const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '')
+    .slice(0, 60);
 
 /** A new run: its ledger file created, its journal started, the caller's abort signal heard. */
 export function createContext(exp: ExperimentDef, o: RunOptions): RunContext {
@@ -117,8 +130,15 @@ export function createContext(exp: ExperimentDef, o: RunOptions): RunContext {
 
   const journal: Journal = {
     experiment: { title: exp.title, ...(exp.description ? { description: exp.description } : {}), file: o.file },
-    startedAt: startedAt.toISOString(), endedAt: '', status: 'pass', verdict: '',
-    events: [], probes: [], faults: [], monitors: [], measurements: {},
+    startedAt: startedAt.toISOString(),
+    endedAt: '',
+    status: 'pass',
+    verdict: '',
+    events: [],
+    probes: [],
+    faults: [],
+    monitors: [],
+    measurements: {},
   };
   const elapsed = () => ((Date.now() - startedAt.getTime()) / 1000).toFixed(1).padStart(6);
   const event = (kind: string, message: string, data?: unknown) => {
@@ -139,11 +159,31 @@ export function createContext(exp: ExperimentDef, o: RunOptions): RunContext {
   if (o.signal?.aborted) onExternalAbort();
 
   return {
-    exp, options: o, deps: o.deps, startedAt, base, ledgerFile, tag: slug(exp.title), journal,
-    loads: [], ledger, failures: [], active: [], background: [], monitors: [], actionWindows: new Map(),
-    abort, faultCtx: { log: (l) => event('fault', l.replace(/^\[fault\] /, '')) },
-    log, elapsed, event, abortRun,
-    addToLedger: (e) => { ledger.push(e); appendFileSync(ledgerFile, `${JSON.stringify(e)}\n`); },
+    exp,
+    options: o,
+    deps: o.deps,
+    startedAt,
+    base,
+    ledgerFile,
+    tag: slug(exp.title),
+    journal,
+    loads: [],
+    ledger,
+    failures: [],
+    active: [],
+    background: [],
+    monitors: [],
+    actionWindows: new Map(),
+    abort,
+    faultCtx: { log: (l) => event('fault', l.replace(/^\[fault\] /, '')) },
+    log,
+    elapsed,
+    event,
+    abortRun,
+    addToLedger: (e) => {
+      ledger.push(e);
+      appendFileSync(ledgerFile, `${JSON.stringify(e)}\n`);
+    },
     detach: () => o.signal?.removeEventListener('abort', onExternalAbort),
   };
 }

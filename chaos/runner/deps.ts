@@ -25,7 +25,11 @@ export async function labDeps(lab: Lab, log: (l: string) => void): Promise<Runne
     recordOverride: (b, id, units) => recordOverride(lab, b, id, units),
     audit: (ledger, b, o) => audit(lab, ledger, b, o),
     async setStock(id, units) {
-      const r = await fetch(`${target}/api/products/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${lab.adminToken}` }, body: JSON.stringify({ stock: units }) });
+      const r = await fetch(`${target}/api/products/${id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${lab.adminToken}` },
+        body: JSON.stringify({ stock: units }),
+      });
       if (!r.ok) throw new Error(`setting the stock of ${id}: ${r.status} ${await r.text()}`);
     },
     async rollback(action, say) {

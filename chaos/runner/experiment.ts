@@ -2,11 +2,10 @@
 // method, rollbacks) plus stop conditions, like AWS FIS. Parsing validates everything up
 // front and names the line and field of every problem, so a typo never fails a run halfway.
 import { readFileSync } from 'node:fs';
-import { SCALABLE_SERVICES } from '@surge-lab/lab';
+import { type Path, parseYaml, type Report, SCALABLE_SERVICES, ValidationError } from '@surge-lab/lab';
 import { z } from 'zod';
-import { parseYaml, ValidationError, type Path, type Report } from '@surge-lab/lab';
+import { checkArgs, FAULT_NAMES, type FaultName, isFaultName } from '../faults/registry.ts';
 import { SCENARIOS } from '../load/scenarios.ts';
-import { checkArgs, FAULT_NAMES, isFaultName, type FaultName } from '../faults/registry.ts';
 
 /** An experiment that does not validate: every problem with its line and field. */
 export { ValidationError as ExperimentError };
@@ -15,18 +14,31 @@ const seconds = z.number().min(0).max(3_600);
 const name = z.string().min(1).max(120);
 
 /** What a measured value must satisfy. Numbers: bounds; HTTP: status list and required headers. */
-export const Tolerance = z.strictObject({
-  status: z.array(z.number().int().min(100).max(599)).min(1).optional(),
-  header: z.string().min(1).optional(),
-  /** With `header`: its value must match this regular expression. */
-  'header-matches': z.string().min(1).refine((r) => { try { new RegExp(r); return true; } catch { return false; } }, 'must be a regular expression').optional(),
-  'at-most': z.number().optional(),
-  'at-least': z.number().optional(),
-  below: z.number().optional(),
-  above: z.number().optional(),
-  equals: z.number().optional(),
-  between: z.tuple([z.number(), z.number()]).optional(),
-}).refine((t) => Object.keys(t).length > 0, 'give at least one bound (status, header, at-most, at-least, below, above, equals, between)')
+export const Tolerance = z
+  .strictObject({
+    status: z.array(z.number().int().min(100).max(599)).min(1).optional(),
+    header: z.string().min(1).optional(),
+    /** With `header`: its value must match this regular expression. */
+    'header-matches': z
+      .string()
+      .min(1)
+      .refine((r) => {
+        try {
+          new RegExp(r);
+          return true;
+        } catch {
+          return false;
+        }
+      }, 'must be a regular expression')
+      .optional(),
+    'at-most': z.number().optional(),
+    'at-least': z.number().optional(),
+    below: z.number().optional(),
+    above: z.number().optional(),
+    equals: z.number().optional(),
+    between: z.tuple([z.number(), z.number()]).optional(),
+  })
+  .refine((t) => Object.keys(t).length > 0, 'give at least one bound (status, header, at-most, at-least, below, above, equals, between)')
   .refine((t) => !t['header-matches'] || t.header, { message: 'header-matches needs header (the header whose value it matches)', path: ['header-matches'] });
 export type Tolerance = z.infer<typeof Tolerance>;
 
@@ -61,8 +73,10 @@ type ProbeFields = z.infer<z.ZodObject<typeof probeShape>>;
 function probeRules(p: ProbeFields, ctx: z.RefinementCtx<ProbeFields>): void {
   const providers = (['http', 'promql', 'load', 'monitor'] as const).filter((k) => p[k] !== undefined);
   if (providers.length !== 1) ctx.addIssue({ code: 'custom', message: `a probe measures one thing: give exactly one of http, promql, load, monitor (got ${providers.join(', ') || 'none'})` });
-  if ((p.load || p.monitor) && p.when?.some((w) => w !== 'after')) ctx.addIssue({ code: 'custom', path: ['when'], message: 'load and monitor probes judge the whole run: they are evaluated after the method only' });
-  if ((p.http && (p.tolerance['at-most'] ?? p.tolerance['at-least'] ?? p.tolerance.below ?? p.tolerance.above ?? p.tolerance.equals ?? p.tolerance.between) !== undefined)) ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'an http probe is judged by status (and header)' });
+  if ((p.load || p.monitor) && p.when?.some((w) => w !== 'after'))
+    ctx.addIssue({ code: 'custom', path: ['when'], message: 'load and monitor probes judge the whole run: they are evaluated after the method only' });
+  if (p.http && (p.tolerance['at-most'] ?? p.tolerance['at-least'] ?? p.tolerance.below ?? p.tolerance.above ?? p.tolerance.equals ?? p.tolerance.between) !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'an http probe is judged by status (and header)' });
   if (!p.http && (p.tolerance.status || p.tolerance.header)) ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'status and header apply to http probes only' });
 }
 
@@ -81,15 +95,17 @@ const LoadStep = z.strictObject({
   'no-edge-cache': z.boolean().default(false),
 });
 
-const MonitorStep = z.strictObject({
-  type: z.literal('monitor'),
-  name,
-  /** checkout: a whole purchase through the edge (cart, item, checkout); http: one request. */
-  checkout: z.strictObject({ products: z.tuple([z.number().int().min(1).max(5000), z.number().int().min(1).max(5000)]).default([4701, 4800]) }).optional(),
-  http: Http.optional(),
-  expect: z.array(z.number().int()).default([200, 201, 202]),
-  'interval-ms': z.number().int().min(50).max(60_000).default(200),
-}).refine((m) => (m.checkout ? 1 : 0) + (m.http ? 1 : 0) === 1, 'a monitor does one thing: give checkout or http');
+const MonitorStep = z
+  .strictObject({
+    type: z.literal('monitor'),
+    name,
+    /** checkout: a whole purchase through the edge (cart, item, checkout); http: one request. */
+    checkout: z.strictObject({ products: z.tuple([z.number().int().min(1).max(5000), z.number().int().min(1).max(5000)]).default([4701, 4800]) }).optional(),
+    http: Http.optional(),
+    expect: z.array(z.number().int()).default([200, 201, 202]),
+    'interval-ms': z.number().int().min(50).max(60_000).default(200),
+  })
+  .refine((m) => (m.checkout ? 1 : 0) + (m.http ? 1 : 0) === 1, 'a monitor does one thing: give checkout or http');
 
 /** The parts of a step held for a while and then undone: an action's fault or an autoscaler change. */
 const held = {
@@ -102,37 +118,45 @@ const held = {
   background: z.boolean().default(false),
 };
 
-const ActionStep = z.strictObject({
-  type: z.literal('action'),
-  name,
-  fault: z.string().pipe(z.custom<FaultName>((f) => typeof f === 'string' && isFaultName(f), { error: (i) => `unknown fault "${String(i.input)}"; one of ${FAULT_NAMES.join(', ')}` })),
-  arguments: z.record(z.string(), z.unknown()).default({}),
-  /** Without a duration the fault is reverted at once (a kill is then a crash and a restart). */
-  ...held,
-}).superRefine((a, ctx) => {
-  const r = checkArgs(a.fault, a.arguments);
-  if (!r.ok) for (const p of r.problems) ctx.addIssue({ code: 'custom', path: ['arguments', ...(p.path ? p.path.split('.') : [])], message: p.message });
-});
+const ActionStep = z
+  .strictObject({
+    type: z.literal('action'),
+    name,
+    fault: z.string().pipe(z.custom<FaultName>((f) => typeof f === 'string' && isFaultName(f), { error: (i) => `unknown fault "${String(i.input)}"; one of ${FAULT_NAMES.join(', ')}` })),
+    arguments: z.record(z.string(), z.unknown()).default({}),
+    /** Without a duration the fault is reverted at once (a kill is then a crash and a restart). */
+    ...held,
+  })
+  .superRefine((a, ctx) => {
+    const r = checkArgs(a.fault, a.arguments);
+    if (!r.ok) for (const p of r.problems) ctx.addIssue({ code: 'custom', path: ['arguments', ...(p.path ? p.path.split('.') : [])], message: p.message });
+  });
 
 /**
  * A change to the autoscaler (the lab's controller) for a while, undone after it: its modes
  * (autoscaling, auto-recovery) or a one-off surge on its schedule. Not a fault: nothing breaks.
  */
-const AutoscalerStep = z.strictObject({
-  type: z.literal('autoscaler'),
-  name,
-  modes: z.strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional() })
-    .refine((m) => m.autoscaling !== undefined || m.recovery !== undefined, 'give autoscaling and/or recovery').optional(),
-  /** `min-replicas` of `service` from `lead-seconds` before now + `in-seconds`, for `duration-seconds`. */
-  surge: z.strictObject({
-    service: z.enum(SCALABLE_SERVICES),
-    'in-seconds': z.number().int().min(0).max(86_400),
-    'lead-seconds': z.number().int().min(0).max(3_600).default(60),
-    'duration-seconds': z.number().int().min(1).max(86_400),
-    'min-replicas': z.number().int().min(1).max(10),
-  }).optional(),
-  ...held,
-}).refine((s) => (s.modes ? 1 : 0) + (s.surge ? 1 : 0) === 1, 'an autoscaler step changes one thing: give modes or surge');
+const AutoscalerStep = z
+  .strictObject({
+    type: z.literal('autoscaler'),
+    name,
+    modes: z
+      .strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional() })
+      .refine((m) => m.autoscaling !== undefined || m.recovery !== undefined, 'give autoscaling and/or recovery')
+      .optional(),
+    /** `min-replicas` of `service` from `lead-seconds` before now + `in-seconds`, for `duration-seconds`. */
+    surge: z
+      .strictObject({
+        service: z.enum(SCALABLE_SERVICES),
+        'in-seconds': z.number().int().min(0).max(86_400),
+        'lead-seconds': z.number().int().min(0).max(3_600).default(60),
+        'duration-seconds': z.number().int().min(1).max(86_400),
+        'min-replicas': z.number().int().min(1).max(10),
+      })
+      .optional(),
+    ...held,
+  })
+  .refine((s) => (s.modes ? 1 : 0) + (s.surge ? 1 : 0) === 1, 'an autoscaler step changes one thing: give modes or surge');
 
 const PauseStep = z.strictObject({ type: z.literal('pause'), name: name.optional(), seconds });
 
@@ -145,10 +169,7 @@ const MethodStep = z.discriminatedUnion('type', [LoadStep, MonitorStep, ActionSt
 export const ROLLBACK_ACTIONS = ['reset-links', 'start-all', 'wait-db-healthy'] as const;
 const RollbackStep = z.strictObject({ type: z.literal('action'), name, rollback: z.enum(ROLLBACK_ACTIONS) });
 
-const StopCondition = z.union([
-  z.strictObject({ alert: z.string().min(1) }),
-  z.strictObject({ name, promql: z.string().min(1), above: z.number() }),
-]);
+const StopCondition = z.union([z.strictObject({ alert: z.string().min(1) }), z.strictObject({ name, promql: z.string().min(1), above: z.number() })]);
 
 export const Experiment = z.strictObject({
   title: z.string().min(1),
@@ -163,11 +184,16 @@ export const Experiment = z.strictObject({
   method: z.array(MethodStep).min(1),
   rollbacks: z.array(RollbackStep).default([]),
   'stop-conditions': z.array(StopCondition).default([]),
-  audit: z.union([z.literal(false), z.strictObject({
-    'settle-seconds': seconds.default(120),
-    /** The method restores the database from backup (db-disaster): orders after the archive cut-off may be lost. */
-    'after-restore': z.boolean().default(false),
-  })]).default({ 'settle-seconds': 120, 'after-restore': false }),
+  audit: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        'settle-seconds': seconds.default(120),
+        /** The method restores the database from backup (db-disaster): orders after the archive cut-off may be lost. */
+        'after-restore': z.boolean().default(false),
+      }),
+    ])
+    .default({ 'settle-seconds': 120, 'after-restore': false }),
 });
 
 export type ExperimentDef = z.infer<typeof Experiment>;

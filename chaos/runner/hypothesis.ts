@@ -1,22 +1,33 @@
 // The steady-state hypothesis: its probes measured and judged by their tolerances, before the
 // method (if it does not hold, the experiment proves nothing), during faults (method.ts), and
 // after the rollback, when a failing probe is retried for the time the system has to recover.
-import { sleep, type RunContext } from './context.ts';
+import { type RunContext, sleep } from './context.ts';
 import type { LOAD_METRICS, Probe } from './experiment.ts';
 import type { LoadRecord, Phase, ProbeResult } from './journal.ts';
-import { describeTolerance, describeValue, withinTolerance, type Measured } from './tolerance.ts';
+import { describeTolerance, describeValue, type Measured, withinTolerance } from './tolerance.ts';
 
 /** One figure of a finished load, as probes name it. */
 export function loadFigure(l: Pick<LoadRecord, 'summary' | 'acknowledgedOrders'>, metric: (typeof LOAD_METRICS)[number]): number {
   const s = l.summary;
   const errors = Object.values(s.errors).reduce((a, b) => a + b, 0);
   // 503 and 504 are the shop saying "unavailable, retry": anything else 5xx is a bug.
-  const unexpected5xx = Object.entries(s.byStatus).filter(([k]) => /^5/.test(k) && k !== '503' && k !== '504').reduce((a, [, v]) => a + v, 0);
+  const unexpected5xx = Object.entries(s.byStatus)
+    .filter(([k]) => /^5/.test(k) && k !== '503' && k !== '504')
+    .reduce((a, [, v]) => a + v, 0);
   // Timeouts: the client gave up, or the edge did (504) - what shedding is meant to prevent.
   const timeouts = (s.errors.timeout ?? 0) + (s.byStatus['504'] ?? 0);
   const figures: Record<(typeof LOAD_METRICS)[number], number> = {
-    requests: s.requests, errors, 'unexpected-5xx': unexpected5xx, timeouts, shed: s.byStatus['429'] ?? 0, 'error-ratio': s.requests ? errors / s.requests : 0,
-    'p50-ms': s.latencyMs.p50, 'p99-ms': s.latencyMs.p99, 'max-ms': s.latencyMs.max, throughput: s.throughput, 'acknowledged-orders': l.acknowledgedOrders,
+    requests: s.requests,
+    errors,
+    'unexpected-5xx': unexpected5xx,
+    timeouts,
+    shed: s.byStatus['429'] ?? 0,
+    'error-ratio': s.requests ? errors / s.requests : 0,
+    'p50-ms': s.latencyMs.p50,
+    'p99-ms': s.latencyMs.p99,
+    'max-ms': s.latencyMs.max,
+    throughput: s.throughput,
+    'acknowledged-orders': l.acknowledgedOrders,
   };
   return figures[metric];
 }
@@ -39,7 +50,10 @@ export async function evaluate(rc: RunContext, p: Probe, phase: Phase, quiet = f
       detail = r.error ? `error: ${r.error}` : `${r.ms.toFixed(0)} ms`;
     } else if (p.promql) {
       value = await d.promql(p.promql);
-      if (value === null && p['empty-as'] !== undefined) { value = p['empty-as']; detail = 'no series (empty-as)'; }
+      if (value === null && p['empty-as'] !== undefined) {
+        value = p['empty-as'];
+        detail = 'no series (empty-as)';
+      }
     } else if (p.load) {
       const { name, metric, 'relative-to': relativeTo } = p.load;
       const l = name ? loads.find((x) => x.name === name) : loads[0];
@@ -57,7 +71,9 @@ export async function evaluate(rc: RunContext, p: Probe, phase: Phase, quiet = f
         const s = l.summary;
         const errors = Object.values(s.errors).reduce((x, y) => x + y, 0);
         value = loadFigure(l, metric);
-        detail = `${l.name}: ${Object.entries(s.byStatus).map(([k, v]) => `${k}×${v}`).join(' ')}${errors ? `; errors ${JSON.stringify(s.errors)}` : ''}`;
+        detail = `${l.name}: ${Object.entries(s.byStatus)
+          .map(([k, v]) => `${k}×${v}`)
+          .join(' ')}${errors ? `; errors ${JSON.stringify(s.errors)}` : ''}`;
       } else detail = 'the load did not run';
     } else if (p.monitor) {
       const { name, metric, action } = p.monitor;
@@ -77,7 +93,16 @@ export async function evaluate(rc: RunContext, p: Probe, phase: Phase, quiet = f
   } catch (err) {
     detail = `probe failed: ${(err as Error).message}`;
   }
-  const result: ProbeResult = { name: p.name, type: p.http ? 'http' : p.promql ? 'promql' : p.load ? 'load' : 'monitor', phase, value: describeValue(value), tolerance: describeTolerance(p.tolerance), ok: withinTolerance(p.tolerance, value), ...(detail ? { detail } : {}), at: new Date().toISOString() };
+  const result: ProbeResult = {
+    name: p.name,
+    type: p.http ? 'http' : p.promql ? 'promql' : p.load ? 'load' : 'monitor',
+    phase,
+    value: describeValue(value),
+    tolerance: describeTolerance(p.tolerance),
+    ok: withinTolerance(p.tolerance, value),
+    ...(detail ? { detail } : {}),
+    at: new Date().toISOString(),
+  };
   journal.probes.push(result);
   if (!quiet) rc.event('probe', `${result.ok ? '✔' : '✘'} [${phase}] ${p.name}: ${result.value} (want ${result.tolerance})${detail ? ` — ${detail}` : ''}`);
   return result;

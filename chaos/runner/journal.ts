@@ -18,7 +18,13 @@ export interface ProbeResult {
 }
 
 /** One fault, from injection to removal. `end` is absent only if removal failed. */
-export interface FaultWindow { name: string; kind: string; target: string; start: string; end?: string }
+export interface FaultWindow {
+  name: string;
+  kind: string;
+  target: string;
+  start: string;
+  end?: string;
+}
 
 export interface JournalEvent {
   at: string;
@@ -29,7 +35,14 @@ export interface JournalEvent {
 }
 
 /** One second of client-side load figures, t seconds after the load started. */
-export interface LoadTick { t: number; requests: number; errors: number; p50: number; p99: number; byStatus: Record<string, number> }
+export interface LoadTick {
+  t: number;
+  requests: number;
+  errors: number;
+  p50: number;
+  p99: number;
+  byStatus: Record<string, number>;
+}
 
 export interface LoadRecord {
   /** The load step's name in the experiment. */
@@ -37,9 +50,13 @@ export interface LoadRecord {
   scenario: string;
   startedAt: string;
   summary: {
-    requests: number; ok: number; rejected: number; throughput: number;
+    requests: number;
+    ok: number;
+    rejected: number;
+    throughput: number;
     latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
-    byStatus: Record<string, number>; errors: Record<string, number>;
+    byStatus: Record<string, number>;
+    errors: Record<string, number>;
   };
   timeline: LoadTick[];
   ledgerFile?: string;
@@ -58,9 +75,19 @@ export interface MonitorRecord {
   outages: { start: string; end: string; seconds: number }[];
 }
 
-export interface AuditCheck { name: string; checked: number; failed: number; ok: boolean; examples: string[]; note?: string }
+export interface AuditCheck {
+  name: string;
+  checked: number;
+  failed: number;
+  ok: boolean;
+  examples: string[];
+  note?: string;
+}
 export interface AuditReport {
-  ok: boolean; at: string; ledgerOrders: number; checks: AuditCheck[];
+  ok: boolean;
+  at: string;
+  ledgerOrders: number;
+  checks: AuditCheck[];
   /** After a restore from backup: acknowledged orders lost because their WAL was not archived yet. */
   lostAfterCutoff?: number;
 }

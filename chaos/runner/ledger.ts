@@ -7,7 +7,10 @@ import type { RunContext } from './context.ts';
 
 function readLedger(file: string | undefined): LedgerEntry[] {
   if (!file) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as LedgerEntry);
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as LedgerEntry);
 }
 
 /** The loads' ledgers into the run's; the loads into the journal, in method order. */
@@ -26,9 +29,16 @@ export async function auditLedger(rc: RunContext): Promise<void> {
   const restoredUpTo = exp.audit !== false && exp.audit['after-restore'] ? journal.measurements['archive cut-off'] : undefined;
   if (exp.audit !== false && exp.audit['after-restore'] && typeof restoredUpTo !== 'string') rc.failures.push('audit: the experiment restores from backup but no fault reported an archive cut-off');
   journal.audit = await rc.deps.audit(rc.ledger, baseline, {
-    settleSeconds: exp.audit === false ? 0 : exp.audit['settle-seconds'], log: (l) => rc.event('audit', l.replace(/^\[audit\] /, '')),
+    settleSeconds: exp.audit === false ? 0 : exp.audit['settle-seconds'],
+    log: (l) => rc.event('audit', l.replace(/^\[audit\] /, '')),
     ...(typeof restoredUpTo === 'string' ? { restoredUpTo } : {}),
   });
   for (const c of journal.audit.checks) rc.event('audit', `${c.ok ? '✔' : '✘'} ${c.name}: checked ${c.checked}, failed ${c.failed}${c.note ? ` (${c.note})` : ''}`);
-  if (!journal.audit.ok) rc.failures.push(`audit: ${journal.audit.checks.filter((c) => !c.ok).map((c) => c.name).join('; ')}`);
+  if (!journal.audit.ok)
+    rc.failures.push(
+      `audit: ${journal.audit.checks
+        .filter((c) => !c.ok)
+        .map((c) => c.name)
+        .join('; ')}`,
+    );
 }

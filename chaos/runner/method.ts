@@ -2,11 +2,11 @@
 // the hypothesis' "during" probes, pauses, probe steps), watched by the stop conditions. A stop
 // condition that holds, or Ctrl-C, aborts the method; rollback.ts then undoes the faults.
 import { join } from 'node:path';
-import { sleep, type RunContext } from './context.ts';
 import type { ActiveFault } from '../faults/types.ts';
+import { type RunContext, sleep } from './context.ts';
 import type { ActionStepDef, AutoscalerStepDef, LoadStepDef, MonitorStepDef, Probe } from './experiment.ts';
-import type { FaultWindow } from './journal.ts';
 import { duringProbes, evaluate } from './hypothesis.ts';
+import type { FaultWindow } from './journal.ts';
 import { revert } from './rollback.ts';
 
 /** The stop condition that holds now, in words, or undefined. */
@@ -95,19 +95,45 @@ function startLoad(rc: RunContext, step: LoadStepDef, index: number): void {
   rc.event('load', `${name}: ${step.scenario} for ${step.duration} s${step.rate ? ` at ${step.rate} req/s (open model)` : ` with ${step.connections} connections (closed loop)`}`);
   let tick = 0;
   const baseline = rc.baseline;
-  rc.background.push(d.runLoad({
-    scenario: step.scenario, target: d.target, durationSeconds: step.duration, connections: step.connections, ...(step.rate ? { rate: step.rate } : {}),
-    bypassEdgeCache: step['no-edge-cache'], reportDir: join(o.reportDir, 'load'), ...(d.adminToken ? { adminToken: d.adminToken } : {}), label: name,
-    signal: rc.abort.signal,
-    ...(baseline ? { onStockSet: (id: string, units: number) => d.recordOverride(baseline, id, units) } : {}),
-    // A progress line every 5 s per load keeps the display readable.
-    log: (l) => { if (/^\S+ \[/.test(l) && tick++ % 5 !== 4) return; rc.log(`[${rc.elapsed()}s] load     ${l}`); },
-  }).then((r) => {
-    // The load's own ledger also goes into the run's ledger, for the audit.
-    rc.loads.push({ name, scenario: r.scenario, startedAt: r.startedAt, summary: r.summary, timeline: r.timeline, ...(r.ledgerFile ? { ledgerFile: r.ledgerFile } : {}), acknowledgedOrders: r.acknowledgedOrders });
-    rc.event('load', `${name} done: ${r.summary.requests} requests, ${r.summary.throughput.toFixed(0)} req/s, p99 ${r.summary.latencyMs.p99} ms, errors ${JSON.stringify(r.summary.errors)}`);
-    return r;
-  }).catch((err: Error) => { rc.failures.push(`load ${name}: ${err.message}`); rc.event('load', `${name} failed: ${err.message}`); }));
+  rc.background.push(
+    d
+      .runLoad({
+        scenario: step.scenario,
+        target: d.target,
+        durationSeconds: step.duration,
+        connections: step.connections,
+        ...(step.rate ? { rate: step.rate } : {}),
+        bypassEdgeCache: step['no-edge-cache'],
+        reportDir: join(o.reportDir, 'load'),
+        ...(d.adminToken ? { adminToken: d.adminToken } : {}),
+        label: name,
+        signal: rc.abort.signal,
+        ...(baseline ? { onStockSet: (id: string, units: number) => d.recordOverride(baseline, id, units) } : {}),
+        // A progress line every 5 s per load keeps the display readable.
+        log: (l) => {
+          if (/^\S+ \[/.test(l) && tick++ % 5 !== 4) return;
+          rc.log(`[${rc.elapsed()}s] load     ${l}`);
+        },
+      })
+      .then((r) => {
+        // The load's own ledger also goes into the run's ledger, for the audit.
+        rc.loads.push({
+          name,
+          scenario: r.scenario,
+          startedAt: r.startedAt,
+          summary: r.summary,
+          timeline: r.timeline,
+          ...(r.ledgerFile ? { ledgerFile: r.ledgerFile } : {}),
+          acknowledgedOrders: r.acknowledgedOrders,
+        });
+        rc.event('load', `${name} done: ${r.summary.requests} requests, ${r.summary.throughput.toFixed(0)} req/s, p99 ${r.summary.latencyMs.p99} ms, errors ${JSON.stringify(r.summary.errors)}`);
+        return r;
+      })
+      .catch((err: Error) => {
+        rc.failures.push(`load ${name}: ${err.message}`);
+        rc.event('load', `${name} failed: ${err.message}`);
+      }),
+  );
 }
 
 /** A monitor in the background; checkout monitors first give their products fresh stock. */

@@ -7,7 +7,11 @@ import type { MonitorStepDef } from './experiment.ts';
 import type { MonitorRecord } from './journal.ts';
 import { httpProbe } from './probes.ts';
 
-export interface Attempt { at: number; ok: boolean; detail?: string }
+export interface Attempt {
+  at: number;
+  ok: boolean;
+  detail?: string;
+}
 
 /** Outage windows from a list of attempts in time order. */
 export function outages(attempts: Attempt[]): { start: number; end: number; failures: number }[] {
@@ -75,7 +79,9 @@ export function startMonitor(def: MonitorStepDef, ledger: (e: LedgerEntry) => vo
       await new Promise((res) => setTimeout(res, Math.max(0, def['interval-ms'] - (Date.now() - started))));
     }
   })();
-  const description = def.checkout ? `a purchase through the edge (cart, item, checkout) every ${def['interval-ms']} ms` : `${def.http!.method} ${def.http!.path} every ${def['interval-ms']} ms, expecting ${def.expect.join('/')}`;
+  const description = def.checkout
+    ? `a purchase through the edge (cart, item, checkout) every ${def['interval-ms']} ms`
+    : `${def.http!.method} ${def.http!.path} every ${def['interval-ms']} ms, expecting ${def.expect.join('/')}`;
   return {
     name: def.name,
     attempts,
@@ -84,7 +90,10 @@ export function startMonitor(def: MonitorStepDef, ledger: (e: LedgerEntry) => vo
       await loop;
       const windows = outages(attempts);
       return {
-        name: def.name, description, attempts: attempts.length, failures: attempts.filter((a) => !a.ok).length,
+        name: def.name,
+        description,
+        attempts: attempts.length,
+        failures: attempts.filter((a) => !a.ok).length,
         longestOutageSeconds: Math.max(0, ...windows.map((w) => (w.end - w.start) / 1000)),
         outages: windows.map((w) => ({ start: new Date(w.start).toISOString(), end: new Date(w.end).toISOString(), seconds: (w.end - w.start) / 1000 })),
       };

@@ -2,7 +2,13 @@
 // Prometheus client).
 import type { HttpValue } from './tolerance.ts';
 
-export interface HttpRequest { path: string; method: string; headers: Record<string, string>; body?: unknown; 'timeout-ms': number }
+export interface HttpRequest {
+  path: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: unknown;
+  'timeout-ms': number;
+}
 
 /** One request through the edge at `base`. A network error or timeout is status 0 (it satisfies no status list). */
 export async function httpProbe(r: HttpRequest, base: string): Promise<HttpValue & { ms: number; error?: string }> {
@@ -16,7 +22,9 @@ export async function httpProbe(r: HttpRequest, base: string): Promise<HttpValue
     });
     await res.arrayBuffer();
     const headers: Record<string, string> = {};
-    res.headers.forEach((v, k) => { headers[k] = v; });
+    res.headers.forEach((v, k) => {
+      headers[k] = v;
+    });
     return { status: res.status, headers, ms: performance.now() - t };
   } catch (err) {
     return { status: 0, headers: {}, ms: performance.now() - t, error: (err as Error).message };

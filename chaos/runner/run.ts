@@ -18,7 +18,12 @@ export type { RunnerDeps, RunOptions } from './context.ts';
 export { sleep } from './context.ts';
 export { loadFigure } from './hypothesis.ts';
 
-export interface RunOutcome { journal: Journal; exitCode: 0 | 1 | 2; journalFile: string; ledgerFile: string }
+export interface RunOutcome {
+  journal: Journal;
+  exitCode: 0 | 1 | 2;
+  journalFile: string;
+  ledgerFile: string;
+}
 
 export async function runExperiment(exp: ExperimentDef, o: RunOptions): Promise<RunOutcome> {
   const rc = createContext(exp, o);

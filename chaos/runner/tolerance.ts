@@ -1,7 +1,10 @@
 // Judging a measured value against a probe's tolerance, and saying the tolerance in words.
 import type { Tolerance } from './experiment.ts';
 
-export interface HttpValue { status: number; headers: Record<string, string> }
+export interface HttpValue {
+  status: number;
+  headers: Record<string, string>;
+}
 export type Measured = number | HttpValue | null;
 
 export function describeTolerance(t: Tolerance): string {
@@ -42,6 +45,8 @@ export function describeValue(value: Measured): string {
   if (value === null) return 'no value';
   if (typeof value === 'number') return Number.isInteger(value) ? String(value) : value.toPrecision(4);
   // The headers a resilience probe is usually about.
-  const shown = Object.entries(value.headers).filter(([k]) => /^(retry-after|x-cache-status)$/i.test(k)).map(([k, v]) => `${k}: ${v}`);
+  const shown = Object.entries(value.headers)
+    .filter(([k]) => /^(retry-after|x-cache-status)$/i.test(k))
+    .map(([k, v]) => `${k}: ${v}`);
   return `${value.status}${shown.length ? ` (${shown.join(', ')})` : ''}`;
 }

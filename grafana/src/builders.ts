@@ -81,7 +81,11 @@ export function place(drafts: readonly PanelDraft[]): Panel[] {
   let rowHeight = 0;
   return drafts.map(({ w, h, panel }, i) => {
     if (w < 1 || w > GRID_COLUMNS || h < 1) throw new Error(`panel "${panel.title}": ${w}×${h} does not fit the ${GRID_COLUMNS}-column grid`);
-    if (x + w > GRID_COLUMNS) { x = 0; y += rowHeight; rowHeight = 0; }
+    if (x + w > GRID_COLUMNS) {
+      x = 0;
+      y += rowHeight;
+      rowHeight = 0;
+    }
     rowHeight = Math.max(rowHeight, h);
     const placed: Panel = { id: i + 1, datasource: PROMETHEUS, gridPos: { x, y, w, h }, ...panel };
     x += w;
@@ -94,7 +98,13 @@ const annotations: AnnotationQuery[] = [
   // The chaos runner (npm run gameday) writes org-wide regions tagged "chaos": experiment and fault windows.
   { datasource: GRAFANA, enable: true, iconColor: 'rgba(255, 96, 96, 1)', name: 'Chaos experiments (faults)', target: { refId: 'Anno', type: 'tags', tags: [CHAOS_TAG], matchAny: true, limit: 100 } },
   // The controller (its own service) marks each scaling action, restart and mode change with "autoscaler".
-  { datasource: GRAFANA, enable: true, iconColor: 'rgba(120, 200, 80, 1)', name: 'Autoscaler and auto-recovery', target: { refId: 'Auto', type: 'tags', tags: [AUTOSCALER_TAG], matchAny: true, limit: 100 } },
+  {
+    datasource: GRAFANA,
+    enable: true,
+    iconColor: 'rgba(120, 200, 80, 1)',
+    name: 'Autoscaler and auto-recovery',
+    target: { refId: 'Auto', type: 'tags', tags: [AUTOSCALER_TAG], matchAny: true, limit: 100 },
+  },
 ];
 
 // Every key Grafana's schema requires of a DashboardLink; the extra ones hold its defaults.
@@ -113,7 +123,9 @@ export interface DashboardSpec {
 /** A whole dashboard: the lab's common frame around the placed panels. */
 export function dashboard({ uid, title, description, panels }: DashboardSpec): Dashboard {
   return {
-    uid, title, description,
+    uid,
+    title,
+    description,
     tags: ['surge-lab'],
     timezone: 'browser',
     schemaVersion: 39,

@@ -54,7 +54,10 @@ export function writeDashboards(log: (line: string) => void): void {
   for (const [name, text] of files) {
     const path = join(DASHBOARDS_DIR, name);
     const before = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-    if (before === text) { log(`unchanged grafana/dashboards/${name}`); continue; }
+    if (before === text) {
+      log(`unchanged grafana/dashboards/${name}`);
+      continue;
+    }
     writeFileSync(path, text);
     log(`${(before === undefined ? 'created' : 'wrote').padEnd(9)} grafana/dashboards/${name}`);
   }

@@ -17,8 +17,18 @@ export default dashboard({
     ]),
     timeseries('Router: healthy servers', [['haproxy_backend_active_servers{proxy=~"pg-primary|pg-replicas"}', '{{proxy}}']]),
     timeseries('Redis hit ratio', [['rate(redis_keyspace_hits_total[1m]) / (rate(redis_keyspace_hits_total[1m]) + rate(redis_keyspace_misses_total[1m]))', 'hits']], { unit: 'percentunit' }),
-    timeseries('Redis memory', [['redis_memory_used_bytes', 'used'], ['redis_memory_max_bytes', 'maxmemory']], { unit: 'bytes' }),
-    timeseries('Outbox', [['max(outbox_backlog)', 'unpublished events'], ['max(outbox_oldest_age_seconds)', 'oldest (s)']]),
+    timeseries(
+      'Redis memory',
+      [
+        ['redis_memory_used_bytes', 'used'],
+        ['redis_memory_max_bytes', 'maxmemory'],
+      ],
+      { unit: 'bytes' },
+    ),
+    timeseries('Outbox', [
+      ['max(outbox_backlog)', 'unpublished events'],
+      ['max(outbox_oldest_age_seconds)', 'oldest (s)'],
+    ]),
     timeseries('Orders waiting for payment', [['max(orders_payment_pending)', 'payment_pending']]),
     timeseries('Fulfilment consumer lag', [[`sum by (partition) (kafka_consumer_lag{topic="${ORDERS_TOPIC}"})`, 'partition {{partition}}']]),
     timeseries('Events applied by fulfilment', [['sum by (outcome) (rate(fulfilment_events_processed_total[1m])) * 60', '{{outcome}}/min']]),

@@ -9,12 +9,30 @@ import type * as TimeSeriesCfg from '@grafana/schema/dist/esm/raw/composable/tim
  * The JSON spelling of a schema type. JSON has no enums, so a string enum becomes its values
  * (`LegendDisplayMode` → "list" | "table" | "hidden"); `any` stays unchecked.
  */
-export type Json<T> = 0 extends 1 & T ? unknown : T extends string ? `${T}` : T extends number | boolean | null | undefined ? T
-  : T extends readonly (infer U)[] ? Json<U>[] : T extends object ? { [K in keyof T]: Json<T[K]> } : T;
+export type Json<T> = 0 extends 1 & T
+  ? unknown
+  : T extends string
+    ? `${T}`
+    : T extends number | boolean | null | undefined
+      ? T
+      : T extends readonly (infer U)[]
+        ? Json<U>[]
+        : T extends object
+          ? { [K in keyof T]: Json<T[K]> }
+          : T;
 
 /** Json<T> with every key optional at every depth: plugin options, which Grafana completes with its defaults. */
-export type Loose<T> = 0 extends 1 & T ? unknown : T extends string ? `${T}` : T extends number | boolean | null | undefined ? T
-  : T extends readonly (infer U)[] ? Loose<U>[] : T extends object ? { [K in keyof T]?: Loose<T[K]> } : T;
+export type Loose<T> = 0 extends 1 & T
+  ? unknown
+  : T extends string
+    ? `${T}`
+    : T extends number | boolean | null | undefined
+      ? T
+      : T extends readonly (infer U)[]
+        ? Loose<U>[]
+        : T extends object
+          ? { [K in keyof T]?: Loose<T[K]> }
+          : T;
 
 /** The panel plugins the lab uses, each with its generated options and field-config (`custom`) schema. */
 export interface PanelPlugins {

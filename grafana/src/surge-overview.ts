@@ -18,10 +18,17 @@ export default dashboard({
       unit: 's',
       description: 'SLO 500 ms: the ShopLatencyP99AboveSLO alert fires above it for a minute.',
     }),
-    timeseries('Cache hit ratio by layer', [['job:edge_cache_hits_per_edge_cache_lookups:ratio_rate1m', 'edge'], ['layer:cache_hits_per_cache_lookups:ratio_rate1m', 'catalog {{layer}}']], {
-      unit: 'percentunit',
-      description: 'edge: nginx cache (HIT, STALE, UPDATING); catalog l1: in-process LRU; catalog redis: shared Redis.',
-    }),
+    timeseries(
+      'Cache hit ratio by layer',
+      [
+        ['job:edge_cache_hits_per_edge_cache_lookups:ratio_rate1m', 'edge'],
+        ['layer:cache_hits_per_cache_lookups:ratio_rate1m', 'catalog {{layer}}'],
+      ],
+      {
+        unit: 'percentunit',
+        description: 'edge: nginx cache (HIT, STALE, UPDATING); catalog l1: in-process LRU; catalog redis: shared Redis.',
+      },
+    ),
     timeseries('Orders per minute by outcome', [['outcome:orders:rate1m * 60', '{{outcome}}']]),
     timeseries('Payments by result', [['sum by (result) (rate(payments_total[1m])) * 60', '{{result}}']]),
     timeseries('Shed requests/s', [['sum by (service) (rate(http_requests_shed_total[1m]))', '{{service}}']], {

@@ -99,7 +99,12 @@ export interface ScheduleWindowView {
   until: string;
 }
 
-export interface ControllerEvent { at: string; kind: 'scale-out' | 'scale-in' | 'restart' | 'restart-loop' | 'mode' | 'error'; target: string; reason: string }
+export interface ControllerEvent {
+  at: string;
+  kind: 'scale-out' | 'scale-in' | 'restart' | 'restart-loop' | 'mode' | 'error';
+  target: string;
+  reason: string;
+}
 
 /** GET state. */
 export interface ControllerState {
@@ -118,7 +123,10 @@ export interface ControllerState {
 }
 
 /** PUT modes takes either or both; it answers both. */
-export interface ScalingModes { autoscaling: boolean; recovery: boolean }
+export interface ScalingModes {
+  autoscaling: boolean;
+  recovery: boolean;
+}
 
 /** POST schedule: the policy file's keys. */
 export interface ScheduleRequest {
@@ -132,7 +140,14 @@ export interface ScheduleRequest {
 }
 
 /** POST schedule's answer (201): the entry as added. */
-export interface ScheduleEntryAdded { name: string; service: AppService; at: string; leadSeconds: number; durationSeconds: number; minReplicas: number }
+export interface ScheduleEntryAdded {
+  name: string;
+  service: AppService;
+  at: string;
+  leadSeconds: number;
+  durationSeconds: number;
+  minReplicas: number;
+}
 
 // ---- a schedule entry's `at` ----
 

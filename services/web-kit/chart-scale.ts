@@ -4,7 +4,10 @@
 // series) so the page only turns it into elements.
 
 /** A chart's data as the console API sends it: series of [time, value] (values may be strings or null). */
-export interface ChartData { unit: string; series: readonly { label: string; points: readonly (readonly [unknown, unknown])[] }[] }
+export interface ChartData {
+  unit: string;
+  series: readonly { label: string; points: readonly (readonly [unknown, unknown])[] }[];
+}
 
 /** The smallest of 1, 2, 5 × 10^k that cuts `span` into at most `count` steps. */
 export function niceStep(span: number, count: number): number {
@@ -30,9 +33,16 @@ const snap = (v: number, step: number) => Number(v.toFixed(stepDecimals(step)));
 
 /** Ticks every nice step from a bound at or below `min` to one at or above `max`. */
 export function niceTicks(min: number, max: number, count = 5): { min: number; max: number; step: number; ticks: number[] } {
-  if (!Number.isFinite(min) || !Number.isFinite(max)) { min = 0; max = 1; }
+  if (!Number.isFinite(min) || !Number.isFinite(max)) {
+    min = 0;
+    max = 1;
+  }
   if (max < min) [min, max] = [max, min];
-  if (max === min) { if (max === 0) max = 1; else if (max > 0) min = 0; else max = 0; }
+  if (max === min) {
+    if (max === 0) max = 1;
+    else if (max > 0) min = 0;
+    else max = 0;
+  }
   const step = niceStep(max - min, count);
   const lo = snap(Math.floor(min / step + 1e-9) * step, step);
   const hi = snap(Math.ceil(max / step - 1e-9) * step, step);
@@ -92,11 +102,16 @@ export function formatValue(v: number, unit: string, step?: number, axisMax?: nu
 /** Words for the value axis. */
 export function unitTitle(unit: string): string {
   switch (unit) {
-    case 'req/s': return 'requests per second';
-    case 'ratio': return 'ratio (%)';
-    case 's': return 'seconds';
-    case 'state': return 'breaker state';
-    default: return unit;
+    case 'req/s':
+      return 'requests per second';
+    case 'ratio':
+      return 'ratio (%)';
+    case 's':
+      return 'seconds';
+    case 'state':
+      return 'breaker state';
+    default:
+      return unit;
   }
 }
 
@@ -117,7 +132,13 @@ export function timeTicks(start: number, end: number, maxTicks = 6): { step: num
 
 /** "14:05" (or "14:05:30" when ticks are under a minute apart) in the browser's time zone. */
 export function formatClock(unixSeconds: number, withSeconds = false, timeZone?: string): string {
-  return new Date(unixSeconds * 1000).toLocaleTimeString('en-GB', { hour: '2-digit', minute: '2-digit', ...(withSeconds ? { second: '2-digit' } : {}), hour12: false, ...(timeZone ? { timeZone } : {}) });
+  return new Date(unixSeconds * 1000).toLocaleTimeString('en-GB', {
+    hour: '2-digit',
+    minute: '2-digit',
+    ...(withSeconds ? { second: '2-digit' } : {}),
+    hour12: false,
+    ...(timeZone ? { timeZone } : {}),
+  });
 }
 
 /** A linear map from a domain onto a range. */
@@ -138,7 +159,10 @@ export function linePath(points: readonly (readonly [number, number])[], x: (t: 
   let d = '';
   let pen = false;
   for (const [t, v] of points) {
-    if (!Number.isFinite(v) || !Number.isFinite(t)) { pen = false; continue; }
+    if (!Number.isFinite(v) || !Number.isFinite(t)) {
+      pen = false;
+      continue;
+    }
     d += `${pen ? 'L' : 'M'}${x(t).toFixed(1)} ${y(v).toFixed(1)}`;
     pen = true;
   }
@@ -187,9 +211,7 @@ export function chartLayout(chart: ChartData, o: LayoutOptions): ChartLayout {
   }));
   const values = series.flatMap((s) => s.points.map(([, v]) => v)).filter(Number.isFinite);
   const [lo, hi] = valueDomain(values, chart.unit);
-  const yRange = chart.unit === 'state'
-    ? { min: 0, max: 2, step: 1, ticks: [0, 1, 2] }
-    : niceTicks(lo, hi, Math.max(2, Math.min(5, Math.floor(o.height / 40))));
+  const yRange = chart.unit === 'state' ? { min: 0, max: 2, step: 1, ticks: [0, 1, 2] } : niceTicks(lo, hi, Math.max(2, Math.min(5, Math.floor(o.height / 40))));
   const yLabels = yRange.ticks.map((v) => formatValue(v, chart.unit, yRange.step, yRange.max));
   const left = Math.max(...yLabels.map((l) => l.length)) * 7 + 12;
   const plot = { left, top: 10, right: o.width - 12, bottom: o.height - 24 };

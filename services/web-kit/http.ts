@@ -32,7 +32,10 @@ export function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
   if (typeof AbortSignal.any === 'function') return AbortSignal.any([a, b]);
   const c = new AbortController();
   for (const s of [a, b]) {
-    if (s.aborted) { c.abort(s.reason); break; }
+    if (s.aborted) {
+      c.abort(s.reason);
+      break;
+    }
     s.addEventListener('abort', () => c.abort(s.reason), { once: true });
   }
   return c.signal;
@@ -46,6 +49,6 @@ export function errorFields(res: Response, body: unknown): { status: number; cod
     code: typeof e?.code === 'string' ? e.code : `HTTP_${res.status}`,
     message: typeof e?.message === 'string' ? e.message : `HTTP ${res.status}`,
     details: e?.details,
-    requestId: typeof e?.requestId === 'string' ? e.requestId : res.headers.get('x-request-id') ?? undefined,
+    requestId: typeof e?.requestId === 'string' ? e.requestId : (res.headers.get('x-request-id') ?? undefined),
   };
 }

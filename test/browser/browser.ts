@@ -2,9 +2,8 @@
 // never downloaded. Pages open on the lab's edge; screenshots go to reports/screenshots/.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { edgeUrl } from '../live/lab.ts';
-import { projectRoot } from '../live/lab.ts';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { edgeUrl, projectRoot } from '../live/lab.ts';
 
 export const shots = join(projectRoot, 'reports', 'screenshots');
 

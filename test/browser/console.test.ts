@@ -1,19 +1,21 @@
 // The lab console in real Chromium through the edge: kill a catalog replica from its tile and
 // watch it go down and come back while the storefront keeps working; reset all clears every
 // toxic; without the token the console asks for it and its API refuses.
-import { hostConsoleToken } from '@surge-lab/lab';
+
 import { join } from 'node:path';
+import { hostConsoleToken } from '@surge-lab/lab';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { toxiproxyUrl } from '../live/lab.ts';
+import { lab, labProject, toxiproxyUrl } from '../live/lab.ts';
 import { launchBrowser, newPage, shots } from './browser.ts';
-import { lab, labProject } from '../live/lab.ts';
 
 let browser: Browser;
 const token = await hostConsoleToken(lab.root, lab.runtime);
 const replica = `${labProject}-catalog-1`;
 
-beforeAll(async () => { browser = await launchBrowser(); });
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
 afterAll(async () => {
   await fetch(`${toxiproxyUrl()}/reset`, { method: 'POST' }).catch(() => {});
   await browser?.close();

@@ -10,8 +10,12 @@ import { launchBrowser, newPage as openPage, shots } from './browser.ts';
 
 let browser: Browser;
 
-beforeAll(async () => { browser = await launchBrowser(); });
-afterAll(async () => { await browser?.close(); });
+beforeAll(async () => {
+  browser = await launchBrowser();
+});
+afterAll(async () => {
+  await browser?.close();
+});
 
 const newPage = (width?: number, height?: number) => openPage(browser, width, height);
 
@@ -20,7 +24,10 @@ async function addFromProductPage(page: Page, productId: string, quantity = 1): 
   await page.getByRole('heading', { level: 1 }).waitFor();
   if (quantity !== 1) await page.getByLabel('Quantity').fill(String(quantity));
   await page.getByRole('button', { name: 'Add to cart' }).click();
-  await page.locator('p.done').getByText(/Added \d+ × .* to your cart/).waitFor();
+  await page
+    .locator('p.done')
+    .getByText(/Added \d+ × .* to your cart/)
+    .waitFor();
 }
 
 async function ordersFor(email: string) {
@@ -51,13 +58,25 @@ describe('storefront in Chromium', () => {
     await page.getByLabel('Email address').fill(email);
     await page.getByRole('button', { name: 'Place order' }).click();
     await page.waitForURL(/\/orders\/[0-9a-f-]{36}$/, { timeout: 15_000 });
-    await expect.poll(() => page.getByRole('status').filter({ hasText: /^Shipped\./ }).count(), { timeout: 60_000, interval: 500 }).toBe(1);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByRole('status')
+            .filter({ hasText: /^Shipped\./ })
+            .count(),
+        { timeout: 60_000, interval: 500 },
+      )
+      .toBe(1);
     await page.screenshot({ path: join(shots, 'storefront-order-shipped.png') });
 
     const orders = await ordersFor(email);
     expect(orders).toEqual([{ id: page.url().split('/').at(-1), status: 'shipped' }]);
     const lines = await pgQuery<{ product_id: string; quantity: number }>('PG_RW_PORT', 'SELECT product_id, quantity FROM order_items WHERE order_id = $1 ORDER BY product_id', [orders[0]!.id]);
-    expect(lines).toEqual([{ product_id: 'p-04921', quantity: 2 }, { product_id: 'p-04922', quantity: 1 }]);
+    expect(lines).toEqual([
+      { product_id: 'p-04921', quantity: 2 },
+      { product_id: 'p-04922', quantity: 1 },
+    ]);
   });
 
   test('a double click on "Place order" makes exactly one order', async () => {

@@ -3,10 +3,16 @@
 import { describe, test } from 'vitest';
 import { ALL_EXPERIMENTS, CI_EXPERIMENTS, expectPass, runNamed } from '../live/experiments.ts';
 
-const log = (l: string) => { if (/verdict|✘|abort/.test(l)) console.log(`[chaos] ${l}`); };
+const log = (l: string) => {
+  if (/verdict|✘|abort/.test(l)) console.log(`[chaos] ${l}`);
+};
 
 describe('the experiments CI leaves out', { concurrent: false }, () => {
-  test.each(ALL_EXPERIMENTS.filter((e) => !CI_EXPERIMENTS.includes(e)))('%s ends in a pass verdict, its audit included', async (name) => {
-    expectPass(name, await runNamed(name, log));
-  }, 1_800_000);
+  test.each(ALL_EXPERIMENTS.filter((e) => !CI_EXPERIMENTS.includes(e)))(
+    '%s ends in a pass verdict, its audit included',
+    async (name) => {
+      expectPass(name, await runNamed(name, log));
+    },
+    1_800_000,
+  );
 });

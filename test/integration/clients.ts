@@ -1,6 +1,7 @@
 // The kit's own clients pointed at a test container, configured as the services configure them.
-import type { Redis } from 'ioredis';
+
 import { createLogger, createMetrics, createPgPools, createRedis, type PgPools, type PgSettings } from '@surge-lab/kit';
+import type { Redis } from 'ioredis';
 
 export const silentLogger = createLogger('integration', 'silent');
 

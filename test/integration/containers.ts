@@ -2,19 +2,25 @@
 // the services' data-access integration tests. Nothing is pulled: the images are built locally
 // (`docker compose build`). Every container gets a random host port, carries this run's label (the
 // global setup removes whatever a crashed file left behind) and is stopped by the file's afterAll.
-import { GenericContainer, getContainerRuntimeClient, Wait, type InspectResult, type StartedTestContainer } from 'testcontainers';
-import { inject } from 'vitest';
+
 import { readSettings } from '@surge-lab/lab';
+import { GenericContainer, getContainerRuntimeClient, type InspectResult, type StartedTestContainer, Wait } from 'testcontainers';
+import { inject } from 'vitest';
 
 export const RUN_LABEL = 'surge-lab.integration-run';
 /** The lab's settings (.env, overridden by the environment): the image tag, the app's role and database. */
 const settings = readSettings();
 export const image = (name: 'postgres' | 'redis' | 'kafka') => `surge-lab/${name}:${settings.get('LAB_TAG') ?? '0.1.0'}`;
 
-export interface Running { container: StartedTestContainer; stop(): Promise<void> }
+export interface Running {
+  container: StartedTestContainer;
+  stop(): Promise<void>;
+}
 
 const labelled = <T extends GenericContainer>(c: T): T => c.withLabels({ [RUN_LABEL]: inject('integrationRun') });
-const stopper = (container: StartedTestContainer) => async () => { await container.stop({ timeout: 2_000, remove: true, removeVolumes: true }); };
+const stopper = (container: StartedTestContainer) => async () => {
+  await container.stop({ timeout: 2_000, remove: true, removeVolumes: true });
+};
 
 // ------------------------------------------------------------------ Postgres without Patroni
 /** Role, password and database the services use (the lab's .env names); the password is the test's own. */
@@ -34,7 +40,9 @@ pg-post-bootstrap dbname=postgres
 pg_ctl -D "$PGDATA" -w -s -m fast stop
 exec postgres -D "$PGDATA" -c listen_addresses='*' -c max_connections=200 -c shared_preload_libraries=pg_stat_statements -c fsync=off -c synchronous_commit=off -c full_page_writes=off`;
 
-export interface RunningPostgres extends Running { url: string }
+export interface RunningPostgres extends Running {
+  url: string;
+}
 
 export async function startPostgres(): Promise<RunningPostgres> {
   const container = await labelled(new GenericContainer(image('postgres')))
@@ -50,7 +58,9 @@ export async function startPostgres(): Promise<RunningPostgres> {
 }
 
 // ------------------------------------------------------------------ Redis
-export interface RunningRedis extends Running { url: string }
+export interface RunningRedis extends Running {
+  url: string;
+}
 
 /** The image as the lab runs it (its redis.conf: AOF, volatile-lru, 96 MB). */
 export async function startRedis(): Promise<RunningRedis> {
@@ -77,17 +87,24 @@ class KafkaContainer extends GenericContainer {
 
   constructor() {
     super(image('kafka'));
-    this.withEntrypoint(['/usr/bin/tini', '--', '/bin/bash', '-c',
+    this.withEntrypoint([
+      '/usr/bin/tini',
+      '--',
+      '/bin/bash',
+      '-c',
       `while [ ! -s ${ADVERTISED_FILE} ]; do sleep 0.1; done
        export KAFKA_ADVERTISED_EXTERNAL="$(cat ${ADVERTISED_FILE})"
-       exec /usr/local/bin/kafka-entrypoint`])
+       exec /usr/local/bin/kafka-entrypoint`,
+    ])
       .withExposedPorts(KAFKA_EXTERNAL)
       // The entrypoint's topic helper writes this once the broker answers and its topics exist.
       .withWaitStrategy(Wait.forLogMessage(/topics ready/))
       .withStartupTimeout(120_000);
   }
 
-  protected override async containerCreated(id: string): Promise<void> { this.#id = id; }
+  protected override async containerCreated(id: string): Promise<void> {
+    this.#id = id;
+  }
 
   protected override async containerStarting(inspect: InspectResult): Promise<void> {
     const client = await getContainerRuntimeClient();
@@ -107,7 +124,9 @@ class KafkaContainer extends GenericContainer {
   }
 }
 
-export interface RunningKafka extends Running { brokers: string[] }
+export interface RunningKafka extends Running {
+  brokers: string[];
+}
 
 /** The image's defaults otherwise: topics `orders` (3 partitions) and `orders.dlq` (1), auto-create off. */
 export async function startKafka(): Promise<RunningKafka> {
@@ -121,7 +140,9 @@ export async function pause(running: Running): Promise<() => Promise<void>> {
   const client = await getContainerRuntimeClient();
   const c = client.container.getById(running.container.getId());
   await c.pause();
-  return async () => { await c.unpause(); };
+  return async () => {
+    await c.unpause();
+  };
 }
 
 // ------------------------------------------------------------------ lifecycle
@@ -142,9 +163,15 @@ export async function startAll<const T extends readonly (() => Promise<Running>)
 export async function stopAll(...running: (Running | undefined)[]): Promise<void> {
   const results = await Promise.allSettled(running.map((r) => r?.stop()));
   const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (failed.length) throw new AggregateError(failed.map((f) => f.reason), 'stopping test containers failed');
+  if (failed.length)
+    throw new AggregateError(
+      failed.map((f) => f.reason),
+      'stopping test containers failed',
+    );
 }
 
 declare module 'vitest' {
-  export interface ProvidedContext { integrationRun: string }
+  export interface ProvidedContext {
+    integrationRun: string;
+  }
 }

@@ -6,8 +6,8 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
-import type { TestProject } from 'vitest/node';
 import { readSettings } from '@surge-lab/lab';
+import type { TestProject } from 'vitest/node';
 
 const run = promisify(execFile);
 const RUN_LABEL = 'surge-lab.integration-run';
@@ -25,7 +25,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   const missing: string[] = [];
   for (const img of IMAGES) await docker('image', 'inspect', '--format', '{{.Id}}', img).catch(() => missing.push(img));
-  if (missing.length) throw new Error(`integration tests use the lab's images, built locally and never pulled; missing: ${missing.join(', ')} (build them with \`docker compose build postgres redis kafka\`)`);
+  if (missing.length)
+    throw new Error(`integration tests use the lab's images, built locally and never pulled; missing: ${missing.join(', ')} (build them with \`docker compose build postgres redis kafka\`)`);
 
   const id = randomUUID();
   project.provide('integrationRun', id);

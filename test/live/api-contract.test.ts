@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { pgQuery } from './lab.ts';
-import { adminHeaders, api, cartWith, checkout, dbStock, newKey, setStock, type Answer } from './shop.ts';
+import { type Answer, adminHeaders, api, cartWith, checkout, dbStock, newKey, setStock } from './shop.ts';
 
 // Every answer below is checked against the OpenAPI document the edge serves.
 const BASE = 'https://surge-lab.local/openapi.json';
@@ -45,7 +45,9 @@ beforeAll(async () => {
 describe('the OpenAPI document', () => {
   test('is OpenAPI 3.1 and documents every shop route', () => {
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/api/products', '/api/products/{id}', '/api/carts', '/api/carts/{cartId}', '/api/carts/{cartId}/items/{productId}', '/api/checkout', '/api/orders/{id}']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/api/products', '/api/products/{id}', '/api/carts', '/api/carts/{cartId}', '/api/carts/{cartId}/items/{productId}', '/api/checkout', '/api/orders/{id}']),
+    );
   });
 });
 
@@ -104,7 +106,11 @@ describe('bad input is answered 4xx, names the problem and writes nothing', () =
     const h = adminHeaders();
     refused(await api('PATCH', '/api/products/p-04911', { raw: '{"stock":', headers: { ...h, 'content-type': 'application/json' } }), 400, 'REQUEST_INVALID_JSON');
     refused(await api('PATCH', '/api/products/p-04911', { raw: 'stock=1', headers: { ...h, 'content-type': 'application/x-www-form-urlencoded' } }), 415, 'REQUEST_UNSUPPORTED_MEDIA_TYPE');
-    refused(await api('PATCH', '/api/products/p-04911', { raw: JSON.stringify({ stock: 1, pad: 'x'.repeat(20_000) }), headers: { ...h, 'content-type': 'application/json' } }), 413, 'REQUEST_TOO_LARGE');
+    refused(
+      await api('PATCH', '/api/products/p-04911', { raw: JSON.stringify({ stock: 1, pad: 'x'.repeat(20_000) }), headers: { ...h, 'content-type': 'application/json' } }),
+      413,
+      'REQUEST_TOO_LARGE',
+    );
     refused(await api('PATCH', '/api/products/p-04911', { body: { stock: -1 }, headers: h }), 400, 'REQUEST_VALIDATION_FAILED', /stock/);
     refused(await api('PATCH', '/api/products/p-04911', { body: { stock: '3' }, headers: h }), 400, 'REQUEST_VALIDATION_FAILED', /stock/);
     refused(await api('PATCH', '/api/products/p-04911', { body: { stock: 1.5 }, headers: h }), 400, 'REQUEST_VALIDATION_FAILED', /stock/);

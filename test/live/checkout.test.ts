@@ -91,4 +91,3 @@ describe('POST /api/checkout under contention', () => {
     expect(placed.body.status).toBe('placed');
   });
 });
-

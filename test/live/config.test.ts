@@ -7,9 +7,12 @@ describe('configuration sanity', () => {
   });
 
   test('a missing setting stops Compose with a message naming it', async () => {
-    const env = { ...process.env, APP_DB_PASSWORD: '' , COMPOSE_DISABLE_ENV_FILE: '1' };
+    const env = { ...process.env, APP_DB_PASSWORD: '', COMPOSE_DISABLE_ENV_FILE: '1' };
     // Without .env, every required variable is unset: the error names one of them.
-    const err = await compose(['config', '--quiet'], { env }).then(() => undefined, (e: Error) => e);
+    const err = await compose(['config', '--quiet'], { env }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/is not set \(see \.env\)/);
   });
 
@@ -35,14 +38,20 @@ describe('configuration sanity', () => {
 
   test('a Postgres member started without its settings exits naming every missing variable', async () => {
     const image = `surge-lab/postgres:${env.LAB_TAG}`;
-    const err = await docker(['run', '--rm', '-e', 'PATRONI_NAME=pg-x', image]).then(() => undefined, (e: Error & { code?: number }) => e);
+    const err = await docker(['run', '--rm', '-e', 'PATRONI_NAME=pg-x', image]).then(
+      () => undefined,
+      (e: Error & { code?: number }) => e,
+    );
     expect(err?.message).toMatch(/missing required environment variable\(s\): .*PATRONI_SUPERUSER_PASSWORD/);
     expect(err?.message).toMatch(/APP_DB_PASSWORD/);
   });
 
   test('an exporter started without its target exits naming the variable', async () => {
     const image = `surge-lab/exporters:${env.LAB_TAG}`;
-    const err = await docker(['run', '--rm', image, 'redis']).then(() => undefined, (e: Error) => e);
+    const err = await docker(['run', '--rm', image, 'redis']).then(
+      () => undefined,
+      (e: Error) => e,
+    );
     expect(err?.message).toMatch(/REDIS_ADDR is required/);
   });
 });
@@ -52,11 +61,15 @@ describe('alert rules (the chaos stop conditions)', () => {
     const { prometheusUrl } = await import('./lab.ts');
     const { waitFor } = await import('@surge-lab/lab');
     type Rule = { type: string; name: string; health: string; lastError?: string; annotations?: Record<string, string> };
-    const rules = await waitFor('every rule evaluated once', async () => {
-      const body = (await (await fetch(`${prometheusUrl()}/api/v1/rules`)).json()) as { data: { groups: { rules: Rule[] }[] } };
-      const all = body.data.groups.flatMap((g) => g.rules);
-      return all.every((r) => r.health !== 'unknown') ? all : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 1_000 });
+    const rules = await waitFor(
+      'every rule evaluated once',
+      async () => {
+        const body = (await (await fetch(`${prometheusUrl()}/api/v1/rules`)).json()) as { data: { groups: { rules: Rule[] }[] } };
+        const all = body.data.groups.flatMap((g) => g.rules);
+        return all.every((r) => r.health !== 'unknown') ? all : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 1_000 },
+    );
     const alerts = rules.filter((r) => r.type === 'alerting');
     expect(alerts.length).toBeGreaterThanOrEqual(8);
     for (const r of rules) expect(`${r.name}: ${r.health} ${r.lastError ?? ''}`.trim()).toBe(`${r.name}: ok`);

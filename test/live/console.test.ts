@@ -1,24 +1,31 @@
 // The lab console's API through the edge, as the browser reaches it: the door (token, origin),
 // the topology, a fault with a duration, and reset all; and the autoscaler's API behind the same
 // door, which the console's Scaling section reaches through the console.
-import { hostConsoleToken } from '@surge-lab/lab';
+
 import { inject } from '@surge-lab/chaos/faults';
-import { afterAll, describe, expect, it } from 'vitest';
-import { edgeUrl, faultCtx, toxiproxyUrl } from './lab.ts';
-import { docker, lab, labProject } from './lab.ts';
-import { waitFor } from '@surge-lab/lab';
 import type { ControllerState } from '@surge-lab/contracts/autoscaler';
+import { hostConsoleToken, waitFor } from '@surge-lab/lab';
+import { afterAll, describe, expect, it } from 'vitest';
+import { docker, edgeUrl, faultCtx, lab, labProject, toxiproxyUrl } from './lab.ts';
 
 /**
  * A console answer's JSON as the tests read it when they name no type: each test reads the fields its
  * answer has (services/console/ui/src/types.ts has the answers in full).
  */
 interface Body {
-  id: string; kind: string; target: string; endsAt: string; state: string; log: string[]; reportUrl: string;
+  id: string;
+  kind: string;
+  target: string;
+  endsAt: string;
+  state: string;
+  log: string[];
+  reportUrl: string;
   services: { name: string; service: string; replicas: { running: number; healthy: number; desired?: number }; containers: { role?: string; health: string }[] }[];
   links: { name: string }[];
-  reverted: string[]; broughtBack: string[];
-  current: { id: string } | null; last: { id: string; exitCode: number | null; summary: unknown } | null;
+  reverted: string[];
+  broughtBack: string[];
+  current: { id: string } | null;
+  last: { id: string; exitCode: number | null; summary: unknown } | null;
   charts: { id: string; series: { label: string }[]; dashboard: string }[];
   error: { code: string; details: { field: string; problem: string }[] };
 }
@@ -31,20 +38,22 @@ const consoleApi = async <T = Body>(method: string, path: string, body?: unknown
     body: body === undefined ? undefined : JSON.stringify(body),
     signal: AbortSignal.timeout(200_000),
   });
-  return { status: r.status, body: await r.json() as T };
+  return { status: r.status, body: (await r.json()) as T };
 };
-const toxics = async (link: string) => ((await (await fetch(`${toxiproxyUrl()}/proxies/${link}/toxics`)).json()) as { name: string }[]);
+const toxics = async (link: string) => (await (await fetch(`${toxiproxyUrl()}/proxies/${link}/toxics`)).json()) as { name: string }[];
 
-afterAll(async () => { await consoleApi('POST', '/reset'); });
+afterAll(async () => {
+  await consoleApi('POST', '/reset');
+});
 
 /** Runs `fetch(url)` with the token inside a container of the lab; prints "<status> <body>". */
-const fetchFrom = async (container: string, url: string) => (await docker(['exec', container, 'node', '-e',
-  `fetch('${url}', { headers: { authorization: 'Bearer ${token}' } }).then(async (r) => console.log(r.status, await r.text()))`])).stdout;
+const fetchFrom = async (container: string, url: string) =>
+  (await docker(['exec', container, 'node', '-e', `fetch('${url}', { headers: { authorization: 'Bearer ${token}' } }).then(async (r) => console.log(r.status, await r.text()))`])).stdout;
 
 describe('the autoscaler API, behind the same door', () => {
   const autoscalerApi = async (path: string, auth: string | null = token) => {
     const r = await fetch(`${edgeUrl()}/lab/autoscaler${path}`, { headers: auth ? { authorization: `Bearer ${auth}` } : {}, signal: AbortSignal.timeout(30_000) });
-    return { status: r.status, body: await r.json() as ControllerState };
+    return { status: r.status, body: (await r.json()) as ControllerState };
   };
 
   it('answers the host through the edge with the token only (401 without, unknown paths too)', async () => {
@@ -97,8 +106,13 @@ describe('lab console API', () => {
     expect((await consoleApi('GET', '/topology', undefined, null)).status).toBe(401);
     expect((await consoleApi('GET', '/nope/nothing', undefined, null)).status).toBe(401);
     // From inside the lab (a catalog replica) through the edge, with the right token: not this machine.
-    const { stdout } = await docker(['exec', `${labProject}-catalog-1`, 'node', '-e',
-      `fetch('http://edge:8080/lab/api/meta', { headers: { authorization: 'Bearer ${token}' } }).then(async (r) => console.log(r.status, await r.text()))`]);
+    const { stdout } = await docker([
+      'exec',
+      `${labProject}-catalog-1`,
+      'node',
+      '-e',
+      `fetch('http://edge:8080/lab/api/meta', { headers: { authorization: 'Bearer ${token}' } }).then(async (r) => console.log(r.status, await r.text()))`,
+    ]);
     expect(stdout).toMatch(/^403 .*REQUEST_FORBIDDEN/);
     const logs = (await docker(['logs', '--since', '2m', `${labProject}-console-1`])).stdout;
     expect(logs).toMatch(/console API request refused.*not from this machine|not from this machine.*console API request refused/);
@@ -141,7 +155,11 @@ describe('lab console API', () => {
     await consoleApi('POST', '/faults', { fault: 'link-latency', args: { link: 'pg-ro', 'latency-ms': 100 } });
     await consoleApi('POST', '/faults', { fault: 'link-down', args: { link: 'payment' } });
     // A toxic added behind the console's back goes too.
-    await fetch(`${toxiproxyUrl()}/proxies/redis/toxics`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'by-hand', type: 'latency', attributes: { latency: 10 } }) });
+    await fetch(`${toxiproxyUrl()}/proxies/redis/toxics`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'by-hand', type: 'latency', attributes: { latency: 10 } }),
+    });
     await docker(['stop', '--time', '5', `${labProject}-cart-2`]);
     const r = await consoleApi('POST', '/reset');
     expect(r.status).toBe(200);
@@ -159,7 +177,14 @@ describe('lab console API', () => {
     const again = await consoleApi('POST', '/load', { scenario: 'browse', durationSeconds: 5 });
     expect(again.status).toBe(409);
     expect(again.body.error.code).toBe('LOAD_RUNNING');
-    const last = await waitFor('the load to end', async () => { const b = (await consoleApi('GET', '/load')).body; return b.current === null && b.last?.id === started.body.id ? b.last : undefined; }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    const last = await waitFor(
+      'the load to end',
+      async () => {
+        const b = (await consoleApi('GET', '/load')).body;
+        return b.current === null && b.last?.id === started.body.id ? b.last : undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
     expect(last.exitCode).toBe(0);
     expect(last.summary).toMatch(/requests/);
   });
@@ -168,8 +193,18 @@ describe('lab console API', () => {
     const started = await consoleApi('POST', '/runs', { experiment: 'replica-kill' });
     expect(started.status).toBe(202);
     expect((await consoleApi('POST', '/runs', { experiment: 'replica-kill' })).body.error.code).toBe('RUN_IN_PROGRESS');
-    await waitFor('progress lines', async () => (await consoleApi('GET', `/runs/${started.body.id}`)).body.log.some((l: string) => /fault\s+container-kill/.test(l)), { timeoutMs: 60_000, intervalMs: 1_000 });
-    const run = await waitFor('the verdict', async () => { const b = (await consoleApi('GET', `/runs/${started.body.id}`)).body; return b.state === 'running' ? undefined : b; }, { timeoutMs: 240_000, intervalMs: 2_000 });
+    await waitFor('progress lines', async () => (await consoleApi('GET', `/runs/${started.body.id}`)).body.log.some((l: string) => /fault\s+container-kill/.test(l)), {
+      timeoutMs: 60_000,
+      intervalMs: 1_000,
+    });
+    const run = await waitFor(
+      'the verdict',
+      async () => {
+        const b = (await consoleApi('GET', `/runs/${started.body.id}`)).body;
+        return b.state === 'running' ? undefined : b;
+      },
+      { timeoutMs: 240_000, intervalMs: 2_000 },
+    );
     expect({ state: run.state, tail: run.log.slice(-3) }).toMatchObject({ state: 'passed' });
     expect(run.log.join('\n')).toMatch(/verdict\s+PASS/);
     const report = await fetch(`${edgeUrl()}/lab/api${run.reportUrl.replace('/lab/api', '')}`, { headers: { authorization: `Bearer ${token}` } });

@@ -1,17 +1,25 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
 import { tmpdir } from 'node:os';
-import { edgeUrl, prometheusUrl } from './lab.ts';
-import { projectRoot } from './lab.ts';
-import { waitFor } from '@surge-lab/lab';
+import { join } from 'node:path';
 import { runLoad } from '@surge-lab/chaos/load';
+import { waitFor } from '@surge-lab/lab';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { edgeUrl, projectRoot, prometheusUrl } from './lab.ts';
 
 // Grafana cannot run where no registry is reachable, so its dashboards are proven here:
 // every panel query runs against the live Prometheus and must return data.
-interface Panel { title: string; type: string; gridPos: { x: number; y: number; w: number; h: number }; datasource?: { uid: string }; targets?: { refId: string; expr: string }[]; surgeLab?: { faultOnly?: boolean; needsHistory?: boolean } }
+interface Panel {
+  title: string;
+  type: string;
+  gridPos: { x: number; y: number; w: number; h: number };
+  datasource?: { uid: string };
+  targets?: { refId: string; expr: string }[];
+  surgeLab?: { faultOnly?: boolean; needsHistory?: boolean };
+}
 const dir = join(projectRoot, 'grafana', 'dashboards');
-const dashboards = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => ({ file: f, json: JSON.parse(readFileSync(join(dir, f), 'utf8')) as { uid: string; title: string; panels: Panel[] } }));
+const dashboards = readdirSync(dir)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => ({ file: f, json: JSON.parse(readFileSync(join(dir, f), 'utf8')) as { uid: string; title: string; panels: Panel[] } }));
 
 async function instantQuery(expr: string): Promise<unknown[]> {
   const res = await fetch(`${prometheusUrl()}/api/v1/query?query=${encodeURIComponent(expr)}`);
@@ -44,17 +52,23 @@ describe.each(dashboards)('dashboard $file', ({ json }) => {
 
   // A fault-only panel has data while a fault is in; a needs-history panel's later targets once
   // enough history exists (a forecast): both get a valid query here, not data.
-  const targets = json.panels.flatMap((p) => (p.targets ?? []).map((t, i) => ({ panel: p.title, expr: t.expr, faultOnly: p.surgeLab?.faultOnly === true || (p.surgeLab?.needsHistory === true && i > 0) })));
+  const targets = json.panels.flatMap((p) =>
+    (p.targets ?? []).map((t, i) => ({ panel: p.title, expr: t.expr, faultOnly: p.surgeLab?.faultOnly === true || (p.surgeLab?.needsHistory === true && i > 0) })),
+  );
   test.each(targets.filter((t) => t.faultOnly))('fault-only panel "$panel" has a valid query (data comes with a fault): $expr', async ({ expr }) => {
     await expect(instantQuery(expr)).resolves.toBeInstanceOf(Array);
   });
 
   test.each(targets.filter((t) => !t.faultOnly))('panel "$panel" gets data for $expr', async ({ expr }) => {
     // rate() needs two scrapes in its window: give a freshly started lab up to a minute.
-    const result = await waitFor(`data for ${expr}`, async () => {
-      const r = await instantQuery(expr);
-      return r.length > 0 ? r : undefined;
-    }, { timeoutMs: 90_000, intervalMs: 2_000 });
+    const result = await waitFor(
+      `data for ${expr}`,
+      async () => {
+        const r = await instantQuery(expr);
+        return r.length > 0 ? r : undefined;
+      },
+      { timeoutMs: 90_000, intervalMs: 2_000 },
+    );
     expect(result.length).toBeGreaterThan(0);
   });
 });

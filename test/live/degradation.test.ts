@@ -1,9 +1,8 @@
+import { waitFor } from '@surge-lab/lab';
 import { afterAll, describe, expect, test } from 'vitest';
-import { pgQuery, toxiproxyUrl } from './lab.ts';
+import { compose, pgQuery, toxiproxyUrl } from './lab.ts';
 import { sleep } from './load.ts';
 import { api, cartWith } from './shop.ts';
-import { compose } from './lab.ts';
-import { waitFor } from '@surge-lab/lab';
 
 const bust = () => `bust=${Date.now()}-${Math.random()}`;
 async function link(name: string, enabled: boolean): Promise<void> {
@@ -43,7 +42,9 @@ describe('catalog caches', () => {
 });
 
 describe('Redis down', () => {
-  afterAll(async () => { await compose(['up', '-d', '--wait', 'redis']); });
+  afterAll(async () => {
+    await compose(['up', '-d', '--wait', 'redis']);
+  });
 
   test('catalog keeps answering 2xx from the database; carts answer 503 with Retry-After; both recover by themselves', async () => {
     const cart = await cartWith({ 'p-00010': 1 });
@@ -63,23 +64,34 @@ describe('Redis down', () => {
     } finally {
       await compose(['start', 'redis']);
     }
-    const back = await waitFor('the cart answering again', async () => {
-      const r = await api('GET', `/api/carts/${cart}`);
-      return r.status === 200 ? r : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    const back = await waitFor(
+      'the cart answering again',
+      async () => {
+        const r = await api('GET', `/api/carts/${cart}`);
+        return r.status === 200 ? r : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
     expect(back.body.items).toEqual([expect.objectContaining({ productId: 'p-00010', quantity: 1 })]);
   });
 });
 
 describe('database unreachable for catalog', () => {
-  afterAll(async () => { await link('pg-ro', true); await link('pg-rw', true); });
+  afterAll(async () => {
+    await link('pg-ro', true);
+    await link('pg-rw', true);
+  });
 
   test('a product read before is served from cache, marked stale; one never read is a 503, not a 500', async () => {
     const id = 'p-04941';
     // "Never read" must hold whatever ran before (the browse loads read any of the 5,000 seeded
     // products into Redis): a fresh product outside the seeded range, written just now.
     const never = `p-${90_000 + Math.floor(Math.random() * 10_000)}`;
-    await pgQuery('PG_RW_PORT', `INSERT INTO products (id, name, category, description, price_cents, stock) VALUES ($1, 'Never Read', 'toys', 'written by a test, never read', 100, 1) ON CONFLICT (id) DO NOTHING`, [never]);
+    await pgQuery(
+      'PG_RW_PORT',
+      `INSERT INTO products (id, name, category, description, price_cents, stock) VALUES ($1, 'Never Read', 'toys', 'written by a test, never read', 100, 1) ON CONFLICT (id) DO NOTHING`,
+      [never],
+    );
     await api('GET', `/api/products/${id}?${bust()}`);
     await api('GET', `/api/products/${id}?${bust()}`); // both replicas hold it
     await link('pg-ro', false);
@@ -96,7 +108,9 @@ describe('database unreachable for catalog', () => {
 });
 
 describe('catalog down', () => {
-  afterAll(async () => { await compose(['up', '-d', '--wait', 'catalog']); });
+  afterAll(async () => {
+    await compose(['up', '-d', '--wait', 'catalog']);
+  });
 
   test('the edge serves its cached catalog pages and carts price from their snapshots', async () => {
     const pages = ['/api/products?category=garden&limit=12', '/api/products/p-00021', '/api/categories'];

@@ -2,8 +2,8 @@
 // (test/live/chaos.test.ts); `npm run test:full` runs every other one (test/full/).
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { labDeps, loadExperiment, type RunOutcome, runExperiment } from '@surge-lab/chaos/runner';
 import { expect } from 'vitest';
-import { labDeps, loadExperiment, runExperiment, type RunOutcome } from '@surge-lab/chaos/runner';
 import { lab } from './lab.ts';
 
 /**
@@ -14,14 +14,21 @@ import { lab } from './lab.ts';
 export const CI_EXPERIMENTS = ['kafka-outage', 'replica-kill', 'replica-latency', 'db-failover', 'redis-outage', 'unhealthy-recovery', 'static-stability'];
 
 const dir = join(lab.root, 'chaos', 'experiments');
-export const ALL_EXPERIMENTS = readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => f.replace(/\.yaml$/, '')).sort();
+export const ALL_EXPERIMENTS = readdirSync(dir)
+  .filter((f) => f.endsWith('.yaml'))
+  .map((f) => f.replace(/\.yaml$/, ''))
+  .sort();
 
 /** Runs chaos/experiments/<name>.yaml against the lab; prints its verdict and figures. */
 export async function runNamed(name: string, log: (l: string) => void): Promise<RunOutcome> {
   const file = join(dir, `${name}.yaml`);
   const outcome = await runExperiment(loadExperiment(file), { file, reportDir: join(lab.root, 'reports', 'chaos'), deps: await labDeps(lab, log), log });
   const m = outcome.journal.measurements;
-  console.log(`[chaos] ${name}: ${outcome.journal.status}; ${Object.entries(m).map(([k, v]) => `${k} = ${v}`).join('; ')}; journal ${outcome.journalFile}`);
+  console.log(
+    `[chaos] ${name}: ${outcome.journal.status}; ${Object.entries(m)
+      .map(([k, v]) => `${k} = ${v}`)
+      .join('; ')}; journal ${outcome.journalFile}`,
+  );
   return outcome;
 }
 

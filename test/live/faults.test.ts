@@ -3,11 +3,10 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, test } from 'vitest';
-import { redisClient } from './lab.ts';
-import { docker, faultCtx, lab, projectRoot } from './lab.ts';
-import type { ProxyState } from '@surge-lab/lab';
 import { inject, targets } from '@surge-lab/chaos/faults';
+import type { ProxyState } from '@surge-lab/lab';
+import { describe, expect, test } from 'vitest';
+import { docker, faultCtx, lab, projectRoot, redisClient } from './lab.ts';
 
 const ctx = faultCtx();
 const inspect = async (name: string, format: string) => (await docker(['inspect', '--format', format, name])).stdout.trim();

@@ -13,5 +13,7 @@ export default async function setup(): Promise<() => Promise<void>> {
   console.log(`[lab] docker compose up -d --wait returned after ${seconds.toFixed(1)} s${skipped.length ? `; not started (no image): ${skipped.join(', ')}` : ''}`);
   const before = await lab.autoscaler.state();
   await lab.autoscaler.setModes({ autoscaling: false, recovery: false });
-  return async () => { await lab.autoscaler.setModes({ autoscaling: before.autoscaling, recovery: before.recovery }).catch(() => {}); };
+  return async () => {
+    await lab.autoscaler.setModes({ autoscaling: before.autoscaling, recovery: before.recovery }).catch(() => {});
+  };
 }

@@ -1,8 +1,8 @@
+import { waitFor } from '@surge-lab/lab';
 import { describe, expect, test } from 'vitest';
 import { api, cartWith, checkout, setStock } from './shop.ts';
-import { waitFor } from '@surge-lab/lab';
 
-describe('a shopper\'s journey through the edge', () => {
+describe("a shopper's journey through the edge", () => {
   test('browse → cart → checkout → the order is placed, confirmed and shipped', async () => {
     const page = await api('GET', '/api/products?category=kitchen&limit=5');
     expect(page.status).toBe(200);
@@ -28,11 +28,15 @@ describe('a shopper\'s journey through the edge', () => {
     expect(placed.body.totalCents).toBe(2 * a!.priceCents + b!.priceCents);
 
     const seen = new Set<string>();
-    await waitFor('the order to ship', async () => {
-      const o = await api('GET', `/api/orders/${placed.body.id}`);
-      seen.add(o.body.status);
-      return o.body.status === 'shipped';
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor(
+      'the order to ship',
+      async () => {
+        const o = await api('GET', `/api/orders/${placed.body.id}`);
+        seen.add(o.body.status);
+        return o.body.status === 'shipped';
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
     expect(seen.has('shipped')).toBe(true);
     expect([...seen].every((s) => ['placed', 'confirmed', 'shipped'].includes(s))).toBe(true);
   });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { describe, expect, test } from 'vitest';
-import { Kafka, logLevel } from 'kafkajs';
 import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '@surge-lab/contracts/orders';
-import { labPort } from './lab.ts';
 import { waitFor } from '@surge-lab/lab';
+import { Kafka, logLevel } from 'kafkajs';
+import { describe, expect, test } from 'vitest';
+import { labPort } from './lab.ts';
 
 // Host clients reach the broker through Toxiproxy's kafka-host proxy (the broker advertises it).
 const kafka = () => new Kafka({ clientId: 'surge-lab-test', brokers: [`127.0.0.1:${labPort('KAFKA_PORT')}`], logLevel: logLevel.NOTHING, retry: { retries: 8 } });

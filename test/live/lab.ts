@@ -1,8 +1,9 @@
 // The lab as the live suites see it (one `openLab()` for all of them), and connections from the
 // test host into it through the published 127.0.0.1 ports.
-import pg from 'pg';
+
+import { type ExecResult, openLab } from '@surge-lab/lab';
 import { Redis } from 'ioredis';
-import { openLab, type ExecResult } from '@surge-lab/lab';
+import pg from 'pg';
 
 export const lab = openLab();
 export const env = lab.settings.values;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type LedgerEntry, runLoad } from '@surge-lab/chaos/load';
 import { describe, expect, test } from 'vitest';
 import { edgeUrl, env, pgQuery } from './lab.ts';
-import { runLoad, type LedgerEntry } from '@surge-lab/chaos/load';
 
 const reportDir = join(tmpdir(), `surge-load-${Date.now()}`);
 
@@ -22,13 +22,20 @@ describe('npm run load', () => {
   test('journey: every acknowledged checkout is in the ledger, and every ledger order exists with its lines', async () => {
     const r = await runLoad({ scenario: 'journey', target: edgeUrl(), durationSeconds: 5, connections: 4, rate: 20, reportDir, log: () => {} });
     expect(r.summary.errors).toEqual({});
-    const ledger = readFileSync(r.ledgerFile!, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LedgerEntry);
+    const ledger = readFileSync(r.ledgerFile!, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as LedgerEntry);
     expect(ledger.length).toBe(r.acknowledgedOrders);
     expect(ledger.length).toBeGreaterThan(3);
-    const rows = await pgQuery<{ order_id: string; product_id: string; quantity: number }>('PG_RW_PORT',
-      'SELECT order_id, product_id, quantity FROM order_items WHERE order_id = ANY($1::uuid[])', [ledger.map((e) => e.orderId)]);
+    const rows = await pgQuery<{ order_id: string; product_id: string; quantity: number }>('PG_RW_PORT', 'SELECT order_id, product_id, quantity FROM order_items WHERE order_id = ANY($1::uuid[])', [
+      ledger.map((e) => e.orderId),
+    ]);
     for (const e of ledger) {
-      const lines = rows.filter((x) => x.order_id === e.orderId).map((x) => ({ productId: x.product_id, quantity: x.quantity })).sort((a, b) => a.productId.localeCompare(b.productId));
+      const lines = rows
+        .filter((x) => x.order_id === e.orderId)
+        .map((x) => ({ productId: x.product_id, quantity: x.quantity }))
+        .sort((a, b) => a.productId.localeCompare(b.productId));
       expect(lines, e.orderId).toEqual([...e.items].sort((a, b) => a.productId.localeCompare(b.productId)));
     }
   });

@@ -1,6 +1,9 @@
 // A small closed-loop load for live tests: `workers` loops run `step` until stopped, and every
 // failure (network error or unexpected status) is recorded with what it was.
-export interface LoadResult { ok: number; failures: string[] }
+export interface LoadResult {
+  ok: number;
+  failures: string[];
+}
 
 export function runLoad(workers: number, step: (i: number) => Promise<string | undefined>) {
   let running = true;
@@ -9,7 +12,8 @@ export function runLoad(workers: number, step: (i: number) => Promise<string | u
     for (let i = 0; running; i++) {
       try {
         const problem = await step(w * 1_000_000 + i);
-        if (problem) result.failures.push(problem); else result.ok++;
+        if (problem) result.failures.push(problem);
+        else result.ok++;
       } catch (err) {
         result.failures.push(`network: ${(err as Error).message}`);
       }

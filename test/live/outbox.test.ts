@@ -1,10 +1,9 @@
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import { waitFor } from '@surge-lab/lab';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { pgQuery } from './lab.ts';
+import { compose, labPort, pgQuery } from './lab.ts';
 import { cartWith, checkout, setStock } from './shop.ts';
-import { compose, labPort } from './lab.ts';
-import { waitFor } from '@surge-lab/lab';
 
 /** How many messages on `orders` carry each of `orderIds` as key (read from the beginning). */
 async function eventsPerOrder(orderIds: string[]): Promise<Map<string, number>> {
@@ -33,7 +32,9 @@ async function eventsPerOrder(orderIds: string[]): Promise<Map<string, number>> 
 }
 
 describe('the outbox through a Kafka outage', () => {
-  afterAll(async () => { await compose(['up', '-d', '--wait', 'kafka']); });
+  afterAll(async () => {
+    await compose(['up', '-d', '--wait', 'kafka']);
+  });
 
   test('Kafka stopped: 100 checkouts succeed; Kafka back: 100 events published, 100 orders fulfilled exactly once', async () => {
     await setStock('p-04930', 1_000);
@@ -52,15 +53,23 @@ describe('the outbox through a Kafka outage', () => {
     await compose(['start', 'kafka']);
     await compose(['up', '-d', '--wait', 'kafka']);
     const t0 = Date.now();
-    await waitFor('all 100 orders shipped', async () => {
-      const [r] = await pgQuery<{ n: number }>('PG_RW_PORT', "SELECT count(*)::int AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = 'shipped'", [ids]);
-      return r!.n === 100;
-    }, { timeoutMs: 120_000, intervalMs: 1_000 });
+    await waitFor(
+      'all 100 orders shipped',
+      async () => {
+        const [r] = await pgQuery<{ n: number }>('PG_RW_PORT', "SELECT count(*)::int AS n FROM orders WHERE id = ANY($1::uuid[]) AND status = 'shipped'", [ids]);
+        return r!.n === 100;
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
     console.log(`[outbox] 100 orders shipped ${((Date.now() - t0) / 1000).toFixed(1)} s after Kafka was healthy again`);
 
     const [outbox] = await pgQuery<{ published: number }>('PG_RW_PORT', 'SELECT count(*)::int AS published FROM outbox WHERE order_id = ANY($1::uuid[]) AND published_at IS NOT NULL', [ids]);
     expect(outbox!.published).toBe(100);
-    const [applied] = await pgQuery<{ events: number; orders: number }>('PG_RW_PORT', 'SELECT count(*)::int AS events, count(DISTINCT order_id)::int AS orders FROM processed_events WHERE order_id = ANY($1::uuid[])', [ids]);
+    const [applied] = await pgQuery<{ events: number; orders: number }>(
+      'PG_RW_PORT',
+      'SELECT count(*)::int AS events, count(DISTINCT order_id)::int AS orders FROM processed_events WHERE order_id = ANY($1::uuid[])',
+      [ids],
+    );
     expect(applied).toEqual({ events: 100, orders: 100 });
     const [shipped] = await pgQuery<{ n: number }>('PG_RW_PORT', 'SELECT count(*)::int AS n FROM shipments WHERE order_id = ANY($1::uuid[]) AND shipped_at IS NOT NULL', [ids]);
     expect(shipped!.n).toBe(100);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { pgClient, pgQuery } from './lab.ts';
-import { compose, lab } from './lab.ts';
 import { waitFor } from '@surge-lab/lab';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { compose, lab, pgClient, pgQuery } from './lab.ts';
+
 const { patroni } = lab;
 const MEMBERS = patroni.members;
 const cluster = () => patroni.cluster();
@@ -34,8 +34,7 @@ function writeProbe() {
   })();
   return {
     /** Resolves once a write succeeded after `since`. */
-    writableAfter: (since: number, timeoutMs = 60_000) =>
-      waitFor('a write through the read-write port', () => successes.some((t) => t > since), { timeoutMs, intervalMs: 100 }),
+    writableAfter: (since: number, timeoutMs = 60_000) => waitFor('a write through the read-write port', () => successes.some((t) => t > since), { timeoutMs, intervalMs: 100 }),
     async stop() {
       running = false;
       await loop;
@@ -69,10 +68,14 @@ describe('Postgres under Patroni', () => {
     const [{ in_recovery }] = (await pgQuery<{ in_recovery: boolean }>('PG_RO_PORT', 'SELECT pg_is_in_recovery() AS in_recovery')) as [{ in_recovery: boolean }];
     expect(in_recovery).toBe(true);
     // Synchronous commit: the standby has the WAL when the insert returns; replay follows within moments.
-    const rows = await waitFor('the row on the replica', async () => {
-      const r = await pgQuery('PG_RO_PORT', 'SELECT note FROM platform_check WHERE id = $1', [id]);
-      return r.length ? r : undefined;
-    }, { timeoutMs: 5_000, intervalMs: 50 });
+    const rows = await waitFor(
+      'the row on the replica',
+      async () => {
+        const r = await pgQuery('PG_RO_PORT', 'SELECT note FROM platform_check WHERE id = $1', [id]);
+        return r.length ? r : undefined;
+      },
+      { timeoutMs: 5_000, intervalMs: 50 },
+    );
     expect(rows).toEqual([{ note: 'replicated' }]);
   });
 
@@ -96,10 +99,14 @@ describe('Postgres under Patroni', () => {
     // The old leader comes back as a replica (rewound if needed) and follows the new timeline.
     const t1 = Date.now();
     await compose(['start', old]);
-    await waitFor(`${old} streaming as a replica`, async () => {
-      const m = (await cluster()).find((x) => x.name === old);
-      return m && (m.role === 'sync_standby' || m.role === 'replica') && m.state === 'streaming';
-    }, { timeoutMs: 120_000, intervalMs: 1_000 });
+    await waitFor(
+      `${old} streaming as a replica`,
+      async () => {
+        const m = (await cluster()).find((x) => x.name === old);
+        return m && (m.role === 'sync_standby' || m.role === 'replica') && m.state === 'streaming';
+      },
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
     console.log(`[patroni] ${old} rejoined as a replica ${((Date.now() - t1) / 1000).toFixed(1)} s after restart`);
     await waitHealthyCluster();
   });

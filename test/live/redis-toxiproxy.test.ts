@@ -1,7 +1,6 @@
-import { afterEach, describe, expect, test } from 'vitest';
-import { redisClient, toxiproxyUrl } from './lab.ts';
-import { compose } from './lab.ts';
 import { waitFor } from '@surge-lab/lab';
+import { afterEach, describe, expect, test } from 'vitest';
+import { compose, redisClient, toxiproxyUrl } from './lab.ts';
 
 async function toxiproxy(method: string, path: string, body?: unknown): Promise<Response> {
   const res = await fetch(`${toxiproxyUrl()}${path}`, {
@@ -41,15 +40,19 @@ describe('Redis', () => {
     await compose(['restart', 'redis']);
     await compose(['up', '-d', '--wait', 'redis']);
 
-    const after = await waitFor('redis answering after restart', async () => {
-      const c = redisClient();
-      try {
-        await c.connect();
-        return await c.hgetall(key);
-      } finally {
-        c.disconnect();
-      }
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    const after = await waitFor(
+      'redis answering after restart',
+      async () => {
+        const c = redisClient();
+        try {
+          await c.connect();
+          return await c.hgetall(key);
+        } finally {
+          c.disconnect();
+        }
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
     expect(after).toEqual({ 'sku-1': '2', 'sku-2': '1' });
   });
 
@@ -110,7 +113,9 @@ describe('Toxiproxy on the redis link', () => {
 });
 
 describe('toxics as metrics', () => {
-  afterEach(async () => { await toxiproxy('DELETE', '/proxies/redis/toxics/metric_probe'); });
+  afterEach(async () => {
+    await toxiproxy('DELETE', '/proxies/redis/toxics/metric_probe');
+  });
 
   test('an active toxic shows in Prometheus as toxiproxy_toxics_active, and goes back to 0 when removed', async () => {
     const { prometheusUrl } = await import('./lab.ts');

@@ -7,20 +7,33 @@ import { edgeUrl, env, pgQuery } from './lab.ts';
  * order or an error, each test reading the fields its answer has.
  */
 export interface ShopBody {
-  id: string; status: string; email: string; priceCents: number; totalCents: number; nextCursor: string;
+  id: string;
+  status: string;
+  email: string;
+  priceCents: number;
+  totalCents: number;
+  nextCursor: string;
   items: { id: string; productId: string; quantity: number; priceCents: number }[];
   lines: { productId: string; quantity: number; priceCents: number }[];
   error: { code: string; message: string; details: Record<string, unknown> };
 }
 
-export interface Answer<T = ShopBody> { status: number; headers: Headers; body: T }
+export interface Answer<T = ShopBody> {
+  status: number;
+  headers: Headers;
+  body: T;
+}
 
 export async function api<T = ShopBody>(method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers };
   const res = await fetch(`${edgeUrl()}${path}`, { method, headers, body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined) });
   const text = await res.text();
   let body: unknown = text;
-  try { body = text ? JSON.parse(text) : undefined; } catch { /* not JSON: keep the text */ }
+  try {
+    body = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: keep the text */
+  }
   return { status: res.status, headers: res.headers, body: body as T };
 }
 

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, test } from 'vitest';
-import { runLoad, sleep, type LoadResult } from './load.ts';
-import { api, cartWith, checkout, setStock } from './shop.ts';
 import { compose, docker, ps } from './lab.ts';
+import { type LoadResult, runLoad, sleep } from './load.ts';
+import { api, cartWith, checkout, setStock } from './shop.ts';
 
 /** Runs `step` on `workers` loops, stops one replica of `service` with SIGTERM mid-way, returns the tally. */
 async function stopOneReplicaDuring(service: string, workers: number, step: (i: number) => Promise<string | undefined>): Promise<LoadResult> {
@@ -18,7 +18,9 @@ async function stopOneReplicaDuring(service: string, workers: number, step: (i: 
 // A rolling restart must lose nothing: SIGTERM makes a replica drain (readiness 503, in-flight
 // requests finish, keep-alive connections close) while the edge moves traffic to the others.
 describe('graceful shutdown of a replica under load', () => {
-  afterAll(async () => { await compose(['up', '-d', '--wait', 'catalog', 'checkout']); });
+  afterAll(async () => {
+    await compose(['up', '-d', '--wait', 'catalog', 'checkout']);
+  });
 
   test('SIGTERM to a catalog replica during reads: no failed request', async () => {
     // A query string per request goes past the edge cache, to the replicas.

@@ -1,7 +1,6 @@
-import { describe, expect, test } from 'vitest';
 import { labReport } from '@surge-lab/lab';
-import { edgeUrl, prometheusUrl } from './lab.ts';
-import { lab, ps } from './lab.ts';
+import { describe, expect, test } from 'vitest';
+import { edgeUrl, lab, prometheusUrl, ps } from './lab.ts';
 
 describe('the lab stack', () => {
   test('every service with an image is running and healthy', async () => {
@@ -34,11 +33,15 @@ describe('the lab stack', () => {
     for (const job of ['etcd', 'patroni', 'postgres', 'pg-router', 'redis', 'nginx', 'edge', 'toxiproxy', 'toxics', 'shop', 'console', 'autoscaler']) expect(jobs).toContain(job);
     // A target may be between scrapes right after start: wait for every one to report up.
     const { waitFor } = await import('@surge-lab/lab');
-    await waitFor('all Prometheus targets up', async () => {
-      const r = (await (await fetch(`${prometheusUrl()}/api/v1/targets?state=active`)).json()) as typeof body;
-      const down = r.data.activeTargets.filter((t) => t.health !== 'up').map((t) => `${t.labels.job}/${t.labels.instance}`);
-      return down.length === 0;
-    }, { timeoutMs: 60_000, intervalMs: 1_000 });
+    await waitFor(
+      'all Prometheus targets up',
+      async () => {
+        const r = (await (await fetch(`${prometheusUrl()}/api/v1/targets?state=active`)).json()) as typeof body;
+        const down = r.data.activeTargets.filter((t) => t.health !== 'up').map((t) => `${t.labels.job}/${t.labels.instance}`);
+        return down.length === 0;
+      },
+      { timeoutMs: 60_000, intervalMs: 1_000 },
+    );
   });
 
   test('the whole lab idles under 2 GB of memory', async () => {

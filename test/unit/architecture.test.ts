@@ -3,8 +3,8 @@
 // package, or when a fact the lab package or the contracts own is written again elsewhere.
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-import { describe, expect, test } from 'vitest';
 import { repoRoot } from '@surge-lab/lab';
+import { describe, expect, test } from 'vitest';
 
 /**
  * Each package: the folder it owns, the packages it may import by name, and (testsMayImport) what
@@ -34,9 +34,17 @@ const PACKAGES: { name: string; dir: string; mayImport: string[]; typeOnly?: str
 const TEST_EXTRA = ['lab', 'chaos', 'tests'];
 
 const SCOPES: Record<string, string> = {
-  '@surge-lab/kit': 'kit', '@surge-lab/contracts': 'contracts', '@surge-lab/web-kit': 'web-kit', '@surge-lab/lab': 'lab', '@surge-lab/chaos': 'chaos',
-  '@surge-lab/dashboards': 'dashboards', '@surge-lab/console': 'console', '@surge-lab/autoscaler': 'autoscaler', '@surge-lab/tests': 'tests',
-  '@surge-lab/catalog': 'catalog', '@surge-lab/checkout': 'checkout',
+  '@surge-lab/kit': 'kit',
+  '@surge-lab/contracts': 'contracts',
+  '@surge-lab/web-kit': 'web-kit',
+  '@surge-lab/lab': 'lab',
+  '@surge-lab/chaos': 'chaos',
+  '@surge-lab/dashboards': 'dashboards',
+  '@surge-lab/console': 'console',
+  '@surge-lab/autoscaler': 'autoscaler',
+  '@surge-lab/tests': 'tests',
+  '@surge-lab/catalog': 'catalog',
+  '@surge-lab/checkout': 'checkout',
 };
 
 function sources(dir: string): string[] {
@@ -57,7 +65,11 @@ function sources(dir: string): string[] {
 const byDepth = [...PACKAGES].sort((a, b) => b.dir.length - a.dir.length);
 const packageOf = (file: string) => byDepth.find((p) => `${relative(repoRoot, file)}/`.startsWith(`${p.dir}/`));
 
-interface Import { spec: string; typeOnly: boolean; line: number }
+interface Import {
+  spec: string;
+  typeOnly: boolean;
+  line: number;
+}
 function importsOf(text: string): Import[] {
   const out: Import[] = [];
   const re = /^\s*(import|export)\s+(type\s+)?(?:[^'";]*?\sfrom\s+)?['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/gm;
@@ -117,32 +129,71 @@ describe('the dependency rule', () => {
 });
 
 describe('one owner for every fact about the lab', () => {
-  const SERVICE_WORDS = ['catalog', 'cart', 'checkout', 'payment', 'fulfilment', 'edge', 'pg-1', 'pg-2', 'pg-router', 'etcd', 'redis', 'kafka', 'toxiproxy', 'console', 'autoscaler', 'prometheus', 'grafana'];
+  const SERVICE_WORDS = [
+    'catalog',
+    'cart',
+    'checkout',
+    'payment',
+    'fulfilment',
+    'edge',
+    'pg-1',
+    'pg-2',
+    'pg-router',
+    'etcd',
+    'redis',
+    'kafka',
+    'toxiproxy',
+    'console',
+    'autoscaler',
+    'prometheus',
+    'grafana',
+  ];
   const listOfServices = new RegExp(`\\[\\s*(['"](${SERVICE_WORDS.join('|')})['"]\\s*,\\s*){1,}['"](${SERVICE_WORDS.join('|')})['"]`);
 
   test('lists of services are written only in the topology manifest (services/lab/src/topology.ts)', () => {
-    const offenders = sourcesOnly.filter((f) => rel(f) !== 'services/lab/src/topology.ts').flatMap((f) =>
-      readFileSync(f, 'utf8').split('\n').map((l, i) => (listOfServices.test(l) && !isComment(l) ? `${rel(f)}:${i + 1}: ${l.trim().slice(0, 100)}` : '')).filter(Boolean));
+    const offenders = sourcesOnly
+      .filter((f) => rel(f) !== 'services/lab/src/topology.ts')
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((l, i) => (listOfServices.test(l) && !isComment(l) ? `${rel(f)}:${i + 1}: ${l.trim().slice(0, 100)}` : ''))
+          .filter(Boolean),
+      );
     expect(offenders).toEqual([]);
   });
 
-  test('Patroni is asked only by the lab\'s Patroni client (services/lab/src/clients/patroni.ts)', () => {
+  test("Patroni is asked only by the lab's Patroni client (services/lab/src/clients/patroni.ts)", () => {
     const reader = /:8008\b|patronictl|['"`]\/cluster['"`]/;
-    const offenders = scanned.filter((f) => rel(f) !== 'services/lab/src/clients/patroni.ts').flatMap((f) =>
-      readFileSync(f, 'utf8').split('\n').map((l, i) => (reader.test(l) && !isComment(l) ? `${rel(f)}:${i + 1}: ${l.trim().slice(0, 100)}` : '')).filter(Boolean));
+    const offenders = scanned
+      .filter((f) => rel(f) !== 'services/lab/src/clients/patroni.ts')
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((l, i) => (reader.test(l) && !isComment(l) ? `${rel(f)}:${i + 1}: ${l.trim().slice(0, 100)}` : ''))
+          .filter(Boolean),
+      );
     expect(offenders).toEqual([]);
   });
 
   test('the orders topics are named only by the order contract (services/contracts/orders.ts)', () => {
     const topic = /['"]orders(\.dlq)?['"]|topic="orders/;
-    const offenders = scanned.filter((f) => rel(f) !== 'services/contracts/orders.ts').flatMap((f) =>
-      readFileSync(f, 'utf8').split('\n').map((l, i) => (topic.test(l) && !isComment(l) ? `${rel(f)}:${i + 1}: ${l.trim().slice(0, 100)}` : '')).filter(Boolean));
+    const offenders = scanned
+      .filter((f) => rel(f) !== 'services/contracts/orders.ts')
+      .flatMap((f) =>
+        readFileSync(f, 'utf8')
+          .split('\n')
+          .map((l, i) => (topic.test(l) && !isComment(l) ? `${rel(f)}:${i + 1}: ${l.trim().slice(0, 100)}` : ''))
+          .filter(Boolean),
+      );
     expect(offenders).toEqual([]);
   });
 
   test('the product categories are named only by the product contract (services/contracts/products.ts)', () => {
     const categories = /['"]audio['"]\s*,\s*['"]books['"]/;
-    const offenders = scanned.filter((f) => rel(f) !== 'services/contracts/products.ts').filter((f) => categories.test(readFileSync(f, 'utf8'))).map(rel);
+    const offenders = scanned
+      .filter((f) => rel(f) !== 'services/contracts/products.ts')
+      .filter((f) => categories.test(readFileSync(f, 'utf8')))
+      .map(rel);
     expect(offenders).toEqual([]);
   });
 });

@@ -71,10 +71,22 @@ type NoCustomFieldConfig = { [key: string]: never };
 type UntypedPanel = GrafanaPanel<Record<string, unknown>, Record<string, unknown>>;
 `;
 
-interface DashboardInput { file: string; json: unknown }
-interface Problem { file: string; panel: string | undefined; path: string; message: string }
+interface DashboardInput {
+  file: string;
+  json: unknown;
+}
+interface Problem {
+  file: string;
+  panel: string | undefined;
+  path: string;
+  message: string;
+}
 
-interface Chunk { file: string; panel: string | undefined; path: string }
+interface Chunk {
+  file: string;
+  panel: string | undefined;
+  path: string;
+}
 const libCache = new Map<string, ts.SourceFile | undefined>();
 
 function panelTypeName(kind: string): string {
@@ -99,11 +111,16 @@ function checkDashboards(inputs: DashboardInput[]): { problems: Problem[]; setup
     if (kind === 'row') {
       const nested = Array.isArray(p.panels) ? p.panels : [];
       add({ file, panel: title, path }, { ...p, panels: [] }, 'GrafanaRowPanel');
-      nested.forEach((n, j) => { addPanel(file, n, `${path}.panels[${j}]`); });
+      nested.forEach((n, j) => {
+        addPanel(file, n, `${path}.panels[${j}]`);
+      });
       return;
     }
     let type = 'UntypedPanel';
-    if (Object.hasOwn(PANEL_SCHEMAS, kind)) { usedKinds.add(kind); type = panelTypeName(kind); } else untypedPanels.push(`${file}: panel "${title}" has type "${kind}", which has no options schema here`);
+    if (Object.hasOwn(PANEL_SCHEMAS, kind)) {
+      usedKinds.add(kind);
+      type = panelTypeName(kind);
+    } else untypedPanels.push(`${file}: panel "${title}" has type "${kind}", which has no options schema here`);
     add({ file, panel: title, path }, p, type);
   };
   for (const { file, json } of inputs) {
@@ -111,24 +128,38 @@ function checkDashboards(inputs: DashboardInput[]): { problems: Problem[]; setup
     const panels = d.panels;
     if (panels !== undefined && !Array.isArray(panels)) setup.push(`${file}: "panels" is not an array`);
     add({ file, panel: undefined, path: '' }, Array.isArray(panels) ? { ...d, panels: [] } : d, 'GrafanaDashboard');
-    if (Array.isArray(panels)) panels.forEach((p, i) => { addPanel(file, p, `panels[${i}]`); });
+    if (Array.isArray(panels))
+      panels.forEach((p, i) => {
+        addPanel(file, p, `panels[${i}]`);
+      });
   }
 
   const kindLines: string[] = [];
   [...usedKinds].sort().forEach((kind, i) => {
     const modulePath = join(composable, `${PANEL_SCHEMAS[kind]}.d.ts`);
-    if (!existsSync(modulePath)) { setup.push(`no schema file for panel type ${kind}: ${modulePath}`); return; }
+    if (!existsSync(modulePath)) {
+      setup.push(`no schema file for panel type ${kind}: ${modulePath}`);
+      return;
+    }
     const hasFieldConfig = /export interface FieldConfig\b/.test(readFileSync(modulePath, 'utf8'));
-    kindLines.push(`import type * as K${i} from '@grafana/schema/dist/esm/raw/composable/${PANEL_SCHEMAS[kind]}.js';`,
-      `type ${panelTypeName(kind)} = GrafanaPanel<K${i}.Options, ${hasFieldConfig ? `K${i}.FieldConfig` : 'NoCustomFieldConfig'}>;`);
+    kindLines.push(
+      `import type * as K${i} from '@grafana/schema/dist/esm/raw/composable/${PANEL_SCHEMAS[kind]}.js';`,
+      `type ${panelTypeName(kind)} = GrafanaPanel<K${i}.Options, ${hasFieldConfig ? `K${i}.FieldConfig` : 'NoCustomFieldConfig'}>;`,
+    );
   });
   const text = [PRELUDE, ...kindLines, ...statements].join('\n');
 
   // One in-memory source file; everything else (lib, node_modules) comes from disk, parsed once per run.
   const virtualFile = join(root, 'test', 'unit', '__dashboards-schema-check__.mts');
   const options: ts.CompilerOptions = {
-    strict: true, noEmit: true, skipLibCheck: true, types: [], lib: ['lib.es2023.d.ts'],
-    target: ts.ScriptTarget.ES2023, module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: true,
+    types: [],
+    lib: ['lib.es2023.d.ts'],
+    target: ts.ScriptTarget.ES2023,
+    module: ts.ModuleKind.NodeNext,
+    moduleResolution: ts.ModuleResolutionKind.NodeNext,
   };
   const host = ts.createCompilerHost(options, true);
   const { getSourceFile, fileExists, readFile } = host;
@@ -155,7 +186,10 @@ function checkDashboards(inputs: DashboardInput[]): { problems: Problem[]; setup
   for (const diag of diagnostics) {
     const message = ts.flattenDiagnosticMessageText(diag.messageText, '\n');
     const at = diag.file === source && diag.start !== undefined ? located.find((l) => diag.start! >= l.node.getStart(source) && diag.start! < l.node.end) : undefined;
-    if (!at) { setup.push(`schema check setup: ${message}`); continue; }
+    if (!at) {
+      setup.push(`schema check setup: ${message}`);
+      continue;
+    }
     problems.push({ file: at.chunk.file, panel: at.chunk.panel, path: jsonPath(at.node, diag.start!, at.chunk.path, source), message });
   }
   return { problems, setup, untypedPanels };
@@ -182,12 +216,16 @@ function formatProblem(p: Problem): string {
   return `${p.file}${p.panel !== undefined ? ` › panel "${p.panel}"` : ''} › ${p.path}: ${p.message}`;
 }
 
-const files = readdirSync(dashboardsDir).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(dashboardsDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 const inputs: DashboardInput[] = files.map((file) => ({ file, json: JSON.parse(readFileSync(join(dashboardsDir, file), 'utf8')) as unknown }));
 
 describe('Grafana dashboards type-check against @grafana/schema', () => {
   let result: ReturnType<typeof checkDashboards>;
-  beforeAll(() => { result = checkDashboards(inputs); }, 60_000);
+  beforeAll(() => {
+    result = checkDashboards(inputs);
+  }, 60_000);
 
   test('there are dashboards, and the schema types load (imports resolve, no setup errors)', () => {
     expect(files.length).toBeGreaterThan(0);
@@ -213,22 +251,25 @@ describe('the schema check is not vacuous', () => {
   const keyTypo = copy();
   const broken = copy();
   const titles = broken.panels.map((p) => p.title);
-  keyTypo.panells = [];                                                                      // misspelled top-level key
-  broken.links[0]!.type = 'dashboard';                                                       // not a DashboardLinkType
-  broken.graphTooltip = 7;                                                                   // not a DashboardCursorSync (0, 1, 2)
-  broken.panels[0]!.gridPos.x = '0';                                                         // string for a number
-  broken.panels[1]!.options = { legend: { displayMode: 'lst' } };                            // not a LegendDisplayMode
-  broken.panels[2]!.options = { lgend: {} };                                                 // unknown timeseries option
-  broken.panels[3]!.fieldConfig!.defaults.custom = { lineWidht: 2 };                          // unknown timeseries field config
-  broken.panels[4]!.fieldConfig!.defaults.thresholds = { mode: 'absolut', steps: [] };       // not a ThresholdsMode
-  broken.panels[5]!.targets = [{ expr: 'up' }];                                              // target without refId
-  broken.panels[6]!.transparnt = true;                                                       // misspelled panel key
-  Object.assign(broken.panels[7]!, { type: 'stat', options: { graphMode: 'sparkline' } });  // not a stat BigValueGraphMode
-  const nested = { ...broken.panels[9]!, gridPos: { x: 0, y: 0, w: 'wide', h: 7 } };        // inside a collapsed row
+  keyTypo.panells = []; // misspelled top-level key
+  broken.links[0]!.type = 'dashboard'; // not a DashboardLinkType
+  broken.graphTooltip = 7; // not a DashboardCursorSync (0, 1, 2)
+  broken.panels[0]!.gridPos.x = '0'; // string for a number
+  broken.panels[1]!.options = { legend: { displayMode: 'lst' } }; // not a LegendDisplayMode
+  broken.panels[2]!.options = { lgend: {} }; // unknown timeseries option
+  broken.panels[3]!.fieldConfig!.defaults.custom = { lineWidht: 2 }; // unknown timeseries field config
+  broken.panels[4]!.fieldConfig!.defaults.thresholds = { mode: 'absolut', steps: [] }; // not a ThresholdsMode
+  broken.panels[5]!.targets = [{ expr: 'up' }]; // target without refId
+  broken.panels[6]!.transparnt = true; // misspelled panel key
+  Object.assign(broken.panels[7]!, { type: 'stat', options: { graphMode: 'sparkline' } }); // not a stat BigValueGraphMode
+  const nested = { ...broken.panels[9]!, gridPos: { x: 0, y: 0, w: 'wide', h: 7 } }; // inside a collapsed row
   broken.panels[8] = { id: 99, type: 'row', title: 'Collapsed', collapsed: true, gridPos: { x: 0, y: 30, w: 24, h: 1 }, panels: [nested] };
 
   test('broken dashboards report each mistake with its file, panel, JSON path and the TypeScript diagnostic', () => {
-    const { problems, setup } = checkDashboards([{ file: 'key-typo.json', json: keyTypo }, { file: 'broken.json', json: broken }]);
+    const { problems, setup } = checkDashboards([
+      { file: 'key-typo.json', json: keyTypo },
+      { file: 'broken.json', json: broken },
+    ]);
     expect(setup).toEqual([]);
     const found = problems.map(formatProblem);
     const expected: [file: string, panel: string | undefined, path: string, message: RegExp][] = [

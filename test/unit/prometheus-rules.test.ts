@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { repoRoot as projectRoot } from '@surge-lab/lab';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
-import { repoRoot as projectRoot } from '@surge-lab/lab';
 
 // The Prometheus rules (infra/prometheus/rules/platform.yml), offline: recording rules named by the
 // level:metric:operations convention (https://prometheus.io/docs/practices/rules/), alerts with a summary
@@ -10,7 +10,14 @@ import { repoRoot as projectRoot } from '@surge-lab/lab';
 // (a rename that missed a dashboard, an experiment or a console chart). promtool checks the syntax in the
 // live suite (test/live/config.test.ts).
 
-interface Rule { record?: string; alert?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }
+interface Rule {
+  record?: string;
+  alert?: string;
+  expr: string;
+  for?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
 const file = join(projectRoot, 'infra', 'prometheus', 'rules', 'platform.yml');
 const { groups } = parse(readFileSync(file, 'utf8')) as { groups: { name: string; rules: Rule[] }[] };
 const rules = groups.flatMap((g) => g.rules);
@@ -19,13 +26,29 @@ const alerts = rules.filter((r): r is Rule & { alert: string } => typeof r.alert
 const recorded = new Set(recordings.map((r) => r.record));
 
 // Alert names are referred to by the chaos experiments' stop conditions: a rename is a breaking change.
-const ALERTS = ['TargetDown', 'PatroniNoLeader', 'EdgeHighErrorRatio', 'ShopHighErrorRatio', 'ShopLatencyP99AboveSLO', 'ReplicationLagHigh',
-  'BreakerOpen', 'OutboxBacklogGrowing', 'ConsumerLagGrowing', 'RedisMemoryNearLimit', 'RequestsShed'];
+const ALERTS = [
+  'TargetDown',
+  'PatroniNoLeader',
+  'EdgeHighErrorRatio',
+  'ShopHighErrorRatio',
+  'ShopLatencyP99AboveSLO',
+  'ReplicationLagHigh',
+  'BreakerOpen',
+  'OutboxBacklogGrowing',
+  'ConsumerLagGrowing',
+  'RedisMemoryNearLimit',
+  'RequestsShed',
+];
 
 /** The labels an expression's result keeps: those of its first `by (…)` clause, without a histogram's `le`. */
 function outputLabels(expr: string): string[] {
   const by = /\bby\s*\(([^)]*)\)/.exec(expr);
-  return by ? by[1]!.split(',').map((l) => l.trim()).filter((l) => l && l !== 'le') : [];
+  return by
+    ? by[1]!
+        .split(',')
+        .map((l) => l.trim())
+        .filter((l) => l && l !== 'le')
+    : [];
 }
 
 describe('recording rules follow level:metric:operations', () => {
@@ -71,9 +94,9 @@ describe('alerts', () => {
 
   test('every alert a chaos experiment stops on exists', () => {
     const dir = join(projectRoot, 'chaos', 'experiments');
-    const named = readdirSync(dir).filter((f) => f.endsWith('.yaml')).flatMap((f) =>
-      ((parse(readFileSync(join(dir, f), 'utf8')) as { 'stop-conditions'?: { alert?: string }[] })['stop-conditions'] ?? [])
-        .flatMap((c) => (c.alert ? [`${f}: ${c.alert}`] : [])));
+    const named = readdirSync(dir)
+      .filter((f) => f.endsWith('.yaml'))
+      .flatMap((f) => ((parse(readFileSync(join(dir, f), 'utf8')) as { 'stop-conditions'?: { alert?: string }[] })['stop-conditions'] ?? []).flatMap((c) => (c.alert ? [`${f}: ${c.alert}`] : [])));
     expect(named.length).toBeGreaterThan(0);
     expect(named.filter((n) => !ALERTS.includes(n.split(': ')[1]!))).toEqual([]);
   });
@@ -84,14 +107,16 @@ describe('every recorded name in use is recorded', () => {
   // experiments, the console's charts and controller, tests, READMEs.
   const SKIP = new Set(['node_modules', '.git', 'reports', 'dist', 'package-lock.json']);
   const TEXT = /\.(ts|ya?ml|md|json|html)$/;
-  const walk = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    SKIP.has(e.name) || e.name.startsWith('.') ? [] : e.isDirectory() ? walk(join(dir, e.name)) : TEXT.test(e.name) ? [join(dir, e.name)] : []);
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+      SKIP.has(e.name) || e.name.startsWith('.') ? [] : e.isDirectory() ? walk(join(dir, e.name)) : TEXT.test(e.name) ? [join(dir, e.name)] : [],
+    );
   const NAME = /(?<![\w:./-])[a-z][a-z0-9_]*:[a-z][a-z0-9_]*:[a-z][a-z0-9_]*(?![\w:])/g;
-  const uses = walk(projectRoot).flatMap((path) => [...readFileSync(path, 'utf8').matchAll(NAME)]
-    .map((m) => ({ where: relative(projectRoot, path), name: m[0] }))
-    .filter((u) => u.name !== 'level:metric:operations'));
+  const uses = walk(projectRoot).flatMap((path) =>
+    [...readFileSync(path, 'utf8').matchAll(NAME)].map((m) => ({ where: relative(projectRoot, path), name: m[0] })).filter((u) => u.name !== 'level:metric:operations'),
+  );
 
-  test('the scan finds the dashboards\', experiments\' and console\'s uses', () => {
+  test("the scan finds the dashboards', experiments' and console's uses", () => {
     const where = new Set(uses.map((u) => u.where));
     for (const f of ['grafana/dashboards/surge-overview.json', 'grafana/src/surge-overview.ts', 'services/console/src/charts.ts', 'chaos/experiments/redis-outage.yaml']) expect(where).toContain(f);
   });

@@ -1,7 +1,7 @@
 // What every CLI entry point shares: `--help`, a usage error as one line that names the flag or
 // value (exit 64, EX_USAGE), and the same exit for an error the command cannot recover from
 // (exit 1, one line, no stack trace). Entry points stay thin: parse, call the library, print, exit.
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 
 export const EX_USAGE = 64;
 
@@ -10,7 +10,12 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export interface OptionHelp { type: 'string' | 'boolean'; help: string; default?: string | boolean; short?: string }
+export interface OptionHelp {
+  type: 'string' | 'boolean';
+  help: string;
+  default?: string | boolean;
+  short?: string;
+}
 
 export interface CliSpec<O extends Record<string, OptionHelp>> {
   /** As the user types it, e.g. `npm run load --`. */
@@ -30,7 +35,16 @@ export function helpText<O extends Record<string, OptionHelp>>(spec: CliSpec<O>)
     const left = `  --${name}${o.type === 'string' ? ' <value>' : ''}`;
     return `${left.padEnd(28)} ${o.help}${o.default !== undefined && o.default !== false ? ` (default ${o.default})` : ''}`;
   });
-  return [`usage: ${spec.command}${spec.args ? ` ${spec.args}` : ''}${Object.keys(spec.options).length ? ' [options]' : ''}`, '', spec.summary, '', 'options:', ...flags, `  ${'--help'.padEnd(26)} this text`, ...(spec.more ? ['', spec.more] : [])].join('\n');
+  return [
+    `usage: ${spec.command}${spec.args ? ` ${spec.args}` : ''}${Object.keys(spec.options).length ? ' [options]' : ''}`,
+    '',
+    spec.summary,
+    '',
+    'options:',
+    ...flags,
+    `  ${'--help'.padEnd(26)} this text`,
+    ...(spec.more ? ['', spec.more] : []),
+  ].join('\n');
 }
 
 /** Parses argv against the spec; `--help` prints the help and exits 0, a usage error exits 64. */

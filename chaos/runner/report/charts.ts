@@ -3,8 +3,8 @@
 // abort drawn; without a load, one strip of the fault windows and probes.
 import { niceTicks, scale, stepDecimals, timeTicks } from '@surge-lab/web-kit/chart-scale';
 import type { FaultWindow, Journal, LoadRecord, LoadTick, ProbeResult } from '../journal.ts';
-import { html, type Html } from './escaping.ts';
-import { num, offsetText, valueText, type Frame } from './format.ts';
+import { type Html, html } from './escaping.ts';
+import { type Frame, num, offsetText, valueText } from './format.ts';
 
 const W = 760;
 const M = { left: 64, right: 18, bottom: 42 };
@@ -69,7 +69,10 @@ function chartContext(j: Journal, fr: Frame): ChartContext {
     let labelX = x(start) + 2;
     if (labelX + width > M.left + PLOT_W) labelX = Math.max(M.left, M.left + PLOT_W - width);
     let row = rowEnds.findIndex((e) => e <= labelX);
-    if (row < 0) { row = rowEnds.length; rowEnds.push(0); }
+    if (row < 0) {
+      row = rowEnds.length;
+      rowEnds.push(0);
+    }
     rowEnds[row] = labelX + width;
     faults.push({ fault, color: FAULT_COLORS[i % FAULT_COLORS.length]!, start, end, open, labelX, row, label });
   });
@@ -90,11 +93,13 @@ function pathData(points: [number, number | null][], x: (t: number) => number, y
     prevT = t;
   }
   if (current.length) segments.push(current);
-  return segments.map((seg) => {
-    const line = seg.map(([px, py], i) => `${i ? 'L' : 'M'}${f2(px)},${f2(py)}`).join(' ');
-    if (baseline === undefined) return seg.length === 1 ? `${line} h0.01` : line;
-    return `${line} L${f2(seg.at(-1)![0])},${f2(baseline)} L${f2(seg[0]![0])},${f2(baseline)} Z`;
-  }).join(' ');
+  return segments
+    .map((seg) => {
+      const line = seg.map(([px, py], i) => `${i ? 'L' : 'M'}${f2(px)},${f2(py)}`).join(' ');
+      if (baseline === undefined) return seg.length === 1 ? `${line} h0.01` : line;
+      return `${line} L${f2(seg.at(-1)![0])},${f2(baseline)} L${f2(seg[0]![0])},${f2(baseline)} Z`;
+    })
+    .join(' ');
 }
 
 interface ChartSpec {
@@ -127,9 +132,13 @@ function chart(spec: ChartSpec, cc: ChartContext): Html {
   const { ticks: xs } = timeTicks(0, cc.frame.xMax, 10);
   const useClock = cc.frame.xMax >= 600;
 
-  const grid = hasY ? yAxis.ticks.map((v) => html`
+  const grid = hasY
+    ? yAxis.ticks.map(
+        (v) => html`
     <line class="grid" x1="${M.left}" x2="${right}" y1="${f2(y(v))}" y2="${f2(y(v))}"/>
-    <text class="ytick" x="${M.left - 6}" y="${f2(y(v) + 4)}" text-anchor="end">${num(v, yAxis.decimals)}</text>`) : [];
+    <text class="ytick" x="${M.left - 6}" y="${f2(y(v) + 4)}" text-anchor="end">${num(v, yAxis.decimals)}</text>`,
+      )
+    : [];
 
   const bands = cc.faults.map((f) => {
     const bx = x(f.start);
@@ -142,18 +151,26 @@ function chart(spec: ChartSpec, cc: ChartContext): Html {
     </g>`;
   });
 
-  const lines = spec.series.map((s) => html`
+  const lines = spec.series.map(
+    (s) => html`
     ${s.fill ? html`<path class="series-fill" d="${pathData(s.points, x, y, bottom)}" fill="${s.color}" fill-opacity="0.12" stroke="none"/>` : ''}
-    <path class="series" data-series="${s.name}" d="${pathData(s.points, x, y)}" fill="none" stroke="${s.color}" stroke-width="${s.width}" stroke-linejoin="round" stroke-linecap="round"/>`);
+    <path class="series" data-series="${s.name}" d="${pathData(s.points, x, y)}" fill="none" stroke="${s.color}" stroke-width="${s.width}" stroke-linejoin="round" stroke-linecap="round"/>`,
+  );
 
   // Probes: marks closer than a mark's width merge into one, red if any of them failed; the
   // tooltip lists them all.
-  const placed = cc.probes.map((p) => ({ p, t: cc.frame.at(p.at) })).filter((e) => Number.isFinite(e.t)).sort((a, b) => a.t - b.t);
+  const placed = cc.probes
+    .map((p) => ({ p, t: cc.frame.at(p.at) }))
+    .filter((e) => Number.isFinite(e.t))
+    .sort((a, b) => a.t - b.t);
   const clusters: { x0: number; xs: number[]; ps: ProbeResult[] }[] = [];
   for (const { p, t } of placed) {
     const px = x(t);
     const last = clusters.at(-1);
-    if (last && px - last.x0 < 8) { last.xs.push(px); last.ps.push(p); } else clusters.push({ x0: px, xs: [px], ps: [p] });
+    if (last && px - last.x0 < 8) {
+      last.xs.push(px);
+      last.ps.push(p);
+    } else clusters.push({ x0: px, xs: [px], ps: [p] });
   }
   const probeMarks = clusters.map(({ xs, ps }) => {
     const px = xs.reduce((a, b) => a + b, 0) / xs.length;
@@ -162,13 +179,17 @@ function chart(spec: ChartSpec, cc: ChartContext): Html {
     return html`<path class="probe-mark ${ok ? 'ok' : 'bad'}" d="M${f2(px)},${bottom - 1} l-4,-8 h8 z"><title>${tip}</title></path>`;
   });
 
-  const abort = Number.isFinite(cc.abortAt) ? html`
+  const abort = Number.isFinite(cc.abortAt)
+    ? html`
     <line class="abort-line" x1="${f2(x(cc.abortAt))}" x2="${f2(x(cc.abortAt))}" y1="${top}" y2="${bottom}"/>
-    <text class="abort-label" x="${f2(x(cc.abortAt) - 3)}" y="${top + 12}" text-anchor="end">abort</text>` : '';
+    <text class="abort-label" x="${f2(x(cc.abortAt) - 3)}" y="${top + 12}" text-anchor="end">abort</text>`
+    : '';
 
-  const xAxis = xs.map((v) => html`
+  const xAxis = xs.map(
+    (v) => html`
     <line class="xtick" x1="${f2(x(v))}" x2="${f2(x(v))}" y1="${bottom}" y2="${bottom + 4}"/>
-    <text class="xtick-label" x="${f2(x(v))}" y="${bottom + 16}" text-anchor="middle">${useClock ? clockText(v) : String(v)}</text>`);
+    <text class="xtick-label" x="${f2(x(v))}" y="${bottom + 16}" text-anchor="middle">${useClock ? clockText(v) : String(v)}</text>`,
+  );
 
   return html`
 <svg class="chart" id="${spec.id}" viewBox="0 0 ${W} ${H}" preserveAspectRatio="xMidYMid meet" role="img" aria-labelledby="${spec.id}-title" xmlns="http://www.w3.org/2000/svg">
@@ -216,7 +237,10 @@ export function chartsSection(j: Journal, frPrimary: Frame, load: LoadRecord | u
   const pick = (f: (t: LoadTick) => number | null): [number, number | null][] => timeline.map((t) => [at(t), f(t)]);
   const rps: Series = { name: 'requests', color: '#2563eb', width: 1.8, fill: true, points: pick((t) => t.requests) };
   const errors: Series = {
-    name: 'error-ratio', color: '#dc2626', width: 1.8, fill: true,
+    name: 'error-ratio',
+    color: '#dc2626',
+    width: 1.8,
+    fill: true,
     points: pick((t) => (t.requests > 0 ? Math.min(100, (100 * t.errors) / t.requests) : t.errors > 0 ? 100 : null)),
   };
   // A second without responses has no latency (the histogram is empty): a gap, not a zero.
@@ -236,7 +260,10 @@ export function chartsSection(j: Journal, frPrimary: Frame, load: LoadRecord | u
     </figure>
     <figure class="chart-wrap">
       <figcaption><strong>Latency</strong> (per second)</figcaption>
-      ${legend([{ color: p99.color, label: 'p99' }, { color: p50.color, label: 'p50', light: true }])}
+      ${legend([
+        { color: p99.color, label: 'p99' },
+        { color: p50.color, label: 'p50', light: true },
+      ])}
       ${chart({ id: id('chart-latency'), title: 'Latency p99 and p50 in milliseconds', yLabel: 'latency (ms)', series: [p50, p99] }, cc)}
     </figure>
   </section>`;

@@ -8,7 +8,10 @@ const formatters = new Map<number, Intl.NumberFormat>();
 export function num(n: unknown, digits = 1): string {
   if (typeof n !== 'number' || !Number.isFinite(n)) return '—';
   let f = formatters.get(digits);
-  if (!f) { f = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits }); formatters.set(digits, f); }
+  if (!f) {
+    f = new Intl.NumberFormat('en-US', { maximumFractionDigits: digits });
+    formatters.set(digits, f);
+  }
   return f.format(n);
 }
 
@@ -31,7 +34,11 @@ export function timeText(iso: string | undefined): string {
   if (!iso) return '—';
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return iso;
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC')
+    .replace(/Z$/, ' UTC');
 }
 
 /** A probe value or event datum as the user should see it: strings as they are, the rest as JSON. */
@@ -41,7 +48,11 @@ export function valueText(v: unknown, max = 300): string {
   else if (typeof v === 'string') s = v;
   else if (typeof v === 'number') s = Number.isFinite(v) ? num(v, 3) : String(v);
   else {
-    try { s = JSON.stringify(v) ?? String(v); } catch { s = String(v); }
+    try {
+      s = JSON.stringify(v) ?? String(v);
+    } catch {
+      s = String(v);
+    }
   }
   return s.length > max ? `${s.slice(0, max - 1)}…` : s;
 }
@@ -49,9 +60,7 @@ export function valueText(v: unknown, max = 300): string {
 export const cssToken = (s: string) => s.toLowerCase().replace(/[^a-z0-9-]/g, '') || 'other';
 const STATUSES = new Set(['pass', 'fail', 'aborted', 'error']);
 export const statusClass = (s: string) => `status-${STATUSES.has(s) ? s : 'error'}`;
-export const okMark = (ok: boolean) => ok
-  ? html`<span class="mark ok" title="ok">✔</span>`
-  : html`<span class="mark bad" title="failed">✘</span>`;
+export const okMark = (ok: boolean) => (ok ? html`<span class="mark ok" title="ok">✔</span>` : html`<span class="mark bad" title="failed">✘</span>`);
 
 // Time frame: everything is plotted in seconds since journal.startedAt.
 
@@ -68,7 +77,10 @@ export interface Frame {
 export function frame(j: Journal): Frame {
   const candidates = [j.startedAt, j.events?.[0]?.at, j.load?.startedAt];
   let t0 = NaN;
-  for (const c of candidates) { t0 = c ? Date.parse(c) : NaN; if (Number.isFinite(t0)) break; }
+  for (const c of candidates) {
+    t0 = c ? Date.parse(c) : NaN;
+    if (Number.isFinite(t0)) break;
+  }
   const at = (iso: string | undefined) => (iso && Number.isFinite(t0) ? (Date.parse(iso) - t0) / 1000 : NaN);
   let runSeconds = at(j.endedAt);
   if (!Number.isFinite(runSeconds) || runSeconds < 0) {

@@ -3,8 +3,8 @@
 // measurements and the event timeline.
 import type { AuditReport, Journal, JournalEvent, LoadRecord, MonitorRecord } from '../journal.ts';
 import { FAULT_COLORS } from './charts.ts';
-import { html, trusted, type Html } from './escaping.ts';
-import { cssToken, durationText, num, offsetText, okMark, statusClass, timeText, valueText, type Frame } from './format.ts';
+import { type Html, html, trusted } from './escaping.ts';
+import { cssToken, durationText, type Frame, num, offsetText, okMark, statusClass, timeText, valueText } from './format.ts';
 
 export function header(j: Journal, fr: Frame): Html {
   const abortAt = j.abort ? fr.at(j.abort.at) : NaN;
@@ -41,8 +41,10 @@ export function glance(j: Journal): Html {
     ['Errors', Number.isFinite(errorPct) ? `${num(errorPct, 2)} %` : '—', undefined],
     ['Audit', j.audit ? (j.audit.ok ? 'passed' : 'FAILED') : 'none', j.audit ? j.audit.ok : undefined],
   ];
-  return html`<section class="glance" aria-label="At a glance">${cards.map(([k, v, ok]) => html`
-    <div class="card${ok === true ? ' good' : ok === false ? ' bad' : ''}"><div class="k">${k}</div><div class="v">${v}</div></div>`)}</section>`;
+  return html`<section class="glance" aria-label="At a glance">${cards.map(
+    ([k, v, ok]) => html`
+    <div class="card${ok === true ? ' good' : ok === false ? ' bad' : ''}"><div class="k">${k}</div><div class="v">${v}</div></div>`,
+  )}</section>`;
 }
 
 function table(head: string[], rows: Html[], cls = ''): Html {
@@ -71,12 +73,14 @@ const PHASE_ORDER: Record<string, number> = { before: 0, during: 1, after: 2 };
 export function probesSection(j: Journal, fr: Frame): Html {
   const probes = [...(j.probes ?? [])].sort((a, b) => (PHASE_ORDER[a.phase] ?? 3) - (PHASE_ORDER[b.phase] ?? 3) || fr.at(a.at) - fr.at(b.at));
   if (!probes.length) return html`<section id="probes"><h2>Hypothesis</h2><p class="empty">No probes ran.</p></section>`;
-  const rows = probes.map((p) => html`<tr class="${p.ok ? 'ok' : 'bad'}">
+  const rows = probes.map(
+    (p) => html`<tr class="${p.ok ? 'ok' : 'bad'}">
     <td><span class="phase phase-${cssToken(p.phase)}">${p.phase}</span></td>
     <td>${p.name}</td><td>${p.type}</td><td><code>${p.tolerance}</code></td>
     <td><code>${valueText(p.value)}</code>${p.detail ? html`<div class="detail">${p.detail}</div>` : ''}</td>
     <td class="center">${okMark(p.ok)}</td>
-    <td class="num">${offsetText(fr.at(p.at))}</td></tr>`);
+    <td class="num">${offsetText(fr.at(p.at))}</td></tr>`,
+  );
   return html`<section id="probes"><h2>Hypothesis (steady-state probes)</h2>${table(['Phase', 'Probe', 'Type', 'Tolerance', 'Measured', 'OK', 'At'], rows)}</section>`;
 }
 
@@ -91,19 +95,25 @@ function outagesCell(m: MonitorRecord, fr: Frame): Html {
 export function monitorsSection(j: Journal, fr: Frame): Html {
   const monitors = j.monitors ?? [];
   if (!monitors.length) return html`<section id="monitors"><h2>Monitors</h2><p class="empty">No monitors ran.</p></section>`;
-  const rows = monitors.map((m) => html`<tr class="${m.failures > 0 ? 'warn' : ''}">
+  const rows = monitors.map(
+    (m) => html`<tr class="${m.failures > 0 ? 'warn' : ''}">
     <td>${m.name}</td><td>${m.description}</td>
     <td class="num">${num(m.attempts, 0)}</td>
     <td class="num">${num(m.failures, 0)}${m.attempts > 0 ? html` <span class="muted">(${num((100 * m.failures) / m.attempts, 1)} %)</span>` : ''}</td>
     <td class="num">${num(m.longestOutageSeconds, 1)} s</td>
-    <td>${outagesCell(m, fr)}</td></tr>`);
+    <td>${outagesCell(m, fr)}</td></tr>`,
+  );
   return html`<section id="monitors"><h2>Monitors</h2>${table(['Monitor', 'What it does', 'Attempts', 'Failures', 'Longest outage', 'Outage windows'], rows)}</section>`;
 }
 
 function countsTable(title: string, counts: Record<string, number> | undefined, total: number): Html {
   const entries = Object.entries(counts ?? {}).sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }));
   if (!entries.length) return html`<div><h3>${title}</h3><p class="empty">none</p></div>`;
-  return html`<div><h3>${title}</h3>${table(['', 'Count', 'Share'], entries.map(([k, v]) => html`<tr><td><code>${k}</code></td><td class="num">${num(v, 0)}</td><td class="num">${total > 0 ? `${num((100 * v) / total, 2)} %` : '—'}</td></tr>`), 'compact')}</div>`;
+  return html`<div><h3>${title}</h3>${table(
+    ['', 'Count', 'Share'],
+    entries.map(([k, v]) => html`<tr><td><code>${k}</code></td><td class="num">${num(v, 0)}</td><td class="num">${total > 0 ? `${num((100 * v) / total, 2)} %` : '—'}</td></tr>`),
+    'compact',
+  )}</div>`;
 }
 
 export function loadSection(load: LoadRecord | undefined, fr: Frame): Html {
@@ -149,15 +159,21 @@ export function auditSection(audit: AuditReport | undefined, fr: Frame): Html {
 export function measurementsSection(m: Journal['measurements'] | undefined): Html {
   const entries = Object.entries(m ?? {});
   if (!entries.length) return html`<section id="measurements"><h2>Measurements</h2><p class="empty">No measurements recorded.</p></section>`;
-  return html`<section id="measurements"><h2>Measurements</h2>${table(['Measurement', 'Value'], entries.map(([k, v]) => html`<tr><td>${k}</td><td class="${typeof v === 'number' ? 'num' : ''}">${typeof v === 'number' ? num(v, 3) : valueText(v)}</td></tr>`), 'compact')}</section>`;
+  return html`<section id="measurements"><h2>Measurements</h2>${table(
+    ['Measurement', 'Value'],
+    entries.map(([k, v]) => html`<tr><td>${k}</td><td class="${typeof v === 'number' ? 'num' : ''}">${typeof v === 'number' ? num(v, 3) : valueText(v)}</td></tr>`),
+    'compact',
+  )}</section>`;
 }
 
 export function eventsSection(events: JournalEvent[] | undefined, fr: Frame): Html {
   const list = events ?? [];
-  const rows = list.map((e) => html`<tr class="ev-${cssToken(e.kind)}">
+  const rows = list.map(
+    (e) => html`<tr class="ev-${cssToken(e.kind)}">
     <td class="num">${offsetText(fr.at(e.at))}</td>
     <td><span class="kind">${e.kind}</span></td>
-    <td>${e.message}${e.data !== undefined ? html`<div class="detail"><code>${valueText(e.data, 400)}</code></div>` : ''}</td></tr>`);
+    <td>${e.message}${e.data !== undefined ? html`<div class="detail"><code>${valueText(e.data, 400)}</code></div>` : ''}</td></tr>`,
+  );
   return html`<section id="events"><details><summary><h2>Event timeline <span class="muted">(${list.length} events)</span></h2></summary>
   ${list.length ? table(['At', 'Kind', 'Message'], rows, 'events') : html`<p class="empty">No events.</p>`}</details></section>`;
 }

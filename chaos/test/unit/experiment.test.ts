@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { FAULT_NAMES } from '../../faults/registry.ts';
 import { ExperimentError, parseExperiment } from '../../runner/experiment.ts';
 import { loadFigure } from '../../runner/run.ts';
-import { FAULT_NAMES } from '../../faults/registry.ts';
 
 const dir = join(import.meta.dirname, '..', '..', 'experiments');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml'));
@@ -38,22 +38,26 @@ describe('the shipped experiments', () => {
 
 describe('a malformed experiment is rejected with the line and field of every problem', () => {
   test('an unknown fault names its line and lists the faults', () => {
-    const p = problems(minimal(`  - type: action
+    const p = problems(
+      minimal(`  - type: action
     name: kill it
     fault: container-explode
     arguments: { service: catalog }
-`));
+`),
+    );
     expect(p).toEqual([expect.stringMatching(/^line 11, field method\.0\.fault: unknown fault "container-explode"; one of container-kill, /)]);
   });
 
   test('a missing and an unknown fault argument are both named, with what the fault takes', () => {
-    const p = problems(minimal(`  - type: action
+    const p = problems(
+      minimal(`  - type: action
     name: slow redis
     fault: link-latency
     arguments:
       link: redis
       latency: 500
-`));
+`),
+    );
     expect(p).toContain('line 12, field method.0.arguments.latency-ms: required (expected number)');
     expect(p).toContain('line 13, field method.0.arguments: unknown argument(s) latency; link-latency takes link, latency-ms, jitter-ms');
   });
@@ -69,27 +73,34 @@ describe('a malformed experiment is rejected with the line and field of every pr
   });
 
   test('a missing required section points at the top level', () => {
-    expect(problems('title: only a title\n')).toEqual([
-      'line 1, field steady-state-hypothesis: required (expected object)',
-      'line 1, field method: required (expected array)',
-    ]);
+    expect(problems('title: only a title\n')).toEqual(['line 1, field steady-state-hypothesis: required (expected object)', 'line 1, field method: required (expected array)']);
   });
 
   test('a probe that measures two things, or judges http with a number, is refused', () => {
-    const p = problems(minimal(`  - type: pause
+    const p = problems(
+      minimal(`  - type: pause
     seconds: 1
-`).replace("      http: { path: /api/products/p-00001 }\n", "      http: { path: /api/products/p-00001 }\n      promql: up\n"));
+`).replace('      http: { path: /api/products/p-00001 }\n', '      http: { path: /api/products/p-00001 }\n      promql: up\n'),
+    );
     expect(p).toEqual([expect.stringMatching(/^line 5, field steady-state-hypothesis\.probes\.0: a probe measures one thing: give exactly one of http, promql, load, monitor \(got http, promql\)/)]);
   });
 
   test('a probe naming a monitor that the method does not start is refused', () => {
-    const p = problems(minimal(`  - type: pause
+    const p = problems(
+      minimal(
+        `  - type: pause
     seconds: 1
-`, ''.padEnd(0)).replace('probes:\n', `probes:
+`,
+        ''.padEnd(0),
+      ).replace(
+        'probes:\n',
+        `probes:
     - name: writes come back
       monitor: { name: writes, metric: longest-outage-seconds }
       tolerance: { at-most: 25 }
-`));
+`,
+      ),
+    );
     expect(p).toEqual(['line 6, field steady-state-hypothesis.probes.0.monitor.name: no monitor "writes" in the method (monitors: none)']);
   });
 
@@ -100,13 +111,21 @@ describe('a malformed experiment is rejected with the line and field of every pr
     tolerance: { status: [200] }
 `;
     expect(parseExperiment(minimal(step), 'x.yaml').method[0]).toEqual({
-      type: 'probe', name: 'still answers', when: ['during'], http: { path: '/api/products/p-00001', method: 'GET', headers: {}, 'timeout-ms': 5_000 }, tolerance: { status: [200] },
+      type: 'probe',
+      name: 'still answers',
+      when: ['during'],
+      http: { path: '/api/products/p-00001', method: 'GET', headers: {}, 'timeout-ms': 5_000 },
+      tolerance: { status: [200] },
     });
-    expect(problems(minimal(`  - type: probe
+    expect(
+      problems(
+        minimal(`  - type: probe
     name: no errors yet
     load: { metric: errors }
     tolerance: { equals: 0, status: [200] }
-`))).toEqual([
+`),
+      ),
+    ).toEqual([
       'line 9, field method.0.when: load and monitor probes judge the whole run: they are evaluated after the method only',
       'line 12, field method.0.tolerance: status and header apply to http probes only',
     ]);
@@ -126,14 +145,28 @@ describe('A/B figures of two loads', () => {
   - { type: load, name: scaled, scenario: browse, duration: 10 }
 `;
   test('relative-to names another load of the method', () => {
-    const ok = minimal(twoLoads).replace('      tolerance: { status: [200] }\n', '      tolerance: { status: [200] }\n    - name: fewer shed\n      load: { name: scaled, metric: shed, relative-to: fixed }\n      tolerance: { below: 1 }\n');
+    const ok = minimal(twoLoads).replace(
+      '      tolerance: { status: [200] }\n',
+      '      tolerance: { status: [200] }\n    - name: fewer shed\n      load: { name: scaled, metric: shed, relative-to: fixed }\n      tolerance: { below: 1 }\n',
+    );
     expect(() => parseExperiment(ok, 'x.yaml')).not.toThrow();
     const bad = ok.replace('relative-to: fixed', 'relative-to: nope');
     expect(problems(bad).join('\n')).toMatch(/load\.relative-to.*name one of the loads: fixed, scaled/);
   });
 
   test('a figure of a load: shed counts 429s; error-ratio and timeouts as the probes name them', () => {
-    const l = { acknowledgedOrders: 3, summary: { requests: 100, ok: 80, rejected: 0, throughput: 10, latencyMs: { p50: 5, p90: 9, p99: 40, p999: 50, max: 60 }, byStatus: { '200': 80, '429': 15, '504': 2, '500': 3 }, errors: { timeout: 1 } } };
+    const l = {
+      acknowledgedOrders: 3,
+      summary: {
+        requests: 100,
+        ok: 80,
+        rejected: 0,
+        throughput: 10,
+        latencyMs: { p50: 5, p90: 9, p99: 40, p999: 50, max: 60 },
+        byStatus: { '200': 80, '429': 15, '504': 2, '500': 3 },
+        errors: { timeout: 1 },
+      },
+    };
     expect(loadFigure(l, 'shed')).toBe(15);
     expect(loadFigure(l, 'timeouts')).toBe(3);
     expect(loadFigure(l, 'unexpected-5xx')).toBe(3);

@@ -16,9 +16,20 @@ function timeline(): LoadTick[] {
     let errors = (t * 13) % 50 === 0 ? 1 : 0;
     let p50 = 12 + (t % 5);
     let p99 = 80 + ((t * 7) % 30);
-    if (x > 12 && x <= 22) { errors = Math.round(requests * 0.25); p99 = 1800; p50 = 40; }
-    if (x > 30 && x <= 39) { requests = 60; errors = 45; p99 = 5000; p50 = 900; }
-    else if (x > 39 && x <= 75) { p99 = 400; p50 = 25; }
+    if (x > 12 && x <= 22) {
+      errors = Math.round(requests * 0.25);
+      p99 = 1800;
+      p50 = 40;
+    }
+    if (x > 30 && x <= 39) {
+      requests = 60;
+      errors = 45;
+      p99 = 5000;
+      p50 = 900;
+    } else if (x > 39 && x <= 75) {
+      p99 = 400;
+      p50 = 25;
+    }
     ticks.push({ t, requests, errors, p50, p99, byStatus: errors ? { 503: errors } : {} });
   }
   return ticks;
@@ -41,23 +52,40 @@ function journal(): Journal {
       { name: 'checkout p99', type: 'prometheus', phase: 'during', value: 2.4, tolerance: '< 1.5 s', ok: false, detail: 'p99 over the last 30 s', at: iso(45) },
       { name: 'catalog answers', type: 'http', phase: 'after', value: 200, tolerance: 'status in [200]', ok: true, at: iso(84) },
     ],
-    monitors: [{
-      name: 'checkout', description: 'checkout through the edge every 200 ms', attempts: 440, failures: 38, longestOutageSeconds: 8.4,
-      outages: [{ start: iso(13), end: iso(14.2), seconds: 1.2 }, { start: iso(30.6), end: iso(39), seconds: 8.4 }],
-    }],
+    monitors: [
+      {
+        name: 'checkout',
+        description: 'checkout through the edge every 200 ms',
+        attempts: 440,
+        failures: 38,
+        longestOutageSeconds: 8.4,
+        outages: [
+          { start: iso(13), end: iso(14.2), seconds: 1.2 },
+          { start: iso(30.6), end: iso(39), seconds: 8.4 },
+        ],
+      },
+    ],
     load: {
-      name: 'surge through the failover', scenario: 'surge', startedAt: iso(2),
+      name: 'surge through the failover',
+      scenario: 'surge',
+      startedAt: iso(2),
       summary: {
-        requests: 16_812, ok: 16_190, rejected: 12, throughput: 195.5,
+        requests: 16_812,
+        ok: 16_190,
+        rejected: 12,
+        throughput: 195.5,
         latencyMs: { p50: 14.2, p90: 61.8, p99: 1790, p999: 4980, max: 5012.7 },
-        byStatus: { 200: 16_190, 409: 12, 503: 598 }, errors: { 503: 598, ECONNRESET: 12 },
+        byStatus: { 200: 16_190, 409: 12, 503: 598 },
+        errors: { 503: 598, ECONNRESET: 12 },
       },
       timeline: timeline(),
       ledgerFile: 'reports/chaos/db-primary-kill/ledger.jsonl',
       acknowledgedOrders: 3120,
     },
     audit: {
-      ok: false, at: iso(89), ledgerOrders: 3120,
+      ok: false,
+      at: iso(89),
+      ledgerOrders: 3120,
       checks: [
         { name: 'acknowledged orders exist', checked: 3120, failed: 0, ok: true, examples: [] },
         { name: 'no order charged twice', checked: 3120, failed: 2, ok: false, examples: ['o-1042 charged 2×', 'o-2210 charged 2×'], note: 'payments retried after the primary was killed' },
@@ -135,7 +163,11 @@ describe('game day report', () => {
     expect(cs[0]!.svg).toContain('>requests / s</text>');
     expect(cs[1]!.svg).toContain('>errors (%)</text>');
     expect(cs[2]!.svg).toContain('>latency (ms)</text>');
-    expect(elements(cs[2]!.svg, 'path', 'series').map((p) => p['data-series']).sort()).toEqual(['p50', 'p99']);
+    expect(
+      elements(cs[2]!.svg, 'path', 'series')
+        .map((p) => p['data-series'])
+        .sort(),
+    ).toEqual(['p50', 'p99']);
   });
 
   test('a fault band sits where the fault happened, proportionally to the 90 s run', () => {
@@ -197,7 +229,9 @@ describe('game day report', () => {
     expect(y[0]).toBe(0);
     const step = y[1]!;
     expect([1, 2, 2.5, 5].some((m) => Number.isInteger(step / m) && Math.log10(step / m) % 1 === 0)).toBe(true);
-    y.forEach((v, i) => { expect(v).toBeCloseTo(i * step, 9); });
+    y.forEach((v, i) => {
+      expect(v).toBeCloseTo(i * step, 9);
+    });
     expect(y.at(-1)!).toBeGreaterThanOrEqual(210); // above the busiest second
     expect(labels(errors!.svg, 'ytick')).toEqual(['0', '20', '40', '60', '80']); // peak 75 %
     // A quiet run keeps a 0..1 % error axis rather than blowing noise up to full height,
@@ -307,7 +341,9 @@ describe('game day report', () => {
   test('a journal without load renders, says so, and still shows the faults on a timeline', () => {
     const { load: _l, ...j } = journal();
     let html = '';
-    expect(() => { html = renderReport(j); }).not.toThrow();
+    expect(() => {
+      html = renderReport(j);
+    }).not.toThrow();
     expect(html.match(/No load in this experiment\./g)).toHaveLength(2); // charts and load summary
     const cs = charts(html);
     expect(cs.map((c) => c.id)).toEqual(['chart-timeline']);

@@ -7,9 +7,11 @@ import { describe, expect, test } from 'vitest';
 import type { ActiveFault } from '../../faults/types.ts';
 import type { LoadOptions, LoadResult } from '../../load/run.ts';
 import { parseExperiment } from '../../runner/experiment.ts';
-import { runExperiment, sleep, type RunnerDeps } from '../../runner/run.ts';
+import { type RunnerDeps, runExperiment, sleep } from '../../runner/run.ts';
 
-const experiment = (extra = '') => parseExperiment(`title: The shop survives a slow Redis
+const experiment = (extra = '') =>
+  parseExperiment(
+    `title: The shop survives a slow Redis
 steady-state-hypothesis:
   title: the shop answers
   recovery-seconds: 1
@@ -36,36 +38,73 @@ rollbacks:
     name: reset
     rollback: reset-links
 ${extra}audit: false
-`, 'test.yaml');
+`,
+    'test.yaml',
+  );
 
 function fakes(o: { status?: () => number; alerts?: () => string[] } = {}) {
   const log: string[] = [];
   const deps: RunnerDeps = {
     async inject(_ctx, fault, args) {
       log.push(`inject ${fault} ${JSON.stringify(args)}`);
-      const f: ActiveFault = { name: fault, kind: fault, target: String(args.link), startedAt: new Date(), revert: async () => { log.push(`revert ${fault}`); } };
+      const f: ActiveFault = {
+        name: fault,
+        kind: fault,
+        target: String(args.link),
+        startedAt: new Date(),
+        revert: async () => {
+          log.push(`revert ${fault}`);
+        },
+      };
       return f;
     },
     async autoscaler(_ctx, change) {
       log.push(`autoscaler ${JSON.stringify(change)}`);
-      return { name: 'autoscaler change', kind: change.modes ? 'autoscaler-modes' : 'autoscaler-surge', target: 'autoscaler', startedAt: new Date(), revert: async () => { log.push('autoscaler put back'); } };
+      return {
+        name: 'autoscaler change',
+        kind: change.modes ? 'autoscaler-modes' : 'autoscaler-surge',
+        target: 'autoscaler',
+        startedAt: new Date(),
+        revert: async () => {
+          log.push('autoscaler put back');
+        },
+      };
     },
     async runLoad(lo: LoadOptions): Promise<LoadResult> {
       log.push(`load ${lo.scenario}`);
       await sleep(lo.durationSeconds * 1_000, lo.signal);
       if (lo.signal?.aborted) log.push('load stopped early');
       const summary = { requests: 10, ok: 10, rejected: 0, durationSeconds: 1, throughput: 10, latencyMs: { p50: 1, p90: 1, p99: 2, p999: 2, max: 2 }, byStatus: { 200: 10 }, errors: {} };
-      return { scenario: lo.scenario, mode: 'closed (connections)', options: lo, startedAt: new Date().toISOString(), endedAt: new Date().toISOString(), summary, timeline: [], edgeCache: {}, acknowledgedOrders: 0, resultFile: '' } as unknown as LoadResult;
+      return {
+        scenario: lo.scenario,
+        mode: 'closed (connections)',
+        options: lo,
+        startedAt: new Date().toISOString(),
+        endedAt: new Date().toISOString(),
+        summary,
+        timeline: [],
+        edgeCache: {},
+        acknowledgedOrders: 0,
+        resultFile: '',
+      } as unknown as LoadResult;
     },
-    startMonitor: () => { throw new Error('no monitor in these experiments'); },
+    startMonitor: () => {
+      throw new Error('no monitor in these experiments');
+    },
     http: async () => ({ status: o.status?.() ?? 200, headers: {}, ms: 1 }),
     promql: async () => 0,
     firingAlerts: async () => o.alerts?.() ?? [],
-    takeBaseline: async () => { throw new Error('audit is off'); },
+    takeBaseline: async () => {
+      throw new Error('audit is off');
+    },
     recordOverride: async () => {},
     setStock: async () => {},
-    audit: async () => { throw new Error('audit is off'); },
-    rollback: async (action) => { log.push(`rollback ${action}`); },
+    audit: async () => {
+      throw new Error('audit is off');
+    },
+    rollback: async (action) => {
+      log.push(`rollback ${action}`);
+    },
     annotator: { available: false, point: async () => {}, region: async () => async () => {} },
     target: 'http://127.0.0.1:1',
   };
@@ -89,7 +128,8 @@ describe('runExperiment', () => {
 
   test('an autoscaler step is a runner step, not a fault: its change is made, held for its duration and put back, with its window recorded', async () => {
     const { deps, log } = fakes();
-    const exp = parseExperiment(`title: The controller scales under a surge
+    const exp = parseExperiment(
+      `title: The controller scales under a surge
 steady-state-hypothesis:
   title: the shop answers
   probes:
@@ -105,18 +145,27 @@ method:
     name: a surge on the schedule
     surge: { service: catalog, in-seconds: 60, duration-seconds: 120, min-replicas: 3 }
 audit: false
-`, 'test.yaml');
+`,
+      'test.yaml',
+    );
     const { journal, exitCode } = await runExperiment(exp, { file: 'test.yaml', reportDir: reportDir(), deps, log: quiet });
     expect(exitCode).toBe(0);
     expect(log).toEqual([
-      'autoscaler {"modes":{"autoscaling":true}}', 'autoscaler put back',
-      'autoscaler {"surge":{"service":"catalog","in-seconds":60,"lead-seconds":60,"duration-seconds":120,"min-replicas":3}}', 'autoscaler put back',
+      'autoscaler {"modes":{"autoscaling":true}}',
+      'autoscaler put back',
+      'autoscaler {"surge":{"service":"catalog","in-seconds":60,"lead-seconds":60,"duration-seconds":120,"min-replicas":3}}',
+      'autoscaler put back',
     ]);
-    expect(journal.faults.map((f) => [f.name, f.kind])).toEqual([['autoscaling on', 'autoscaler-modes'], ['a surge on the schedule', 'autoscaler-surge']]);
+    expect(journal.faults.map((f) => [f.name, f.kind])).toEqual([
+      ['autoscaling on', 'autoscaler-modes'],
+      ['a surge on the schedule', 'autoscaler-surge'],
+    ]);
   });
 
   test('an autoscaler step that changes nothing, two things, or a service the autoscaler does not scale is refused with its line', () => {
-    const step = (body: string) => () => parseExperiment(`title: t
+    const step = (body: string) => () =>
+      parseExperiment(
+        `title: t
 steady-state-hypothesis:
   title: s
   probes:
@@ -128,7 +177,9 @@ method:
     name: x
 ${body}
 audit: false
-`, 'bad.yaml');
+`,
+        'bad.yaml',
+      );
     expect(step('    duration: 1')).toThrow(/bad\.yaml:9: method\.0: .*give modes or surge/);
     expect(step('    modes: { autoscaling: true }\n    surge: { service: catalog, in-seconds: 1, duration-seconds: 1, min-replicas: 2 }')).toThrow(/give modes or surge/);
     expect(step('    surge: { service: payment, in-seconds: 1, duration-seconds: 1, min-replicas: 2 }')).toThrow(/method\.0\.surge\.service: .*catalog/);
@@ -137,7 +188,9 @@ audit: false
   test('a stop condition firing mid-fault aborts (exit 2): the load is stopped, the fault reverted, the rollbacks run', async () => {
     let firing: string[] = [];
     const { deps, log } = fakes({ alerts: () => firing });
-    setTimeout(() => { firing = ['EdgeHighErrorRatio']; }, 300);
+    setTimeout(() => {
+      firing = ['EdgeHighErrorRatio'];
+    }, 300);
     const exp = experiment('stop-conditions:\n  - alert: EdgeHighErrorRatio\n');
     exp.method[0] = { ...exp.method[0]!, duration: 30 } as never;
     (exp.method[1] as { duration?: number }).duration = 30;
@@ -158,7 +211,11 @@ audit: false
     const ctrlC = new AbortController();
     const injected = new Promise<void>((resolve) => {
       const inject = deps.inject;
-      deps.inject = async (...a) => { const f = await inject(...a); resolve(); return f; };
+      deps.inject = async (...a) => {
+        const f = await inject(...a);
+        resolve();
+        return f;
+      };
     });
     void injected.then(() => ctrlC.abort('interrupted (Ctrl-C)'));
     const { journal, exitCode } = await runExperiment(exp, { file: 'test.yaml', reportDir: reportDir(), deps, log: quiet, signal: ctrlC.signal });
@@ -187,7 +244,13 @@ audit: false
 
   test('a stop condition already holding at the start keeps the method from running', async () => {
     const { deps, log } = fakes({ alerts: () => ['EdgeHighErrorRatio'] });
-    const { journal, exitCode } = await runExperiment(experiment('stop-conditions:\n  - alert: EdgeHighErrorRatio\n'), { file: 'test.yaml', reportDir: reportDir(), deps, log: quiet, clearWaitSeconds: 0 });
+    const { journal, exitCode } = await runExperiment(experiment('stop-conditions:\n  - alert: EdgeHighErrorRatio\n'), {
+      file: 'test.yaml',
+      reportDir: reportDir(),
+      deps,
+      log: quiet,
+      clearWaitSeconds: 0,
+    });
     expect(exitCode).toBe(1);
     expect(log.some((l) => l.startsWith('inject'))).toBe(false);
     expect(journal.verdict).toMatch(/stop condition held before the experiment could start/);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { describeTolerance, describeValue, withinTolerance } from '../../runner/tolerance.ts';
 import { outages } from '../../runner/monitors.ts';
+import { describeTolerance, describeValue, withinTolerance } from '../../runner/tolerance.ts';
 
 describe('tolerances', () => {
   test('numeric bounds: at-most/at-least are inclusive, below/above strict, between inclusive either way round', () => {
@@ -40,14 +40,34 @@ describe('tolerances', () => {
 describe('monitor outages', () => {
   test('an outage runs from the last success before the failures to the first success after them', () => {
     const a = [
-      { at: 0, ok: true }, { at: 200, ok: true }, { at: 400, ok: false }, { at: 5_000, ok: false }, { at: 9_400, ok: true },
-      { at: 9_600, ok: true }, { at: 9_800, ok: false }, { at: 10_000, ok: true },
+      { at: 0, ok: true },
+      { at: 200, ok: true },
+      { at: 400, ok: false },
+      { at: 5_000, ok: false },
+      { at: 9_400, ok: true },
+      { at: 9_600, ok: true },
+      { at: 9_800, ok: false },
+      { at: 10_000, ok: true },
     ];
-    expect(outages(a)).toEqual([{ start: 200, end: 9_400, failures: 2 }, { start: 9_600, end: 10_000, failures: 1 }]);
+    expect(outages(a)).toEqual([
+      { start: 200, end: 9_400, failures: 2 },
+      { start: 9_600, end: 10_000, failures: 1 },
+    ]);
   });
 
   test('failing until the end is an outage that has not ended; no failures, no outage', () => {
-    expect(outages([{ at: 0, ok: true }, { at: 100, ok: false }, { at: 300, ok: false }])).toEqual([{ start: 0, end: 300, failures: 2 }]);
-    expect(outages([{ at: 0, ok: true }, { at: 100, ok: true }])).toEqual([]);
+    expect(
+      outages([
+        { at: 0, ok: true },
+        { at: 100, ok: false },
+        { at: 300, ok: false },
+      ]),
+    ).toEqual([{ start: 0, end: 300, failures: 2 }]);
+    expect(
+      outages([
+        { at: 0, ok: true },
+        { at: 100, ok: true },
+      ]),
+    ).toEqual([]);
   });
 });

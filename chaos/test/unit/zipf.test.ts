@@ -5,17 +5,25 @@ import { productId, zipfSampler } from '../../load/zipf.ts';
 describe('zipf popularity', () => {
   test('the most popular item is picked far more often than the tail, and every pick is in range', () => {
     let seed = 42;
-    const random = () => { seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31; return seed / 2 ** 31; };
+    const random = () => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed / 2 ** 31;
+    };
     const next = zipfSampler(1000, 1.1, random);
     const counts = new Map<number, number>();
-    for (let i = 0; i < 50_000; i++) { const k = next(); counts.set(k, (counts.get(k) ?? 0) + 1); }
+    for (let i = 0; i < 50_000; i++) {
+      const k = next();
+      counts.set(k, (counts.get(k) ?? 0) + 1);
+    }
     expect(Math.min(...counts.keys())).toBeGreaterThanOrEqual(1);
     expect(Math.max(...counts.keys())).toBeLessThanOrEqual(1000);
     const top = counts.get(1)!;
     const tail = [...counts].filter(([k]) => k > 500).reduce((s, [, n]) => s + n, 0) / 500;
     expect(top / tail).toBeGreaterThan(100);
   });
-  test('product ids are zero-padded like the catalog\'s', () => { expect(productId(42)).toBe('p-00042'); });
+  test("product ids are zero-padded like the catalog's", () => {
+    expect(productId(42)).toBe('p-00042');
+  });
 });
 
 describe('load statistics', () => {

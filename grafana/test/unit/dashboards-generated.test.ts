@@ -9,9 +9,11 @@ import { DASHBOARDS, DASHBOARDS_DIR, fileName, generate, outOfDate, render } fro
 // (grafana/src, `npm run dashboards`): generated here in memory and compared with the checked-in files,
 // so an edit to one without the other fails `npm run test:unit`.
 
-const onDisk = readdirSync(DASHBOARDS_DIR).filter((f) => f.endsWith('.json')).sort();
+const onDisk = readdirSync(DASHBOARDS_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 
-describe('the checked-in dashboards are the generator\'s output', () => {
+describe("the checked-in dashboards are the generator's output", () => {
   test('grafana/dashboards holds exactly the generated dashboards (none hand-written, none missing)', () => {
     expect(onDisk).toEqual(DASHBOARDS.map(fileName).sort());
   });
@@ -58,7 +60,10 @@ describe('every generated dashboard', () => {
   test.each(DASHBOARDS.map((d) => ({ uid: d.uid, d })))('$uid: every panel queries the Prometheus datasource, targets A, B, C…', ({ d }) => {
     for (const p of d.panels) {
       expect(p.datasource, p.title).toEqual({ type: 'prometheus', uid: 'prometheus' });
-      expect(p.targets.map((t) => t.refId), p.title).toEqual(p.targets.map((_, i) => String.fromCharCode(65 + i)));
+      expect(
+        p.targets.map((t) => t.refId),
+        p.title,
+      ).toEqual(p.targets.map((_, i) => String.fromCharCode(65 + i)));
       for (const t of p.targets) expect(t.expr.trim(), p.title).not.toBe('');
     }
   });
@@ -74,7 +79,7 @@ describe('the comparison is not vacuous', () => {
     const changed = JSON.parse(readFileSync(join(dir, first!), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
     changed.panels[0]!.targets[0]!.expr = 'up';
     writeFileSync(join(dir, first!), `${JSON.stringify(changed, null, 2)}\n`);
-    writeFileSync(join(dir, second!), JSON.stringify(JSON.parse(readFileSync(join(dir, second!), 'utf8'))));  // same JSON, one line
+    writeFileSync(join(dir, second!), JSON.stringify(JSON.parse(readFileSync(join(dir, second!), 'utf8')))); // same JSON, one line
     rmSync(join(dir, third!));
     writeFileSync(join(dir, 'hand-made.json'), '{}\n');
     expect(outOfDate(dir)).toEqual([

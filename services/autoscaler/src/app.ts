@@ -2,10 +2,11 @@
 // the controller's state, its modes, and the schedule entries added at run time. The shapes are
 // the contract's (@surge-lab/contracts/autoscaler). The app never listens by itself: start.ts
 // (or a test) does.
-import { Router, type Express } from 'express';
-import { z } from 'zod';
+
 import type { ScalingModes, ScheduleEntryAdded } from '@surge-lab/contracts/autoscaler';
 import { AppError, type Service } from '@surge-lab/kit';
+import { type Express, Router } from 'express';
+import { z } from 'zod';
 import type { Controller } from './controller.ts';
 import { scheduleEntry } from './domain/policy.ts';
 
@@ -23,7 +24,9 @@ export function buildApp(svc: Service, deps: AutoscalerDeps): Express {
   const api = Router();
   const c = deps.controller;
 
-  api.get('/state', (_req, res) => { res.json(c.state()); });
+  api.get('/state', (_req, res) => {
+    res.json(c.state());
+  });
   api.put('/modes', (req, res) => {
     c.setModes(modes.parse(req.body));
     res.json({ autoscaling: c.autoscaling, recovery: c.recovery } satisfies ScalingModes);

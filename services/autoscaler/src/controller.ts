@@ -5,12 +5,12 @@
 // removed is stopped gracefully (SIGTERM, drain) first. Every decision is logged with its reason,
 // exported as metrics and, when Grafana is up, annotated.
 import type { ControllerEvent, ControllerState, ServiceView } from '@surge-lab/contracts/autoscaler';
-import { RECOVERABLE_SERVICES, type Container as ContainerState, type Lab } from '@surge-lab/lab';
 import type { Logger, Metrics } from '@surge-lab/kit';
+import { type Container as ContainerState, type Lab, RECOVERABLE_SERVICES } from '@surge-lab/lab';
 import { decide, initialScalingState, type ScalingState } from './domain/decide.ts';
 import { forecastAt, predictiveFloor, type Sample } from './domain/forecast.ts';
 import type { AppService, ScalingPolicy, ScheduleEntry, ServicePolicy } from './domain/policy.ts';
-import { recoveryDecision, type RecoveryState } from './domain/recovery.ts';
+import { type RecoveryState, recoveryDecision } from './domain/recovery.ts';
 import { nextScheduled, scheduleFloor } from './domain/schedule.ts';
 import { recommend } from './domain/target-tracking.ts';
 import { controllerMetrics } from './metrics.ts';
@@ -69,14 +69,20 @@ export class Controller {
     this.m = controllerMetrics(metrics);
     // Series from the start: a graph shows 0, not "no data".
     for (const s of Object.keys(policy.services)) for (const direction of ['out', 'in']) this.m.events.inc({ service: s, direction }, 0);
-    for (const s of RECOVERABLE) { this.m.restarts.inc({ service: s }, 0); this.m.loops.inc({ service: s }, 0); }
+    for (const s of RECOVERABLE) {
+      this.m.restarts.inc({ service: s }, 0);
+      this.m.loops.inc({ service: s }, 0);
+    }
     this.setModes({});
   }
 
   start(): void {
     const loop = async () => {
       if (this.stopped) return;
-      this.ticking = this.tick().catch((err: Error) => { this.lastError = err.message; this.log.warn({ err: err.message }, 'controller tick failed'); });
+      this.ticking = this.tick().catch((err: Error) => {
+        this.lastError = err.message;
+        this.log.warn({ err: err.message }, 'controller tick failed');
+      });
       await this.ticking;
       if (!this.stopped) this.timer = setTimeout(loop, this.policy.intervalSeconds * 1_000);
     };
@@ -149,7 +155,15 @@ export class Controller {
       lastTickAt: this.lastTickAt?.toISOString() ?? null,
       lastError: this.lastError ?? null,
       services: [...this.views.values()],
-      schedule: nextScheduled(this.schedule(), now).map((w) => ({ entry: w.entry, service: w.service, minReplicas: w.minReplicas, active: w.active, replicasFrom: new Date(w.startMs).toISOString(), at: new Date(w.atMs).toISOString(), until: new Date(w.endMs).toISOString() })),
+      schedule: nextScheduled(this.schedule(), now).map((w) => ({
+        entry: w.entry,
+        service: w.service,
+        minReplicas: w.minReplicas,
+        active: w.active,
+        replicasFrom: new Date(w.startMs).toISOString(),
+        at: new Date(w.atMs).toISOString(),
+        until: new Date(w.endMs).toISOString(),
+      })),
       predictive: this.policy.predictive,
       recoveryPolicy: this.policy.recovery,
       events: [...this.events].reverse(),
@@ -175,7 +189,12 @@ export class Controller {
     const all = await this.lab.runtime.containers({ all: true });
     if (this.recovery) await this.recover(all, now);
     for (const sp of Object.values(this.policy.services)) {
-      if (sp) await this.scale(sp, all.filter((c) => c.service === sp.service && !this.draining.has(c.name)), now);
+      if (sp)
+        await this.scale(
+          sp,
+          all.filter((c) => c.service === sp.service && !this.draining.has(c.name)),
+          now,
+        );
     }
     this.lastTickAt = new Date(now);
     this.lastError = undefined;
@@ -186,8 +205,18 @@ export class Controller {
       const info = await this.lab.runtime.detail(c.id).catch(() => undefined);
       if (!info) continue;
       const ip = info.ip;
-      const alive = ip ? await fetch(`http://${ip}:8080/healthz`, { signal: AbortSignal.timeout(1_000) }).then((r) => r.ok, () => false) : undefined;
-      const d = recoveryDecision({ name: c.name, service: c.service, running: true, health: 'unhealthy', failingStreak: info.failingStreak, ...(alive !== undefined ? { alive } : {}) }, this.recoveryStates.get(c.name), this.policy.recovery, now);
+      const alive = ip
+        ? await fetch(`http://${ip}:8080/healthz`, { signal: AbortSignal.timeout(1_000) }).then(
+            (r) => r.ok,
+            () => false,
+          )
+        : undefined;
+      const d = recoveryDecision(
+        { name: c.name, service: c.service, running: true, health: 'unhealthy', failingStreak: info.failingStreak, ...(alive !== undefined ? { alive } : {}) },
+        this.recoveryStates.get(c.name),
+        this.policy.recovery,
+        now,
+      );
       this.recoveryStates.set(c.name, d.nextState);
       if (d.action === 'restart') {
         this.event('restart', c.name, d.reason);
@@ -273,9 +302,14 @@ export class Controller {
     this.m.target.set({ service, metric: sp.metric }, sp.target);
     const st = this.states.get(service)!;
     this.views.set(service, {
-      service, policy: sp, configured: applied ? d.desired : configured, running: running.length, healthy,
+      service,
+      policy: sp,
+      configured: applied ? d.desired : configured,
+      running: running.length,
+      healthy,
       metric: { name: sp.metric, value: total ?? null, perReplica: perReplica ?? null, target: sp.target },
-      forecast, schedule: { floor: sched.floor, reason: sched.reason },
+      forecast,
+      schedule: { floor: sched.floor, reason: sched.reason },
       decision: { desired: d.desired, action: d.action, held: d.held, reason: d.reason, inputs: d.inputs },
       lastScaleOutAt: st.lastScaleOutAt ? new Date(st.lastScaleOutAt).toISOString() : null,
       lastScaleInAt: st.lastScaleInAt ? new Date(st.lastScaleInAt).toISOString() : null,
@@ -297,14 +331,22 @@ export class Controller {
    * the background; meanwhile the replica is no longer counted.
    */
   private async scaleIn(service: string, cs: ContainerState[], count: number): Promise<void> {
-    const victims = cs.filter((c) => c.state === 'running').sort((a, b) => b.number - a.number).slice(0, count);
+    const victims = cs
+      .filter((c) => c.state === 'running')
+      .sort((a, b) => b.number - a.number)
+      .slice(0, count);
     for (const v of victims) {
       this.draining.add(v.name);
       const removal = (async () => {
         const grace = (await this.lab.runtime.detail(v.id).catch(() => undefined))?.stopGraceSeconds ?? 20;
         await this.lab.runtime.stop([v.id], grace);
         await this.lab.runtime.remove(v.id);
-      })().catch((err: Error) => this.event('error', v.name, `removing ${service} replica failed: ${err.message}`)).finally(() => { this.draining.delete(v.name); this.removals.delete(removal); });
+      })()
+        .catch((err: Error) => this.event('error', v.name, `removing ${service} replica failed: ${err.message}`))
+        .finally(() => {
+          this.draining.delete(v.name);
+          this.removals.delete(removal);
+        });
       this.removals.add(removal);
     }
   }

@@ -3,8 +3,8 @@
 // containers), exports what it decides as metrics, and answers its API to this machine and the
 // console only, with the console's token.
 import { readFileSync } from 'node:fs';
+import { ConfigError, createService, type Door, defaultGateways, doorGuard, fileToken, hostResolver, runMain } from '@surge-lab/kit';
 import { formatProblem, openLab, projectOf, repoRoot, ValidationError } from '@surge-lab/lab';
-import { ConfigError, createService, defaultGateways, doorGuard, fileToken, hostResolver, runMain, type Door } from '@surge-lab/kit';
 import { API_PATH, buildApp } from './app.ts';
 import { autoscalerConfig } from './config.ts';
 import { Controller } from './controller.ts';
@@ -20,7 +20,10 @@ runMain(async () => {
   } catch (err) {
     // A bad policy stops the autoscaler at start, naming each problem (as a bad environment does).
     if (!(err instanceof ValidationError)) throw err;
-    throw new ConfigError('autoscaler', err.problems.map((p) => formatProblem(err.source, p)));
+    throw new ConfigError(
+      'autoscaler',
+      err.problems.map((p) => formatProblem(err.source, p)),
+    );
   }
   // The project is whatever compose named it (`-p` included): this container's own label says.
   const project = await projectOf().catch(() => undefined);

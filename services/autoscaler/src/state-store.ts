@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { ScalingModes } from '@surge-lab/contracts/autoscaler';
 import type { Logger } from '@surge-lab/kit';
-import { scheduleEntry, type ScalingPolicy, type ScheduleEntry } from './domain/policy.ts';
+import { type ScalingPolicy, type ScheduleEntry, scheduleEntry } from './domain/policy.ts';
 
 export interface RuntimeState {
   /** Absent: the policy file's modes. */
@@ -24,7 +24,11 @@ export interface StateStore {
 
 export const noStateStore: StateStore = { load: () => ({ schedule: [] }), save: () => {} };
 
-interface StateFile { modes?: ScalingModes; policyModes?: ScalingModes; schedule?: unknown[] }
+interface StateFile {
+  modes?: ScalingModes;
+  policyModes?: ScalingModes;
+  schedule?: unknown[];
+}
 
 const policyModes = (p: ScalingPolicy): ScalingModes => ({ autoscaling: p.enabled, recovery: p.recovery.enabled });
 const ended = (e: ScheduleEntry, nowMs: number) => e.when.kind === 'once' && e.when.atMs + e.durationSeconds * 1_000 <= nowMs;
@@ -56,7 +60,7 @@ export function fileStateStore(file: string, log: Logger): StateStore {
         if (sameFile) {
           modes = { autoscaling: raw.modes.autoscaling, recovery: raw.modes.recovery };
           log.info({ modes }, 'modes kept from before the restart');
-        } else log.info({ saved: raw.modes, policy: now }, 'the policy file\'s modes changed since the run-time ones were saved: the file\'s apply');
+        } else log.info({ saved: raw.modes, policy: now }, "the policy file's modes changed since the run-time ones were saved: the file's apply");
       }
       return { ...(modes ? { modes } : {}), schedule };
     },

@@ -1,11 +1,11 @@
 // The cart HTTP API. Routes validate with zod (a ZodError becomes a 400 naming the fields) and
 // let rejections reach the kit's error handler (Express 5), so no try/catch here.
 import { randomUUID } from 'node:crypto';
-import type { Express, Response } from 'express';
 import { AppError, type Service } from '@surge-lab/kit';
-import { CartParams, CreateCartBody, ItemParams, SetQuantityBody, priceCart, type CartView, type ProductLookup, type StoredCart } from './domain/cart.ts';
+import type { Express, Response } from 'express';
 import type { CartStore } from './data-access/cart-store.ts';
 import type { CatalogClient } from './data-access/catalog.ts';
+import { CartParams, type CartView, CreateCartBody, ItemParams, type ProductLookup, priceCart, SetQuantityBody, type StoredCart } from './domain/cart.ts';
 
 export interface CartDeps {
   carts: CartStore;
@@ -24,10 +24,7 @@ export function buildApp(svc: Service, deps: CartDeps): Express {
   const itemsRemoved = m.counter('cart_items_removed_total', 'Cart lines removed', []);
   const staleViews = m.counter('cart_stale_views_total', 'Cart answers priced (partly) from the product snapshot', []);
 
-  svc.readiness.push(
-    { name: 'redis', check: () => deps.pingRedis() },
-    { name: 'catalog', critical: false, check: (signal) => catalog.ping(signal) },
-  );
+  svc.readiness.push({ name: 'redis', check: () => deps.pingRedis() }, { name: 'catalog', critical: false, check: (signal) => catalog.ping(signal) });
 
   async function view(cart: StoredCart): Promise<CartView> {
     const ids = [...cart.items.keys()];
@@ -36,7 +33,10 @@ export function buildApp(svc: Service, deps: CartDeps): Express {
   }
 
   function send(res: Response, cart: CartView, status = 200): void {
-    if (cart.stale) { res.setHeader('X-Data-Stale', 'true'); staleViews.inc(); }
+    if (cart.stale) {
+      res.setHeader('X-Data-Stale', 'true');
+      staleViews.inc();
+    }
     res.setHeader('Cache-Control', 'no-store'); // a cart is per shopper and changes often
     res.status(status).json(cart);
   }

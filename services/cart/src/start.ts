@@ -11,6 +11,9 @@ runMain(async () => {
   const deps = createDeps(svc, config, redis);
   await svc.listen(buildApp(svc, deps), {
     port: config.PORT,
-    closers: [{ name: 'sweeper', close: () => deps.sweeper.close() }, { name: 'redis', close: () => redis.quit() }],
+    closers: [
+      { name: 'sweeper', close: () => deps.sweeper.close() },
+      { name: 'redis', close: () => redis.quit() },
+    ],
   });
 });

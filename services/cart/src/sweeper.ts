@@ -1,6 +1,6 @@
 // Deletes carts idle past their expiry (carts have no Redis TTL, see cart-store.ts). Every
 // replica may run it: the sweep script is atomic, so two sweepers never half-delete a cart.
-import { startLoop, type Logger, type Metrics } from '@surge-lab/kit';
+import { type Logger, type Metrics, startLoop } from '@surge-lab/kit';
 import type { CartStore } from './data-access/cart-store.ts';
 
 export interface Sweeper {

@@ -1,9 +1,9 @@
+import { openApiDocument } from '@surge-lab/contracts/openapi';
+import { AppError, type Service } from '@surge-lab/kit';
 import type { Request, Response } from 'express';
 import type { Redis } from 'ioredis';
-import { AppError, type Service } from '@surge-lab/kit';
 import type { CacheResult, LayeredCache } from './data-access/layered-cache.ts';
 import type { ProductsRepo } from './data-access/products-repo.ts';
-import { openApiDocument } from '@surge-lab/contracts/openapi';
 import { encodeCursor, ListQuery, listKey, ProductIdParam, ProductPatch, productSvg, toProduct } from './domain/products.ts';
 
 export interface CatalogDeps {
@@ -29,21 +29,28 @@ function sendCached(req: Request, res: Response, r: CacheResult): void {
     res.setHeader('X-Data-Stale', 'true');
     res.setHeader('Warning', '110 - "Response is Stale"');
   }
-  if (req.headers['if-none-match'] === r.etag) { res.status(304).end(); return; }
+  if (req.headers['if-none-match'] === r.etag) {
+    res.status(304).end();
+    return;
+  }
   res.type('application/json').send(r.body);
 }
 
 export function buildApp(svc: Service, deps: CatalogDeps) {
   const app = svc.app();
   const { repo, cache } = deps;
-  const productBody = (id: string) => cache.get(`product:${id}`, async () => {
-    const row = await repo.byId(id);
-    return row ? JSON.stringify(toProduct(row)) : undefined;
-  });
+  const productBody = (id: string) =>
+    cache.get(`product:${id}`, async () => {
+      const row = await repo.byId(id);
+      return row ? JSON.stringify(toProduct(row)) : undefined;
+    });
   const notFound = (id: string) => new AppError({ code: 'PRODUCT_NOT_FOUND', message: `no product ${id}`, details: { productId: id } });
 
   const openApi = JSON.stringify(openApiDocument);
-  app.get('/api/openapi.json', (_req, res) => { res.setHeader('Cache-Control', 'public, max-age=300'); res.type('application/json').send(openApi); });
+  app.get('/api/openapi.json', (_req, res) => {
+    res.setHeader('Cache-Control', 'public, max-age=300');
+    res.type('application/json').send(openApi);
+  });
 
   app.get('/api/products', async (req, res) => {
     const q = ListQuery.parse(req.query);

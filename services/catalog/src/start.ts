@@ -16,7 +16,9 @@ runMain(async () => {
   await retryUntil('catalog migrations', () => migrate(pools.rw, 'catalog', catalogMigrations, svc.logger), svc.logger);
 
   const cache = new LayeredCache(redis, svc.metrics, {
-    freshMs: config.CACHE_FRESH_SECONDS * 1000, keepSeconds: config.CACHE_KEEP_SECONDS, l1Max: config.L1_MAX_ENTRIES,
+    freshMs: config.CACHE_FRESH_SECONDS * 1000,
+    keepSeconds: config.CACHE_KEEP_SECONDS,
+    l1Max: config.L1_MAX_ENTRIES,
   });
   await subscriber.subscribe(INVALIDATION_CHANNEL);
   subscriber.on('message', (_channel, id: string) => {
@@ -25,15 +27,18 @@ runMain(async () => {
   });
 
   // Catalog keeps answering from its caches when the database or Redis is down: neither makes it unready.
-  svc.readiness.push(
-    { name: 'postgres-replica', critical: false, check: () => pools.ro.query('SELECT 1') },
-    { name: 'redis', critical: false, check: () => redis.ping() },
-  );
+  svc.readiness.push({ name: 'postgres-replica', critical: false, check: () => pools.ro.query('SELECT 1') }, { name: 'redis', critical: false, check: () => redis.ping() });
   const app = buildApp(svc, { repo: productsRepo(pools, svc.metrics, { readTimeoutMs: config.DB_READ_TIMEOUT_MS }), cache, publisher: redis, adminToken: config.ADMIN_TOKEN });
   await svc.listen(app, {
     port: config.PORT,
     closers: [
-      { name: 'redis', close: () => { subscriber.disconnect(); return redis.quit(); } },
+      {
+        name: 'redis',
+        close: () => {
+          subscriber.disconnect();
+          return redis.quit();
+        },
+      },
       { name: 'postgres', close: () => pools.close() },
     ],
   });

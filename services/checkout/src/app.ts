@@ -1,6 +1,6 @@
 import { AppError, type Service } from '@surge-lab/kit';
 import { CheckoutRequest, idempotencyKey, OrderIdParam } from './domain/checkout.ts';
-import { placeOrder, type CartPort, type OrdersRepo, type PaymentPort, type PlaceOrderOutcome } from './domain/place-order.ts';
+import { type CartPort, type OrdersRepo, type PaymentPort, type PlaceOrderOutcome, placeOrder } from './domain/place-order.ts';
 
 export interface CheckoutDeps {
   orders: OrdersRepo;
@@ -13,16 +13,24 @@ type Refusal = Exclude<PlaceOrderOutcome, { kind: 'placed' | 'payment_pending' |
 /** A refused checkout as the error clients branch on (code, message, details, Retry-After). */
 function refusal(o: Refusal): AppError {
   switch (o.kind) {
-    case 'in_progress': return new AppError({ code: 'IDEMPOTENCY_IN_PROGRESS', message: 'an order with this Idempotency-Key is being placed; retry shortly', retryAfter: 1 });
-    case 'key_reused': return new AppError({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was used for a different request', details: { header: 'Idempotency-Key' } });
-    case 'cart_not_found': return new AppError({ code: 'CART_NOT_FOUND', message: `no cart ${o.cartId}`, details: { cartId: o.cartId } });
-    case 'cart_empty': return new AppError({ code: 'CART_EMPTY', message: `cart ${o.cartId} has no items`, details: { cartId: o.cartId } });
-    case 'product_not_found': return new AppError({ code: 'PRODUCT_NOT_FOUND', message: `product ${o.productId} in the cart no longer exists`, details: { productId: o.productId } });
-    case 'out_of_stock': return new AppError({
-      code: 'OUT_OF_STOCK', message: `not enough stock of ${o.productId}: ${o.requested} wanted, ${o.available} left`,
-      details: { productId: o.productId, requested: o.requested, available: o.available },
-    });
-    case 'declined': return new AppError({ code: 'PAYMENT_DECLINED', message: o.reason, details: { orderId: o.orderId } });
+    case 'in_progress':
+      return new AppError({ code: 'IDEMPOTENCY_IN_PROGRESS', message: 'an order with this Idempotency-Key is being placed; retry shortly', retryAfter: 1 });
+    case 'key_reused':
+      return new AppError({ code: 'IDEMPOTENCY_KEY_REUSED', message: 'this Idempotency-Key was used for a different request', details: { header: 'Idempotency-Key' } });
+    case 'cart_not_found':
+      return new AppError({ code: 'CART_NOT_FOUND', message: `no cart ${o.cartId}`, details: { cartId: o.cartId } });
+    case 'cart_empty':
+      return new AppError({ code: 'CART_EMPTY', message: `cart ${o.cartId} has no items`, details: { cartId: o.cartId } });
+    case 'product_not_found':
+      return new AppError({ code: 'PRODUCT_NOT_FOUND', message: `product ${o.productId} in the cart no longer exists`, details: { productId: o.productId } });
+    case 'out_of_stock':
+      return new AppError({
+        code: 'OUT_OF_STOCK',
+        message: `not enough stock of ${o.productId}: ${o.requested} wanted, ${o.available} left`,
+        details: { productId: o.productId, requested: o.requested, available: o.available },
+      });
+    case 'declined':
+      return new AppError({ code: 'PAYMENT_DECLINED', message: o.reason, details: { orderId: o.orderId } });
   }
 }
 

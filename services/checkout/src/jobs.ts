@@ -1,17 +1,14 @@
 // Checkout's background work, in every replica (SKIP LOCKED shares it out):
 //  - the outbox relay publishes released order events to Kafka, and keeps them while Kafka is down;
 //  - the capture job retries payments of orders accepted as payment_pending.
-import type pg from 'pg';
-import { DependencyError, startLoop, type Logger, type Loop, type Metrics, type Publisher } from '@surge-lab/kit';
+
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import { DependencyError, type Logger, type Loop, type Metrics, type Publisher, startLoop } from '@surge-lab/kit';
+import type pg from 'pg';
 import { cancelUnpaid, claimDuePayments, markPaid, outboxStats, relayBatch } from './data-access/orders-repo.ts';
 import type { ChargeResult, PaymentPort } from './domain/place-order.ts';
 
-export function startJobs(deps: {
-  pool: pg.Pool; publisher: Publisher; logger: Logger; metrics: Metrics;
-  payment: PaymentPort;
-  relayIntervalMs: number; captureIntervalMs: number;
-}): Loop {
+export function startJobs(deps: { pool: pg.Pool; publisher: Publisher; logger: Logger; metrics: Metrics; payment: PaymentPort; relayIntervalMs: number; captureIntervalMs: number }): Loop {
   const { pool, publisher, logger, metrics } = deps;
   const published = metrics.counter('outbox_events_published_total', 'Order events published to Kafka', []);
   const captured = metrics.counter('payments_total', 'Payment outcomes', ['result']);
@@ -20,29 +17,42 @@ export function startJobs(deps: {
   const pending = metrics.gauge('orders_payment_pending', 'Orders waiting for their payment to be captured', []);
 
   const relay = startLoop({
-    name: 'outbox-relay', intervalMs: deps.relayIntervalMs, maxBackoffMs: 5_000, logger,
-    run: () => relayBatch(pool, async (rows) => {
-      await publisher.send(ORDERS_TOPIC, rows.map((r) => ({ key: r.order_id, value: JSON.stringify(r.payload), headers: { 'event-id': r.event_id } })));
-      published.inc(rows.length);
-    }),
+    name: 'outbox-relay',
+    intervalMs: deps.relayIntervalMs,
+    maxBackoffMs: 5_000,
+    logger,
+    run: () =>
+      relayBatch(pool, async (rows) => {
+        await publisher.send(
+          ORDERS_TOPIC,
+          rows.map((r) => ({ key: r.order_id, value: JSON.stringify(r.payload), headers: { 'event-id': r.event_id } })),
+        );
+        published.inc(rows.length);
+      }),
   });
 
   const capture = startLoop({
-    name: 'payment-capture', intervalMs: deps.captureIntervalMs, maxBackoffMs: 10_000, logger,
+    name: 'payment-capture',
+    intervalMs: deps.captureIntervalMs,
+    maxBackoffMs: 10_000,
+    logger,
     run: async () => {
       let done = 0;
       for (const o of await claimDuePayments(pool)) {
         let charge: ChargeResult;
         try {
           charge = await deps.payment.charge(o);
-          if (charge.kind === 'captured' && await markPaid(pool, o.id, charge.chargeId)) { captured.inc({ result: 'captured_later' }); done++; }
+          if (charge.kind === 'captured' && (await markPaid(pool, o.id, charge.chargeId))) {
+            captured.inc({ result: 'captured_later' });
+            done++;
+          }
         } catch (err) {
           if (!(err instanceof DependencyError)) throw err;
           captured.inc({ result: 'deferred' });
           continue;
         }
         // Declined: retrying cannot help. Cancel and restock, or the order would wait forever.
-        if (charge.kind === 'declined' && await cancelUnpaid(pool, o.id)) {
+        if (charge.kind === 'declined' && (await cancelUnpaid(pool, o.id))) {
           captured.inc({ result: 'declined' });
           logger.warn({ orderId: o.id, err: charge.reason }, 'payment declined: order cancelled, stock released');
         }
@@ -52,7 +62,9 @@ export function startJobs(deps: {
   });
 
   const stats = startLoop({
-    name: 'outbox-stats', intervalMs: 2_000, logger,
+    name: 'outbox-stats',
+    intervalMs: 2_000,
+    logger,
     run: async () => {
       const s = await outboxStats(pool);
       backlog.set(s.backlog);

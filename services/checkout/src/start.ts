@@ -27,6 +27,9 @@ runMain(async () => {
   });
   await svc.listen(app, {
     port: config.PORT,
-    closers: [{ name: 'jobs', close: () => jobs.stop() }, { name: 'postgres', close: () => pools.close() }],
+    closers: [
+      { name: 'jobs', close: () => jobs.stop() },
+      { name: 'postgres', close: () => pools.close() },
+    ],
   });
 });

@@ -2,8 +2,8 @@
 // it (origin, token, refusals logged) is the kit's (doorGuard), shared with the autoscaler.
 import { chmodSync, chownSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { type Logger, MIN_TOKEN_LENGTH } from '@surge-lab/kit';
 import { readOrCreateToken } from '@surge-lab/lab';
-import { MIN_TOKEN_LENGTH, type Logger } from '@surge-lab/kit';
 
 /**
  * The token from the token file, or a new one written there (0600, owned like the directory, so
@@ -15,7 +15,11 @@ export function loadOrCreateToken(file: string, log: Logger): string {
   if (created) {
     chmodSync(file, 0o600);
     const owner = statSync(dirname(file));
-    try { chownSync(file, owner.uid, owner.gid); } catch { /* not root: the file is ours already */ }
+    try {
+      chownSync(file, owner.uid, owner.gid);
+    } catch {
+      /* not root: the file is ours already */
+    }
     log.info({ file }, 'console token created (npm run lab:console prints the console address with it)');
   }
   return token;

@@ -1,10 +1,10 @@
 // Faults injected from the console: the chaos library's registry, each held until its duration
 // ends or someone reverts it, and "reset all", which puts the whole lab back.
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
-import { bringBackAll, checkArgs, FAULTS, inject, resetAll, type ActiveFault, type FaultContext, type FaultName } from '@surge-lab/chaos/faults';
-import type { Lab } from '@surge-lab/lab';
+import { type ActiveFault, bringBackAll, checkArgs, FAULTS, type FaultContext, type FaultName, inject, resetAll } from '@surge-lab/chaos/faults';
 import { AppError, type Logger } from '@surge-lab/kit';
+import type { Lab } from '@surge-lab/lab';
+import { z } from 'zod';
 
 // db-disaster needs `docker compose` and the project's files on the host: it is offered by
 // `npm run fault` and the dr-restore experiment, not by the console.
@@ -28,7 +28,14 @@ export const faultRequest = z.strictObject({
   durationSeconds: z.number().int().min(1).max(3_600).optional(),
 });
 
-export interface HeldFault { id: string; name: string; kind: string; target: string; startedAt: string; endsAt?: string }
+export interface HeldFault {
+  id: string;
+  name: string;
+  kind: string;
+  target: string;
+  startedAt: string;
+  endsAt?: string;
+}
 
 export class FaultBoard {
   private held = new Map<string, { fault: ActiveFault; view: HeldFault; timer?: NodeJS.Timeout }>();
@@ -59,7 +66,11 @@ export class FaultBoard {
     if (typeof service === 'string') {
       const services = [...new Set((await this.lab.runtime.containers({ all: true })).map((c) => c.service))].sort();
       if (!services.includes(service)) {
-        throw new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: `invalid fault parameters: args.service: no service "${service}" in the lab`, details: [{ field: 'args.service', problem: `no service "${service}"; one of ${services.join(', ')}` }] });
+        throw new AppError({
+          code: 'REQUEST_VALIDATION_FAILED',
+          message: `invalid fault parameters: args.service: no service "${service}" in the lab`,
+          details: [{ field: 'args.service', problem: `no service "${service}"; one of ${services.join(', ')}` }],
+        });
       }
     }
     let fault: ActiveFault;
@@ -98,10 +109,16 @@ export class FaultBoard {
     const reverted: string[] = [];
     const problems: string[] = [];
     for (const [id, h] of [...this.held.entries()].reverse()) {
-      await this.revert(id).then(() => reverted.push(h.view.name), (err: Error) => problems.push(err.message));
+      await this.revert(id).then(
+        () => reverted.push(h.view.name),
+        (err: Error) => problems.push(err.message),
+      );
     }
     await resetAll(this.ctx()).catch((err: Error) => problems.push(`toxiproxy reset: ${err.message}`));
-    const broughtBack = await bringBackAll(this.ctx(), 120_000).catch((err: Error) => { problems.push(err.message); return []; });
+    const broughtBack = await bringBackAll(this.ctx(), 120_000).catch((err: Error) => {
+      problems.push(err.message);
+      return [];
+    });
     return { reverted, broughtBack, problems };
   }
 

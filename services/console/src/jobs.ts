@@ -1,6 +1,6 @@
 // Loads and game days started from the console run as the same CLIs a user runs
 // (`npm run load`, `npm run gameday`), as child processes whose output the console keeps.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
 
@@ -34,8 +34,15 @@ export class Job {
     createInterface({ input: this.child.stdout! }).on('line', keep);
     createInterface({ input: this.child.stderr! }).on('line', keep);
     this.done = new Promise((resolve) => {
-      this.child.on('error', (err) => { keep(`could not start: ${err.message}`); this.finish(null); resolve(null); });
-      this.child.on('close', (code) => { this.finish(code); resolve(code); });
+      this.child.on('error', (err) => {
+        keep(`could not start: ${err.message}`);
+        this.finish(null);
+        resolve(null);
+      });
+      this.child.on('close', (code) => {
+        this.finish(code);
+        resolve(code);
+      });
     });
   }
 

@@ -2,35 +2,52 @@
 // to the autoscaler (its own service, services/autoscaler) with the token, and its answers come
 // back as they are (a 400 names the bad fields for the form). When the autoscaler is down the
 // console keeps serving: these routes answer 503, and the topology shows no desired counts.
-import { Router, type Request, type RequestHandler } from 'express';
+
 import type { ControllerState } from '@surge-lab/contracts/autoscaler';
-import type { AutoscalerClient, Relayed } from '@surge-lab/lab';
 import { AppError } from '@surge-lab/kit';
+import type { AutoscalerClient, Relayed } from '@surge-lab/lab';
+import { type Request, type RequestHandler, Router } from 'express';
 
 export function scalingRoutes(autoscaler: AutoscalerClient): Router {
   const router = Router();
-  const relay = (method: string, path: (req: Request) => string): RequestHandler => async (req, res) => {
-    const requestId = (req as { id?: unknown }).id;
-    let answer: Relayed;
-    try {
-      answer = await autoscaler.relay(method, path(req), req.body, typeof requestId === 'string' ? { 'x-request-id': requestId } : {});
-    } catch (err) {
-      const timeout = err instanceof Error && err.name === 'TimeoutError';
-      throw new AppError({
-        code: timeout ? 'DEPENDENCY_TIMEOUT' : 'DEPENDENCY_UNAVAILABLE', retryAfter: 2, cause: err,
-        message: `the autoscaler ${timeout ? 'did not answer in time' : 'is not reachable'} (${err instanceof Error ? err.message : String(err)}); the console goes on without it`,
-      });
-    }
-    // Its door refusing the console is the lab's misconfiguration, not the page's token: not a 401 to the page.
-    if (answer.status === 401 || answer.status === 403) {
-      throw new AppError({ code: 'DEPENDENCY_UNAVAILABLE', retryAfter: 2, message: `the autoscaler refused the console (${answer.status}): ${answer.body.slice(0, 300)}` });
-    }
-    res.status(answer.status).type(answer.contentType).send(answer.body);
-  };
-  router.get('/scaling', relay('GET', () => '/state'));
-  router.put('/scaling', relay('PUT', () => '/modes'));
-  router.post('/scaling/schedule', relay('POST', () => '/schedule'));
-  router.delete('/scaling/schedule/:name', relay('DELETE', (req) => `/schedule/${encodeURIComponent(String(req.params.name))}`));
+  const relay =
+    (method: string, path: (req: Request) => string): RequestHandler =>
+    async (req, res) => {
+      const requestId = (req as { id?: unknown }).id;
+      let answer: Relayed;
+      try {
+        answer = await autoscaler.relay(method, path(req), req.body, typeof requestId === 'string' ? { 'x-request-id': requestId } : {});
+      } catch (err) {
+        const timeout = err instanceof Error && err.name === 'TimeoutError';
+        throw new AppError({
+          code: timeout ? 'DEPENDENCY_TIMEOUT' : 'DEPENDENCY_UNAVAILABLE',
+          retryAfter: 2,
+          cause: err,
+          message: `the autoscaler ${timeout ? 'did not answer in time' : 'is not reachable'} (${err instanceof Error ? err.message : String(err)}); the console goes on without it`,
+        });
+      }
+      // Its door refusing the console is the lab's misconfiguration, not the page's token: not a 401 to the page.
+      if (answer.status === 401 || answer.status === 403) {
+        throw new AppError({ code: 'DEPENDENCY_UNAVAILABLE', retryAfter: 2, message: `the autoscaler refused the console (${answer.status}): ${answer.body.slice(0, 300)}` });
+      }
+      res.status(answer.status).type(answer.contentType).send(answer.body);
+    };
+  router.get(
+    '/scaling',
+    relay('GET', () => '/state'),
+  );
+  router.put(
+    '/scaling',
+    relay('PUT', () => '/modes'),
+  );
+  router.post(
+    '/scaling/schedule',
+    relay('POST', () => '/schedule'),
+  );
+  router.delete(
+    '/scaling/schedule/:name',
+    relay('DELETE', (req) => `/schedule/${encodeURIComponent(String(req.params.name))}`),
+  );
   return router;
 }
 

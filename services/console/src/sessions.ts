@@ -2,11 +2,11 @@
 // run; the console keeps its output, its outcome and (for a game day) its report.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { SCENARIOS } from '@surge-lab/chaos/load';
 import { loadExperiment } from '@surge-lab/chaos/runner';
-import type { Lab } from '@surge-lab/lab';
 import { AppError } from '@surge-lab/kit';
+import type { Lab } from '@surge-lab/lab';
+import { z } from 'zod';
 import { Job, type JobView } from './jobs.ts';
 
 export const loadRequest = z.strictObject({
@@ -17,13 +17,19 @@ export const loadRequest = z.strictObject({
 
 export const scenarios = () => Object.values(SCENARIOS).map((s) => ({ name: s.name, description: s.summary }));
 
-interface LoadJob { job: Job; scenario: string; durationSeconds: number }
+interface LoadJob {
+  job: Job;
+  scenario: string;
+  durationSeconds: number;
+}
 
 export class Loads {
   private current?: LoadJob;
   private last?: LoadJob;
   private readonly lab: Lab;
-  constructor(lab: Lab) { this.lab = lab; }
+  constructor(lab: Lab) {
+    this.lab = lab;
+  }
 
   start(body: unknown): { id: string; scenario: string; startedAt: string } {
     const req = loadRequest.parse(body);
@@ -31,7 +37,10 @@ export class Loads {
     const job = new Job({ cwd: this.lab.root, project: this.lab.project }, 'chaos/cli/load.ts', [req.scenario, '--duration', String(req.durationSeconds), '--connections', String(req.connections)]);
     const entry = { job, scenario: req.scenario, durationSeconds: req.durationSeconds };
     this.current = entry;
-    void job.done.then(() => { this.last = entry; if (this.current === entry) this.current = undefined; });
+    void job.done.then(() => {
+      this.last = entry;
+      if (this.current === entry) this.current = undefined;
+    });
     return { id: job.id, scenario: req.scenario, startedAt: job.startedAt.toISOString() };
   }
 
@@ -57,29 +66,46 @@ export class Loads {
   }
 }
 
-export interface ExperimentInfo { file: string; title: string; description: string; runnable: boolean; why?: string }
+export interface ExperimentInfo {
+  file: string;
+  title: string;
+  description: string;
+  runnable: boolean;
+  why?: string;
+}
 
 /** The experiments in chaos/experiments; those that need the host's `docker compose` are listed, not runnable. */
 export function experiments(root: string): ExperimentInfo[] {
   const dir = join(root, 'chaos', 'experiments');
-  return readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().map((f) => {
-    const exp = loadExperiment(join(dir, f));
-    const needsHost = /\bdb-disaster\b/.test(readFileSync(join(dir, f), 'utf8'));
-    return {
-      file: f.replace(/\.yaml$/, ''), title: exp.title, description: exp.description ?? '', runnable: !needsHost,
-      ...(needsHost ? { why: 'restores the database cluster with docker compose on the host: run it with npm run gameday' } : {}),
-    };
-  });
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => {
+      const exp = loadExperiment(join(dir, f));
+      const needsHost = /\bdb-disaster\b/.test(readFileSync(join(dir, f), 'utf8'));
+      return {
+        file: f.replace(/\.yaml$/, ''),
+        title: exp.title,
+        description: exp.description ?? '',
+        runnable: !needsHost,
+        ...(needsHost ? { why: 'restores the database cluster with docker compose on the host: run it with npm run gameday' } : {}),
+      };
+    });
 }
 
 const STATE_BY_EXIT: Record<number, string> = { 0: 'passed', 1: 'failed', 2: 'aborted' };
 
-interface Run { job: Job; experiment: string }
+interface Run {
+  job: Job;
+  experiment: string;
+}
 
 export class Runs {
   private readonly runs: Run[] = [];
   private readonly lab: Lab;
-  constructor(lab: Lab) { this.lab = lab; }
+  constructor(lab: Lab) {
+    this.lab = lab;
+  }
 
   start(body: unknown): { id: string } {
     const { experiment } = z.strictObject({ experiment: z.string().regex(/^[a-z0-9-]+$/, 'an experiment name, e.g. replica-kill') }).parse(body);
@@ -103,12 +129,15 @@ export class Runs {
   view(id: string): JobView & { experiment: string; state: string; reportUrl?: string } {
     const r = this.find(id);
     const v = r.job.view();
-    const state = r.job.running ? 'running' : STATE_BY_EXIT[v.exitCode ?? -1] ?? 'error';
+    const state = r.job.running ? 'running' : (STATE_BY_EXIT[v.exitCode ?? -1] ?? 'error');
     return { ...v, experiment: r.experiment, state, ...(this.reportFile(r) ? { reportUrl: `/lab/api/runs/${id}/report` } : {}) };
   }
 
   list() {
-    return this.runs.map((r) => { const { log: _log, ...rest } = this.view(r.job.id); return rest; });
+    return this.runs.map((r) => {
+      const { log: _log, ...rest } = this.view(r.job.id);
+      return rest;
+    });
   }
 
   /** The runner prints `report  <file>` as its last words. */
@@ -129,6 +158,13 @@ export class Runs {
   }
 
   async abortAll(): Promise<void> {
-    await Promise.all(this.runs.filter((r) => r.job.running).map((r) => { r.job.interrupt(); return r.job.done; }));
+    await Promise.all(
+      this.runs
+        .filter((r) => r.job.running)
+        .map((r) => {
+          r.job.interrupt();
+          return r.job.done;
+        }),
+    );
   }
 }

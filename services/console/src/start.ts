@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { createService, type Door, defaultGateways, doorGuard, hostResolver, runMain } from '@surge-lab/kit';
 import { openLab, projectOf } from '@surge-lab/lab';
-import { createService, defaultGateways, doorGuard, hostResolver, runMain, type Door } from '@surge-lab/kit';
 import { buildApp } from './app.ts';
 import { loadOrCreateToken } from './auth.ts';
 import { consoleConfig } from './config.ts';

@@ -1,6 +1,6 @@
 // The lab at a glance: every container of the compose project with its health, the Patroni role
 // of each database member, replica counts per service, and the state of every Toxiproxy link.
-import { groupOf, type Container, type Lab } from '@surge-lab/lab';
+import { type Container, groupOf, type Lab } from '@surge-lab/lab';
 
 export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
 export const healthOf = (c: Pick<Container, 'health'>): Health => (c.health === 'healthy' || c.health === 'unhealthy' || c.health === 'starting' ? c.health : 'none');
@@ -13,19 +13,27 @@ export async function topology(lab: Lab, desired: () => Promise<Desired> = async
   const roles = await lab.patroni.roles(containers.filter((c) => lab.patroni.members.includes(c.service) && c.state === 'running').map((c) => c.service));
   const byService = new Map<string, Container[]>();
   for (const c of containers) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
-  const services = [...byService.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([name, cs]) => {
-    const running = cs.filter((c) => c.state === 'running');
-    const want = desiredOf(name);
-    return {
-      name,
-      group: groupOf(name),
-      replicas: { running: running.length, healthy: running.filter((c) => c.health === 'healthy' || c.health === '').length, ...(want !== undefined ? { desired: want } : {}) },
-      containers: cs.sort((a, b) => a.number - b.number).map((c) => ({
-        name: c.name, number: c.number, state: c.state, health: healthOf(c), status: c.status,
-        ...(c.state === 'running' && roles.get(c.service) ? { role: roles.get(c.service) } : {}),
-      })),
-    };
-  });
+  const services = [...byService.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([name, cs]) => {
+      const running = cs.filter((c) => c.state === 'running');
+      const want = desiredOf(name);
+      return {
+        name,
+        group: groupOf(name),
+        replicas: { running: running.length, healthy: running.filter((c) => c.health === 'healthy' || c.health === '').length, ...(want !== undefined ? { desired: want } : {}) },
+        containers: cs
+          .sort((a, b) => a.number - b.number)
+          .map((c) => ({
+            name: c.name,
+            number: c.number,
+            state: c.state,
+            health: healthOf(c),
+            status: c.status,
+            ...(c.state === 'running' && roles.get(c.service) ? { role: roles.get(c.service) } : {}),
+          })),
+      };
+    });
   return {
     at: new Date().toISOString(),
     services,

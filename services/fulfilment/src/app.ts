@@ -1,6 +1,7 @@
 // fulfilment serves no API: only /healthz, /readyz (database + consumer joined) and /metrics.
-import type { Express } from 'express';
+
 import type { Service } from '@surge-lab/kit';
+import type { Express } from 'express';
 
 export interface FulfilmentDeps {
   pingDb: () => Promise<unknown>;
@@ -10,7 +11,12 @@ export interface FulfilmentDeps {
 export function buildApp(svc: Service, deps: FulfilmentDeps): Express {
   svc.readiness.push(
     { name: 'postgres', check: () => deps.pingDb() },
-    { name: 'kafka-consumer', check: async () => { if (!deps.consumerJoined()) throw new Error('consumer has not joined its group'); } },
+    {
+      name: 'kafka-consumer',
+      check: async () => {
+        if (!deps.consumerJoined()) throw new Error('consumer has not joined its group');
+      },
+    },
   );
   return svc.finish(svc.app());
 }

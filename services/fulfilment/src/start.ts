@@ -11,8 +11,17 @@ runMain(async () => {
   const svc = createService('fulfilment', { logLevel: config.LOG_LEVEL });
   const pools = createPgPools('fulfilment', pgSettings(config), svc.logger, svc.metrics);
   await retryUntil('migrations', () => migrate(pools.rw, 'fulfilment', FULFILMENT_MIGRATIONS, svc.logger), svc.logger);
-  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, connectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS }, svc.logger);
+  const kafka = createKafka(
+    { brokers: config.KAFKA_BROKERS, clientId: config.KAFKA_CLIENT_ID, connectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS },
+    svc.logger,
+  );
   const worker = startWorker(svc, config, pools, kafka);
   const app = buildApp(svc, { pingDb: () => pools.rw.query('SELECT 1'), consumerJoined: () => worker.joined() });
-  await svc.listen(app, { port: config.PORT, closers: [{ name: 'kafka-worker', close: () => worker.stop() }, { name: 'postgres', close: () => pools.close() }] });
+  await svc.listen(app, {
+    port: config.PORT,
+    closers: [
+      { name: 'kafka-worker', close: () => worker.stop() },
+      { name: 'postgres', close: () => pools.close() },
+    ],
+  });
 });

@@ -4,7 +4,7 @@ import { createPublisher, type Kafka, type KafkaMessage, type PgPools, type Serv
 import type { FulfilmentConfig } from './config.ts';
 import { fulfilmentRepo } from './data-access/fulfilment-repo.ts';
 import { startOrderConsumer } from './workers/consumer.ts';
-import { orderMessageHandler, type DeadLetter } from './workers/handler.ts';
+import { type DeadLetter, orderMessageHandler } from './workers/handler.ts';
 import { startLagMonitor, startShipper } from './workers/loops.ts';
 
 export interface Worker {
@@ -19,7 +19,16 @@ export function startWorker(svc: Service, config: FulfilmentConfig, pools: PgPoo
   const publisher = createPublisher(kafka, logger);
   const deadLetter = (d: DeadLetter) => publisher.send(config.FULFILMENT_DLQ_TOPIC, [{ key: d.key, value: d.value, headers: d.headers }]);
   const handle = orderMessageHandler({ apply: (e) => repo.applyOrderPlaced(e), deadLetter, logger, metrics });
-  const consumer = startOrderConsumer({ kafka, topic: config.FULFILMENT_TOPIC, groupId: config.FULFILMENT_GROUP_ID, fromBeginning: config.FULFILMENT_FROM_BEGINNING, handle, logger, metrics, ...opts });
+  const consumer = startOrderConsumer({
+    kafka,
+    topic: config.FULFILMENT_TOPIC,
+    groupId: config.FULFILMENT_GROUP_ID,
+    fromBeginning: config.FULFILMENT_FROM_BEGINNING,
+    handle,
+    logger,
+    metrics,
+    ...opts,
+  });
   const shipper = startShipper({ intervalMs: config.FULFILMENT_SHIP_INTERVAL_MS, batch: config.FULFILMENT_SHIP_BATCH, shipDue: (n) => repo.shipDue(n), logger, metrics });
   const lag = startLagMonitor({ kafka, topic: config.FULFILMENT_TOPIC, groupId: config.FULFILMENT_GROUP_ID, intervalMs: config.FULFILMENT_LAG_INTERVAL_MS, logger, metrics });
   return {

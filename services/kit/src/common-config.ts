@@ -25,8 +25,14 @@ export const kafkaShape = {
 
 type PgConfig = { PG_RW_URL: string; PG_RO_URL: string; PG_POOL_MAX: number; PG_CONNECT_TIMEOUT_MS: number; PG_STATEMENT_TIMEOUT_MS: number };
 export const pgSettings = (c: PgConfig) => ({
-  rwUrl: c.PG_RW_URL, roUrl: c.PG_RO_URL, poolMax: c.PG_POOL_MAX, connectTimeoutMs: c.PG_CONNECT_TIMEOUT_MS, statementTimeoutMs: c.PG_STATEMENT_TIMEOUT_MS,
+  rwUrl: c.PG_RW_URL,
+  roUrl: c.PG_RO_URL,
+  poolMax: c.PG_POOL_MAX,
+  connectTimeoutMs: c.PG_CONNECT_TIMEOUT_MS,
+  statementTimeoutMs: c.PG_STATEMENT_TIMEOUT_MS,
 });
 export const redisSettings = (c: { REDIS_URL: string; REDIS_COMMAND_TIMEOUT_MS: number }) => ({
-  url: c.REDIS_URL, commandTimeoutMs: c.REDIS_COMMAND_TIMEOUT_MS, connectTimeoutMs: 1_000,
+  url: c.REDIS_URL,
+  commandTimeoutMs: c.REDIS_COMMAND_TIMEOUT_MS,
+  connectTimeoutMs: 1_000,
 });

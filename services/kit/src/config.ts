@@ -19,7 +19,13 @@ export const env = {
   url: () => z.string().url('must be a URL'),
   bool: () => z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
   hostPort: () => z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port'),
-  list: () => z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean)),
+  list: () =>
+    z.string().transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
 };
 
 export function loadConfig<S extends z.ZodRawShape>(service: string, shape: S, source: NodeJS.ProcessEnv = process.env): z.infer<z.ZodObject<S>> {

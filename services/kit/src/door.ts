@@ -23,12 +23,15 @@ export const MIN_TOKEN_LENGTH = 16;
 
 /** Default gateways of this container (hex little-endian in /proc/net/route): the host, seen from the lab's network. */
 export function defaultGateways(routeTable: string): string[] {
-  return routeTable.split('\n').slice(1).flatMap((line) => {
-    const [, dest, gw] = line.trim().split(/\s+/);
-    if (dest !== '00000000' || !gw || gw === '00000000') return [];
-    const b = Buffer.from(gw, 'hex');
-    return [`${b[3]}.${b[2]}.${b[1]}.${b[0]}`];
-  });
+  return routeTable
+    .split('\n')
+    .slice(1)
+    .flatMap((line) => {
+      const [, dest, gw] = line.trim().split(/\s+/);
+      if (dest !== '00000000' || !gw || gw === '00000000') return [];
+      const b = Buffer.from(gw, 'hex');
+      return [`${b[3]}.${b[2]}.${b[1]}.${b[0]}`];
+    });
 }
 
 export interface Door {
@@ -65,8 +68,7 @@ export function doorGuard(doorOf: () => Door): RequestHandler {
       door.log.warn({ client, peer, method: req.method, path: req.originalUrl.split('?')[0], reason }, `${door.name} API request refused`);
       next(err);
     };
-    const trusted = isLoopback(client) || door.hostAddresses.includes(client)
-      || (door.trustedAddresses ? (await door.trustedAddresses().catch((): string[] => [])).includes(client) : false);
+    const trusted = isLoopback(client) || door.hostAddresses.includes(client) || (door.trustedAddresses ? (await door.trustedAddresses().catch((): string[] => [])).includes(client) : false);
     if (!trusted) {
       refuse(new AppError({ code: 'REQUEST_FORBIDDEN', message: `the ${door.name} answers ${door.answers ?? 'this machine only'} (request from ${client})` }), 'not from this machine');
       return;
@@ -79,7 +81,10 @@ export function doorGuard(doorOf: () => Door): RequestHandler {
       return;
     }
     if (!given || !tokenMatches(given, token)) {
-      refuse(new AppError({ code: 'REQUEST_UNAUTHORIZED', message: given ? 'wrong console token' : 'the console token is required (Authorization: Bearer <token>; npm run lab:console prints it)' }), given ? 'wrong token' : 'no token');
+      refuse(
+        new AppError({ code: 'REQUEST_UNAUTHORIZED', message: given ? 'wrong console token' : 'the console token is required (Authorization: Bearer <token>; npm run lab:console prints it)' }),
+        given ? 'wrong token' : 'no token',
+      );
       return;
     }
     next();
@@ -91,7 +96,10 @@ export function hostResolver(host: string, ttlMs = 5_000): () => Promise<string[
   let cached: { at: number; addrs: string[] } | undefined;
   return async () => {
     if (cached && Date.now() - cached.at < ttlMs) return cached.addrs;
-    const addrs = await lookup(host, { all: true }).then((r) => r.map((a) => a.address), () => []);
+    const addrs = await lookup(host, { all: true }).then(
+      (r) => r.map((a) => a.address),
+      () => [],
+    );
     cached = { at: Date.now(), addrs };
     return addrs;
   };
@@ -108,7 +116,11 @@ export function fileToken(file: string, ttlMs = 5_000): () => string | undefined
     if (cached?.token && Date.now() - cached.at < ttlMs) return cached.token;
     if (cached && !cached.token && Date.now() - cached.at < 1_000) return undefined;
     let token: string | undefined;
-    try { token = readFileSync(file, 'utf8').trim(); } catch { token = undefined; }
+    try {
+      token = readFileSync(file, 'utf8').trim();
+    } catch {
+      token = undefined;
+    }
     if (token !== undefined && token.length < MIN_TOKEN_LENGTH) token = undefined;
     cached = { at: Date.now(), token };
     return token;

@@ -1,10 +1,11 @@
 // The Express app every service starts from: request ids and logs, RED metrics, body limits,
 // health endpoints and, once the service added its routes, one 404 and one JSON error handler.
-import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
+
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { ZodError } from 'zod';
 import { AppError, type ErrorCode } from './errors.ts';
-import { requestLogging, type Logger } from './log.ts';
+import { type Logger, requestLogging } from './log.ts';
 import { httpMetrics, type Metrics } from './metrics.ts';
 
 export interface ReadinessCheck {
@@ -40,10 +41,7 @@ async function runCheck(c: ReadinessCheck): Promise<{ name: string; ok: boolean;
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), READY_TIMEOUT_MS);
   try {
-    await Promise.race([
-      c.check(ac.signal),
-      new Promise((_, reject) => ac.signal.addEventListener('abort', () => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)))),
-    ]);
+    await Promise.race([c.check(ac.signal), new Promise((_, reject) => ac.signal.addEventListener('abort', () => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`))))]);
     return { name: c.name, ok: true };
   } catch (err) {
     return { name: c.name, ok: false, error: err instanceof Error ? err.message : String(err) };
@@ -54,7 +52,7 @@ async function runCheck(c: ReadinessCheck): Promise<{ name: string; ok: boolean;
 
 /** Only JSON bodies: anything else on a request with a body is a 415. */
 const requireJson: RequestHandler = (req, _res, next) => {
-  const hasBody = req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0' || req.headers['transfer-encoding'] !== undefined;
+  const hasBody = (req.headers['content-length'] !== undefined && req.headers['content-length'] !== '0') || req.headers['transfer-encoding'] !== undefined;
   if (hasBody && !req.is('application/json')) {
     next(new AppError({ code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE', message: `expected Content-Type application/json, got ${JSON.stringify(req.headers['content-type'] ?? '')}` }));
     return;
@@ -71,9 +69,14 @@ export function createApp(ctx: AppContext): Express {
   app.use(httpMetrics(ctx.service, ctx.metrics));
   for (const g of ctx.guards ?? []) app.use(g.path, g.handler);
 
-  app.get('/healthz', (_req, res) => { res.json({ status: 'ok', service: ctx.service }); });
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', service: ctx.service });
+  });
   app.get('/readyz', async (_req, res) => {
-    if (ctx.draining.value) { res.status(503).json({ status: 'draining', service: ctx.service }); return; }
+    if (ctx.draining.value) {
+      res.status(503).json({ status: 'draining', service: ctx.service });
+      return;
+    }
     const results = await Promise.all(ctx.readiness.map(runCheck));
     const ready = results.every((r, i) => r.ok || ctx.readiness[i]!.critical === false);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unready', service: ctx.service, checks: results });
@@ -104,7 +107,10 @@ export function createApp(ctx: AppContext): Express {
     }
     inFlight++;
     inFlightGauge.inc({ service: ctx.service });
-    res.once('close', () => { inFlight--; inFlightGauge.dec({ service: ctx.service }); });
+    res.once('close', () => {
+      inFlight--;
+      inFlightGauge.dec({ service: ctx.service });
+    });
     next();
   });
   app.use(requireJson);
@@ -117,7 +123,10 @@ function eventLoopDelayWatch(): { p99Ms(): number } {
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   let last = 0;
-  setInterval(() => { last = h.count ? h.percentile(99) / 1e6 : 0; h.reset(); }, 250).unref();
+  setInterval(() => {
+    last = h.count ? h.percentile(99) / 1e6 : 0;
+    h.reset();
+  }, 250).unref();
   return { p99Ms: () => last };
 }
 
@@ -132,22 +141,25 @@ export function finishApp(app: Express, ctx: AppContext): Express {
   });
   const handler: ErrorRequestHandler = (err, req, res, _next) => {
     const requestId = (req as { id?: unknown }).id;
-    if (res.headersSent) { res.end(); return; }
+    if (res.headersSent) {
+      res.end();
+      return;
+    }
     let appErr: AppError;
     if (err instanceof AppError) appErr = err;
     else if (err instanceof ZodError) {
-      const details = err.issues.flatMap((i) => i.code === 'unrecognized_keys'
-        ? i.keys.map((k) => ({ field: [...i.path, k].join('.'), problem: 'unknown field' }))
-        : [{ field: i.path.join('.') || '(root)', problem: i.message }]);
+      const details = err.issues.flatMap((i) =>
+        i.code === 'unrecognized_keys' ? i.keys.map((k) => ({ field: [...i.path, k].join('.'), problem: 'unknown field' })) : [{ field: i.path.join('.') || '(root)', problem: i.message }],
+      );
       appErr = new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: `invalid request: ${details.map((d) => `${d.field}: ${d.problem}`).join('; ')}`, details });
     } else if (err?.type === 'entity.parse.failed') appErr = new AppError({ code: 'REQUEST_INVALID_JSON', message: 'request body is not valid JSON' });
     else if (err?.type === 'entity.too.large') appErr = new AppError({ code: 'REQUEST_TOO_LARGE', message: `request body exceeds ${ctx.bodyLimit ?? '16kb'}` });
-    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported') appErr = new AppError({ code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE', message: 'unsupported body encoding or charset' });
+    else if (err?.type === 'encoding.unsupported' || err?.type === 'charset.unsupported')
+      appErr = new AppError({ code: 'REQUEST_UNSUPPORTED_MEDIA_TYPE', message: 'unsupported body encoding or charset' });
     else if (Number.isInteger(err?.status) && err.status >= 400 && err.status < 500) {
       // Framework-level client errors, e.g. a path with malformed percent-encoding.
       appErr = new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: err instanceof URIError ? 'malformed percent-encoding in the URL' : 'malformed request' });
-    }
-    else {
+    } else {
       ctx.logger.error({ err, requestId }, 'unhandled error');
       appErr = new AppError({ code: 'INTERNAL', message: 'internal error' });
     }

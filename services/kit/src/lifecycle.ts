@@ -23,7 +23,10 @@ export function serve(opts: ServeOptions): Promise<Server> {
   const deadlineMs = opts.deadlineMs ?? 10_000;
   return new Promise((resolve, reject) => {
     const server = app.listen(port, (err?: Error) => {
-      if (err) { reject(err); return; }
+      if (err) {
+        reject(err);
+        return;
+      }
       logger.info({ port }, 'listening');
       resolve(server);
     });
@@ -31,7 +34,9 @@ export function serve(opts: ServeOptions): Promise<Server> {
     server.on('error', reject);
     // While draining, every response asks the client to close its connection. Prepended, so it
     // runs before the app: a listener after it could meet a response already sent (and throw).
-    server.prependListener('request', (_req, res) => { if (draining.value && !res.headersSent) res.setHeader('Connection', 'close'); });
+    server.prependListener('request', (_req, res) => {
+      if (draining.value && !res.headersSent) res.setHeader('Connection', 'close');
+    });
 
     let shuttingDown = false;
     const shutdown = async (signal: string) => {
@@ -39,12 +44,22 @@ export function serve(opts: ServeOptions): Promise<Server> {
       shuttingDown = true;
       draining.value = true;
       logger.info({ signal }, 'draining');
-      const force = setTimeout(() => { logger.warn('drain deadline passed: closing remaining connections'); server.closeAllConnections(); }, deadlineMs);
+      const force = setTimeout(() => {
+        logger.warn('drain deadline passed: closing remaining connections');
+        server.closeAllConnections();
+      }, deadlineMs);
       force.unref();
       await new Promise((r) => setTimeout(r, drainDelayMs));
-      await new Promise<void>((r) => { server.close(() => r()); server.closeIdleConnections(); });
+      await new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeIdleConnections();
+      });
       for (const c of opts.closers ?? []) {
-        try { await c.close(); } catch (err) { logger.warn({ err, closer: c.name }, 'close failed'); }
+        try {
+          await c.close();
+        } catch (err) {
+          logger.warn({ err, closer: c.name }, 'close failed');
+        }
       }
       logger.info('stopped');
       process.exit(0);

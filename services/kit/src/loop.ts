@@ -2,7 +2,9 @@
 // a count > 0), with doubling back-off while it fails, and a stop() that waits for the current run.
 import type { Logger } from './log.ts';
 
-export interface Loop { stop(): Promise<void> }
+export interface Loop {
+  stop(): Promise<void>;
+}
 
 export function startLoop(opts: { name: string; intervalMs: number; maxBackoffMs?: number; logger: Logger; run: () => Promise<number | undefined> | Promise<void> }): Loop {
   const { name, intervalMs, logger, run } = opts;
@@ -30,7 +32,10 @@ export function startLoop(opts: { name: string; intervalMs: number; maxBackoffMs
         failures++;
         delay = Math.min(maxBackoffMs, intervalMs * 2 ** failures);
       }
-      if (!stopped) { timer = setTimeout(tick, delay); timer.unref(); }
+      if (!stopped) {
+        timer = setTimeout(tick, delay);
+        timer.unref();
+      }
     })();
   };
   timer = setTimeout(tick, intervalMs);

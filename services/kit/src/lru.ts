@@ -6,7 +6,9 @@ export class Lru<V> {
     if (!Number.isInteger(max) || max < 1) throw new RangeError('Lru max must be a positive integer');
     this.#max = max;
   }
-  get size(): number { return this.#map.size; }
+  get size(): number {
+    return this.#map.size;
+  }
   get(key: string): V | undefined {
     const v = this.#map.get(key);
     if (v === undefined) return undefined;
@@ -19,7 +21,9 @@ export class Lru<V> {
     this.#map.set(key, value);
     if (this.#map.size > this.#max) this.#map.delete(this.#map.keys().next().value as string);
   }
-  delete(key: string): boolean { return this.#map.delete(key); }
+  delete(key: string): boolean {
+    return this.#map.delete(key);
+  }
   deletePrefix(prefix: string): number {
     let n = 0;
     for (const k of [...this.#map.keys()]) if (k.startsWith(prefix) && this.#map.delete(k)) n++;
@@ -37,5 +41,7 @@ export class SingleFlight<T> {
     this.#inflight.set(key, p);
     return p;
   }
-  get inflight(): number { return this.#inflight.size; }
+  get inflight(): number {
+    return this.#inflight.size;
+  }
 }

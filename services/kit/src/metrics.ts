@@ -1,7 +1,7 @@
 // prom-client registry per service: default process metrics (event-loop lag included) and RED
 // metrics for HTTP, labelled by route template so ids do not explode the series count.
 import type { RequestHandler } from 'express';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;

@@ -33,11 +33,7 @@ export function backoffMs(attempt: number, baseMs: number, random = Math.random)
   return Math.round(random() * baseMs * 2 ** attempt);
 }
 
-export function guard<A extends unknown[], R>(
-  metrics: Metrics,
-  opts: GuardOptions<A, R>,
-  fn: (signal: AbortSignal, ...args: A) => Promise<R>,
-): GuardedCall<A, R> {
+export function guard<A extends unknown[], R>(metrics: Metrics, opts: GuardOptions<A, R>, fn: (signal: AbortSignal, ...args: A) => Promise<R>): GuardedCall<A, R> {
   const { name, timeoutMs, idempotent } = opts;
   const retries = idempotent ? (opts.retries ?? 2) : 0;
   const retryBaseMs = opts.retryBaseMs ?? 50;
@@ -75,9 +71,18 @@ export function guard<A extends unknown[], R>(
     errorFilter: (err: unknown) => err instanceof AppError && !(err instanceof DependencyError),
   });
   state.set({ breaker: name }, STATE.closed);
-  breaker.on('open', () => { state.set({ breaker: name }, STATE.open); transitions.inc({ breaker: name, to: 'open' }); });
-  breaker.on('halfOpen', () => { state.set({ breaker: name }, STATE.halfOpen); transitions.inc({ breaker: name, to: 'half_open' }); });
-  breaker.on('close', () => { state.set({ breaker: name }, STATE.closed); transitions.inc({ breaker: name, to: 'closed' }); });
+  breaker.on('open', () => {
+    state.set({ breaker: name }, STATE.open);
+    transitions.inc({ breaker: name, to: 'open' });
+  });
+  breaker.on('halfOpen', () => {
+    state.set({ breaker: name }, STATE.halfOpen);
+    transitions.inc({ breaker: name, to: 'half_open' });
+  });
+  breaker.on('close', () => {
+    state.set({ breaker: name }, STATE.closed);
+    transitions.inc({ breaker: name, to: 'closed' });
+  });
 
   const toAppError = (err: unknown): AppError => {
     if (err instanceof AppError) return err;
@@ -88,8 +93,7 @@ export function guard<A extends unknown[], R>(
     if (code === 'EOPENBREAKER') return new DependencyError(name, { cause: err, retryAfter: Math.ceil((opts.resetTimeoutMs ?? 5_000) / 1000) });
     return new DependencyError(name, { timeout: code === 'ETIMEDOUT', cause: err });
   };
-  const outcome = (e: AppError) =>
-    e.code === 'OVERLOADED' ? 'shed' : e.code === 'DEPENDENCY_TIMEOUT' ? 'timeout' : (e.cause as { code?: string })?.code === 'EOPENBREAKER' ? 'rejected' : 'failure';
+  const outcome = (e: AppError) => (e.code === 'OVERLOADED' ? 'shed' : e.code === 'DEPENDENCY_TIMEOUT' ? 'timeout' : (e.cause as { code?: string })?.code === 'EOPENBREAKER' ? 'rejected' : 'failure');
 
   const call = async (...args: A): Promise<R> => {
     const end = duration.startTimer({ dependency: name });
@@ -102,7 +106,10 @@ export function guard<A extends unknown[], R>(
       } catch (raw) {
         const err = toAppError(raw);
         const operational = err instanceof DependencyError || err.code === 'OVERLOADED';
-        if (!operational) { end(); throw err; }
+        if (!operational) {
+          end();
+          throw err;
+        }
         calls.inc({ dependency: name, outcome: outcome(err) });
         const retryable = attempt < retries && !breaker.opened && err.code !== 'OVERLOADED';
         if (retryable) {

@@ -1,8 +1,8 @@
 // Composes the kit for one service: logger, metrics, draining flag, the base app and its start.
 import type { Express } from 'express';
 import { ConfigError } from './config.ts';
-import { createApp, finishApp, type AppContext, type ReadinessCheck } from './http.ts';
-import { serve, type ServeOptions } from './lifecycle.ts';
+import { type AppContext, createApp, finishApp, type ReadinessCheck } from './http.ts';
+import { type ServeOptions, serve } from './lifecycle.ts';
 import { createLogger, type Logger } from './log.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 
@@ -20,7 +20,17 @@ export interface Service {
 export function createService(name: string, opts: { bodyLimit?: string; logLevel?: string; maxInFlight?: number; shedEventLoopDelayMs?: number; guards?: AppContext['guards'] } = {}): Service {
   const logger = createLogger(name, opts.logLevel);
   const metrics = createMetrics(name);
-  const ctx: AppContext = { service: name, logger, metrics, readiness: [], draining: { value: false }, ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}), ...(opts.maxInFlight ? { maxInFlight: opts.maxInFlight } : {}), ...(opts.shedEventLoopDelayMs ? { shedEventLoopDelayMs: opts.shedEventLoopDelayMs } : {}), ...(opts.guards ? { guards: opts.guards } : {}) };
+  const ctx: AppContext = {
+    service: name,
+    logger,
+    metrics,
+    readiness: [],
+    draining: { value: false },
+    ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+    ...(opts.maxInFlight ? { maxInFlight: opts.maxInFlight } : {}),
+    ...(opts.shedEventLoopDelayMs ? { shedEventLoopDelayMs: opts.shedEventLoopDelayMs } : {}),
+    ...(opts.guards ? { guards: opts.guards } : {}),
+  };
   return {
     ctx,
     logger,

@@ -12,7 +12,10 @@ const HTTP = {
 
 export type Endpoint = keyof typeof HTTP | Exclude<LinkName, 'kafka-host' | 'payment'>;
 
-export interface Address { host: string; port: number }
+export interface Address {
+  host: string;
+  port: number;
+}
 
 export interface Endpoints {
   address(name: Endpoint): Address;

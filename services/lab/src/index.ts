@@ -1,20 +1,21 @@
 // The lab package's public surface: everything the lab's tools know about the running lab.
-export { openLab, type Lab, type OpenLabOptions } from './lab.ts';
-export { readSettings, repoRoot, LabSettingsError, type LabSettings, type SettingsOptions } from './settings.ts';
-export { endpoints, type Address, type Endpoint, type Endpoints } from './endpoints.ts';
-export * from './topology.ts';
-export type { Container, ContainerDetail, ExecResult, Publisher, Runtime } from './runtime/runtime.ts';
-export { ComposeRuntime } from './runtime/compose-runtime.ts';
-export { docker, DockerCliError, parseBytes, parsePorts, projectOf } from './runtime/docker-cli.ts';
-export { engine, EngineError, inspect, cloneReplica, removeContainer, restartContainer, stopContainer, type Inspect } from './runtime/engine-api.ts';
-export { PatroniClient, PATRONI_CONFIG, type PatroniMember, type PatroniRole } from './clients/patroni.ts';
-export { ToxiproxyClient, type ProxyState, type Toxic, type ToxicType, type Stream } from './clients/toxiproxy.ts';
-export { PrometheusClient, type InstantSeries, type RangeSeries } from './clients/prometheus.ts';
-export { grafanaAnnotator, noAnnotations, LAB_TAG, type Annotator } from './clients/grafana.ts';
-export { ConsoleClient, CONSOLE_TOKEN_IN_CONTAINER, hostConsoleToken, readOrCreateToken, tokenFileOf } from './clients/console.ts';
-export { AutoscalerClient, AUTOSCALER_IN_LAB, AUTOSCALER_PATH, type AutoscalerModes, type Relayed } from './clients/autoscaler.ts';
+
+export { AUTOSCALER_IN_LAB, AUTOSCALER_PATH, AutoscalerClient, type AutoscalerModes, type Relayed } from './clients/autoscaler.ts';
+export { CONSOLE_TOKEN_IN_CONTAINER, ConsoleClient, hostConsoleToken, readOrCreateToken, tokenFileOf } from './clients/console.ts';
+export { type Annotator, grafanaAnnotator, LAB_TAG, noAnnotations } from './clients/grafana.ts';
 export { jsonCall, LabHttpError } from './clients/http.ts';
+export { PATRONI_CONFIG, PatroniClient, type PatroniMember, type PatroniRole } from './clients/patroni.ts';
+export { type InstantSeries, PrometheusClient, type RangeSeries } from './clients/prometheus.ts';
+export { type ProxyState, type Stream, type Toxic, type ToxicType, ToxiproxyClient } from './clients/toxiproxy.ts';
+export { type Address, type Endpoint, type Endpoints, endpoints } from './endpoints.ts';
+export { type Lab, type OpenLabOptions, openLab } from './lab.ts';
 export { PORT_VARS, portProblems } from './ports.ts';
-export { labReport, type ContainerReport } from './status.ts';
+export { ComposeRuntime } from './runtime/compose-runtime.ts';
+export { DockerCliError, docker, parseBytes, parsePorts, projectOf } from './runtime/docker-cli.ts';
+export { cloneReplica, EngineError, engine, type Inspect, inspect, removeContainer, restartContainer, stopContainer } from './runtime/engine-api.ts';
+export type { Container, ContainerDetail, ExecResult, Publisher, Runtime } from './runtime/runtime.ts';
+export { type LabSettings, LabSettingsError, readSettings, repoRoot, type SettingsOptions } from './settings.ts';
+export { type ContainerReport, labReport } from './status.ts';
+export * from './topology.ts';
+export { bracketField, dottedField, formatProblem, type IssueView, type ParseOptions, type Path, type Problem, parseYaml, type Report, ValidationError, valueAt } from './validated-yaml.ts';
 export { sleep, waitFor } from './wait.ts';
-export { bracketField, dottedField, formatProblem, parseYaml, ValidationError, valueAt, type IssueView, type ParseOptions, type Path, type Problem, type Report } from './validated-yaml.ts';

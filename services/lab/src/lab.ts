@@ -2,15 +2,15 @@
 // each of its APIs. Tools make one with `openLab()` (the project passed explicitly when it is
 // not the one .env names) and hand it down; nothing reads the project from a global.
 import { readFileSync } from 'node:fs';
-import { AutoscalerClient, AUTOSCALER_IN_LAB, AUTOSCALER_PATH } from './clients/autoscaler.ts';
-import { ConsoleClient, CONSOLE_TOKEN_IN_CONTAINER, hostConsoleToken } from './clients/console.ts';
-import { grafanaAnnotator, type Annotator } from './clients/grafana.ts';
+import { AUTOSCALER_IN_LAB, AUTOSCALER_PATH, AutoscalerClient } from './clients/autoscaler.ts';
+import { CONSOLE_TOKEN_IN_CONTAINER, ConsoleClient, hostConsoleToken } from './clients/console.ts';
+import { type Annotator, grafanaAnnotator } from './clients/grafana.ts';
 import { PatroniClient } from './clients/patroni.ts';
 import { PrometheusClient } from './clients/prometheus.ts';
 import { ToxiproxyClient } from './clients/toxiproxy.ts';
-import { endpoints, type Endpoints } from './endpoints.ts';
+import { type Endpoints, endpoints } from './endpoints.ts';
 import { ComposeRuntime } from './runtime/compose-runtime.ts';
-import { readSettings, type LabSettings, type SettingsOptions } from './settings.ts';
+import { type LabSettings, readSettings, type SettingsOptions } from './settings.ts';
 
 export interface Lab {
   readonly settings: LabSettings;
@@ -41,9 +41,7 @@ export function openLab(o: OpenLabOptions = {}): Lab {
   const runtime = new ComposeRuntime({ project: settings.project, root: settings.root });
   const ep = endpoints(settings);
   const consoleBase = settings.inside ? 'http://127.0.0.1:8080/lab/api' : `${ep.url('edge')}/lab/api`;
-  const consoleToken = settings.inside
-    ? async () => readFileSync(o.consoleTokenFile ?? CONSOLE_TOKEN_IN_CONTAINER, 'utf8').trim()
-    : () => hostConsoleToken(settings.root, runtime);
+  const consoleToken = settings.inside ? async () => readFileSync(o.consoleTokenFile ?? CONSOLE_TOKEN_IN_CONTAINER, 'utf8').trim() : () => hostConsoleToken(settings.root, runtime);
   return {
     settings,
     root: settings.root,

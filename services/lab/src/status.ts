@@ -2,7 +2,15 @@
 // Patroni role and memory.
 import type { Lab } from './lab.ts';
 
-export interface ContainerReport { service: string; name: string; state: string; health: string; role: string; memBytes: number; memLimitBytes: number }
+export interface ContainerReport {
+  service: string;
+  name: string;
+  state: string;
+  health: string;
+  role: string;
+  memBytes: number;
+  memLimitBytes: number;
+}
 
 export async function labReport(lab: Lab): Promise<ContainerReport[]> {
   const containers = await lab.runtime.containers({ all: true });

@@ -33,7 +33,7 @@ export const LINKS = {
   'pg-rw': { listen: 15432, upstream: 'pg-router:5000', hostPortVar: 'PG_RW_PORT', summary: 'Postgres read-write (the leader)' },
   'pg-ro': { listen: 15433, upstream: 'pg-router:5001', hostPortVar: 'PG_RO_PORT', summary: 'Postgres read-only (a replica, or the leader)' },
   redis: { listen: 16379, upstream: 'redis:6379', hostPortVar: 'REDIS_PORT', summary: 'Redis (cache and carts)' },
-  kafka: { listen: 19092, upstream: 'kafka:9092', summary: 'Kafka for the lab\'s containers' },
+  kafka: { listen: 19092, upstream: 'kafka:9092', summary: "Kafka for the lab's containers" },
   'kafka-host': { listen: 29092, upstream: 'kafka:9094', hostPortVar: 'KAFKA_PORT', summary: 'Kafka for host clients' },
   payment: { listen: 18090, upstream: 'payment:8080', summary: 'the payment provider' },
 } as const satisfies Record<string, LinkSpec>;

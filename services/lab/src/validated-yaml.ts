@@ -2,13 +2,17 @@
 // is reported at once, each with its line and field, so a typo is found when the file is loaded
 // and not halfway through what the file drives. Used for the chaos experiments and the
 // autoscaler's policy. Imports nothing of the project's own: only `yaml` and `zod`.
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from 'yaml';
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
 import { z } from 'zod';
 
 export type Path = readonly (string | number)[];
 
 /** One problem: its line in the file (from 1), the field (as `field` names paths), what is wrong. */
-export interface Problem { line: number; field: string; message: string }
+export interface Problem {
+  line: number;
+  field: string;
+  message: string;
+}
 
 /** A problem as one line: `file:line: field: message` (editors open the file at the line). */
 export const formatProblem = (source: string, p: Problem): string => `${source}:${p.line}: ${p.field}: ${p.message}`;
@@ -28,8 +32,7 @@ export class ValidationError extends Error {
 /** Fields as zod names them: `method.0.fault`; the document itself is `(top level)`. */
 export const dottedField = (path: Path): string => (path.length ? path.join('.') : '(top level)');
 /** Fields as code reads them: `schedule[0].at`. */
-export const bracketField = (path: Path): string =>
-  path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '') || '(top level)';
+export const bracketField = (path: Path): string => path.reduce<string>((s, k) => (typeof k === 'number' ? `${s}[${k}]` : s ? `${s}.${k}` : k), '') || '(top level)';
 
 /** Reports a problem at a path of the document: on its value (default) or, with at 'key', on its key. */
 export type Report = (path: Path, message: string, o?: { at?: 'value' | 'key' }) => void;
@@ -135,7 +138,10 @@ function required(issue: z.core.$ZodIssue): string {
 function inLineOrder(problems: Problem[]): Problem[] {
   const seen = new Set<string>();
   return problems
-    .filter((p) => { const k = `${p.line}\u0000${p.field}\u0000${p.message}`; return !seen.has(k) && !!seen.add(k); })
+    .filter((p) => {
+      const k = `${p.line}\u0000${p.field}\u0000${p.message}`;
+      return !seen.has(k) && !!seen.add(k);
+    })
     .sort((a, b) => a.line - b.line);
 }
 
@@ -185,8 +191,16 @@ type Schema = z.core.$ZodType;
 function unwrap(schema: Schema, data: unknown): Schema {
   let s = schema;
   for (;;) {
-    if (s instanceof z.ZodOptional || s instanceof z.ZodNullable || s instanceof z.ZodDefault || s instanceof z.ZodPrefault
-      || s instanceof z.ZodNonOptional || s instanceof z.ZodReadonly || s instanceof z.ZodCatch) s = s.unwrap();
+    if (
+      s instanceof z.ZodOptional ||
+      s instanceof z.ZodNullable ||
+      s instanceof z.ZodDefault ||
+      s instanceof z.ZodPrefault ||
+      s instanceof z.ZodNonOptional ||
+      s instanceof z.ZodReadonly ||
+      s instanceof z.ZodCatch
+    )
+      s = s.unwrap();
     else if (s instanceof z.ZodPipe) s = s.in;
     else if (s instanceof z.ZodLazy) s = s.unwrap();
     else if (s instanceof z.ZodUnion) {
@@ -203,7 +217,10 @@ function unionOption(u: z.ZodUnion, data: unknown): Schema | undefined {
   const d = u instanceof z.ZodDiscriminatedUnion ? u.def.discriminator : undefined;
   const given = isRecord(data) ? data : {};
   if (d !== undefined) {
-    const match = objects.find((opt) => { const lit = opt.shape[d]; return lit instanceof z.ZodLiteral && [...lit.values].some((v) => v === given[d]); });
+    const match = objects.find((opt) => {
+      const lit = opt.shape[d];
+      return lit instanceof z.ZodLiteral && [...lit.values].some((v) => v === given[d]);
+    });
     if (match) return match;
   }
   let best: z.ZodObject | undefined;

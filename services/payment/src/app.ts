@@ -2,9 +2,9 @@
 // GET /charges/:chargeId. Failures come from the lab's chaos, never from random code paths.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AppError, type Service } from '@surge-lab/kit';
 import type { Express, Response } from 'express';
 import { z } from 'zod';
-import { AppError, type Service } from '@surge-lab/kit';
 import type { Charge, ChargesRepo } from './data-access/charges-repo.ts';
 import { ChargeRequest, declines, fingerprint, isReplay, parseIdempotencyKey } from './domain/charge.ts';
 
@@ -38,13 +38,19 @@ export function buildApp(svc: Service, deps: PaymentDeps): Express {
     const key = parseIdempotencyKey(req.get('Idempotency-Key'));
     const body = ChargeRequest.parse(req.body);
     const existing = await deps.charges.byKey(key);
-    if (existing) { replay(res, existing, body); return; }
+    if (existing) {
+      replay(res, existing, body);
+      return;
+    }
     await sleep(deps.latencyMs()); // the "card network"
     if (declines(body)) throw new AppError({ code: 'PAYMENT_DECLINED', message: 'the card was declined (test address)', details: { orderId: body.orderId } });
     const chargeId = randomUUID();
     const stored = await deps.charges.insert({ chargeId, idempotencyKey: key, orderId: body.orderId, amountCents: body.amountCents, status: 'captured', fingerprint: fingerprint(body) });
     // A concurrent request with the same key may have won the insert: then this is a replay.
-    if (stored.chargeId !== chargeId) { replay(res, stored, body); return; }
+    if (stored.chargeId !== chargeId) {
+      replay(res, stored, body);
+      return;
+    }
     captured.inc();
     res.status(201).location(`/charges/${chargeId}`).json(view(stored));
   });

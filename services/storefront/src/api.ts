@@ -5,16 +5,51 @@
 // Types only (erased at build time): the bundle carries no zod.
 import type { OrderStatus } from '@surge-lab/contracts/orders';
 import type { Product } from '@surge-lab/contracts/products';
-import { anySignal, ApiError, errorFields, type ErrorKind } from '@surge-lab/web-kit/http';
+import { ApiError, anySignal, type ErrorKind, errorFields } from '@surge-lab/web-kit/http';
 
 export type { OrderStatus, Product };
 
-export interface ProductPage { items: Product[]; nextCursor: string | null }
-export interface Category { name: string; count: number }
-export interface CartItem { productId: string; name: string; priceCents: number; quantity: number; lineTotalCents: number; imageUrl: string }
-export interface Cart { id: string; createdAt: string; items: CartItem[]; itemCount: number; totalCents: number; stale: boolean; unavailable: string[] }
-export interface OrderLine { productId: string; name: string; quantity: number; priceCents: number }
-export interface Order { id: string; status: OrderStatus; email: string; totalCents: number; lines: OrderLine[]; paymentId: string | null; createdAt: string; updatedAt: string }
+export interface ProductPage {
+  items: Product[];
+  nextCursor: string | null;
+}
+export interface Category {
+  name: string;
+  count: number;
+}
+export interface CartItem {
+  productId: string;
+  name: string;
+  priceCents: number;
+  quantity: number;
+  lineTotalCents: number;
+  imageUrl: string;
+}
+export interface Cart {
+  id: string;
+  createdAt: string;
+  items: CartItem[];
+  itemCount: number;
+  totalCents: number;
+  stale: boolean;
+  unavailable: string[];
+}
+export interface OrderLine {
+  productId: string;
+  name: string;
+  quantity: number;
+  priceCents: number;
+}
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  email: string;
+  totalCents: number;
+  lines: OrderLine[];
+  paymentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export { ApiError, type ErrorKind };
 
@@ -58,7 +93,11 @@ export function isStale(headers: Headers): boolean {
   return headers.get('x-data-stale') === 'true';
 }
 
-export interface RequestOptions { body?: unknown; headers?: Record<string, string>; signal?: AbortSignal }
+export interface RequestOptions {
+  body?: unknown;
+  headers?: Record<string, string>;
+  signal?: AbortSignal;
+}
 
 export interface ApiClientOptions {
   /** '' in the browser (same origin); an absolute origin in tests. */
@@ -95,7 +134,11 @@ export class ApiClient {
       throw new ApiError({ kind: 'network', status: 0, code: 'NETWORK', message: `${method} ${path}: ${(err as Error).message}` });
     }
     let body: unknown;
-    try { body = text ? JSON.parse(text) : undefined; } catch { body = undefined; }
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
     if (!res.ok) throw errorFrom(res, body);
     return { status: res.status, body: body as T, headers: res.headers, stale: isStale(res.headers), replayed: res.headers.get('idempotent-replayed') === 'true' };
   }

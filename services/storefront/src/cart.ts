@@ -1,6 +1,6 @@
 // The shopper's cart: created on the first add, its id persisted, a fresh one made when the
 // shop says the old one expired (404 CART_NOT_FOUND).
-import { ApiError, type ApiClient, type ApiResponse, type Cart } from './api.ts';
+import { type ApiClient, ApiError, type ApiResponse, type Cart } from './api.ts';
 import type { CartIdStore } from './storage.ts';
 
 export const MAX_QUANTITY = 99;
@@ -8,9 +8,14 @@ export const MAX_QUANTITY = 99;
 export class CartService {
   readonly #api: ApiClient;
   readonly #ids: CartIdStore;
-  constructor(api: ApiClient, ids: CartIdStore) { this.#api = api; this.#ids = ids; }
+  constructor(api: ApiClient, ids: CartIdStore) {
+    this.#api = api;
+    this.#ids = ids;
+  }
 
-  get id(): string | undefined { return this.#ids.get(); }
+  get id(): string | undefined {
+    return this.#ids.get();
+  }
 
   /** The current cart, or undefined when there is none yet (or it expired: the id is then forgotten). */
   async load(signal?: AbortSignal): Promise<ApiResponse<Cart> | undefined> {
@@ -19,7 +24,10 @@ export class CartService {
     try {
       return await this.#api.cart(id, signal);
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'CART_NOT_FOUND') { this.#ids.clear(); return undefined; }
+      if (e instanceof ApiError && e.code === 'CART_NOT_FOUND') {
+        this.#ids.clear();
+        return undefined;
+      }
       throw e;
     }
   }
@@ -49,7 +57,9 @@ export class CartService {
   }
 
   /** After an order is placed the cart is done with: the next add starts a new one. */
-  forget(): void { this.#ids.clear(); }
+  forget(): void {
+    this.#ids.clear();
+  }
 
   async #withCart(fn: (id: string) => Promise<ApiResponse<Cart>>): Promise<ApiResponse<Cart>> {
     const existing = this.#ids.get();

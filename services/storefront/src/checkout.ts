@@ -10,9 +10,9 @@
 // A definitive answer ends the attempt (an order, 402 declined, 409 out of stock, 400…): the next
 // submit is a new attempt with a new key. So does changing the email or the cart, because the
 // shop refuses a key reused with a different body (422).
-import { ApiError, type ApiClient, type Order } from './api.ts';
+import { type ApiClient, ApiError, type Order } from './api.ts';
 import { isRetryable } from './messages.ts';
-import { safe, type KeyValueStore } from './storage.ts';
+import { type KeyValueStore, safe } from './storage.ts';
 
 export const ATTEMPT_KEY = 'surge-lab.checkoutAttempt';
 
@@ -23,7 +23,11 @@ export interface CheckoutResult {
   replayed: boolean;
 }
 
-interface Attempt { cartId: string; email: string; key: string }
+interface Attempt {
+  cartId: string;
+  email: string;
+  key: string;
+}
 
 /** A key the API accepts (^[A-Za-z0-9_-]{8,128}$), from the CSPRNG (works outside secure contexts too). */
 export function newIdempotencyKey(): string {
@@ -46,7 +50,9 @@ export class Checkout {
   }
 
   /** True while a request is on its way (the page disables the button). */
-  get busy(): boolean { return this.#inFlight !== undefined; }
+  get busy(): boolean {
+    return this.#inFlight !== undefined;
+  }
 
   /** The key the next submit of (cartId, email) will use, if an attempt is open for them. */
   pendingKey(cartId: string, email: string): string | undefined {
@@ -69,16 +75,21 @@ export class Checkout {
       safe(() => this.#store.setItem(ATTEMPT_KEY, JSON.stringify(attempt)));
     }
     const a = attempt;
-    const promise = this.#api.checkout(a.cartId, a.email, a.key).then(
-      (r) => {
-        this.#end(a);
-        return { order: r.body, status: r.status, replayed: r.replayed };
-      },
-      (e: unknown) => {
-        if (!(e instanceof ApiError) || !isRetryable(e)) this.#end(a);
-        throw e;
-      },
-    ).finally(() => { if (this.#inFlight?.promise === promise) this.#inFlight = undefined; });
+    const promise = this.#api
+      .checkout(a.cartId, a.email, a.key)
+      .then(
+        (r) => {
+          this.#end(a);
+          return { order: r.body, status: r.status, replayed: r.replayed };
+        },
+        (e: unknown) => {
+          if (!(e instanceof ApiError) || !isRetryable(e)) this.#end(a);
+          throw e;
+        },
+      )
+      .finally(() => {
+        if (this.#inFlight?.promise === promise) this.#inFlight = undefined;
+      });
     this.#inFlight = { attempt: a, promise };
     return promise;
   }
@@ -89,7 +100,9 @@ export class Checkout {
     try {
       const a = JSON.parse(raw) as Partial<Attempt>;
       if (typeof a.cartId === 'string' && typeof a.email === 'string' && typeof a.key === 'string') return { cartId: a.cartId, email: a.email, key: a.key };
-    } catch { /* unreadable: a new attempt */ }
+    } catch {
+      /* unreadable: a new attempt */
+    }
     return undefined;
   }
 

@@ -5,7 +5,10 @@ export function countdown(seconds: number, onTick: (left: number) => void, onDon
   onTick(left);
   const timer = setInterval(() => {
     left -= 1;
-    if (left > 0) { onTick(left); return; }
+    if (left > 0) {
+      onTick(left);
+      return;
+    }
     clearInterval(timer);
     onDone();
   }, 1000);

@@ -5,7 +5,7 @@ import { Checkout } from './checkout.ts';
 import { STALE_NOTICE } from './messages.ts';
 import { parseRoute, type Route } from './router.ts';
 import { browserStore, CartIdStore } from './storage.ts';
-import { h, link, type Ctx } from './ui.ts';
+import { type Ctx, h, link } from './ui.ts';
 import { cartView } from './views/cart.ts';
 import { catalogView } from './views/catalog.ts';
 import { checkoutView } from './views/checkout.ts';
@@ -30,7 +30,9 @@ function announce(message: string, assertive = false): void {
   const region = assertive ? alertRegion : politeRegion;
   // Clearing first makes a repeated message be read again.
   region.textContent = '';
-  setTimeout(() => { region.textContent = message; }, 50);
+  setTimeout(() => {
+    region.textContent = message;
+  }, 50);
 }
 
 function setCartCount(n: number | undefined): void {
@@ -51,7 +53,13 @@ function render(): void {
   main.replaceChildren();
   let staleShown = false;
   const ctx: Ctx = {
-    api, cart, checkout, route, navigate, announce, setCartCount,
+    api,
+    cart,
+    checkout,
+    route,
+    navigate,
+    announce,
+    setCartCount,
     signal: page.signal,
     state: history.state,
     noteStale: (stale) => {
@@ -60,14 +68,26 @@ function render(): void {
       staleNotice.textContent = STALE_NOTICE;
       staleNotice.hidden = false;
     },
-    setTitle: (t) => { document.title = `${t} · Surge Lab`; },
+    setTitle: (t) => {
+      document.title = `${t} · Surge Lab`;
+    },
   };
   switch (route.name) {
-    case 'catalog': catalogView(ctx, main); break;
-    case 'product': productView(ctx, main); break;
-    case 'cart': cartView(ctx, main); break;
-    case 'checkout': checkoutView(ctx, main); break;
-    case 'order': orderView(ctx, main); break;
+    case 'catalog':
+      catalogView(ctx, main);
+      break;
+    case 'product':
+      productView(ctx, main);
+      break;
+    case 'cart':
+      cartView(ctx, main);
+      break;
+    case 'checkout':
+      checkoutView(ctx, main);
+      break;
+    case 'order':
+      orderView(ctx, main);
+      break;
     case 'not-found':
       ctx.setTitle('Not found');
       main.append(h('h1', {}, 'Page not found'), h('p', {}, 'There is nothing at this address. '), link('/', 'Go to the products'));
@@ -78,7 +98,10 @@ function render(): void {
     else a.removeAttribute('aria-current');
   });
   // After a navigation, focus moves to the new page (screen readers start reading there).
-  if (!first) { main.focus({ preventScroll: true }); window.scrollTo(0, 0); }
+  if (!first) {
+    main.focus({ preventScroll: true });
+    window.scrollTo(0, 0);
+  }
   first = false;
 }
 
@@ -93,4 +116,7 @@ document.addEventListener('click', (ev) => {
 window.addEventListener('popstate', render);
 
 render();
-cart.load().then((r) => setCartCount(r?.body.itemCount), () => {});
+cart.load().then(
+  (r) => setCartCount(r?.body.itemCount),
+  () => {},
+);

@@ -28,8 +28,15 @@ export interface MessageContext {
   productName?: (productId: string) => string | undefined;
 }
 
-interface OutOfStockDetails { productId?: unknown; requested?: unknown; available?: unknown }
-interface FieldProblem { field?: unknown; problem?: unknown }
+interface OutOfStockDetails {
+  productId?: unknown;
+  requested?: unknown;
+  available?: unknown;
+}
+interface FieldProblem {
+  field?: unknown;
+  problem?: unknown;
+}
 
 const FIELD_NAMES: Record<string, string> = { email: 'Email address', quantity: 'Quantity', q: 'Search', cartId: 'Cart', category: 'Category' };
 
@@ -48,15 +55,24 @@ export function userMessage(e: ApiError, ctx: MessageContext = {}): string {
       if (available !== undefined) return `Sorry, only ${available} of ${name} ${available === 1 ? 'is' : 'are'} left. Lower the quantity in your cart to place your order.`;
       return `Sorry, ${name} is out of stock. Change your cart to place your order.`;
     }
-    case 'CART_EMPTY': return 'Your cart is empty. Add something before checking out.';
-    case 'IDEMPOTENCY_IN_PROGRESS': return 'Your order is still being placed. We’ll check again in a moment — please don’t close this page.';
-    case 'IDEMPOTENCY_KEY_REUSED': return 'This order attempt no longer matches your cart. Please place the order again.';
-    case 'PAYMENT_DECLINED': return 'Your payment was declined, so the order was cancelled. Nothing was charged.';
-    case 'CART_NOT_FOUND': return 'Your cart has expired. Please add your items again.';
-    case 'PRODUCT_NOT_FOUND': return 'We couldn’t find that product. It may have been removed.';
-    case 'ORDER_NOT_FOUND': return 'We couldn’t find that order. Check the link you followed.';
-    case 'REQUEST_VALIDATION_FAILED': return validationMessage(e.details);
-    case 'DEPENDENCY_TIMEOUT': return 'The shop is taking too long to answer. Please try again in a moment.';
+    case 'CART_EMPTY':
+      return 'Your cart is empty. Add something before checking out.';
+    case 'IDEMPOTENCY_IN_PROGRESS':
+      return 'Your order is still being placed. We’ll check again in a moment — please don’t close this page.';
+    case 'IDEMPOTENCY_KEY_REUSED':
+      return 'This order attempt no longer matches your cart. Please place the order again.';
+    case 'PAYMENT_DECLINED':
+      return 'Your payment was declined, so the order was cancelled. Nothing was charged.';
+    case 'CART_NOT_FOUND':
+      return 'Your cart has expired. Please add your items again.';
+    case 'PRODUCT_NOT_FOUND':
+      return 'We couldn’t find that product. It may have been removed.';
+    case 'ORDER_NOT_FOUND':
+      return 'We couldn’t find that order. Check the link you followed.';
+    case 'REQUEST_VALIDATION_FAILED':
+      return validationMessage(e.details);
+    case 'DEPENDENCY_TIMEOUT':
+      return 'The shop is taking too long to answer. Please try again in a moment.';
   }
   if (isBusy(e)) return busyMessage(retryDelayS(e));
   if (e.status === 402) return 'Your payment was declined, so the order was cancelled. Nothing was charged.';
@@ -68,9 +84,7 @@ export function userMessage(e: ApiError, ctx: MessageContext = {}): string {
 
 function validationMessage(details: unknown): string {
   const problems = Array.isArray(details) ? (details as FieldProblem[]) : [];
-  const parts = problems
-    .filter((p) => typeof p.field === 'string')
-    .map((p) => `${FIELD_NAMES[p.field as string] ?? p.field}: ${typeof p.problem === 'string' ? p.problem : 'is not valid'}`);
+  const parts = problems.filter((p) => typeof p.field === 'string').map((p) => `${FIELD_NAMES[p.field as string] ?? p.field}: ${typeof p.problem === 'string' ? p.problem : 'is not valid'}`);
   return parts.length ? `Please check: ${parts.join('; ')}.` : 'Please check what you entered and try again.';
 }
 
@@ -80,15 +94,23 @@ export const ORDER_STEPS = ['placed', 'confirmed', 'shipped'] as const satisfies
 /** Statuses after which an order never changes (polling stops). */
 export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['shipped', 'cancelled']);
 
-export interface StatusText { label: string; text: string }
+export interface StatusText {
+  label: string;
+  text: string;
+}
 
 export function orderStatusText(status: OrderStatus): StatusText {
   switch (status) {
-    case 'payment_pending': return { label: 'Payment processing', text: 'Your payment is being processed; the order is safe. This page updates by itself when it goes through.' };
-    case 'placed': return { label: 'Placed', text: 'Thank you! Your order is placed and paid. We’re getting it ready.' };
-    case 'confirmed': return { label: 'Confirmed', text: 'Your order is confirmed and being packed.' };
-    case 'shipped': return { label: 'Shipped', text: 'Your order has shipped.' };
-    case 'cancelled': return { label: 'Cancelled', text: 'This order was cancelled because the payment was declined. Nothing was charged.' };
+    case 'payment_pending':
+      return { label: 'Payment processing', text: 'Your payment is being processed; the order is safe. This page updates by itself when it goes through.' };
+    case 'placed':
+      return { label: 'Placed', text: 'Thank you! Your order is placed and paid. We’re getting it ready.' };
+    case 'confirmed':
+      return { label: 'Confirmed', text: 'Your order is confirmed and being packed.' };
+    case 'shipped':
+      return { label: 'Shipped', text: 'Your order has shipped.' };
+    case 'cancelled':
+      return { label: 'Cancelled', text: 'This order was cancelled because the payment was declined. Nothing was charged.' };
   }
 }
 

@@ -1,6 +1,6 @@
 // Follows an order until it is shipped or cancelled: GET /api/orders/{id} every interval, and
 // after a busy or failed read waits at least the Retry-After the shop asked for.
-import { ApiError, type ApiClient, type Order } from './api.ts';
+import { type ApiClient, ApiError, type Order } from './api.ts';
 import { FINAL_STATUSES, isRetryable, retryDelayS } from './messages.ts';
 
 export interface PollOptions {
@@ -16,9 +16,16 @@ export const POLL_INTERVAL_MS = 1_500;
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) { resolve(); return; }
+    if (signal?.aborted) {
+      resolve();
+      return;
+    }
     const t = setTimeout(done, ms);
-    function done() { clearTimeout(t); signal?.removeEventListener('abort', done); resolve(); }
+    function done() {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
     signal?.addEventListener('abort', done, { once: true });
   });
 }
@@ -36,12 +43,18 @@ export async function pollOrder(api: ApiClient, id: string, o: PollOptions): Pro
     try {
       const r = await api.order(id, o.signal);
       const seen = `${r.body.status}|${r.body.updatedAt}`;
-      if (seen !== lastUpdate) { lastUpdate = seen; o.onOrder(r.body); }
+      if (seen !== lastUpdate) {
+        lastUpdate = seen;
+        o.onOrder(r.body);
+      }
       if (FINAL_STATUSES.has(r.body.status)) return r.body;
     } catch (e) {
       if (o.signal?.aborted) return undefined;
       if (!(e instanceof ApiError)) throw e;
-      if (!isRetryable(e)) { o.onError?.(e, undefined); return undefined; }
+      if (!isRetryable(e)) {
+        o.onError?.(e, undefined);
+        return undefined;
+      }
       const s = retryDelayS(e);
       delay = Math.max(interval, s * 1000);
       o.onError?.(e, Math.ceil(delay / 1000));

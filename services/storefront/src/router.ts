@@ -16,7 +16,13 @@ export function parseRoute(pathname: string, search = ''): Route {
   const p = new URLSearchParams(search);
   if (pathname === '/' || pathname === '/index.html') {
     const page = Number(p.get('page') ?? '1');
-    return { name: 'catalog', category: p.get('category') || undefined, q: p.get('q')?.slice(0, 64) || undefined, cursor: p.get('cursor') || undefined, page: Number.isInteger(page) && page > 0 ? page : 1 };
+    return {
+      name: 'catalog',
+      category: p.get('category') || undefined,
+      q: p.get('q')?.slice(0, 64) || undefined,
+      cursor: p.get('cursor') || undefined,
+      page: Number.isInteger(page) && page > 0 ? page : 1,
+    };
   }
   if (pathname === '/cart' || pathname === '/cart/') return { name: 'cart' };
   if (pathname === '/checkout' || pathname === '/checkout/') return { name: 'checkout' };
@@ -31,7 +37,10 @@ export function catalogHref(o: { category?: string | undefined; q?: string | und
   const p = new URLSearchParams();
   if (o.category) p.set('category', o.category);
   if (o.q) p.set('q', o.q);
-  if (o.cursor) { p.set('cursor', o.cursor); if (o.page && o.page > 1) p.set('page', String(o.page)); }
+  if (o.cursor) {
+    p.set('cursor', o.cursor);
+    if (o.page && o.page > 1) p.set('page', String(o.page));
+  }
   const s = p.toString();
   return s ? `/?${s}` : '/';
 }

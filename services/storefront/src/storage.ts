@@ -11,9 +11,15 @@ export interface KeyValueStore {
 
 export class MemoryStore implements KeyValueStore {
   readonly #m = new Map<string, string>();
-  getItem(key: string): string | null { return this.#m.get(key) ?? null; }
-  setItem(key: string, value: string): void { this.#m.set(key, value); }
-  removeItem(key: string): void { this.#m.delete(key); }
+  getItem(key: string): string | null {
+    return this.#m.get(key) ?? null;
+  }
+  setItem(key: string, value: string): void {
+    this.#m.set(key, value);
+  }
+  removeItem(key: string): void {
+    this.#m.delete(key);
+  }
 }
 
 /** localStorage when it works, memory otherwise. */
@@ -35,7 +41,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The shopper's cart id, kept across reloads and tabs. */
 export class CartIdStore {
   readonly #store: KeyValueStore;
-  constructor(store: KeyValueStore) { this.#store = store; }
+  constructor(store: KeyValueStore) {
+    this.#store = store;
+  }
 
   get(): string | undefined {
     const v = safe(() => this.#store.getItem(CART_KEY));
@@ -47,10 +55,16 @@ export class CartIdStore {
     safe(() => this.#store.setItem(CART_KEY, id));
   }
 
-  clear(): void { safe(() => this.#store.removeItem(CART_KEY)); }
+  clear(): void {
+    safe(() => this.#store.removeItem(CART_KEY));
+  }
 }
 
 /** Storage that throws (quota, disabled) must not break a purchase. */
 export function safe<T>(fn: () => T): T | undefined {
-  try { return fn(); } catch { return undefined; }
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
 }

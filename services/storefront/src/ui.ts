@@ -1,13 +1,13 @@
 // DOM helpers shared by the views. Text is always set as text (never innerHTML): product names
 // and search terms come from outside.
-import { h, type Attrs } from '@surge-lab/web-kit/dom';
+import { type Attrs, h } from '@surge-lab/web-kit/dom';
+import type { ApiClient } from './api.ts';
 import { ApiError } from './api.ts';
-import type { Route } from './router.ts';
 import type { CartService } from './cart.ts';
 import type { Checkout } from './checkout.ts';
-import type { ApiClient } from './api.ts';
 import { countdown } from './countdown.ts';
-import { busyMessage, isBusy, isRetryable, retryDelayS, userMessage, type MessageContext } from './messages.ts';
+import { busyMessage, isBusy, isRetryable, type MessageContext, retryDelayS, userMessage } from './messages.ts';
+import type { Route } from './router.ts';
 
 export { h };
 
@@ -70,18 +70,34 @@ export function showProblem(ctx: Ctx, box: HTMLElement, e: unknown, o: ProblemOp
   const retry = o.retry;
   if (!isRetryable(e) || (!retry && !o.onRetryAllowed)) return cancel;
   const button = retry ? h('button', { type: 'button', class: 'secondary' }, o.retryLabel ?? 'Try again') : undefined;
-  button?.addEventListener('click', () => { cancel(); retry?.(); });
-  if (button) box.append(button);
-  if (!isBusy(e)) { o.onRetryAllowed?.(); return cancel; }
-  if (button) button.disabled = true;
-  cancel = countdown(retryDelayS(e), (left) => { text.textContent = busyMessage(left); }, () => {
-    if (ctx.signal.aborted) return;
-    if (o.auto && retry) { ctx.announce('Trying again now.'); retry(); return; }
-    text.textContent = 'The shop should have room again. You can try again now.';
-    if (button) button.disabled = false;
-    o.onRetryAllowed?.();
-    ctx.announce('You can try again now.');
+  button?.addEventListener('click', () => {
+    cancel();
+    retry?.();
   });
+  if (button) box.append(button);
+  if (!isBusy(e)) {
+    o.onRetryAllowed?.();
+    return cancel;
+  }
+  if (button) button.disabled = true;
+  cancel = countdown(
+    retryDelayS(e),
+    (left) => {
+      text.textContent = busyMessage(left);
+    },
+    () => {
+      if (ctx.signal.aborted) return;
+      if (o.auto && retry) {
+        ctx.announce('Trying again now.');
+        retry();
+        return;
+      }
+      text.textContent = 'The shop should have room again. You can try again now.';
+      if (button) button.disabled = false;
+      o.onRetryAllowed?.();
+      ctx.announce('You can try again now.');
+    },
+  );
   ctx.signal.addEventListener('abort', cancel, { once: true });
   return cancel;
 }

@@ -7,9 +7,10 @@
 // (one abnormal period, e.g. a chaos outage during last hour's surge, is outvoted). No scaling by
 // the recent level: a ratio of "now" to "one period ago" jumps during outages and surges and would
 // amplify exactly the noise the median removes; a level change is followed by target tracking.
-import type { PredictivePolicy, ServicePolicy } from './types.ts';
+
 import type { Floor } from './decide.ts';
 import { fmt } from './target-tracking.ts';
+import type { PredictivePolicy, ServicePolicy } from './types.ts';
 
 /** One point of history: total req/s of the service (all replicas) at `at` (ms). */
 export interface Sample {
@@ -137,7 +138,9 @@ export function predictiveFloor(history: readonly Sample[], predictive: Predicti
     return { floor: 0, reason: `${policy.service}: predictive scaling is off for it`, forecast: null };
   }
   const forecast = forecastLoad(history, nowMs, {
-    periodMs: predictive.periodSeconds * 1000, historyPeriods: predictive.historyPeriods, lookaheadMs: predictive.lookaheadSeconds * 1000,
+    periodMs: predictive.periodSeconds * 1000,
+    historyPeriods: predictive.historyPeriods,
+    lookaheadMs: predictive.lookaheadSeconds * 1000,
   });
   return { ...forecastFloor(forecast, policy), forecast };
 }
@@ -146,8 +149,14 @@ export function predictiveFloor(history: readonly Sample[], predictive: Predicti
  * The forecast curve over [fromMs, toMs] every stepMs, for the dashboard next to the actual load.
  * Each point is the point forecast at that instant (rps null where there is no history at the phase).
  */
-export function forecastSeries(history: readonly Sample[], periodMs: number, fromMs: number, toMs: number, stepMs: number,
-  opts: { historyPeriods?: number; windowMs?: number } = {}): { at: number; rps: number | null }[] {
+export function forecastSeries(
+  history: readonly Sample[],
+  periodMs: number,
+  fromMs: number,
+  toMs: number,
+  stepMs: number,
+  opts: { historyPeriods?: number; windowMs?: number } = {},
+): { at: number; rps: number | null }[] {
   if (!(stepMs > 0)) throw new RangeError('stepMs must be positive');
   const sorted = prepare(history);
   const o: SeasonalOptions = { periodMs, historyPeriods: opts.historyPeriods ?? 3, ...(opts.windowMs === undefined ? {} : { windowMs: opts.windowMs }) };

@@ -2,70 +2,83 @@
 // validated YAML (as the experiments are). Every problem is reported at once with its line and
 // field, so a typo is found when the file is loaded, not when a surge arrives and the rule that
 // should have fired does nothing.
-import { bracketField, parseYaml, valueAt, type Path } from '@surge-lab/lab';
+import { bracketField, type Path, parseYaml, valueAt } from '@surge-lab/lab';
 import { z } from 'zod';
 import { parseScheduleTime } from './schedule.ts';
-import { APP_SERVICES, MAX_REPLICAS, METRICS, type AppService, type ScalingPolicy, type ScheduleEntry, type ServicePolicy } from './types.ts';
+import { APP_SERVICES, type AppService, MAX_REPLICAS, METRICS, type ScalingPolicy, type ScheduleEntry, type ServicePolicy } from './types.ts';
 
-export { APP_SERVICES, MAX_REPLICAS, METRICS } from './types.ts';
 export type { AppService, PredictivePolicy, RecoveryPolicy, ScalingMetric, ScalingPolicy, ScheduleEntry, ServicePolicy } from './types.ts';
+export { APP_SERVICES, MAX_REPLICAS, METRICS } from './types.ts';
 
 // ---- schema (the file's own kebab-case keys) ----
 
 const num = () => z.number({ error: 'must be a number' }).refine(Number.isFinite, 'must be a finite number');
 const whole = (min: number, max: number, unit = '') =>
   z.number({ error: 'must be a number' }).int(`must be a whole number${unit}`).min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
-const seconds = (max: number) => z.number({ error: 'must be a number' }).int('must be a whole number of seconds')
-  .min(0, 'must not be negative').max(max, `must be at most ${max}`);
-const replicas = () => z.number({ error: 'must be a number' }).int('must be a whole number of replicas')
-  .min(1, 'must be at least 1').max(MAX_REPLICAS, `must be at most ${MAX_REPLICAS} (the lab's limit per service)`);
+const seconds = (max: number) => z.number({ error: 'must be a number' }).int('must be a whole number of seconds').min(0, 'must not be negative').max(max, `must be at most ${max}`);
+const replicas = () =>
+  z.number({ error: 'must be a number' }).int('must be a whole number of replicas').min(1, 'must be at least 1').max(MAX_REPLICAS, `must be at most ${MAX_REPLICAS} (the lab's limit per service)`);
 const notAppService = `is not an app service (allowed: ${APP_SERVICES.join(', ')})`;
 const service = () => z.enum(APP_SERVICES, { error: notAppService });
 const bool = () => z.boolean({ error: 'must be true or false' });
 
-const ServiceSchema = z.strictObject({
-  min: replicas(),
-  max: replicas(),
-  metric: z.enum(METRICS, { error: `must be one of ${METRICS.join(', ')}` }),
-  target: num().refine((v) => v > 0, 'must be greater than 0'),
-  tolerance: num().refine((v) => v >= 0 && v < 1, 'must be at least 0 and below 1').default(0.1),
-  'scale-out-cooldown-seconds': seconds(3600).default(20),
-  'scale-in-cooldown-seconds': seconds(3600).default(90),
-  'scale-in-stabilization-seconds': seconds(3600).default(60),
-  'max-step': whole(1, MAX_REPLICAS).default(2),
-}, { error: 'must be a mapping (min, max, metric, target, ...)' });
+const ServiceSchema = z.strictObject(
+  {
+    min: replicas(),
+    max: replicas(),
+    metric: z.enum(METRICS, { error: `must be one of ${METRICS.join(', ')}` }),
+    target: num().refine((v) => v > 0, 'must be greater than 0'),
+    tolerance: num()
+      .refine((v) => v >= 0 && v < 1, 'must be at least 0 and below 1')
+      .default(0.1),
+    'scale-out-cooldown-seconds': seconds(3600).default(20),
+    'scale-in-cooldown-seconds': seconds(3600).default(90),
+    'scale-in-stabilization-seconds': seconds(3600).default(60),
+    'max-step': whole(1, MAX_REPLICAS).default(2),
+  },
+  { error: 'must be a mapping (min, max, metric, target, ...)' },
+);
 
-const ScheduleSchema = z.strictObject({
-  name: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
-  service: service(),
-  at: z.string({ error: 'must be a quoted string' })
-    .refine((v) => parseScheduleTime(v) !== undefined, 'must be "HH:MM" (daily, UTC) or an ISO timestamp with its zone, e.g. "2025-11-28T12:00:00Z"'),
-  'lead-seconds': seconds(86_400).default(120),
-  'duration-seconds': whole(1, 7 * 86_400, ' of seconds'),
-  'min-replicas': replicas(),
-}, { error: 'must be a mapping (name, service, at, lead-seconds, duration-seconds, min-replicas)' });
+const ScheduleSchema = z.strictObject(
+  {
+    name: z.string({ error: 'must be a string' }).min(1, 'must not be empty').optional(),
+    service: service(),
+    at: z.string({ error: 'must be a quoted string' }).refine((v) => parseScheduleTime(v) !== undefined, 'must be "HH:MM" (daily, UTC) or an ISO timestamp with its zone, e.g. "2025-11-28T12:00:00Z"'),
+    'lead-seconds': seconds(86_400).default(120),
+    'duration-seconds': whole(1, 7 * 86_400, ' of seconds'),
+    'min-replicas': replicas(),
+  },
+  { error: 'must be a mapping (name, service, at, lead-seconds, duration-seconds, min-replicas)' },
+);
 
-const PredictiveSchema = z.strictObject({
-  enabled: bool().default(true),
-  services: z.array(service(), { error: 'must be a list of services' }).default([]),
-  'period-seconds': whole(60, 7 * 86_400, ' of seconds').default(3600),
-  'lookahead-seconds': seconds(3600).default(120),
-  'history-periods': whole(1, 24).default(3),
-}, { error: 'must be a mapping' });
+const PredictiveSchema = z.strictObject(
+  {
+    enabled: bool().default(true),
+    services: z.array(service(), { error: 'must be a list of services' }).default([]),
+    'period-seconds': whole(60, 7 * 86_400, ' of seconds').default(3600),
+    'lookahead-seconds': seconds(3600).default(120),
+    'history-periods': whole(1, 24).default(3),
+  },
+  { error: 'must be a mapping' },
+);
 
-const RecoverySchema = z.strictObject({
-  enabled: bool().default(true),
-  'unhealthy-threshold': whole(1, 100).default(3),
-  'max-restarts': whole(1, 100).default(3),
-  'window-seconds': whole(1, 86_400, ' of seconds').default(600),
-  'restart-grace-seconds': seconds(3600).default(30),
-}, { error: 'must be a mapping' });
+const RecoverySchema = z.strictObject(
+  {
+    enabled: bool().default(true),
+    'unhealthy-threshold': whole(1, 100).default(3),
+    'max-restarts': whole(1, 100).default(3),
+    'window-seconds': whole(1, 86_400, ' of seconds').default(600),
+    'restart-grace-seconds': seconds(3600).default(30),
+  },
+  { error: 'must be a mapping' },
+);
 
 const PolicySchema = z.strictObject({
   enabled: bool().default(true),
   'interval-seconds': whole(1, 300, ' of seconds').default(5),
-  services: z.strictObject({ catalog: ServiceSchema.optional(), cart: ServiceSchema.optional(), checkout: ServiceSchema.optional() },
-    { error: 'must be a mapping of service name to its policy' }).default({}),
+  services: z
+    .strictObject({ catalog: ServiceSchema.optional(), cart: ServiceSchema.optional(), checkout: ServiceSchema.optional() }, { error: 'must be a mapping of service name to its policy' })
+    .default({}),
   schedule: z.array(ScheduleSchema, { error: 'must be a list' }).default([]),
   // An omitted section is off; a section that is present is on unless it says `enabled: false`.
   predictive: PredictiveSchema.optional(),
@@ -83,18 +96,20 @@ const shown = (v: unknown): string => (v !== undefined && (v === null || typeof 
  * every problem as `source:line: field: (value) problem`, in line order.
  */
 export function parsePolicy(text: string, source = 'scaling.yaml'): ScalingPolicy {
-  return toPolicy(parseYaml(text, PolicySchema, {
-    source,
-    what: 'invalid scaling policy',
-    field: bracketField,
-    message(i) {
-      if (i.code === 'missing') return 'is required';
-      if (i.code !== 'unknown-key') return `${shown(i.value)}${i.message}`;
-      if (i.path.length === 2 && i.path[0] === 'services') return notAppService;
-      return `is not a known field${i.suggestion ? `, did you mean ${i.suggestion}?` : ''} (allowed: ${(i.allowed ?? []).join(', ')})`;
-    },
-    check: (raw, problem) => crossCheck(raw, (path, message) => problem(path, `${shown(valueAt(raw, path))}${message}`)),
-  }));
+  return toPolicy(
+    parseYaml(text, PolicySchema, {
+      source,
+      what: 'invalid scaling policy',
+      field: bracketField,
+      message(i) {
+        if (i.code === 'missing') return 'is required';
+        if (i.code !== 'unknown-key') return `${shown(i.value)}${i.message}`;
+        if (i.path.length === 2 && i.path[0] === 'services') return notAppService;
+        return `is not a known field${i.suggestion ? `, did you mean ${i.suggestion}?` : ''} (allowed: ${(i.allowed ?? []).join(', ')})`;
+      },
+      check: (raw, problem) => crossCheck(raw, (path, message) => problem(path, `${shown(valueAt(raw, path))}${message}`)),
+    }),
+  );
 }
 
 /**
@@ -161,9 +176,16 @@ function toPolicy(r: RawPolicy): ScalingPolicy {
     const s = r.services[name];
     if (!s) continue;
     services[name] = {
-      service: name, min: s.min, max: s.max, metric: s.metric, target: s.target, tolerance: s.tolerance,
-      scaleOutCooldownSeconds: s['scale-out-cooldown-seconds'], scaleInCooldownSeconds: s['scale-in-cooldown-seconds'],
-      scaleInStabilizationSeconds: s['scale-in-stabilization-seconds'], maxStep: s['max-step'],
+      service: name,
+      min: s.min,
+      max: s.max,
+      metric: s.metric,
+      target: s.target,
+      tolerance: s.tolerance,
+      scaleOutCooldownSeconds: s['scale-out-cooldown-seconds'],
+      scaleInCooldownSeconds: s['scale-in-cooldown-seconds'],
+      scaleInStabilizationSeconds: s['scale-in-stabilization-seconds'],
+      maxStep: s['max-step'],
     };
   }
   const p = r.predictive;
@@ -173,16 +195,27 @@ function toPolicy(r: RawPolicy): ScalingPolicy {
     intervalSeconds: r['interval-seconds'],
     services,
     schedule: r.schedule.map((e) => ({
-      name: e.name ?? `${e.service} at ${e.at}`, service: e.service, at: e.at, when: parseScheduleTime(e.at)!,
-      leadSeconds: e['lead-seconds'], durationSeconds: e['duration-seconds'], minReplicas: e['min-replicas'],
+      name: e.name ?? `${e.service} at ${e.at}`,
+      service: e.service,
+      at: e.at,
+      when: parseScheduleTime(e.at)!,
+      leadSeconds: e['lead-seconds'],
+      durationSeconds: e['duration-seconds'],
+      minReplicas: e['min-replicas'],
     })),
     predictive: {
-      enabled: p?.enabled ?? false, services: [...new Set(p?.services ?? [])], periodSeconds: p?.['period-seconds'] ?? 3600,
-      lookaheadSeconds: p?.['lookahead-seconds'] ?? 120, historyPeriods: p?.['history-periods'] ?? 3,
+      enabled: p?.enabled ?? false,
+      services: [...new Set(p?.services ?? [])],
+      periodSeconds: p?.['period-seconds'] ?? 3600,
+      lookaheadSeconds: p?.['lookahead-seconds'] ?? 120,
+      historyPeriods: p?.['history-periods'] ?? 3,
     },
     recovery: {
-      enabled: rec?.enabled ?? false, unhealthyThreshold: rec?.['unhealthy-threshold'] ?? 3, maxRestarts: rec?.['max-restarts'] ?? 3,
-      windowSeconds: rec?.['window-seconds'] ?? 600, restartGraceSeconds: rec?.['restart-grace-seconds'] ?? 30,
+      enabled: rec?.enabled ?? false,
+      unhealthyThreshold: rec?.['unhealthy-threshold'] ?? 3,
+      maxRestarts: rec?.['max-restarts'] ?? 3,
+      windowSeconds: rec?.['window-seconds'] ?? 600,
+      restartGraceSeconds: rec?.['restart-grace-seconds'] ?? 30,
     },
   };
 }
@@ -203,12 +236,22 @@ const isAppService = (v: unknown): v is AppService => typeof v === 'string' && (
  */
 export function scheduleEntry(policy: ScalingPolicy, raw: unknown): { ok: true; entry: ScheduleEntry } | { ok: false; problems: { field: string; problem: string }[] } {
   const r = ScheduleSchema.safeParse(raw);
-  if (!r.success) return { ok: false, problems: r.error.issues.map((i) => ({ field: i.path.join('.') || (i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(', ') : '(entry)'), problem: i.code === 'unrecognized_keys' ? 'unknown field' : i.message })) };
+  if (!r.success)
+    return {
+      ok: false,
+      problems: r.error.issues.map((i) => ({
+        field: i.path.join('.') || (i.code === 'unrecognized_keys' ? (i as { keys: string[] }).keys.join(', ') : '(entry)'),
+        problem: i.code === 'unrecognized_keys' ? 'unknown field' : i.message,
+      })),
+    };
   const e = r.data;
   const problems: { field: string; problem: string }[] = [];
   entryRules(e.service, e['min-replicas'], policy.services[e.service], (field, problem) => problems.push({ field, problem }));
   const name = e.name ?? `${e.service} at ${e.at}`;
   if (policy.schedule.some((x) => x.name === name)) problems.push({ field: 'name', problem: `"${name}" is already in the schedule` });
   if (problems.length) return { ok: false, problems };
-  return { ok: true, entry: { name, service: e.service, at: e.at, when: parseScheduleTime(e.at)!, leadSeconds: e['lead-seconds'], durationSeconds: e['duration-seconds'], minReplicas: e['min-replicas'] } };
+  return {
+    ok: true,
+    entry: { name, service: e.service, at: e.at, when: parseScheduleTime(e.at)!, leadSeconds: e['lead-seconds'], durationSeconds: e['duration-seconds'], minReplicas: e['min-replicas'] },
+  };
 }

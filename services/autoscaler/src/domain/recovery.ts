@@ -58,7 +58,7 @@ export function recoveryDecision(container: ContainerStatus, state: RecoveryStat
   const within = fmtSeconds(policy.windowSeconds);
 
   if (!policy.enabled) return none('auto-recovery is off');
-  if (!container.running) return none('not running; left to Docker\'s restart policy');
+  if (!container.running) return none("not running; left to Docker's restart policy");
   if (container.health !== 'unhealthy') return none(container.health === 'none' ? 'has no healthcheck' : container.health);
   if (loopReportedAt !== null) {
     const clears = last! + windowMs;

@@ -48,7 +48,10 @@ function occurrences(e: ScheduleEntry, nowMs: number, horizonMs = 0): ScheduleWi
 
 /** The floor the schedule puts under `service` at `nowMs`: the highest min-replicas of its active windows. */
 export function scheduleFloor(entries: readonly ScheduleEntry[], service: AppService, nowMs: number): ScheduleFloor {
-  const active = entries.filter((e) => e.service === service).flatMap((e) => occurrences(e, nowMs)).filter((w) => w.active);
+  const active = entries
+    .filter((e) => e.service === service)
+    .flatMap((e) => occurrences(e, nowMs))
+    .filter((w) => w.active);
   if (active.length === 0) return { floor: 0, reason: `${service}: no scheduled window now` };
   const top = active.reduce((a, b) => (b.minReplicas > a.minReplicas ? b : a));
   const phase = nowMs < top.atMs ? `${Math.ceil((top.atMs - nowMs) / 1000)} s before it starts at ${clock(top.atMs)}` : `until ${clock(top.endMs)}`;
@@ -57,7 +60,8 @@ export function scheduleFloor(entries: readonly ScheduleEntry[], service: AppSer
 
 /** Windows active now or starting within `horizonMs` (default a day), soonest first: for the status display. */
 export function nextScheduled(entries: readonly ScheduleEntry[], nowMs: number, horizonMs = DAY): ScheduleWindow[] {
-  return entries.flatMap((e) => occurrences(e, nowMs, horizonMs))
+  return entries
+    .flatMap((e) => occurrences(e, nowMs, horizonMs))
     .filter((w) => w.endMs > nowMs && w.startMs <= nowMs + horizonMs)
     .sort((a, b) => a.startMs - b.startMs || a.entry.localeCompare(b.entry));
 }

@@ -46,7 +46,13 @@ export function recommend(policy: ServicePolicy, current: number, value: number 
   // would add and remove a replica at every evaluation.
   if (Math.abs(ratio - 1) <= tolerance) {
     const desired = clamp(current);
-    return { desired, raw: current, ratio, limitedBy: desired === current ? 'tolerance' : desired < current ? 'max' : 'min', reason: `${measured} → within ±${fmt(tolerance * 100)}% of target, keeping ${current}${bounds(desired)}` };
+    return {
+      desired,
+      raw: current,
+      ratio,
+      limitedBy: desired === current ? 'tolerance' : desired < current ? 'max' : 'min',
+      reason: `${measured} → within ±${fmt(tolerance * 100)}% of target, keeping ${current}${bounds(desired)}`,
+    };
   }
 
   // The epsilon keeps 2 × 120 / 120 from becoming 3 through floating-point error.

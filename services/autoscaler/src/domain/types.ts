@@ -4,8 +4,8 @@
 import type { PredictivePolicy, RecoveryPolicy, ScheduleTime, ServicePolicy as ServicePolicyOf } from '@surge-lab/contracts/autoscaler';
 import { SCALABLE_SERVICES, type ScalableService } from '@surge-lab/lab';
 
-export { MAX_REPLICAS, METRICS } from '@surge-lab/contracts/autoscaler';
 export type { Hold, PredictivePolicy, RecoveryPolicy, ScaleAction, ScalingDecision, ScalingMetric, ScheduleTime } from '@surge-lab/contracts/autoscaler';
+export { MAX_REPLICAS, METRICS } from '@surge-lab/contracts/autoscaler';
 
 /** The services the autoscaler may scale: the lab's topology manifest says which. */
 export const APP_SERVICES = SCALABLE_SERVICES;

@@ -2,12 +2,12 @@
 // needed): its door (403 for anyone but this machine and the console, 401 without the token,
 // both before routing or parsing), its validation (400 naming each field), and its routes.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createService, doorGuard, type Door } from '@surge-lab/kit';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { createService, type Door, doorGuard } from '@surge-lab/kit';
 import { openLab } from '@surge-lab/lab';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { API_PATH, buildApp } from '../../src/app.ts';
 import { Controller } from '../../src/controller.ts';
 import { parsePolicy } from '../../src/domain/policy.ts';
@@ -25,7 +25,11 @@ const door: Door = {
   edgeAddresses: async () => ['127.0.0.1', '::1'],
   trustedAddresses: async () => [CONSOLE],
   token: () => TOKEN,
-  log: { warn: (o: { reason: string; client: string; path: string }) => { refusals.push(o); } } as unknown as Door['log'],
+  log: {
+    warn: (o: { reason: string; client: string; path: string }) => {
+      refusals.push(o);
+    },
+  } as unknown as Door['log'],
 };
 
 let server: Server;
@@ -88,7 +92,7 @@ describe('the autoscaler API door', () => {
     expect((await call('/no-such-thing')).status).toBe(404);
   });
 
-  it('leaves health and metrics open (Prometheus scrapes them); the metrics are the controller\'s', async () => {
+  it("leaves health and metrics open (Prometheus scrapes them); the metrics are the controller's", async () => {
     expect((await fetch(`${origin}/healthz`)).status).toBe(200);
     const metrics = await (await fetch(`${origin}/metrics`)).text();
     expect(metrics).toMatch(/autoscaler_enabled\{part="autoscaling",service="autoscaler"\} 1/);
@@ -98,9 +102,18 @@ describe('the autoscaler API door', () => {
 });
 
 describe('state and modes', () => {
-  it('answers the state: modes, interval, the policy file\'s schedule, the predictive and recovery policies', async () => {
+  it("answers the state: modes, interval, the policy file's schedule, the predictive and recovery policies", async () => {
     const s = await (await call('/state')).json();
-    expect(s).toMatchObject({ autoscaling: true, recovery: true, intervalSeconds: 5, lastTickAt: null, lastError: null, services: [], predictive: { enabled: true }, recoveryPolicy: { enabled: true } });
+    expect(s).toMatchObject({
+      autoscaling: true,
+      recovery: true,
+      intervalSeconds: 5,
+      lastTickAt: null,
+      lastError: null,
+      services: [],
+      predictive: { enabled: true },
+      recoveryPolicy: { enabled: true },
+    });
     expect(s.schedule.map((w: { entry: string }) => w.entry)).toContain('flash sale');
   });
 
@@ -145,7 +158,7 @@ describe('run-time schedule entries', () => {
     expect((await call('/schedule/api-test', { method: 'DELETE' })).status).toBe(404);
   });
 
-  it('keeps the policy file\'s entries: removing one is a 404', async () => {
+  it("keeps the policy file's entries: removing one is a 404", async () => {
     const r = await call(`/schedule/${encodeURIComponent('flash sale')}`, { method: 'DELETE' });
     expect(r.status).toBe(404);
     expect((await r.json()).error.message).toMatch(/entries of the policy file stay/);

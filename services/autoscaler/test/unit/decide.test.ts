@@ -1,19 +1,32 @@
 // The combined decision: floors, stabilization, cooldowns, and no flapping under an oscillating load.
 import { describe, expect, test } from 'vitest';
-import { decide, initialScalingState, type DecideInput, type Decision, type ScalingState } from '../../src/domain/decide.ts';
+import { type DecideInput, type Decision, decide, initialScalingState, type ScalingState } from '../../src/domain/decide.ts';
 import type { ServicePolicy } from '../../src/domain/policy.ts';
 import { recommend } from '../../src/domain/target-tracking.ts';
 
 const S = 1000;
 const policy = (over: Partial<ServicePolicy> = {}): ServicePolicy => ({
-  service: 'catalog', min: 2, max: 6, metric: 'rps-per-replica', target: 120, tolerance: 0.1,
-  scaleOutCooldownSeconds: 20, scaleInCooldownSeconds: 90, scaleInStabilizationSeconds: 60, maxStep: 2, ...over,
+  service: 'catalog',
+  min: 2,
+  max: 6,
+  metric: 'rps-per-replica',
+  target: 120,
+  tolerance: 0.1,
+  scaleOutCooldownSeconds: 20,
+  scaleInCooldownSeconds: 90,
+  scaleInStabilizationSeconds: 60,
+  maxStep: 2,
+  ...over,
 });
 /** A controller that has been watching for 10 minutes without changing anything. */
 const settled = (now: number): ScalingState => ({ since: now - 600 * S, lastScaleOutAt: null, lastScaleInAt: null, recommendations: [] });
 const track = (desired: number) => ({ desired, reason: `tracking ${desired}` });
 const input = (over: Partial<DecideInput> & { now: number }): DecideInput => ({
-  policy: policy(), current: 3, tracking: track(3), state: settled(over.now), ...over,
+  policy: policy(),
+  current: 3,
+  tracking: track(3),
+  state: settled(over.now),
+  ...over,
 });
 const deepFreeze = <T>(o: T): T => {
   for (const v of Object.values(o as object)) if (v && typeof v === 'object') deepFreeze(v);
@@ -73,7 +86,10 @@ describe('decide(): scaling out', () => {
 describe('decide(): combining tracking and floors', () => {
   test('desired is the highest of tracking, schedule floor and forecast floor', () => {
     const now = 1_000_000;
-    expect(decide(input({ now, current: 2, tracking: track(3), schedule: { floor: 0 }, forecast: { floor: 5 } }))).toMatchObject({ desired: 5, inputs: { tracking: 3, schedule: 0, forecast: 5, wanted: 5 } });
+    expect(decide(input({ now, current: 2, tracking: track(3), schedule: { floor: 0 }, forecast: { floor: 5 } }))).toMatchObject({
+      desired: 5,
+      inputs: { tracking: 3, schedule: 0, forecast: 5, wanted: 5 },
+    });
     expect(decide(input({ now, current: 2, tracking: track(5), schedule: { floor: 4 }, forecast: { floor: 3 } })).desired).toBe(5);
   });
 
@@ -96,7 +112,13 @@ describe('decide(): combining tracking and floors', () => {
 describe('decide(): scaling in', () => {
   test('scales in when the whole stabilization window recommends less and no cooldown runs', () => {
     const now = 1_000_000;
-    const state = { ...settled(now), recommendations: [{ at: now - 50 * S, desired: 3 }, { at: now - 20 * S, desired: 2 }] };
+    const state = {
+      ...settled(now),
+      recommendations: [
+        { at: now - 50 * S, desired: 3 },
+        { at: now - 20 * S, desired: 2 },
+      ],
+    };
     const d = decide(input({ now, current: 4, tracking: track(2), state }));
     expect(d).toMatchObject({ desired: 3, action: 'in', held: null, inputs: { tracking: 2, stabilized: 3 } });
     expect(d.reason).toBe('catalog: scale in 4 → 3: tracking 2 (stabilized 3); highest recommendation of the last 60 s is 3');
@@ -105,7 +127,13 @@ describe('decide(): scaling in', () => {
 
   test('one high recommendation within the window holds the replicas (stabilization)', () => {
     const now = 1_000_000;
-    const state = { ...settled(now), recommendations: [{ at: now - 60 * S, desired: 4 }, { at: now - 30 * S, desired: 2 }] };
+    const state = {
+      ...settled(now),
+      recommendations: [
+        { at: now - 60 * S, desired: 4 },
+        { at: now - 30 * S, desired: 2 },
+      ],
+    };
     const d = decide(input({ now, current: 4, tracking: track(2), state }));
     expect(d).toMatchObject({ desired: 4, action: 'none', held: 'stabilization' });
     expect(d.reason).toBe('catalog: hold at 4: tracking wants 2 but the highest recommendation of the last 60 s is 4');
@@ -152,9 +180,21 @@ describe('decide(): scaling in', () => {
 describe('decide(): state', () => {
   test('the window keeps only recommendations of the last stabilization window; one at the same instant is replaced', () => {
     const now = 1_000_000;
-    const state = { ...settled(now), recommendations: [{ at: now - 61 * S, desired: 6 }, { at: now - 60 * S, desired: 5 }, { at: now - 10 * S, desired: 3 }, { at: now, desired: 9 }] };
+    const state = {
+      ...settled(now),
+      recommendations: [
+        { at: now - 61 * S, desired: 6 },
+        { at: now - 60 * S, desired: 5 },
+        { at: now - 10 * S, desired: 3 },
+        { at: now, desired: 9 },
+      ],
+    };
     const d = decide(input({ now, current: 3, tracking: track(3), state }));
-    expect(d.nextState.recommendations).toEqual([{ at: now - 60 * S, desired: 5 }, { at: now - 10 * S, desired: 3 }, { at: now, desired: 3 }]);
+    expect(d.nextState.recommendations).toEqual([
+      { at: now - 60 * S, desired: 5 },
+      { at: now - 10 * S, desired: 3 },
+      { at: now, desired: 3 },
+    ]);
   });
 
   test('unappliedState (dry run, or the change failed) records the recommendation but does not start a cooldown', () => {
@@ -178,7 +218,12 @@ function random(seed: number): () => number {
   };
 }
 
-interface Change { at: number; action: 'out' | 'in'; from: number; to: number }
+interface Change {
+  at: number;
+  action: 'out' | 'in';
+  from: number;
+  to: number;
+}
 
 /** The controller loop: every 5 s for 10 minutes, the total load split over the current replicas. */
 function simulate(p: ServicePolicy, totalRps: (t: number) => number, start = 3): Change[] {

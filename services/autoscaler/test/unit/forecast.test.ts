@@ -11,8 +11,16 @@ const STEP = 15 * S; // Prometheus' scrape interval
 const T0 = Date.UTC(2025, 10, 28, 8, 0); // history starts here
 
 const policy: ServicePolicy = {
-  service: 'catalog', min: 2, max: 6, metric: 'rps-per-replica', target: 120, tolerance: 0.1,
-  scaleOutCooldownSeconds: 20, scaleInCooldownSeconds: 90, scaleInStabilizationSeconds: 60, maxStep: 2,
+  service: 'catalog',
+  min: 2,
+  max: 6,
+  metric: 'rps-per-replica',
+  target: 120,
+  tolerance: 0.1,
+  scaleOutCooldownSeconds: 20,
+  scaleInCooldownSeconds: 90,
+  scaleInStabilizationSeconds: 60,
+  maxStep: 2,
 };
 const opts = { periodMs: HOUR, historyPeriods: 3, lookaheadMs: 120 * S };
 
@@ -39,12 +47,20 @@ function random(seed: number): () => number {
   };
 }
 
-const floorAt = (history: Sample[], now: number) => forecastFloor(forecastLoad(history.filter((s) => s.at <= now), now, opts), policy).floor;
+const floorAt = (history: Sample[], now: number) =>
+  forecastFloor(
+    forecastLoad(
+      history.filter((s) => s.at <= now),
+      now,
+      opts,
+    ),
+    policy,
+  ).floor;
 
 describe('an hourly square surge', () => {
   const history = series(surge, T0, surgeStart(3) + 20 * MIN);
 
-  test('the floor rises exactly `lookahead` (120 s) before the surge, from min to the surge\'s replicas', () => {
+  test("the floor rises exactly `lookahead` (120 s) before the surge, from min to the surge's replicas", () => {
     const start = surgeStart(3);
     const firstRaised = (() => {
       for (let now = start - 10 * MIN; now <= start; now += STEP) if (floorAt(history, now) > policy.min) return now;
@@ -59,7 +75,11 @@ describe('an hourly square surge', () => {
     const f = forecastLoad(history, surgeStart(3) - 120 * S, opts);
     expect(f.forecastRps).toBe(600);
     expect(f.at).toBe(surgeStart(3));
-    expect(f.basis).toEqual([{ periodAgo: 1, value: 600 }, { periodAgo: 2, value: 600 }, { periodAgo: 3, value: 600 }]);
+    expect(f.basis).toEqual([
+      { periodAgo: 1, value: 600 },
+      { periodAgo: 2, value: 600 },
+      { periodAgo: 3, value: 600 },
+    ]);
     expect(f.reason).toBe('forecast 600 req/s in 120 s (median of the same phase 1 ago: 600, 2 ago: 600, 3 ago: 600)');
     expect(forecastFloor(f, policy)).toEqual({ floor: 5, reason: `catalog: ${f.reason} at 120 req/s per replica → floor 5` });
   });
@@ -71,11 +91,18 @@ describe('an hourly square surge', () => {
   });
 
   test('forecastAt gives the point forecast at one instant', () => {
-    expect(forecastAt(history, surgeStart(3) + 5 * MIN, opts)).toMatchObject({ rps: 600, basis: [{ periodAgo: 1, value: 600 }, { periodAgo: 2, value: 600 }, { periodAgo: 3, value: 600 }] });
+    expect(forecastAt(history, surgeStart(3) + 5 * MIN, opts)).toMatchObject({
+      rps: 600,
+      basis: [
+        { periodAgo: 1, value: 600 },
+        { periodAgo: 2, value: 600 },
+        { periodAgo: 3, value: 600 },
+      ],
+    });
     expect(forecastAt(history, surgeStart(3) - 5 * MIN, opts).rps).toBe(100);
   });
 
-  test('an abnormal period (an outage during last hour\'s surge) is outvoted by the other two', () => {
+  test("an abnormal period (an outage during last hour's surge) is outvoted by the other two", () => {
     const outage = history.map((s) => (s.at >= surgeStart(2) && s.at < surgeStart(2) + 10 * MIN ? { ...s, rps: 0 } : s));
     const f = forecastLoad(outage, surgeStart(3) - 60 * S, opts);
     expect(f.forecastRps).toBe(600);
@@ -84,7 +111,14 @@ describe('an hourly square surge', () => {
 
   test('with two periods of history and one abnormal, the higher value is taken (a floor errs towards capacity)', () => {
     const twoHours = series(surge, T0 + HOUR, surgeStart(3)).map((s) => (s.at >= surgeStart(2) && s.at < surgeStart(2) + 10 * MIN ? { ...s, rps: 0 } : s));
-    expect(forecastLoad(twoHours, surgeStart(3) - 60 * S, opts)).toMatchObject({ forecastRps: 600, basis: [{ periodAgo: 1, value: 0 }, { periodAgo: 2, value: 600 }, { periodAgo: 3, value: null }] });
+    expect(forecastLoad(twoHours, surgeStart(3) - 60 * S, opts)).toMatchObject({
+      forecastRps: 600,
+      basis: [
+        { periodAgo: 1, value: 0 },
+        { periodAgo: 2, value: 600 },
+        { periodAgo: 3, value: null },
+      ],
+    });
   });
 });
 
@@ -103,7 +137,11 @@ describe('noise and gaps', () => {
     const start = surgeStart(3);
     const gappy = series(surge, T0, start, (t) => !(t > start - HOUR - 10 * MIN && t < start - HOUR + 10 * MIN));
     const f = forecastLoad(gappy, start - 120 * S, opts);
-    expect(f.basis).toEqual([{ periodAgo: 1, value: null }, { periodAgo: 2, value: 600 }, { periodAgo: 3, value: 600 }]);
+    expect(f.basis).toEqual([
+      { periodAgo: 1, value: null },
+      { periodAgo: 2, value: 600 },
+      { periodAgo: 3, value: 600 },
+    ]);
     expect(f.forecastRps).toBe(600);
     expect(f.reason).toContain('1 ago: no data');
   });

@@ -30,7 +30,7 @@ const catalog = (extra = '') => `services:
     target: 120
 ${extra}`;
 
-describe('the lab\'s policy file', () => {
+describe("the lab's policy file", () => {
   test('infra/autoscaler/scaling.yaml parses, and every service in it is an app service', () => {
     const policy = parsePolicy(readFileSync(join(root, FILE), 'utf8'), FILE);
     expect(Object.keys(policy.services).length).toBeGreaterThan(0);
@@ -49,8 +49,16 @@ describe('defaults', () => {
   test('omitted service fields take the defaults: tolerance 0.1, cooldowns 20 s out / 90 s in, stabilization 60 s, max-step 2', () => {
     const policy = parsePolicy(catalog());
     expect(policy.services.catalog).toEqual({
-      service: 'catalog', min: 2, max: 4, metric: 'rps-per-replica', target: 120, tolerance: 0.1,
-      scaleOutCooldownSeconds: 20, scaleInCooldownSeconds: 90, scaleInStabilizationSeconds: 60, maxStep: 2,
+      service: 'catalog',
+      min: 2,
+      max: 4,
+      metric: 'rps-per-replica',
+      target: 120,
+      tolerance: 0.1,
+      scaleOutCooldownSeconds: 20,
+      scaleInCooldownSeconds: 90,
+      scaleInStabilizationSeconds: 60,
+      maxStep: 2,
     });
     expect(policy.services.cart).toBeUndefined();
   });
@@ -85,19 +93,24 @@ describe('defaults', () => {
 
 describe('a wrong policy is refused with the line and field of every problem', () => {
   test('min greater than max names both values and the line of min', () => {
-    expect(problems(`services:
+    expect(
+      problems(`services:
   catalog:
     min: 5
     max: 4
     metric: rps-per-replica
     target: 120
-`)).toEqual([`${FILE}:3: services.catalog.min: (5) is greater than max (4)`]);
+`),
+    ).toEqual([`${FILE}:3: services.catalog.min: (5) is greater than max (4)`]);
   });
 
   test('min below 1 and max above 10', () => {
-    expect(problems(`services:
+    expect(
+      problems(`services:
   catalog: { min: 0, max: 11, metric: rps-per-replica, target: 120 }
-`)).toEqual([ // on one line, in the schema's order
+`),
+    ).toEqual([
+      // on one line, in the schema's order
       `${FILE}:2: services.catalog.min: (0) must be at least 1`,
       `${FILE}:2: services.catalog.max: (11) must be at most 10 (the lab's limit per service)`,
     ]);
@@ -109,12 +122,13 @@ describe('a wrong policy is refused with the line and field of every problem', (
   });
 
   test('negative and fractional cooldowns are refused', () => {
-    expect(problems(catalog(`    scale-out-cooldown-seconds: -5
+    expect(
+      problems(
+        catalog(`    scale-out-cooldown-seconds: -5
     scale-in-cooldown-seconds: 2.5
-`))).toEqual([
-      `${FILE}:7: services.catalog.scale-out-cooldown-seconds: (-5) must not be negative`,
-      `${FILE}:8: services.catalog.scale-in-cooldown-seconds: (2.5) must be a whole number of seconds`,
-    ]);
+`),
+      ),
+    ).toEqual([`${FILE}:7: services.catalog.scale-out-cooldown-seconds: (-5) must not be negative`, `${FILE}:8: services.catalog.scale-in-cooldown-seconds: (2.5) must be a whole number of seconds`]);
   });
 
   test('a typo in a key is an unknown field, with a suggestion and the allowed fields', () => {
@@ -131,40 +145,45 @@ describe('a wrong policy is refused with the line and field of every problem', (
   });
 
   test('a target of 0 or below, and a metric that does not exist', () => {
-    expect(problems(`services:
+    expect(
+      problems(`services:
   catalog:
     min: 2
     max: 4
     metric: rps
     target: -1
-`)).toEqual([
+`),
+    ).toEqual([
       `${FILE}:5: services.catalog.metric: ("rps") must be one of rps-per-replica, event-loop-lag-ms, inflight-per-replica`,
       `${FILE}:6: services.catalog.target: (-1) must be greater than 0`,
     ]);
   });
 
   test('a missing required field is named at the mapping that lacks it', () => {
-    expect(problems(`services:
+    expect(
+      problems(`services:
   cart:
     min: 2
     max: 4
     metric: inflight-per-replica
-`)).toEqual([`${FILE}:2: services.cart.target: is required`]);
+`),
+    ).toEqual([`${FILE}:2: services.cart.target: is required`]);
   });
 
-  test.each([
-    ['25:00'], ['12:60'], ['9:30'], ['noon'], ['2025-02-30T12:00:00Z'], ['2025-11-28T12:00:00'], ['2025-11-28'], ['2025-11-28 12:00Z'],
-  ])('a bad `at` (%s) is refused with the formats it accepts', (at) => {
-    const p = problems(`${catalog()}schedule:\n  - service: catalog\n    at: "${at}"\n    duration-seconds: 60\n    min-replicas: 3\n`);
-    expect(p).toEqual([`${FILE}:9: schedule[0].at: (${JSON.stringify(at)}) must be "HH:MM" (daily, UTC) or an ISO timestamp with its zone, e.g. "2025-11-28T12:00:00Z"`]);
-  });
+  test.each([['25:00'], ['12:60'], ['9:30'], ['noon'], ['2025-02-30T12:00:00Z'], ['2025-11-28T12:00:00'], ['2025-11-28'], ['2025-11-28 12:00Z']])(
+    'a bad `at` (%s) is refused with the formats it accepts',
+    (at) => {
+      const p = problems(`${catalog()}schedule:\n  - service: catalog\n    at: "${at}"\n    duration-seconds: 60\n    min-replicas: 3\n`);
+      expect(p).toEqual([`${FILE}:9: schedule[0].at: (${JSON.stringify(at)}) must be "HH:MM" (daily, UTC) or an ISO timestamp with its zone, e.g. "2025-11-28T12:00:00Z"`]);
+    },
+  );
 
   test('an unquoted at that YAML reads as a number is refused (1200 is not 12:00)', () => {
     const p = problems(`${catalog()}schedule:\n  - { service: catalog, at: 1200, duration-seconds: 60, min-replicas: 3 }\n`);
     expect(p).toEqual([`${FILE}:8: schedule[0].at: (1200) must be a quoted string`]);
   });
 
-  test('a schedule whose min-replicas is above the service\'s max', () => {
+  test("a schedule whose min-replicas is above the service's max", () => {
     const p = problems(`${catalog()}schedule:\n  - name: sale\n    service: catalog\n    at: "12:00"\n    duration-seconds: 60\n    min-replicas: 6\n`);
     expect(p).toEqual([`${FILE}:12: schedule[0].min-replicas: (6) is above catalog's max (4)`]);
   });

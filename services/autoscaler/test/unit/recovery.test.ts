@@ -2,7 +2,7 @@
 // restart loop (reported once instead).
 import { describe, expect, test } from 'vitest';
 import type { RecoveryPolicy } from '../../src/domain/policy.ts';
-import { initialRecoveryState, recoveryDecision, type ContainerStatus, type RecoveryState } from '../../src/domain/recovery.ts';
+import { type ContainerStatus, initialRecoveryState, type RecoveryState, recoveryDecision } from '../../src/domain/recovery.ts';
 
 const S = 1000;
 const NOW = Date.UTC(2025, 10, 28, 12, 0);
@@ -36,7 +36,7 @@ describe('recoveryDecision()', () => {
 
   test('a container that is not running is left to Docker (a chaos fault or a person stopped it)', () => {
     const d = recoveryDecision({ ...sick, running: false }, undefined, policy, NOW);
-    expect(d).toMatchObject({ action: 'none', reason: 'surge-lab-checkout-2: not running; left to Docker\'s restart policy' });
+    expect(d).toMatchObject({ action: 'none', reason: "surge-lab-checkout-2: not running; left to Docker's restart policy" });
   });
 
   test('unhealthy but alive (its /healthz answers): a dependency fails, no restart; a hung one (no answer) is restarted', () => {
@@ -96,9 +96,18 @@ describe('recoveryDecision()', () => {
       if (d.action !== 'none') log.push({ t, action: d.action });
     }
     expect(log).toEqual([
-      { t: 0, action: 'restart' }, { t: 30, action: 'restart' }, { t: 60, action: 'restart' }, { t: 90, action: 'report-loop' },
-      { t: 660, action: 'restart' }, { t: 690, action: 'restart' }, { t: 720, action: 'restart' }, { t: 750, action: 'report-loop' },
-      { t: 1320, action: 'restart' }, { t: 1350, action: 'restart' }, { t: 1380, action: 'restart' }, { t: 1410, action: 'report-loop' },
+      { t: 0, action: 'restart' },
+      { t: 30, action: 'restart' },
+      { t: 60, action: 'restart' },
+      { t: 90, action: 'report-loop' },
+      { t: 660, action: 'restart' },
+      { t: 690, action: 'restart' },
+      { t: 720, action: 'restart' },
+      { t: 750, action: 'report-loop' },
+      { t: 1320, action: 'restart' },
+      { t: 1350, action: 'restart' },
+      { t: 1380, action: 'restart' },
+      { t: 1410, action: 'report-loop' },
     ]);
   });
 });

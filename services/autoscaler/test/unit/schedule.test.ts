@@ -5,7 +5,13 @@ import { nextScheduled, parseScheduleTime, scheduleFloor } from '../../src/domai
 
 const utc = (iso: string) => Date.parse(`${iso}Z`);
 const entry = (over: Partial<ScheduleEntry> & Pick<ScheduleEntry, 'at'>): ScheduleEntry => ({
-  name: 'flash sale', service: 'checkout', when: parseScheduleTime(over.at)!, leadSeconds: 120, durationSeconds: 1800, minReplicas: 4, ...over,
+  name: 'flash sale',
+  service: 'checkout',
+  when: parseScheduleTime(over.at)!,
+  leadSeconds: 120,
+  durationSeconds: 1800,
+  minReplicas: 4,
+  ...over,
 });
 const sale = entry({ at: '12:00' });
 
@@ -30,7 +36,7 @@ describe('scheduleFloor()', () => {
     expect(f).toEqual({ floor: 0, reason: 'checkout: no scheduled window now' });
   });
 
-  test('from at - lead the floor is the entry\'s min-replicas, and the reason names the entry', () => {
+  test("from at - lead the floor is the entry's min-replicas, and the reason names the entry", () => {
     const f = scheduleFloor([sale], 'checkout', utc('2025-11-28T11:58:00'));
     expect(f).toMatchObject({ floor: 4, entry: 'flash sale' });
     expect(f.reason).toBe('checkout: schedule "flash sale" holds ≥ 4 replicas (120 s before it starts at 12:00 UTC)');
@@ -79,8 +85,12 @@ describe('scheduleFloor()', () => {
 });
 
 describe('nextScheduled()', () => {
-  const entries = [sale, entry({ name: 'catalog warm-up', service: 'catalog', at: '08:00', leadSeconds: 0, durationSeconds: 600, minReplicas: 3 }),
-    entry({ name: 'launch', at: '2025-11-30T18:00:00Z' }), entry({ name: 'past', at: '2025-11-01T18:00:00Z' })];
+  const entries = [
+    sale,
+    entry({ name: 'catalog warm-up', service: 'catalog', at: '08:00', leadSeconds: 0, durationSeconds: 600, minReplicas: 3 }),
+    entry({ name: 'launch', at: '2025-11-30T18:00:00Z' }),
+    entry({ name: 'past', at: '2025-11-01T18:00:00Z' }),
+  ];
 
   test('lists the windows active now or starting within a day, soonest first, each once', () => {
     const list = nextScheduled(entries, utc('2025-11-28T10:00:00'));

@@ -4,11 +4,11 @@
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
 import { createLogger, createMetrics } from '@surge-lab/kit';
 import { openLab } from '@surge-lab/lab';
+import { describe, expect, test } from 'vitest';
 import { Controller } from '../../src/controller.ts';
-import { parsePolicy, scheduleEntry, type ScalingPolicy } from '../../src/domain/policy.ts';
+import { parsePolicy, type ScalingPolicy, scheduleEntry } from '../../src/domain/policy.ts';
 import { fileStateStore } from '../../src/state-store.ts';
 
 const text = readFileSync(join(import.meta.dirname, '..', '..', '..', '..', 'infra', 'autoscaler', 'scaling.yaml'), 'utf8');
@@ -30,12 +30,14 @@ describe('the run-time state on file', () => {
     before.addScheduleEntry(entry({ name: 'surge', service: 'catalog', at: '2099-01-01T12:00:00Z', 'duration-seconds': 600, 'min-replicas': 3 }));
     before.addScheduleEntry(entry({ name: 'gone', service: 'cart', at: '13:00', 'duration-seconds': 60, 'min-replicas': 3 }));
     before.removeScheduleEntry('gone');
-    expect(JSON.parse(readFileSync(file, 'utf8')).schedule).toEqual([{ name: 'surge', service: 'catalog', at: '2099-01-01T12:00:00Z', 'lead-seconds': 120, 'duration-seconds': 600, 'min-replicas': 3 }]);
+    expect(JSON.parse(readFileSync(file, 'utf8')).schedule).toEqual([
+      { name: 'surge', service: 'catalog', at: '2099-01-01T12:00:00Z', 'lead-seconds': 120, 'duration-seconds': 600, 'min-replicas': 3 },
+    ]);
     const after = controller(file);
     expect(after.schedule().map((e) => e.name)).toEqual(['flash sale', 'surge']);
   });
 
-  test('modes switched at run time stay switched after a restart, until the policy file\'s own modes change', () => {
+  test("modes switched at run time stay switched after a restart, until the policy file's own modes change", () => {
     const file = fileIn();
     controller(file).setModes({ autoscaling: false });
     expect(controller(file)).toMatchObject({ autoscaling: false, recovery: true });
@@ -48,14 +50,27 @@ describe('the run-time state on file', () => {
   test('an ended one-off entry and one the policy no longer allows are dropped; a file that is not JSON is ignored', () => {
     const file = fileIn();
     mkdirSync(join(file, '..'), { recursive: true });
-    writeFileSync(file, JSON.stringify({ schedule: [
-      { name: 'past', service: 'catalog', at: '2020-01-01T12:00:00Z', 'duration-seconds': 60, 'min-replicas': 3 },
-      { name: 'too many', service: 'catalog', at: '2099-01-01T12:00:00Z', 'duration-seconds': 60, 'min-replicas': 9 },
-      { name: 'kept', service: 'checkout', at: '2099-01-01T12:00:00Z', 'duration-seconds': 60, 'min-replicas': 4 },
-    ] }));
-    expect(controller(file).schedule().map((e) => e.name)).toEqual(['flash sale', 'kept']);
+    writeFileSync(
+      file,
+      JSON.stringify({
+        schedule: [
+          { name: 'past', service: 'catalog', at: '2020-01-01T12:00:00Z', 'duration-seconds': 60, 'min-replicas': 3 },
+          { name: 'too many', service: 'catalog', at: '2099-01-01T12:00:00Z', 'duration-seconds': 60, 'min-replicas': 9 },
+          { name: 'kept', service: 'checkout', at: '2099-01-01T12:00:00Z', 'duration-seconds': 60, 'min-replicas': 4 },
+        ],
+      }),
+    );
+    expect(
+      controller(file)
+        .schedule()
+        .map((e) => e.name),
+    ).toEqual(['flash sale', 'kept']);
     writeFileSync(file, '{ not json');
     expect(controller(file)).toMatchObject({ autoscaling: true, recovery: true });
-    expect(controller(file).schedule().map((e) => e.name)).toEqual(['flash sale']);
+    expect(
+      controller(file)
+        .schedule()
+        .map((e) => e.name),
+    ).toEqual(['flash sale']);
   });
 });

@@ -5,8 +5,17 @@ import type { ServicePolicy } from '../../src/domain/policy.ts';
 import { recommend } from '../../src/domain/target-tracking.ts';
 
 const policy = (over: Partial<ServicePolicy> = {}): ServicePolicy => ({
-  service: 'catalog', min: 2, max: 6, metric: 'rps-per-replica', target: 120, tolerance: 0.1,
-  scaleOutCooldownSeconds: 20, scaleInCooldownSeconds: 90, scaleInStabilizationSeconds: 60, maxStep: 2, ...over,
+  service: 'catalog',
+  min: 2,
+  max: 6,
+  metric: 'rps-per-replica',
+  target: 120,
+  tolerance: 0.1,
+  scaleOutCooldownSeconds: 20,
+  scaleInCooldownSeconds: 90,
+  scaleInStabilizationSeconds: 60,
+  maxStep: 2,
+  ...over,
 });
 
 describe('recommend()', () => {
@@ -73,9 +82,11 @@ describe('recommend()', () => {
   });
 
   test('each metric is described in its unit', () => {
-    expect(recommend(policy({ service: 'cart', metric: 'event-loop-lag-ms', target: 20 }), 2, 45.26).reason)
-      .toBe('cart: 45.3 ms event-loop lag per replica over 2 replicas vs target 20 → 5, capped by max-step 2 → 4');
-    expect(recommend(policy({ service: 'checkout', metric: 'inflight-per-replica', target: 8 }), 1, 4).reason)
-      .toBe('checkout: 4 in-flight requests per replica over 1 replica vs target 8 → 1, kept within [2, 6] → 2');
+    expect(recommend(policy({ service: 'cart', metric: 'event-loop-lag-ms', target: 20 }), 2, 45.26).reason).toBe(
+      'cart: 45.3 ms event-loop lag per replica over 2 replicas vs target 20 → 5, capped by max-step 2 → 4',
+    );
+    expect(recommend(policy({ service: 'checkout', metric: 'inflight-per-replica', target: 8 }), 1, 4).reason).toBe(
+      'checkout: 4 in-flight requests per replica over 1 replica vs target 8 → 1, kept within [2, 6] → 2',
+    );
   });
 });

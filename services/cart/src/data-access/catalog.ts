@@ -2,8 +2,9 @@
 // Every answer is kept as a last-known snapshot (in-process LRU, then Redis `cart:snap:{id}`
 // with a one-day TTL so Redis may evict it); when catalog is down or slow the snapshot answers
 // and the result is marked stale. A catalog 404 is a business answer, never a breaker failure.
-import { AppError, DependencyError, guard, Lru, type Metrics } from '@surge-lab/kit';
+
 import { Product } from '@surge-lab/contracts/products';
+import { AppError, DependencyError, guard, Lru, type Metrics } from '@surge-lab/kit';
 import type { ProductLookup } from '../domain/cart.ts';
 import type { RedisRun } from './redis.ts';
 
@@ -11,7 +12,11 @@ export const snapshotKey = (productId: string) => `cart:snap:${productId}`;
 const SNAPSHOT_TTL_S = 86_400;
 
 function parseJson(text: string): unknown {
-  try { return JSON.parse(text); } catch { return undefined; } // a corrupt snapshot is no snapshot
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  } // a corrupt snapshot is no snapshot
 }
 
 export interface CatalogClient {
@@ -51,23 +56,31 @@ export function createCatalogClient(opts: CatalogOptions, redis: RedisRun, metri
     return { product: parsed.data, stale: true };
   }
 
-  const fetchProduct = guard(metrics, {
-    name: 'catalog', timeoutMs: opts.timeoutMs, idempotent: true, capacity: opts.capacity, fallback: snapshot,
-  }, async (signal, productId: string) => {
-    const res = await fetch(`${base}/api/products/${encodeURIComponent(productId)}`, { signal, headers: { accept: 'application/json' } });
-    if (res.status === 404) {
-      await res.body?.cancel();
-      throw new AppError({ code: 'PRODUCT_NOT_FOUND', message: `no product ${productId}`, details: { productId } });
-    }
-    if (!res.ok) {
-      await res.body?.cancel();
-      throw new Error(`catalog answered ${res.status}`); // operational: counts against the breaker
-    }
-    const product = Product.parse(await res.json());
-    remember(product).catch(onError); // the snapshot is best effort; the answer does not wait for it
-    // Catalog itself may be answering from its caches while its database is down.
-    return { product, stale: res.headers.get('x-data-stale') === 'true' };
-  });
+  const fetchProduct = guard(
+    metrics,
+    {
+      name: 'catalog',
+      timeoutMs: opts.timeoutMs,
+      idempotent: true,
+      capacity: opts.capacity,
+      fallback: snapshot,
+    },
+    async (signal, productId: string) => {
+      const res = await fetch(`${base}/api/products/${encodeURIComponent(productId)}`, { signal, headers: { accept: 'application/json' } });
+      if (res.status === 404) {
+        await res.body?.cancel();
+        throw new AppError({ code: 'PRODUCT_NOT_FOUND', message: `no product ${productId}`, details: { productId } });
+      }
+      if (!res.ok) {
+        await res.body?.cancel();
+        throw new Error(`catalog answered ${res.status}`); // operational: counts against the breaker
+      }
+      const product = Product.parse(await res.json());
+      remember(product).catch(onError); // the snapshot is best effort; the answer does not wait for it
+      // Catalog itself may be answering from its caches while its database is down.
+      return { product, stale: res.headers.get('x-data-stale') === 'true' };
+    },
+  );
 
   return {
     product: fetchProduct,

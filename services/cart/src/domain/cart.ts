@@ -1,6 +1,7 @@
 // Pure cart rules: what a valid request looks like, how a stored cart reads, and its price.
-import { z } from 'zod';
+
 import { PRODUCT_ID, type Product } from '@surge-lab/contracts/products';
+import { z } from 'zod';
 
 export const MAX_QUANTITY = 99;
 
@@ -11,9 +12,11 @@ export const ProductId = z.string().regex(PRODUCT_ID, 'must look like p-00042');
 export const CartParams = z.object({ id: CartId });
 export const ItemParams = z.object({ id: CartId, productId: ProductId });
 /** `.strict()`: an unknown field is a client bug we report rather than ignore. */
-export const SetQuantityBody = z.object({
-  quantity: z.number('must be a number').int('must be an integer').min(1).max(MAX_QUANTITY),
-}).strict();
+export const SetQuantityBody = z
+  .object({
+    quantity: z.number('must be a number').int('must be an integer').min(1).max(MAX_QUANTITY),
+  })
+  .strict();
 /** POST /carts takes no fields; an empty or absent body is fine. */
 export const CreateCartBody = z.object({}).strict().optional();
 
@@ -67,7 +70,10 @@ export function priceCart(cart: StoredCart, lookups: ReadonlyMap<string, Product
   for (const productId of [...cart.items.keys()].sort()) {
     const quantity = cart.items.get(productId)!;
     const found = lookups.get(productId);
-    if (!found || 'missing' in found) { unavailable.push(productId); continue; }
+    if (!found || 'missing' in found) {
+      unavailable.push(productId);
+      continue;
+    }
     stale ||= found.stale;
     const { name, priceCents, imageUrl } = found.product;
     items.push({ productId, name, priceCents, quantity, lineTotalCents: priceCents * quantity, imageUrl });

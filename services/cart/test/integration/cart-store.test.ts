@@ -3,12 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Product } from '@surge-lab/contracts/products';
+import { createMetrics, createRedis, DependencyError } from '@surge-lab/kit';
+import { waitFor } from '@surge-lab/lab';
+import { type RunningRedis, readyRedis, silentLogger, startRedis, stopAll } from '@surge-lab/tests/integration';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { createMetrics, createRedis, DependencyError } from '@surge-lab/kit';
-import type { Product } from '@surge-lab/contracts/products';
-import { waitFor } from '@surge-lab/lab';
-import { readyRedis, silentLogger, startRedis, stopAll, type RunningRedis } from '@surge-lab/tests/integration';
 import { cartKey, createCartStore, EXPIRY_KEY } from '../../src/data-access/cart-store.ts';
 import { createCatalogClient, snapshotKey } from '../../src/data-access/catalog.ts';
 import { guardRedis } from '../../src/data-access/redis.ts';
@@ -26,7 +26,9 @@ afterAll(async () => {
   redis?.disconnect();
   await stopAll(rd);
 });
-beforeEach(async () => { await redis.flushdb(); });
+beforeEach(async () => {
+  await redis.flushdb();
+});
 
 /** A store as deps.ts wires it; `clock.t` is its time. */
 function store(opts: { sweepBatch?: number; client?: Redis } = {}) {
@@ -74,7 +76,10 @@ describe('cart store on Redis', () => {
     const { carts, clock } = store({ sweepBatch: 10 });
     const t0 = clock.t;
     const old = Array.from({ length: 25 }, () => randomUUID());
-    for (const id of old) { await carts.create(id); await carts.setItem(id, 'p-00001', 1); }
+    for (const id of old) {
+      await carts.create(id);
+      await carts.setItem(id, 'p-00001', 1);
+    }
     clock.t = t0 + 3 * DAY;
     const recent = Array.from({ length: 5 }, () => randomUUID());
     for (const id of recent) await carts.create(id);
@@ -102,7 +107,10 @@ describe('cart store on Redis', () => {
   test('carts carry no TTL: filling Redis past maxmemory with cache entries evicts those, never a cart', async () => {
     const { carts } = store();
     const ids = Array.from({ length: 20 }, () => randomUUID());
-    for (const id of ids) { await carts.create(id); await carts.setItem(id, 'p-00007', 3); }
+    for (const id of ids) {
+      await carts.create(id);
+      await carts.setItem(id, 'p-00007', 3);
+    }
     expect(await redis.ttl(cartKey(ids[0]!))).toBe(-1);
     // 140 MB of 1 MB cache entries with a TTL (as catalog writes them) into a 96 MB Redis.
     const mb = 'x'.repeat(1024 * 1024);

@@ -3,17 +3,17 @@
 // server that answers GET /api/products/{id} the way catalog does. No lab container is touched.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Product } from '@surge-lab/contracts/products';
+import { createRedis, createService } from '@surge-lab/kit';
+import { openLab } from '@surge-lab/lab';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createRedis, createService } from '@surge-lab/kit';
-import type { Product } from '@surge-lab/contracts/products';
 import { buildApp } from '../../src/app.ts';
 import { loadCartConfig } from '../../src/config.ts';
-import { EXPIRY_KEY, cartKey } from '../../src/data-access/cart-store.ts';
+import { cartKey, EXPIRY_KEY } from '../../src/data-access/cart-store.ts';
 import { snapshotKey } from '../../src/data-access/catalog.ts';
 import { createDeps } from '../../src/deps.ts';
 import type { Sweeper } from '../../src/sweeper.ts';
-import { openLab } from '@surge-lab/lab';
 
 const lab = openLab();
 const LAB_REDIS = `redis://127.0.0.1:${lab.settings.port('REDIS_PORT')}`;
@@ -50,7 +50,11 @@ async function startCatalogDouble(products: Product[]): Promise<{ url: string; s
   return { url: await listen(server), server };
 }
 
-interface CartInstance { url: string; sweeper: Sweeper; close: () => Promise<void> }
+interface CartInstance {
+  url: string;
+  sweeper: Sweeper;
+  close: () => Promise<void>;
+}
 
 /** One cart service in this process, wired as start.ts wires it, on a random port. */
 async function startCart(redisUrl: string, catalogUrl: string, waitForRedis = true): Promise<CartInstance> {
@@ -64,13 +68,27 @@ async function startCart(redisUrl: string, catalogUrl: string, waitForRedis = tr
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     sweeper: deps.sweeper,
-    close: async () => { deps.sweeper.close(); await stop(server); redis.disconnect(); },
+    close: async () => {
+      deps.sweeper.close();
+      await stop(server);
+      redis.disconnect();
+    },
   };
 }
 
 /** The JSON body as the tests read it: a cart, an error, or the readiness checks (each test reads what its answer has; undefined when there is none). */
-interface Body { id: string; items: unknown[]; totalCents: number; checks: unknown[]; error: { code: string; message: string; details: unknown } }
-interface Answer { status: number; headers: Headers; body: Body }
+interface Body {
+  id: string;
+  items: unknown[];
+  totalCents: number;
+  checks: unknown[];
+  error: { code: string; message: string; details: unknown };
+}
+interface Answer {
+  status: number;
+  headers: Headers;
+  body: Body;
+}
 
 async function call(base: string, method: string, path: string, opts: { json?: unknown; raw?: string; type?: string } = {}): Promise<Answer> {
   const body = opts.raw ?? (opts.json === undefined ? undefined : JSON.stringify(opts.json));
@@ -133,7 +151,10 @@ describe('cart API', () => {
     expect(got.status).toBe(200);
     expect(got.headers.get('x-data-stale')).toBeNull();
     expect(got.body).toMatchObject({
-      id, stale: false, totalCents: 6248, itemCount: 7,
+      id,
+      stale: false,
+      totalCents: 6248,
+      itemCount: 7,
       items: [
         { productId: KETTLE.id, name: 'Kettle', priceCents: 1999, quantity: 2, lineTotalCents: 3998, imageUrl: KETTLE.imageUrl },
         { productId: MUG.id, name: 'Mug', priceCents: 450, quantity: 5, lineTotalCents: 2250, imageUrl: MUG.imageUrl },
@@ -252,7 +273,9 @@ describe('failures of dependencies', () => {
     const noRedis = await startCart(CLOSED_PORT_REDIS, 'http://127.0.0.1:1', false);
     try {
       for (const [method, path, opts] of [
-        ['POST', '/api/carts'], ['GET', `/api/carts/${createdCarts[0]}`], ['DELETE', `/api/carts/${createdCarts[0]}/items/${KETTLE.id}`],
+        ['POST', '/api/carts'],
+        ['GET', `/api/carts/${createdCarts[0]}`],
+        ['DELETE', `/api/carts/${createdCarts[0]}/items/${KETTLE.id}`],
       ] as [string, string, Parameters<typeof call>[3]?][]) {
         const res = await call(noRedis.url, method, path, opts);
         expect(res.status, `${method} ${path}`).toBe(503);

@@ -1,6 +1,7 @@
 // The service's config: defaults, and every problem named at once.
-import { describe, expect, test } from 'vitest';
+
 import { ConfigError } from '@surge-lab/kit';
+import { describe, expect, test } from 'vitest';
 import { loadCartConfig } from '../../src/config.ts';
 
 describe('config', () => {

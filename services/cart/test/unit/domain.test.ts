@@ -1,15 +1,28 @@
 // Pure cart rules: request validation, reading a stored hash, pricing (totals, stale flag).
+
+import type { Product } from '@surge-lab/contracts/products';
 import { describe, expect, test } from 'vitest';
 import { ZodError } from 'zod';
-import type { Product } from '@surge-lab/contracts/products';
-import { CartParams, CreateCartBody, ItemParams, SetQuantityBody, parseStoredCart, priceCart, type ProductLookup } from '../../src/domain/cart.ts';
+import { CartParams, CreateCartBody, ItemParams, type ProductLookup, parseStoredCart, priceCart, SetQuantityBody } from '../../src/domain/cart.ts';
 
 const CART = '3f2b8c1e-9a4d-4e6f-8b7a-1c2d3e4f5a6b';
 const product = (id: string, priceCents: number, name = `Product ${id}`): Product => ({
-  id, name, category: 'c', description: 'd', priceCents, stock: 5, imageUrl: `/img/${id}.png`, version: 1,
+  id,
+  name,
+  category: 'c',
+  description: 'd',
+  priceCents,
+  stock: 5,
+  imageUrl: `/img/${id}.png`,
+  version: 1,
 });
 const fields = (fn: () => unknown) => {
-  try { fn(); } catch (err) { if (err instanceof ZodError) return [...new Set(err.issues.map((i) => i.path.join('.')))]; throw err; }
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ZodError) return [...new Set(err.issues.map((i) => i.path.join('.')))];
+    throw err;
+  }
   return [];
 };
 
@@ -18,9 +31,15 @@ describe('SetQuantityBody', () => {
     expect(SetQuantityBody.parse({ quantity })).toEqual({ quantity });
   });
   test.each([
-    ['zero', { quantity: 0 }], ['negative', { quantity: -1 }], ['above 99', { quantity: 100 }],
-    ['fraction', { quantity: 1.5 }], ['string', { quantity: '2' }], ['null', { quantity: null }],
-    ['huge', { quantity: 1e308 }], ['boolean', { quantity: true }], ['missing', {}],
+    ['zero', { quantity: 0 }],
+    ['negative', { quantity: -1 }],
+    ['above 99', { quantity: 100 }],
+    ['fraction', { quantity: 1.5 }],
+    ['string', { quantity: '2' }],
+    ['null', { quantity: null }],
+    ['huge', { quantity: 1e308 }],
+    ['boolean', { quantity: true }],
+    ['missing', {}],
   ])('rejects %s, naming quantity', (_name, body) => {
     expect(fields(() => SetQuantityBody.parse(body))).toEqual(['quantity']);
   });
@@ -63,11 +82,14 @@ describe('parseStoredCart', () => {
 
 describe('priceCart', () => {
   const stored = parseStoredCart(CART, { _created: '1', 'p-00002': '3', 'p-00001': '2' });
-  const lookups = (over: Record<string, ProductLookup> = {}) => new Map<string, ProductLookup>(Object.entries({
-    'p-00001': { product: product('p-00001', 1999, 'Kettle'), stale: false },
-    'p-00002': { product: product('p-00002', 250), stale: false },
-    ...over,
-  }));
+  const lookups = (over: Record<string, ProductLookup> = {}) =>
+    new Map<string, ProductLookup>(
+      Object.entries({
+        'p-00001': { product: product('p-00001', 1999, 'Kettle'), stale: false },
+        'p-00002': { product: product('p-00002', 250), stale: false },
+        ...over,
+      }),
+    );
 
   test('an empty cart totals 0 and is not stale', () => {
     expect(priceCart(parseStoredCart(CART, { _created: '1' }), new Map())).toMatchObject({ items: [], totalCents: 0, itemCount: 0, stale: false, unavailable: [] });

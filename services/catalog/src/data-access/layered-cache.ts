@@ -2,15 +2,29 @@
 // pre-serialised JSON body and its ETag, so a hit does no serialisation. An entry is fresh for
 // `freshMs`; older copies are kept (L2 for `keepSeconds`) and served, marked stale, only when the
 // database cannot answer. One load per key at a time (single flight). Redis failures are skipped.
-import type { Redis } from 'ioredis';
+
 import type { Metrics } from '@surge-lab/kit';
 import { DependencyError, guard, Lru, SingleFlight } from '@surge-lab/kit';
+import type { Redis } from 'ioredis';
 import { etagOf } from '../domain/products.ts';
 
-export interface Cached { body: string; etag: string; fetchedAt: number }
-export interface CacheResult extends Cached { source: 'l1' | 'redis' | 'db'; stale: boolean }
+export interface Cached {
+  body: string;
+  etag: string;
+  fetchedAt: number;
+}
+export interface CacheResult extends Cached {
+  source: 'l1' | 'redis' | 'db';
+  stale: boolean;
+}
 
-export interface LayeredCacheOptions { freshMs: number; keepSeconds: number; l1Max: number; now?: () => number; random?: () => number }
+export interface LayeredCacheOptions {
+  freshMs: number;
+  keepSeconds: number;
+  l1Max: number;
+  now?: () => number;
+  random?: () => number;
+}
 
 const PREFIX = 'catalog:';
 export const encodeEntry = (e: Cached) => `${e.fetchedAt}|${e.etag}|${e.body}`;
@@ -42,12 +56,17 @@ export class LayeredCache {
     this.#requests = metrics.counter('cache_requests_total', 'Cache lookups by layer and result', ['layer', 'result']);
   }
 
-  #fresh(e: Cached): boolean { return this.#opts.now() - e.fetchedAt < this.#opts.freshMs; }
+  #fresh(e: Cached): boolean {
+    return this.#opts.now() - e.fetchedAt < this.#opts.freshMs;
+  }
 
   /** `load` returns the serialised body, or undefined when the thing does not exist. */
   async get(key: string, load: () => Promise<string | undefined>): Promise<CacheResult | undefined> {
     const l1 = this.#l1.get(key);
-    if (l1 && this.#fresh(l1)) { this.#requests.inc({ layer: 'l1', result: 'hit' }); return { ...l1, source: 'l1', stale: false }; }
+    if (l1 && this.#fresh(l1)) {
+      this.#requests.inc({ layer: 'l1', result: 'hit' });
+      return { ...l1, source: 'l1', stale: false };
+    }
     this.#requests.inc({ layer: 'l1', result: 'miss' });
     return this.#flight.do(key, async () => {
       let staleCopy: Cached | undefined = l1;
@@ -85,7 +104,14 @@ export class LayeredCache {
   }
 
   /** Drops a key from this replica's L1 (other replicas hear about it through pub/sub). */
-  evictLocal(key: string): void { this.#l1.delete(key); }
-  evictLocalPrefix(prefix: string): void { this.#l1.deletePrefix(prefix); }
-  async evictShared(key: string): Promise<void> { this.#l1.delete(key); await this.#redisWrite(() => this.#redis.del(PREFIX + key)); }
+  evictLocal(key: string): void {
+    this.#l1.delete(key);
+  }
+  evictLocalPrefix(prefix: string): void {
+    this.#l1.deletePrefix(prefix);
+  }
+  async evictShared(key: string): Promise<void> {
+    this.#l1.delete(key);
+    await this.#redisWrite(() => this.#redis.del(PREFIX + key));
+  }
 }

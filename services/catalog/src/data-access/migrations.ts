@@ -5,7 +5,33 @@ import type { Migration } from '@surge-lab/kit';
 // 5,000 products over the contract's categories; the first 20 are the "hot" flash-sale items with little stock.
 const words = {
   adj: ['Swift', 'Bold', 'Quiet', 'Bright', 'Rugged', 'Compact', 'Classic', 'Nimble', 'Sturdy', 'Vivid', 'Smart', 'Cozy', 'Sleek', 'Lunar', 'Solar', 'Arctic', 'Urban', 'Wild', 'Prime', 'Zen'],
-  noun: ['Kettle', 'Lamp', 'Backpack', 'Speaker', 'Notebook', 'Blender', 'Tent', 'Headphones', 'Mug', 'Chair', 'Drone', 'Puzzle', 'Planter', 'Jacket', 'Bottle', 'Watch', 'Keyboard', 'Skillet', 'Yoga Mat', 'Lantern', 'Novel', 'Kite', 'Desk', 'Rake', 'Racket'],
+  noun: [
+    'Kettle',
+    'Lamp',
+    'Backpack',
+    'Speaker',
+    'Notebook',
+    'Blender',
+    'Tent',
+    'Headphones',
+    'Mug',
+    'Chair',
+    'Drone',
+    'Puzzle',
+    'Planter',
+    'Jacket',
+    'Bottle',
+    'Watch',
+    'Keyboard',
+    'Skillet',
+    'Yoga Mat',
+    'Lantern',
+    'Novel',
+    'Kite',
+    'Desk',
+    'Rake',
+    'Racket',
+  ],
 };
 const arr = (xs: readonly string[]) => `ARRAY[${xs.map((x) => `'${x}'`).join(',')}]`;
 

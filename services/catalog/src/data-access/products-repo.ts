@@ -16,14 +16,24 @@ export interface ProductsRepo {
 }
 
 export function productsRepo(pools: PgPools, metrics: Metrics, opts: { readTimeoutMs: number }): ProductsRepo {
-  const primaryRead: GuardedCall<[Query], unknown[]> = guard(metrics, { name: 'catalog-db-primary-read', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 20 },
-    async (_signal, q) => (await pools.rw.query(q.text, q.values)).rows);
-  const read: GuardedCall<[Query], unknown[]> = guard(metrics, {
-    name: 'catalog-db-replica', timeoutMs: opts.readTimeoutMs, idempotent: true, retries: 1, capacity: 20,
-    fallback: (q) => primaryRead(q),
-  }, async (_signal, q) => (await pools.ro.query(q.text, q.values)).rows);
-  const write = guard(metrics, { name: 'catalog-db-primary-write', timeoutMs: 3_000, idempotent: false, capacity: 10 },
-    async (_signal, q: Query) => (await pools.rw.query(q.text, q.values)).rows);
+  const primaryRead: GuardedCall<[Query], unknown[]> = guard(
+    metrics,
+    { name: 'catalog-db-primary-read', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 20 },
+    async (_signal, q) => (await pools.rw.query(q.text, q.values)).rows,
+  );
+  const read: GuardedCall<[Query], unknown[]> = guard(
+    metrics,
+    {
+      name: 'catalog-db-replica',
+      timeoutMs: opts.readTimeoutMs,
+      idempotent: true,
+      retries: 1,
+      capacity: 20,
+      fallback: (q) => primaryRead(q),
+    },
+    async (_signal, q) => (await pools.ro.query(q.text, q.values)).rows,
+  );
+  const write = guard(metrics, { name: 'catalog-db-primary-write', timeoutMs: 3_000, idempotent: false, capacity: 10 }, async (_signal, q: Query) => (await pools.rw.query(q.text, q.values)).rows);
 
   return {
     async byId(id) {

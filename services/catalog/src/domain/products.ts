@@ -1,28 +1,39 @@
 // Catalog rules: request shapes, cursor encoding, the public product form, generated images.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { CATEGORIES, PRODUCT_ID, type Product } from '@surge-lab/contracts/products';
+import { z } from 'zod';
 
 export const ProductIdParam = z.object({ id: z.string().regex(PRODUCT_ID, 'must look like p-00042') });
 
-export const ListQuery = z.object({
-  category: z.enum(CATEGORIES).optional(),
-  q: z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters').optional(),
-  cursor: z.string().max(64).optional()
-    .transform((c, ctx) => {
-      if (c === undefined) return undefined;
-      const id = Buffer.from(c, 'base64url').toString('utf8');
-      if (!PRODUCT_ID.test(id)) { ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' }); return z.NEVER; }
-      return id;
-    }),
-  limit: z.coerce.number().int('must be an integer').min(1).max(100).default(24),
-}).strict();
+export const ListQuery = z
+  .object({
+    category: z.enum(CATEGORIES).optional(),
+    q: z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters').optional(),
+    cursor: z
+      .string()
+      .max(64)
+      .optional()
+      .transform((c, ctx) => {
+        if (c === undefined) return undefined;
+        const id = Buffer.from(c, 'base64url').toString('utf8');
+        if (!PRODUCT_ID.test(id)) {
+          ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
+          return z.NEVER;
+        }
+        return id;
+      }),
+    limit: z.coerce.number().int('must be an integer').min(1).max(100).default(24),
+  })
+  .strict();
 export type ListQuery = z.infer<typeof ListQuery>;
 
-export const ProductPatch = z.object({
-  priceCents: z.number().int('must be an integer').min(1).max(10_000_000).optional(),
-  stock: z.number().int('must be an integer').min(0).max(1_000_000).optional(),
-}).strict().refine((p) => p.priceCents !== undefined || p.stock !== undefined, { message: 'give priceCents or stock' });
+export const ProductPatch = z
+  .object({
+    priceCents: z.number().int('must be an integer').min(1).max(10_000_000).optional(),
+    stock: z.number().int('must be an integer').min(0).max(1_000_000).optional(),
+  })
+  .strict()
+  .refine((p) => p.priceCents !== undefined || p.stock !== undefined, { message: 'give priceCents or stock' });
 export type ProductPatch = z.infer<typeof ProductPatch>;
 
 export const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
@@ -32,7 +43,15 @@ export function listKey(q: ListQuery): string {
   return `list:${q.category ?? '*'}:${q.q ? encodeURIComponent(q.q.toLowerCase()) : '*'}:${q.cursor ?? ''}:${q.limit}`;
 }
 
-export interface ProductRow { id: string; name: string; category: string; description: string; price_cents: number; stock: number; version: number }
+export interface ProductRow {
+  id: string;
+  name: string;
+  category: string;
+  description: string;
+  price_cents: number;
+  stock: number;
+  version: number;
+}
 
 export function toProduct(r: ProductRow): Product {
   return { id: r.id, name: r.name, category: r.category, description: r.description, priceCents: r.price_cents, stock: r.stock, imageUrl: `/api/products/${r.id}/image.svg`, version: r.version };
@@ -48,12 +67,22 @@ export function productSvg(p: Pick<Product, 'id' | 'name' | 'category'>): string
   const hue = (h[0]! * 360) / 256;
   const hue2 = (hue + 40 + (h[1]! % 120)) % 360;
   const shape = h[2]! % 3;
-  const initials = p.name.split(/\s+/).slice(0, 2).map((w) => w[0] ?? '').join('').toUpperCase();
-  const figure = shape === 0 ? `<circle cx="200" cy="170" r="90" fill="hsl(${hue2},70%,60%)"/>`
-    : shape === 1 ? `<rect x="110" y="80" width="180" height="180" rx="24" fill="hsl(${hue2},70%,60%)"/>`
-    : `<polygon points="200,70 300,260 100,260" fill="hsl(${hue2},70%,60%)"/>`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400" role="img" aria-label="${esc(p.name)}">`
-    + `<rect width="400" height="400" fill="hsl(${hue},45%,22%)"/>${figure}`
-    + `<text x="200" y="185" font-family="sans-serif" font-size="64" font-weight="700" text-anchor="middle" fill="#fff">${esc(initials)}</text>`
-    + `<text x="200" y="330" font-family="sans-serif" font-size="22" text-anchor="middle" fill="#eee">${esc(p.category)}</text></svg>`;
+  const initials = p.name
+    .split(/\s+/)
+    .slice(0, 2)
+    .map((w) => w[0] ?? '')
+    .join('')
+    .toUpperCase();
+  const figure =
+    shape === 0
+      ? `<circle cx="200" cy="170" r="90" fill="hsl(${hue2},70%,60%)"/>`
+      : shape === 1
+        ? `<rect x="110" y="80" width="180" height="180" rx="24" fill="hsl(${hue2},70%,60%)"/>`
+        : `<polygon points="200,70 300,260 100,260" fill="hsl(${hue2},70%,60%)"/>`;
+  return (
+    `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="400" viewBox="0 0 400 400" role="img" aria-label="${esc(p.name)}">` +
+    `<rect width="400" height="400" fill="hsl(${hue},45%,22%)"/>${figure}` +
+    `<text x="200" y="185" font-family="sans-serif" font-size="64" font-weight="700" text-anchor="middle" fill="#fff">${esc(initials)}</text>` +
+    `<text x="200" y="330" font-family="sans-serif" font-size="22" text-anchor="middle" fill="#eee">${esc(p.category)}</text></svg>`
+  );
 }

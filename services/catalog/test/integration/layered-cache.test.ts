@@ -1,13 +1,14 @@
 // catalog's read path as the app composes it (LayeredCache in front of the products repo) on a
 // real Redis and a real Postgres: one database load per stampede, replicas sharing Redis, the
 // invalidation after a patch, and the stale copy when the database is down.
+
+import { createMetrics, createRedis, migrate, type PgPools } from '@surge-lab/kit';
+import { DEAD_PG_URL, pgPools, type RunningPostgres, type RunningRedis, readyRedis, silentLogger, startAll, startPostgres, startRedis, stopAll } from '@surge-lab/tests/integration';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createMetrics, createRedis, migrate, type PgPools } from '@surge-lab/kit';
-import { DEAD_PG_URL, pgPools, readyRedis, silentLogger, startAll, startPostgres, startRedis, stopAll, type RunningPostgres, type RunningRedis } from '@surge-lab/tests/integration';
 import { LayeredCache } from '../../src/data-access/layered-cache.ts';
 import { catalogMigrations } from '../../src/data-access/migrations.ts';
-import { productsRepo, type ProductsRepo } from '../../src/data-access/products-repo.ts';
+import { type ProductsRepo, productsRepo } from '../../src/data-access/products-repo.ts';
 import { toProduct } from '../../src/domain/products.ts';
 
 const KEEP_SECONDS = 600;
@@ -33,16 +34,19 @@ afterAll(async () => {
 });
 
 /** One catalog replica's cache (its own L1), on the shared Redis. */
-const replica = (now: () => number = Date.now, client: Redis = redis) =>
-  new LayeredCache(client, createMetrics('catalog-it'), { freshMs: 1_000, keepSeconds: KEEP_SECONDS, l1Max: 100, now });
+const replica = (now: () => number = Date.now, client: Redis = redis) => new LayeredCache(client, createMetrics('catalog-it'), { freshMs: 1_000, keepSeconds: KEEP_SECONDS, l1Max: 100, now });
 
 /** The product read as app.ts does it, counting database loads. */
 function productRead(r: ProductsRepo = repo) {
-  const read = Object.assign(async (cache: LayeredCache, id: string) => cache.get(`product:${id}`, async () => {
-    read.loads++;
-    const row = await r.byId(id);
-    return row ? JSON.stringify(toProduct(row)) : undefined;
-  }), { loads: 0 });
+  const read = Object.assign(
+    async (cache: LayeredCache, id: string) =>
+      cache.get(`product:${id}`, async () => {
+        read.loads++;
+        const row = await r.byId(id);
+        return row ? JSON.stringify(toProduct(row)) : undefined;
+      }),
+    { loads: 0 },
+  );
   return read;
 }
 

@@ -1,10 +1,11 @@
 // catalog's migrations and products repo against a real Postgres (the lab's image, no Patroni).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createMetrics, DependencyError, migrate, type PgPools } from '@surge-lab/kit';
+
 import { CATEGORIES } from '@surge-lab/contracts/products';
-import { DEAD_PG_URL, pgPools, silentLogger, startPostgres, stopAll, type RunningPostgres } from '@surge-lab/tests/integration';
+import { createMetrics, DependencyError, migrate, type PgPools } from '@surge-lab/kit';
+import { DEAD_PG_URL, pgPools, type RunningPostgres, silentLogger, startPostgres, stopAll } from '@surge-lab/tests/integration';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { catalogMigrations } from '../../src/data-access/migrations.ts';
-import { productsRepo, type ProductsRepo } from '../../src/data-access/products-repo.ts';
+import { type ProductsRepo, productsRepo } from '../../src/data-access/products-repo.ts';
 import { encodeCursor, ListQuery } from '../../src/domain/products.ts';
 
 let pg: RunningPostgres | undefined;
@@ -27,8 +28,10 @@ describe('catalog migrations', () => {
   test('three replicas migrating an empty database at once create the table and the seed once', async () => {
     const applied = await Promise.all([1, 2, 3].map(() => migrate(pools.rw, 'catalog', catalogMigrations, silentLogger)));
     expect(applied.reduce((a, b) => a + b, 0)).toBe(2);
-    expect((await pools.rw.query(`SELECT version, name FROM schema_migrations WHERE owner = 'catalog' ORDER BY version`)).rows)
-      .toEqual([{ version: 1, name: 'products' }, { version: 2, name: 'seed 5000 products' }]);
+    expect((await pools.rw.query(`SELECT version, name FROM schema_migrations WHERE owner = 'catalog' ORDER BY version`)).rows).toEqual([
+      { version: 1, name: 'products' },
+      { version: 2, name: 'seed 5000 products' },
+    ]);
     expect(await count('SELECT count(*)::int AS n FROM products')).toBe(5_000);
     // The flash-sale items: the first 20, with little stock.
     expect(await count(`SELECT count(*)::int AS n FROM products WHERE stock = 25 AND id <= 'p-00020'`)).toBe(20);
@@ -45,8 +48,13 @@ describe('catalog migrations', () => {
 describe('products repo', () => {
   test('a product by id, and nothing for an unknown id', async () => {
     expect(await repo.byId('p-00001')).toEqual({
-      id: 'p-00001', name: expect.stringMatching(/ 101$/), category: 'books', description: expect.stringContaining('Model 101'),
-      price_cents: 499 + 7_919, stock: 25, version: 1,
+      id: 'p-00001',
+      name: expect.stringMatching(/ 101$/),
+      category: 'books',
+      description: expect.stringContaining('Model 101'),
+      price_cents: 499 + 7_919,
+      stock: 25,
+      version: 1,
     });
     expect(await repo.byId('p-99999')).toBeUndefined();
   });

@@ -1,16 +1,19 @@
 // The catalog's cache against the lab's real Redis (through its Toxiproxy link on 127.0.0.1).
 import { randomUUID } from 'node:crypto';
-import type { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLogger, createMetrics, createRedis, DependencyError } from '@surge-lab/kit';
 import { openLab } from '@surge-lab/lab';
+import type { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 const labPort = (name: string) => openLab().settings.port(name);
+
 import { LayeredCache } from '../../src/data-access/layered-cache.ts';
 
 const logger = createLogger('catalog-test', 'silent');
 const redis = createRedis({ url: `redis://127.0.0.1:${labPort('REDIS_PORT')}`, commandTimeoutMs: 500, connectTimeoutMs: 1_000 }, logger);
-beforeAll(async () => { if (redis.status !== 'ready') await new Promise((r) => redis.once('ready', r)); });
+beforeAll(async () => {
+  if (redis.status !== 'ready') await new Promise((r) => redis.once('ready', r));
+});
 afterAll(() => redis.disconnect());
 
 function cache(now = () => Date.now(), client: Redis = redis) {
@@ -22,7 +25,11 @@ describe('LayeredCache', () => {
     const c = cache();
     const key = `test:${randomUUID()}`;
     let loads = 0;
-    const load = async () => { loads++; await new Promise((r) => setTimeout(r, 50)); return '{"v":1}'; };
+    const load = async () => {
+      loads++;
+      await new Promise((r) => setTimeout(r, 50));
+      return '{"v":1}';
+    };
     const results = await Promise.all(Array.from({ length: 200 }, () => c.get(key, load)));
     expect(loads).toBe(1);
     expect(new Set(results.map((r) => r!.body))).toEqual(new Set(['{"v":1}']));
@@ -32,7 +39,10 @@ describe('LayeredCache', () => {
     const key = `test:${randomUUID()}`;
     await cache().get(key, async () => '{"v":2}');
     let loads = 0;
-    const r = await cache().get(key, async () => { loads++; return '{"v":"db"}'; });
+    const r = await cache().get(key, async () => {
+      loads++;
+      return '{"v":"db"}';
+    });
     expect(loads).toBe(0);
     expect(r).toMatchObject({ source: 'redis', body: '{"v":2}', stale: false });
   });
@@ -43,7 +53,9 @@ describe('LayeredCache', () => {
     const key = `test:${randomUUID()}`;
     await c.get(key, async () => '{"v":3}');
     t += 5_000;
-    const r = await c.get(key, async () => { throw new DependencyError('postgres'); });
+    const r = await c.get(key, async () => {
+      throw new DependencyError('postgres');
+    });
     expect(r).toMatchObject({ body: '{"v":3}', stale: true });
   });
 

@@ -1,10 +1,10 @@
 // The order transaction and the reads and updates around it. All on the read-write pool:
 // an order page must show what was just written.
 import { randomUUID } from 'node:crypto';
-import type pg from 'pg';
-import { guard, type Metrics } from '@surge-lab/kit';
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
-import { CAPTURE_BACKOFF_TABLE, totalOf, type Order, type OrderLine } from '../domain/checkout.ts';
+import { guard, type Metrics } from '@surge-lab/kit';
+import type pg from 'pg';
+import { CAPTURE_BACKOFF_TABLE, type Order, type OrderLine, totalOf } from '../domain/checkout.ts';
 import type { NewOrder, OrdersRepo, Placement, Replay } from '../domain/place-order.ts';
 
 const ORDER_SQL = `
@@ -13,10 +13,25 @@ const ORDER_SQL = `
                   ORDER BY i.product_id) FILTER (WHERE i.product_id IS NOT NULL), '[]') AS lines
   FROM orders o LEFT JOIN order_items i ON i.order_id = o.id WHERE o.id = $1 GROUP BY o.id`;
 
-interface OrderRow { id: string; status: Order['status']; email: string; total_cents: number; payment_id: string | null; created_at: Date; updated_at: Date; lines: OrderLine[] }
+interface OrderRow {
+  id: string;
+  status: Order['status'];
+  email: string;
+  total_cents: number;
+  payment_id: string | null;
+  created_at: Date;
+  updated_at: Date;
+  lines: OrderLine[];
+}
 const toOrder = (r: OrderRow): Order => ({
-  id: r.id, status: r.status, email: r.email, totalCents: r.total_cents, lines: r.lines, paymentId: r.payment_id,
-  createdAt: r.created_at.toISOString(), updatedAt: r.updated_at.toISOString(),
+  id: r.id,
+  status: r.status,
+  email: r.email,
+  totalCents: r.total_cents,
+  lines: r.lines,
+  paymentId: r.payment_id,
+  createdAt: r.created_at.toISOString(),
+  updatedAt: r.updated_at.toISOString(),
 });
 
 export async function findOrder(db: pg.Pool | pg.PoolClient, id: string): Promise<Order | undefined> {
@@ -56,8 +71,10 @@ export async function placeOrderTx(pool: pg.Pool, { key, fingerprint: fp, email,
     }
     const items: OrderLine[] = [];
     for (const l of lines) {
-      const r = await client.query<{ name: string; price_cents: number }>(
-        'UPDATE products SET stock = stock - $2, updated_at = now() WHERE id = $1 AND stock >= $2 RETURNING name, price_cents', [l.productId, l.quantity]);
+      const r = await client.query<{ name: string; price_cents: number }>('UPDATE products SET stock = stock - $2, updated_at = now() WHERE id = $1 AND stock >= $2 RETURNING name, price_cents', [
+        l.productId,
+        l.quantity,
+      ]);
       if (r.rowCount === 0) {
         const p = await client.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [l.productId]);
         await client.query('ROLLBACK');
@@ -73,7 +90,8 @@ export async function placeOrderTx(pool: pg.Pool, { key, fingerprint: fp, email,
     await client.query(
       `INSERT INTO order_items (order_id, product_id, name, quantity, price_cents)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::int[], $5::int[])`,
-      [orderId, items.map((i) => i.productId), items.map((i) => i.name), items.map((i) => i.quantity), items.map((i) => i.priceCents)]);
+      [orderId, items.map((i) => i.productId), items.map((i) => i.name), items.map((i) => i.quantity), items.map((i) => i.priceCents)],
+    );
     await client.query('UPDATE idempotency_keys SET order_id = $1 WHERE key = $2', [orderId, key]);
     const event = { eventId: randomUUID(), type: 'order.placed', orderId, email, totalCents: total, lines: items.map(({ productId, quantity, priceCents }) => ({ productId, quantity, priceCents })) };
     await client.query('INSERT INTO outbox (event_id, order_id, type, payload) VALUES ($1, $2, $3, $4)', [event.eventId, orderId, event.type, event]);
@@ -94,7 +112,9 @@ export async function markPaid(pool: pg.Pool, orderId: string, paymentId: string
        WHERE id = $1 AND status = 'payment_pending' RETURNING id)
      UPDATE outbox SET released_at = now(),
        payload = payload || jsonb_build_object('occurredAt', to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))
-     WHERE order_id IN (SELECT id FROM paid)`, [orderId, paymentId]);
+     WHERE order_id IN (SELECT id FROM paid)`,
+    [orderId, paymentId],
+  );
   return rowCount === 1;
 }
 
@@ -107,7 +127,9 @@ export async function cancelUnpaid(pool: pg.Pool, orderId: string): Promise<bool
      restocked AS (
        UPDATE products p SET stock = p.stock + i.quantity, updated_at = now()
        FROM order_items i WHERE i.order_id IN (SELECT id FROM cancelled) AND p.id = i.product_id RETURNING p.id)
-     SELECT EXISTS (SELECT 1 FROM cancelled) AS cancelled`, [orderId]);
+     SELECT EXISTS (SELECT 1 FROM cancelled) AS cancelled`,
+    [orderId],
+  );
   return rows[0]!.cancelled;
 }
 
@@ -121,11 +143,18 @@ export async function claimDuePayments(pool: pg.Pool, limit = 20) {
        next_payment_attempt_at = now() + make_interval(secs => ($2::int[])[LEAST(payment_attempts + 1, cardinality($2::int[]))])
      WHERE id IN (SELECT id FROM orders WHERE status = 'payment_pending' AND next_payment_attempt_at <= now()
                   ORDER BY next_payment_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED)
-     RETURNING id, total_cents::int AS total_cents, email`, [limit, CAPTURE_BACKOFF_TABLE]);
+     RETURNING id, total_cents::int AS total_cents, email`,
+    [limit, CAPTURE_BACKOFF_TABLE],
+  );
   return rows.map((r) => ({ id: r.id, totalCents: r.total_cents, email: r.email }));
 }
 
-export interface OutboxRow { id: string; event_id: string; order_id: string; payload: Record<string, unknown> }
+export interface OutboxRow {
+  id: string;
+  event_id: string;
+  order_id: string;
+  payload: Record<string, unknown>;
+}
 
 /** Locks a batch of released, unpublished events; `publish` runs inside the transaction. */
 export async function relayBatch(pool: pg.Pool, publish: (rows: OutboxRow[]) => Promise<void>, limit = 200): Promise<number> {
@@ -134,7 +163,9 @@ export async function relayBatch(pool: pg.Pool, publish: (rows: OutboxRow[]) => 
     await client.query('BEGIN');
     const { rows } = await client.query<OutboxRow>(
       `SELECT id, event_id, order_id, payload FROM outbox WHERE published_at IS NULL AND released_at IS NOT NULL
-       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`, [limit]);
+       ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+      [limit],
+    );
     if (rows.length) {
       await publish(rows);
       await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
@@ -154,7 +185,8 @@ export async function outboxStats(pool: pg.Pool) {
     `SELECT count(*) FILTER (WHERE released_at IS NOT NULL AND published_at IS NULL)::int AS backlog,
             extract(epoch FROM now() - min(released_at) FILTER (WHERE published_at IS NULL))::float AS oldest,
             (SELECT count(*)::int FROM orders WHERE status = 'payment_pending') AS pending_payment
-     FROM outbox WHERE published_at IS NULL`);
+     FROM outbox WHERE published_at IS NULL`,
+  );
   return rows[0]!;
 }
 
@@ -165,10 +197,8 @@ export async function outboxStats(pool: pg.Pool) {
  * of the whole write outage (Patroni's TTL, 20 s, is the rest).
  */
 export function ordersRepo(pool: pg.Pool, metrics: Metrics, opts: { orderTxCapacity: number }): OrdersRepo {
-  const place = guard(metrics, { name: 'checkout-db-order', timeoutMs: 5_000, idempotent: false, capacity: opts.orderTxCapacity, resetTimeoutMs: 2_000 },
-    (_s, o: NewOrder) => placeOrderTx(pool, o));
-  const read = guard(metrics, { name: 'checkout-db-read', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64, resetTimeoutMs: 2_000 },
-    (_s, fn: () => Promise<unknown>) => fn());
+  const place = guard(metrics, { name: 'checkout-db-order', timeoutMs: 5_000, idempotent: false, capacity: opts.orderTxCapacity, resetTimeoutMs: 2_000 }, (_s, o: NewOrder) => placeOrderTx(pool, o));
+  const read = guard(metrics, { name: 'checkout-db-read', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64, resetTimeoutMs: 2_000 }, (_s, fn: () => Promise<unknown>) => fn());
   const reading = <T>(fn: () => Promise<T>) => read(fn) as Promise<T>;
   return {
     findReplay: (key, fp) => reading(() => findReplay(pool, key, fp)),

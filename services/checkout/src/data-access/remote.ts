@@ -1,30 +1,36 @@
 // HTTP clients of checkout, the cart and payment ports: the cart service (read the cart) and the
 // payment service (charge). Business answers are values; operational failures throw DependencyError.
-import { DependencyError, guard, type Metrics } from '@surge-lab/kit';
+
 import { PRODUCT_ID } from '@surge-lab/contracts/products';
+import { DependencyError, guard, type Metrics } from '@surge-lab/kit';
 import type { CartLine } from '../domain/checkout.ts';
 import type { CartPort, ChargeResult, PaymentPort } from '../domain/place-order.ts';
 
 async function errorCode(res: Response): Promise<string | undefined> {
-  try { return ((await res.json()) as { error?: { code?: string } }).error?.code; } catch { return undefined; }
+  try {
+    return ((await res.json()) as { error?: { code?: string } }).error?.code;
+  } catch {
+    return undefined;
+  }
 }
 
 export function cartClient(baseUrl: string, metrics: Metrics): CartPort {
-  const read = guard(metrics, { name: 'checkout-cart', timeoutMs: 800, idempotent: true, retries: 1, capacity: 64 },
-    async (signal, cartId: string): Promise<CartLine[] | undefined> => {
-      const res = await fetch(`${baseUrl}/api/carts/${cartId}`, { signal });
-      if (res.status === 404) return undefined;
-      if (!res.ok) throw new DependencyError('cart', { cause: new Error(`cart answered ${res.status} ${await errorCode(res) ?? ''}`) });
-      const body = (await res.json()) as { items?: { productId: string; quantity: number }[] };
-      const lines = (body.items ?? []).filter((l) => PRODUCT_ID.test(l.productId) && Number.isInteger(l.quantity) && l.quantity > 0);
-      return lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
-    });
+  const read = guard(metrics, { name: 'checkout-cart', timeoutMs: 800, idempotent: true, retries: 1, capacity: 64 }, async (signal, cartId: string): Promise<CartLine[] | undefined> => {
+    const res = await fetch(`${baseUrl}/api/carts/${cartId}`, { signal });
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw new DependencyError('cart', { cause: new Error(`cart answered ${res.status} ${(await errorCode(res)) ?? ''}`) });
+    const body = (await res.json()) as { items?: { productId: string; quantity: number }[] };
+    const lines = (body.items ?? []).filter((l) => PRODUCT_ID.test(l.productId) && Number.isInteger(l.quantity) && l.quantity > 0);
+    return lines.map((l) => ({ productId: l.productId, quantity: l.quantity }));
+  });
   return { lines: read };
 }
 
 /** Charges are idempotent by key (one key per order), so a retried or repeated call charges once. */
 export function paymentClient(baseUrl: string, metrics: Metrics, timeoutMs: number): PaymentPort {
-  const charge = guard(metrics, { name: 'checkout-payment', timeoutMs, idempotent: true, retries: 0, capacity: 64, resetTimeoutMs: 5_000 },
+  const charge = guard(
+    metrics,
+    { name: 'checkout-payment', timeoutMs, idempotent: true, retries: 0, capacity: 64, resetTimeoutMs: 5_000 },
     async (signal, order: { id: string; totalCents: number; email: string }): Promise<ChargeResult> => {
       const res = await fetch(`${baseUrl}/charges`, {
         method: 'POST',
@@ -35,10 +41,11 @@ export function paymentClient(baseUrl: string, metrics: Metrics, timeoutMs: numb
       if (res.status === 402) return { kind: 'declined', reason: 'payment declined' };
       // Any other refusal of this request (400, 422) will not change on retry: the charge is refused for good.
       if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-        return { kind: 'declined', reason: `the payment service refused the charge (${res.status} ${await errorCode(res) ?? ''})`.trim() };
+        return { kind: 'declined', reason: `the payment service refused the charge (${res.status} ${(await errorCode(res)) ?? ''})`.trim() };
       }
-      if (!res.ok) throw new DependencyError('payment', { cause: new Error(`payment answered ${res.status} ${await errorCode(res) ?? ''}`) });
+      if (!res.ok) throw new DependencyError('payment', { cause: new Error(`payment answered ${res.status} ${(await errorCode(res)) ?? ''}`) });
       return { kind: 'captured', chargeId: ((await res.json()) as { chargeId: string }).chargeId };
-    });
+    },
+  );
   return { charge };
 }

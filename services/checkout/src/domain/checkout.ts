@@ -1,16 +1,18 @@
 // Checkout rules: the request, the idempotency key, the fingerprint that tells a replay from a
 // reuse of a key with another body, and the public order form.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { AppError } from '@surge-lab/kit';
 import { EmailAddress, type OrderStatus } from '@surge-lab/contracts/orders';
+import { AppError } from '@surge-lab/kit';
+import { z } from 'zod';
 
 export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_-]{8,128}$/;
 
-export const CheckoutRequest = z.object({
-  cartId: z.string().uuid('must be a cart id (UUID)'),
-  email: EmailAddress,
-}).strict();
+export const CheckoutRequest = z
+  .object({
+    cartId: z.string().uuid('must be a cart id (UUID)'),
+    email: EmailAddress,
+  })
+  .strict();
 export type CheckoutRequest = z.infer<typeof CheckoutRequest>;
 
 export const OrderIdParam = z.object({ id: z.string().uuid('must be an order id (UUID)') });
@@ -26,9 +28,15 @@ export function idempotencyKey(header: string | string[] | undefined): string {
   return key;
 }
 
-export const fingerprint = (r: CheckoutRequest) => createHash('sha256').update(JSON.stringify([r.cartId, r.email.toLowerCase()])).digest('hex');
+export const fingerprint = (r: CheckoutRequest) =>
+  createHash('sha256')
+    .update(JSON.stringify([r.cartId, r.email.toLowerCase()]))
+    .digest('hex');
 
-export interface CartLine { productId: string; quantity: number }
+export interface CartLine {
+  productId: string;
+  quantity: number;
+}
 
 /** Merges duplicate products and sorts by id, so concurrent orders lock stock rows in one order (no deadlocks). */
 export function normaliseLines(lines: CartLine[]): CartLine[] {
@@ -37,8 +45,22 @@ export function normaliseLines(lines: CartLine[]): CartLine[] {
   return [...byId].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => a.productId.localeCompare(b.productId));
 }
 
-export interface OrderLine { productId: string; name: string; quantity: number; priceCents: number }
-export interface Order { id: string; status: OrderStatus; email: string; totalCents: number; lines: OrderLine[]; paymentId: string | null; createdAt: string; updatedAt: string }
+export interface OrderLine {
+  productId: string;
+  name: string;
+  quantity: number;
+  priceCents: number;
+}
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  email: string;
+  totalCents: number;
+  lines: OrderLine[];
+  paymentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
 
 export const totalOf = (lines: Pick<OrderLine, 'quantity' | 'priceCents'>[]) => lines.reduce((s, l) => s + l.quantity * l.priceCents, 0);
 

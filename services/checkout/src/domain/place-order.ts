@@ -2,7 +2,7 @@
 // in-process against fakes. Expected business answers come back as outcome values; operational
 // failures (a dependency down or slow, its breaker open, a bulkhead full) stay thrown AppErrors.
 import { AppError, DependencyError } from '@surge-lab/kit';
-import { fingerprint, normaliseLines, type CartLine, type CheckoutRequest, type Order } from './checkout.ts';
+import { type CartLine, type CheckoutRequest, fingerprint, normaliseLines, type Order } from './checkout.ts';
 
 export interface CartPort {
   /** The cart's lines; undefined when there is no such cart. */
@@ -14,7 +14,12 @@ export type OutOfStock = { kind: 'out_of_stock'; productId: string; requested: n
 export type ProductNotFound = { kind: 'product_not_found'; productId: string };
 export type Placement = { kind: 'placed'; order: Order } | Replay | OutOfStock | ProductNotFound;
 
-export interface NewOrder { key: string; fingerprint: string; email: string; lines: CartLine[] }
+export interface NewOrder {
+  key: string;
+  fingerprint: string;
+  email: string;
+  lines: CartLine[];
+}
 
 export interface OrdersRepo {
   /** What an earlier request with this key became; undefined when the key is new. */
@@ -44,7 +49,12 @@ export interface CheckoutCounters {
   payment(result: PaymentCount): void;
 }
 
-export interface PlaceOrderPorts { cart: CartPort; orders: OrdersRepo; payment: PaymentPort; counters: CheckoutCounters }
+export interface PlaceOrderPorts {
+  cart: CartPort;
+  orders: OrdersRepo;
+  payment: PaymentPort;
+  counters: CheckoutCounters;
+}
 
 export type PlaceOrderOutcome =
   | { kind: 'placed'; order: Order }

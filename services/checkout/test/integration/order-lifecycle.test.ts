@@ -2,13 +2,13 @@
 // released), declined (cancelled, stock back), retried by the capture job (SKIP LOCKED shares the
 // due orders out), and the outbox relay publishing each released event once.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { migrate, type PgPools } from '@surge-lab/kit';
-import { OrderPlacedEvent } from '@surge-lab/contracts/orders';
 import { catalogMigrations } from '@surge-lab/catalog/migrations';
-import { pgPools, silentLogger, startPostgres, stopAll, type RunningPostgres } from '@surge-lab/tests/integration';
+import { OrderPlacedEvent } from '@surge-lab/contracts/orders';
+import { migrate, type PgPools } from '@surge-lab/kit';
+import { pgPools, type RunningPostgres, silentLogger, startPostgres, stopAll } from '@surge-lab/tests/integration';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkoutMigrations } from '../../src/data-access/migrations.ts';
-import { cancelUnpaid, claimDuePayments, findOrder, markPaid, outboxStats, placeOrderTx, relayBatch, type OutboxRow } from '../../src/data-access/orders-repo.ts';
+import { cancelUnpaid, claimDuePayments, findOrder, markPaid, type OutboxRow, outboxStats, placeOrderTx, relayBatch } from '../../src/data-access/orders-repo.ts';
 import { fingerprint } from '../../src/domain/checkout.ts';
 
 let pg: RunningPostgres | undefined;
@@ -38,7 +38,16 @@ const outbox = async (orderId: string) => (await db().query('SELECT payload, rel
 /** Runs the relay until the outbox has nothing released left, collecting what it published. */
 async function drain(publish: (rows: OutboxRow[]) => Promise<void> = async () => {}, batch = 50) {
   const published: OutboxRow[] = [];
-  while (await relayBatch(db(), async (rows) => { await publish(rows); published.push(...rows); }, batch) > 0);
+  while (
+    (await relayBatch(
+      db(),
+      async (rows) => {
+        await publish(rows);
+        published.push(...rows);
+      },
+      batch,
+    )) > 0
+  );
   return published;
 }
 
@@ -115,7 +124,11 @@ describe('the outbox relay', () => {
     await drain();
     const o = await place('p-00405');
     await markPaid(db(), o.id, randomUUID());
-    await expect(drain(async () => { throw new Error('kafka is down'); })).rejects.toThrow('kafka is down');
+    await expect(
+      drain(async () => {
+        throw new Error('kafka is down');
+      }),
+    ).rejects.toThrow('kafka is down');
     expect((await outbox(o.id)).published_at).toBeNull();
     expect((await outboxStats(db())).backlog).toBe(1);
     expect((await drain()).map((r) => r.order_id)).toEqual([o.id]);
@@ -126,7 +139,9 @@ describe('the outbox relay', () => {
     await drain();
     const orders = await Promise.all(Array.from({ length: 30 }, () => place('p-00406')));
     for (const o of orders) await markPaid(db(), o.id, randomUUID());
-    const slow = async () => { await new Promise((r) => setTimeout(r, 20)); };
+    const slow = async () => {
+      await new Promise((r) => setTimeout(r, 20));
+    };
     const [a, b] = await Promise.all([drain(slow, 5), drain(slow, 5)]);
     expect(a!.length).toBeGreaterThan(0);
     expect(b!.length).toBeGreaterThan(0);

@@ -1,13 +1,13 @@
 // checkout's order transaction on a real Postgres (the lab's image, no Patroni), with catalog's
 // products table beside it as in the lab: stock, idempotency, no overselling under contention.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createMetrics, migrate, type PgPools } from '@surge-lab/kit';
 import { catalogMigrations } from '@surge-lab/catalog/migrations';
-import { pgPools, silentLogger, startPostgres, stopAll, type RunningPostgres } from '@surge-lab/tests/integration';
+import { createMetrics, migrate, type PgPools } from '@surge-lab/kit';
+import { pgPools, type RunningPostgres, silentLogger, startPostgres, stopAll } from '@surge-lab/tests/integration';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkoutMigrations } from '../../src/data-access/migrations.ts';
 import { ordersRepo, placeOrderTx } from '../../src/data-access/orders-repo.ts';
-import { fingerprint, normaliseLines, type CartLine, type Order } from '../../src/domain/checkout.ts';
+import { type CartLine, fingerprint, normaliseLines, type Order } from '../../src/domain/checkout.ts';
 import type { Placement } from '../../src/domain/place-order.ts';
 
 let pg: RunningPostgres | undefined;
@@ -51,7 +51,7 @@ async function outcomes(ps: Promise<Placement>[]) {
 }
 
 describe('checkout migrations', () => {
-  test('after catalog created products, checkout\'s migration applies once', async () => {
+  test("after catalog created products, checkout's migration applies once", async () => {
     await migrate(db(), 'catalog', catalogMigrations, silentLogger);
     expect(await migrate(db(), 'checkout', checkoutMigrations, silentLogger)).toBe(1);
     expect(await migrate(db(), 'checkout', checkoutMigrations, silentLogger)).toBe(0);
@@ -65,7 +65,13 @@ describe('placing an order', () => {
   test('takes the stock, prices the lines from the products table, and writes one unreleased outbox event', async () => {
     await setStock('p-00300', 10);
     await setStock('p-00301', 10);
-    const o = placed(await order([{ productId: 'p-00301', quantity: 1 }, { productId: 'p-00300', quantity: 2 }, { productId: 'p-00301', quantity: 1 }]));
+    const o = placed(
+      await order([
+        { productId: 'p-00301', quantity: 1 },
+        { productId: 'p-00300', quantity: 2 },
+        { productId: 'p-00301', quantity: 1 },
+      ]),
+    );
     const [p300, p301] = [await price('p-00300'), await price('p-00301')];
     expect(o).toMatchObject({ status: 'payment_pending', email: 'shopper@example.com', paymentId: null, totalCents: 2 * p300 + 2 * p301 });
     expect(o.lines).toEqual([
@@ -74,11 +80,24 @@ describe('placing an order', () => {
     ]);
     expect([await stock('p-00300'), await stock('p-00301')]).toEqual([8, 8]);
     const events = (await db().query('SELECT type, payload, released_at, published_at FROM outbox WHERE order_id = $1', [o.id])).rows;
-    expect(events).toEqual([{
-      type: 'order.placed', released_at: null, published_at: null,
-      payload: { eventId: expect.any(String), type: 'order.placed', orderId: o.id, email: o.email, totalCents: o.totalCents,
-        lines: [{ productId: 'p-00300', quantity: 2, priceCents: p300 }, { productId: 'p-00301', quantity: 2, priceCents: p301 }] },
-    }]);
+    expect(events).toEqual([
+      {
+        type: 'order.placed',
+        released_at: null,
+        published_at: null,
+        payload: {
+          eventId: expect.any(String),
+          type: 'order.placed',
+          orderId: o.id,
+          email: o.email,
+          totalCents: o.totalCents,
+          lines: [
+            { productId: 'p-00300', quantity: 2, priceCents: p300 },
+            { productId: 'p-00301', quantity: 2, priceCents: p301 },
+          ],
+        },
+      },
+    ]);
   });
 
   test('the same key and request again returns the same order and takes no more stock', async () => {
@@ -128,9 +147,17 @@ describe('placing an order', () => {
   test('two-product orders under contention: all or nothing per order, no deadlock whatever the cart order', async () => {
     await setStock('p-00306', 10);
     await setStock('p-00307', 6);
-    const carts = Array.from({ length: 24 }, (_, i) => (i % 2
-      ? [{ productId: 'p-00306', quantity: 1 }, { productId: 'p-00307', quantity: 1 }]
-      : [{ productId: 'p-00307', quantity: 1 }, { productId: 'p-00306', quantity: 1 }]));
+    const carts = Array.from({ length: 24 }, (_, i) =>
+      i % 2
+        ? [
+            { productId: 'p-00306', quantity: 1 },
+            { productId: 'p-00307', quantity: 1 },
+          ]
+        : [
+            { productId: 'p-00307', quantity: 1 },
+            { productId: 'p-00306', quantity: 1 },
+          ],
+    );
     const { results, thrown, of } = await outcomes(carts.map((lines) => order(lines)));
     // A deadlock would be thrown (Postgres aborts one of the two transactions).
     expect(thrown).toEqual([]);
@@ -153,7 +180,12 @@ describe('placing an order', () => {
   test('a product that no longer exists is refused by name, and nothing is written', async () => {
     await setStock('p-00309', 5);
     const before = await orderCount();
-    expect(await order([{ productId: 'p-00309', quantity: 1 }, { productId: 'p-99999', quantity: 1 }])).toEqual({ kind: 'product_not_found', productId: 'p-99999' });
+    expect(
+      await order([
+        { productId: 'p-00309', quantity: 1 },
+        { productId: 'p-99999', quantity: 1 },
+      ]),
+    ).toEqual({ kind: 'product_not_found', productId: 'p-99999' });
     expect(await stock('p-00309')).toBe(5);
     expect(await orderCount()).toBe(before);
   });

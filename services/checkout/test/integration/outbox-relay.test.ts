@@ -1,13 +1,13 @@
 // checkout's background jobs (startJobs: outbox relay, payment capture) on the lab's Postgres and
 // Kafka images: what reaches the orders topic, once per paid order, also across a Kafka outage.
 import { randomUUID } from 'node:crypto';
+import { catalogMigrations } from '@surge-lab/catalog/migrations';
+import { ORDERS_TOPIC, OrderPlacedEvent } from '@surge-lab/contracts/orders';
+import { createKafka, createMetrics, createPublisher, type Loop, migrate, type PgPools } from '@surge-lab/kit';
+import { waitFor } from '@surge-lab/lab';
+import { pause, pgPools, type RunningKafka, type RunningPostgres, silentLogger, startAll, startKafka, startPostgres, stopAll } from '@surge-lab/tests/integration';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createKafka, createMetrics, createPublisher, migrate, type Loop, type PgPools } from '@surge-lab/kit';
-import { ORDERS_TOPIC, OrderPlacedEvent } from '@surge-lab/contracts/orders';
-import { waitFor } from '@surge-lab/lab';
-import { catalogMigrations } from '@surge-lab/catalog/migrations';
-import { pause, pgPools, silentLogger, startAll, startKafka, startPostgres, stopAll, type RunningKafka, type RunningPostgres } from '@surge-lab/tests/integration';
 import { checkoutMigrations } from '../../src/data-access/migrations.ts';
 import { markPaid, outboxStats, placeOrderTx } from '../../src/data-access/orders-repo.ts';
 import { fingerprint } from '../../src/domain/checkout.ts';
@@ -40,8 +40,12 @@ beforeAll(async () => {
     },
   });
   jobs = startJobs({
-    pool: pools.rw, publisher: createPublisher(client, silentLogger), logger: silentLogger, metrics: createMetrics('checkout-it'),
-    relayIntervalMs: 100, captureIntervalMs: 100,
+    pool: pools.rw,
+    publisher: createPublisher(client, silentLogger),
+    logger: silentLogger,
+    metrics: createMetrics('checkout-it'),
+    relayIntervalMs: 100,
+    captureIntervalMs: 100,
     // The payment port: declines the test address, as the payment service does.
     payment: {
       charge: async (o) => {
@@ -71,7 +75,7 @@ const eventId = async (id: string) => (await db().query<{ event_id: string }>('S
 const published = async (ids: string[]) => (await db().query<{ n: number }>('SELECT count(*)::int AS n FROM outbox WHERE order_id = ANY($1::uuid[]) AND published_at IS NOT NULL', [ids])).rows[0]!.n;
 
 describe('checkout jobs on Kafka and Postgres', () => {
-  test('a paid order\'s event reaches the orders topic once, keyed by the order, with its event id, as fulfilment parses it', async () => {
+  test("a paid order's event reaches the orders topic once, keyed by the order, with its event id, as fulfilment parses it", async () => {
     const o = await place();
     await markPaid(db(), o.id, randomUUID());
     await waitFor('the event on orders', () => seen.has(o.id), { timeoutMs: 30_000, intervalMs: 100 });

@@ -2,28 +2,42 @@
 // status, error code and headers, and the counters the dashboards read. No Docker.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
 import { createService, DependencyError } from '@surge-lab/kit';
+import { afterEach, describe, expect, test } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { fingerprint } from '../../src/domain/checkout.ts';
 import { CART_ID, EMPTY_CART_ID, fakeShop } from './fakes.ts';
 
 /** The answer's body as the tests read it: an order's id, or the error (present in what each test checks). */
-interface Answer { id: string; error: { code: string; message: string; details: unknown } }
+interface Answer {
+  id: string;
+  error: { code: string; message: string; details: unknown };
+}
 
 let server: Server | undefined;
-afterEach(() => new Promise<void>((r) => { if (server) server.close(() => r()); else r(); server = undefined; }));
+afterEach(
+  () =>
+    new Promise<void>((r) => {
+      if (server) server.close(() => r());
+      else r();
+      server = undefined;
+    }),
+);
 
 async function start() {
   const shop = fakeShop();
   const app = buildApp(createService('checkout', { logLevel: 'silent' }), { orders: shop.orders, cart: shop.cart, payment: shop.payment });
-  server = await new Promise<Server>((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
+  server = await new Promise<Server>((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const post = async (b: unknown, key: string | null = 'order-key-0001') => {
     const res = await fetch(`${base}/api/checkout`, {
-      method: 'POST', body: JSON.stringify(b), headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+      method: 'POST',
+      body: JSON.stringify(b),
+      headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
     });
-    return { status: res.status, headers: res.headers, body: await res.json() as Answer };
+    return { status: res.status, headers: res.headers, body: (await res.json()) as Answer };
   };
   const metric = async (name: string, label: string) => {
     const text = await (await fetch(`${base}/metrics`)).text();
@@ -104,7 +118,9 @@ describe('POST /api/checkout (in-memory)', () => {
 
   test('payment times out → 202 payment_pending with Location; counted payment_pending and deferred', async () => {
     const s = await start();
-    s.payment.answer = () => { throw new DependencyError('checkout-payment', { timeout: true }); };
+    s.payment.answer = () => {
+      throw new DependencyError('checkout-payment', { timeout: true });
+    };
     const res = await s.post(body);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ status: 'payment_pending', paymentId: null });
@@ -137,7 +153,9 @@ describe('POST /api/checkout (in-memory)', () => {
     s.orders.failure = new DependencyError('checkout-db-read');
     expect((await s.post(body)).status).toBe(503);
     s.orders.failure = undefined;
-    s.orders.beforePlace = () => { throw new DependencyError('checkout-db-order'); };
+    s.orders.beforePlace = () => {
+      throw new DependencyError('checkout-db-order');
+    };
     const res = await s.post(body);
     expect(res.status).toBe(503);
     expect(res.body.error.details).toEqual({ dependency: 'checkout-db-order' });

@@ -1,15 +1,28 @@
-import { describe, expect, test } from 'vitest';
 import { canTransition, ORDER_STATUSES, ORDER_TRANSITIONS } from '@surge-lab/contracts/orders';
-import { CAPTURE_BACKOFF_TABLE, captureBackoffSeconds, CheckoutRequest, fingerprint, idempotencyKey, normaliseLines, totalOf } from '../../src/domain/checkout.ts';
+import { describe, expect, test } from 'vitest';
+import { CAPTURE_BACKOFF_TABLE, CheckoutRequest, captureBackoffSeconds, fingerprint, idempotencyKey, normaliseLines, totalOf } from '../../src/domain/checkout.ts';
 
 describe('checkout rules', () => {
   test('lines are merged per product and sorted, so orders lock stock rows in one order', () => {
-    expect(normaliseLines([{ productId: 'p-00009', quantity: 1 }, { productId: 'p-00002', quantity: 2 }, { productId: 'p-00009', quantity: 3 }]))
-      .toEqual([{ productId: 'p-00002', quantity: 2 }, { productId: 'p-00009', quantity: 4 }]);
+    expect(
+      normaliseLines([
+        { productId: 'p-00009', quantity: 1 },
+        { productId: 'p-00002', quantity: 2 },
+        { productId: 'p-00009', quantity: 3 },
+      ]),
+    ).toEqual([
+      { productId: 'p-00002', quantity: 2 },
+      { productId: 'p-00009', quantity: 4 },
+    ]);
   });
 
   test('the total is the sum of quantity x price', () => {
-    expect(totalOf([{ quantity: 2, priceCents: 1999 }, { quantity: 1, priceCents: 1 }])).toBe(3999);
+    expect(
+      totalOf([
+        { quantity: 2, priceCents: 1999 },
+        { quantity: 1, priceCents: 1 },
+      ]),
+    ).toBe(3999);
   });
 
   test('the fingerprint ignores email case and tells different carts apart', () => {
@@ -21,7 +34,9 @@ describe('checkout rules', () => {
   test.each([undefined, '', 'short', 'has space in it', "quote'key-123", 'x'.repeat(129)])('Idempotency-Key %j is refused', (k) => {
     expect(() => idempotencyKey(k)).toThrow(expect.objectContaining({ code: 'REQUEST_MISSING_IDEMPOTENCY_KEY' }));
   });
-  test('a well-formed key is accepted', () => { expect(idempotencyKey('order-2026_abc')).toBe('order-2026_abc'); });
+  test('a well-formed key is accepted', () => {
+    expect(idempotencyKey('order-2026_abc')).toBe('order-2026_abc');
+  });
 
   test.each([
     [{ cartId: 'x', email: 'a@b.co' }, 'cartId'],
@@ -47,7 +62,12 @@ describe('order transitions', () => {
   test('every status is reachable from payment_pending and the final ones have no way out', () => {
     const seen = new Set(['payment_pending']);
     const queue = ['payment_pending'] as (typeof ORDER_STATUSES)[number][];
-    while (queue.length) for (const next of ORDER_TRANSITIONS[queue.shift()!]) if (!seen.has(next)) { seen.add(next); queue.push(next); }
+    while (queue.length)
+      for (const next of ORDER_TRANSITIONS[queue.shift()!])
+        if (!seen.has(next)) {
+          seen.add(next);
+          queue.push(next);
+        }
     expect([...seen].sort()).toEqual([...ORDER_STATUSES].sort());
     expect(ORDER_TRANSITIONS.shipped).toEqual([]);
     expect(ORDER_TRANSITIONS.cancelled).toEqual([]);

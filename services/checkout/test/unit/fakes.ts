@@ -1,12 +1,14 @@
 // Hand-written fakes of checkout's ports: an in-memory shop (stock, orders, idempotency keys)
 // that behaves like the Postgres adapter, a cart and a payment service that record every call.
 import { randomUUID } from 'node:crypto';
-import { totalOf, type CartLine, type Order } from '../../src/domain/checkout.ts';
-import type {
-  CartPort, ChargeResult, CheckoutCounters, NewOrder, OrderCount, OrdersRepo, PaymentCount, PaymentPort, Placement, PlaceOrderPorts, Replay,
-} from '../../src/domain/place-order.ts';
+import { type CartLine, type Order, totalOf } from '../../src/domain/checkout.ts';
+import type { CartPort, ChargeResult, CheckoutCounters, NewOrder, OrderCount, OrdersRepo, PaymentCount, PaymentPort, Placement, PlaceOrderPorts, Replay } from '../../src/domain/place-order.ts';
 
-export interface Product { name: string; priceCents: number; stock: number }
+export interface Product {
+  name: string;
+  priceCents: number;
+  stock: number;
+}
 
 export class FakeOrders implements OrdersRepo {
   readonly products = new Map<string, Product>();
@@ -22,7 +24,9 @@ export class FakeOrders implements OrdersRepo {
     for (const [id, p] of Object.entries(products)) this.products.set(id, { ...p });
   }
 
-  stock(productId: string) { return this.products.get(productId)?.stock; }
+  stock(productId: string) {
+    return this.products.get(productId)?.stock;
+  }
 
   private enter(call: string) {
     this.calls.push(call);
@@ -111,8 +115,12 @@ export class FakePayment implements PaymentPort {
 export class FakeCounters implements CheckoutCounters {
   readonly orders: OrderCount[] = [];
   readonly payments: PaymentCount[] = [];
-  order(outcome: OrderCount) { this.orders.push(outcome); }
-  payment(result: PaymentCount) { this.payments.push(result); }
+  order(outcome: OrderCount) {
+    this.orders.push(outcome);
+  }
+  payment(result: PaymentCount) {
+    this.payments.push(result);
+  }
 }
 
 export const CART_ID = '2f1c7a8e-4a4e-4c59-9a53-0a5d6c7b8e9f';
@@ -125,7 +133,10 @@ export function fakeShop() {
     'p-00002': { name: 'Mug', priceCents: 800, stock: 3 },
   });
   const cart = new FakeCart();
-  cart.carts.set(CART_ID, [{ productId: 'p-00002', quantity: 2 }, { productId: 'p-00001', quantity: 1 }]);
+  cart.carts.set(CART_ID, [
+    { productId: 'p-00002', quantity: 2 },
+    { productId: 'p-00001', quantity: 1 },
+  ]);
   cart.carts.set(EMPTY_CART_ID, []);
   const payment = new FakePayment();
   const counters = new FakeCounters();

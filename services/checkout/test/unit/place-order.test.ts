@@ -1,7 +1,8 @@
 // The checkout flow in-process against fakes of its ports: every outcome, the state it leaves in
 // the shop, the calls it makes to the cart and payment services, and what it counts.
-import { describe, expect, test } from 'vitest';
+
 import { AppError, DependencyError } from '@surge-lab/kit';
+import { describe, expect, test } from 'vitest';
 import { fingerprint } from '../../src/domain/checkout.ts';
 import { placeOrder } from '../../src/domain/place-order.ts';
 import { CART_ID, EMPTY_CART_ID, fakeShop } from './fakes.ts';
@@ -23,12 +24,24 @@ describe('placeOrder', () => {
 
   test('lines are merged per product and sorted before the order transaction', async () => {
     const { ports, orders, cart } = fakeShop();
-    cart.carts.set(CART_ID, [{ productId: 'p-00002', quantity: 1 }, { productId: 'p-00001', quantity: 1 }, { productId: 'p-00002', quantity: 1 }]);
+    cart.carts.set(CART_ID, [
+      { productId: 'p-00002', quantity: 1 },
+      { productId: 'p-00001', quantity: 1 },
+      { productId: 'p-00002', quantity: 1 },
+    ]);
     const placed: unknown[] = [];
     const place = orders.place.bind(orders);
-    orders.place = async (o) => { placed.push(o.lines); return place(o); };
+    orders.place = async (o) => {
+      placed.push(o.lines);
+      return place(o);
+    };
     await placeOrder(ports, { key: KEY, request });
-    expect(placed).toEqual([[{ productId: 'p-00001', quantity: 1 }, { productId: 'p-00002', quantity: 2 }]]);
+    expect(placed).toEqual([
+      [
+        { productId: 'p-00001', quantity: 1 },
+        { productId: 'p-00002', quantity: 2 },
+      ],
+    ]);
   });
 
   test('the same key with the same body replays the first order: no cart read, no second charge, stock taken once', async () => {
@@ -80,14 +93,19 @@ describe('placeOrder', () => {
 
   test('when the key races with a different body, the refusal is counted as rejected', async () => {
     const { ports, orders, counters } = fakeShop();
-    orders.beforePlace = () => { orders.keys.set(KEY, { fingerprint: 'another-body', orderId: 'x' }); };
+    orders.beforePlace = () => {
+      orders.keys.set(KEY, { fingerprint: 'another-body', orderId: 'x' });
+    };
     expect(await placeOrder(ports, { key: KEY, request })).toEqual({ kind: 'key_reused' });
     expect(counters.orders).toEqual(['rejected']);
   });
 
   test('when a line is short of stock, the order is refused as out_of_stock naming it; no stock taken, nothing charged', async () => {
     const { ports, orders, cart, payment, counters } = fakeShop();
-    cart.carts.set(CART_ID, [{ productId: 'p-00001', quantity: 1 }, { productId: 'p-00002', quantity: 4 }]);
+    cart.carts.set(CART_ID, [
+      { productId: 'p-00001', quantity: 1 },
+      { productId: 'p-00002', quantity: 4 },
+    ]);
     expect(await placeOrder(ports, { key: KEY, request })).toEqual({ kind: 'out_of_stock', productId: 'p-00002', requested: 4, available: 3 });
     expect([orders.stock('p-00001'), orders.stock('p-00002')]).toEqual([10, 3]);
     expect(orders.orders.size).toBe(0);
@@ -133,7 +151,9 @@ describe('placeOrder', () => {
 
   test('when payment times out, the order is accepted as payment_pending: it stands, its units stay taken', async () => {
     const { ports, orders, payment, counters } = fakeShop();
-    payment.answer = () => { throw new DependencyError('checkout-payment', { timeout: true }); };
+    payment.answer = () => {
+      throw new DependencyError('checkout-payment', { timeout: true });
+    };
     const outcome = await placeOrder(ports, { key: KEY, request });
     expect(outcome).toMatchObject({ kind: 'payment_pending', order: { status: 'payment_pending', paymentId: null } });
     const [order] = [...orders.orders.values()];
@@ -146,7 +166,9 @@ describe('placeOrder', () => {
 
   test('when the payment breaker is open, the order is accepted as payment_pending', async () => {
     const { ports, payment, counters } = fakeShop();
-    payment.answer = () => { throw new DependencyError('checkout-payment', { retryAfter: 5 }); };
+    payment.answer = () => {
+      throw new DependencyError('checkout-payment', { retryAfter: 5 });
+    };
     expect(await placeOrder(ports, { key: KEY, request })).toMatchObject({ kind: 'payment_pending' });
     expect(counters).toMatchObject({ orders: ['payment_pending'], payments: ['deferred'] });
   });
@@ -164,7 +186,9 @@ describe('placeOrder', () => {
   test('a payment refusal that is not operational (its bulkhead full) propagates; the order stays for the capture job', async () => {
     const { ports, orders, payment, counters } = fakeShop();
     const full = new AppError({ code: 'OVERLOADED', message: 'too many concurrent calls to checkout-payment', retryAfter: 1 });
-    payment.answer = () => { throw full; };
+    payment.answer = () => {
+      throw full;
+    };
     await expect(placeOrder(ports, { key: KEY, request })).rejects.toBe(full);
     expect([...orders.orders.values()].map((o) => o.status)).toEqual(['payment_pending']);
     expect(counters).toMatchObject({ orders: [], payments: [] });
@@ -192,7 +216,9 @@ describe('placeOrder', () => {
   test('when the order transaction fails operationally, the error propagates counted as rejected; nothing charged', async () => {
     const { ports, orders, payment, counters } = fakeShop();
     const down = new DependencyError('checkout-db-order');
-    orders.beforePlace = () => { throw down; };
+    orders.beforePlace = () => {
+      throw down;
+    };
     await expect(placeOrder(ports, { key: KEY, request })).rejects.toBe(down);
     expect(payment.charges).toEqual([]);
     expect(counters.orders).toEqual(['rejected']);
@@ -200,7 +226,9 @@ describe('placeOrder', () => {
 
   test('when the order bulkhead is full, OVERLOADED propagates counted as shed', async () => {
     const { ports, orders, counters } = fakeShop();
-    orders.beforePlace = () => { throw new AppError({ code: 'OVERLOADED', message: 'too many concurrent calls to checkout-db-order', retryAfter: 1 }); };
+    orders.beforePlace = () => {
+      throw new AppError({ code: 'OVERLOADED', message: 'too many concurrent calls to checkout-db-order', retryAfter: 1 });
+    };
     await expect(placeOrder(ports, { key: KEY, request })).rejects.toMatchObject({ code: 'OVERLOADED' });
     expect(counters.orders).toEqual(['shed']);
   });

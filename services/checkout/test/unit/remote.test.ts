@@ -2,8 +2,8 @@
 // everything else the dependency's failure.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMetrics, DependencyError } from '@surge-lab/kit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { cartClient, paymentClient } from '../../src/data-access/remote.ts';
 
 let answer: { status: number; body: unknown } = { status: 200, body: {} };
@@ -25,7 +25,16 @@ const order = { id: '0b7f3c1e-8a52-4d43-9d3e-6f5f0a1b2c3d', totalCents: 500, ema
 describe('cart adapter', () => {
   test('a cart answers its valid lines; a missing cart answers undefined', async () => {
     const cart = cartClient(base, createMetrics('checkout'));
-    answer = { status: 200, body: { items: [{ productId: 'p-00001', quantity: 2 }, { productId: 'bogus', quantity: 1 }, { productId: 'p-00002', quantity: 0 }] } };
+    answer = {
+      status: 200,
+      body: {
+        items: [
+          { productId: 'p-00001', quantity: 2 },
+          { productId: 'bogus', quantity: 1 },
+          { productId: 'p-00002', quantity: 0 },
+        ],
+      },
+    };
     expect(await cart.lines('c1')).toEqual([{ productId: 'p-00001', quantity: 2 }]);
     answer = { status: 404, body: { error: { code: 'CART_NOT_FOUND' } } };
     expect(await cart.lines('c2')).toBeUndefined();

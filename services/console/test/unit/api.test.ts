@@ -1,11 +1,12 @@
 // The console API's door and its validation, on a real HTTP server (no Docker needed: every
 // request here is refused or rejected before anything touches the lab).
-import type { AddressInfo } from 'node:net';
+
 import type { Server } from 'node:http';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
-import { createService, doorGuard, type Door } from '@surge-lab/kit';
+import type { AddressInfo } from 'node:net';
+import { createService, type Door, doorGuard } from '@surge-lab/kit';
 import { AutoscalerClient, openLab } from '@surge-lab/lab';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { FaultBoard } from '../../src/faults.ts';
 import { Loads, Runs } from '../../src/sessions.ts';
@@ -20,7 +21,11 @@ const door: Door = {
   // In these tests the "edge" is loopback itself, so X-Real-IP decides where a request comes from.
   edgeAddresses: async () => ['127.0.0.1', '::1'],
   token: TOKEN,
-  log: { warn: (o: { reason: string; client: string; path: string }) => { refusals.push(o); } } as unknown as Door['log'],
+  log: {
+    warn: (o: { reason: string; client: string; path: string }) => {
+      refusals.push(o);
+    },
+  } as unknown as Door['log'],
 };
 
 // A stand-in for the autoscaler's API: what the console forwards, and what it gets back.
@@ -28,7 +33,9 @@ const forwarded: { method: string; url: string; auth: string | undefined; reques
 let autoscalerAnswer: { status: number; body: unknown } = { status: 200, body: {} };
 const fakeAutoscaler = createServer((req, res) => {
   let body = '';
-  req.on('data', (c: Buffer) => { body += c.toString(); });
+  req.on('data', (c: Buffer) => {
+    body += c.toString();
+  });
   req.on('end', () => {
     forwarded.push({ method: req.method!, url: req.url!, auth: req.headers.authorization, requestId: req.headers['x-request-id'] as string | undefined, body });
     res.writeHead(autoscalerAnswer.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(autoscalerAnswer.body));
@@ -103,7 +110,11 @@ describe('the console API door', () => {
 
 describe('fault requests', () => {
   it('names every bad parameter in a 400', async () => {
-    const r = await call('/faults', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fault: 'link-latency', args: { link: 'nope', 'latency-ms': -5, colour: 'red' } }) });
+    const r = await call('/faults', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ fault: 'link-latency', args: { link: 'nope', 'latency-ms': -5, colour: 'red' } }),
+    });
     expect(r.status).toBe(400);
     const body = await r.json();
     expect(body.error.code).toBe('REQUEST_VALIDATION_FAILED');
@@ -167,7 +178,12 @@ describe('the scaling routes, forwarded to the autoscaler', () => {
     expect((await call('/scaling/schedule', json('POST', { name: 'sale', service: 'cart', at: '12:00', 'duration-seconds': 60, 'min-replicas': 3 }))).status).toBe(201);
     autoscalerAnswer = { status: 200, body: { removed: 'sale day' } };
     expect((await call('/scaling/schedule/sale%20day', { method: 'DELETE' })).status).toBe(200);
-    expect(forwarded.map((f) => `${f.method} ${f.url}`)).toEqual(['GET /lab/autoscaler/state', 'PUT /lab/autoscaler/modes', 'POST /lab/autoscaler/schedule', 'DELETE /lab/autoscaler/schedule/sale%20day']);
+    expect(forwarded.map((f) => `${f.method} ${f.url}`)).toEqual([
+      'GET /lab/autoscaler/state',
+      'PUT /lab/autoscaler/modes',
+      'POST /lab/autoscaler/schedule',
+      'DELETE /lab/autoscaler/schedule/sale%20day',
+    ]);
     expect(forwarded.every((f) => f.auth === `Bearer ${TOKEN}`)).toBe(true);
     expect(forwarded[0]!.requestId).toBe('req-scaling-1');
     expect(JSON.parse(forwarded[1]!.body)).toEqual({ autoscaling: false });
@@ -181,7 +197,7 @@ describe('the scaling routes, forwarded to the autoscaler', () => {
     expect(await r.json()).toEqual(error);
   });
 
-  it('answers 503 when the autoscaler refuses the console (not a 401: the page\'s token is fine)', async () => {
+  it("answers 503 when the autoscaler refuses the console (not a 401: the page's token is fine)", async () => {
     autoscalerAnswer = { status: 401, body: { error: { code: 'REQUEST_UNAUTHORIZED', message: 'wrong console token' } } };
     const r = await call('/scaling');
     expect(r.status).toBe(503);

@@ -2,10 +2,25 @@
 // wrapper: the token as a Bearer header on every call, JSON in and out, the lab's error format
 // parsed into an ApiError, and network failures and timeouts turned into errors of their own
 // kind. No DOM here: the unit tests run it in Node with a scripted fetch.
-import { anySignal, ApiError, errorFields, type ErrorKind } from '@surge-lab/web-kit/http';
+import { ApiError, anySignal, type ErrorKind, errorFields } from '@surge-lab/web-kit/http';
 import type {
-  CatalogFault, Charts, Experiment, FaultInPlace, InjectRequest, LoadRequest, LoadState, Meta,
-  ResetResult, Run, RunSummary, Scenario, ScalingModes, ScalingState, ScheduleEntryAdded, ScheduleRequest, Topology,
+  CatalogFault,
+  Charts,
+  Experiment,
+  FaultInPlace,
+  InjectRequest,
+  LoadRequest,
+  LoadState,
+  Meta,
+  ResetResult,
+  Run,
+  RunSummary,
+  ScalingModes,
+  ScalingState,
+  Scenario,
+  ScheduleEntryAdded,
+  ScheduleRequest,
+  Topology,
 } from './types.ts';
 
 export { ApiError, type ErrorKind };
@@ -22,7 +37,10 @@ export interface ApiClientOptions {
   onOutcome?: (outcome: ApiError | 'ok') => void;
 }
 
-export interface CallOptions { body?: unknown; signal?: AbortSignal | undefined }
+export interface CallOptions {
+  body?: unknown;
+  signal?: AbortSignal | undefined;
+}
 
 export class ConsoleApi {
   readonly base: string;
@@ -70,7 +88,11 @@ export class ConsoleApi {
     }
     if (!res.ok) {
       let body: unknown;
-      try { body = JSON.parse(await res.text()); } catch { body = undefined; }
+      try {
+        body = JSON.parse(await res.text());
+      } catch {
+        body = undefined;
+      }
       const e = errorFrom(res, body);
       this.#onOutcome(e);
       throw e;
@@ -82,7 +104,11 @@ export class ConsoleApi {
   async request<T>(method: string, path: string, o: CallOptions = {}): Promise<T> {
     const res = await this.#send(method, path, o, 'application/json');
     const text = await res.text();
-    try { return (text ? JSON.parse(text) : undefined) as T; } catch { return undefined as T; }
+    try {
+      return (text ? JSON.parse(text) : undefined) as T;
+    } catch {
+      return undefined as T;
+    }
   }
 
   /** A document (the run report) fetched with the token, for a Blob URL. */
@@ -91,27 +117,69 @@ export class ConsoleApi {
     return res.blob();
   }
 
-  topology(signal?: AbortSignal) { return this.request<Topology>('GET', 'topology', { signal }); }
-  faultCatalog(signal?: AbortSignal) { return this.request<CatalogFault[]>('GET', 'faults/catalog', { signal }); }
-  faults(signal?: AbortSignal) { return this.request<FaultInPlace[]>('GET', 'faults', { signal }); }
-  injectFault(body: InjectRequest) { return this.request<FaultInPlace>('POST', 'faults', { body }); }
-  revertFault(id: string) { return this.request<{ reverted: string }>('DELETE', `faults/${encodeURIComponent(id)}`); }
-  reset() { return this.request<ResetResult>('POST', 'reset', { body: {} }); }
-  scenarios(signal?: AbortSignal) { return this.request<Scenario[]>('GET', 'scenarios', { signal }); }
-  load(signal?: AbortSignal) { return this.request<LoadState>('GET', 'load', { signal }); }
-  startLoad(body: LoadRequest) { return this.request<{ id: string; scenario: string; startedAt: string }>('POST', 'load', { body }); }
-  stopLoad() { return this.request<unknown>('DELETE', 'load'); }
-  experiments(signal?: AbortSignal) { return this.request<Experiment[]>('GET', 'experiments', { signal }); }
-  startRun(experiment: string) { return this.request<{ id: string }>('POST', 'runs', { body: { experiment } }); }
-  runs(signal?: AbortSignal) { return this.request<RunSummary[]>('GET', 'runs', { signal }); }
-  run(id: string, signal?: AbortSignal) { return this.request<Run>('GET', `runs/${encodeURIComponent(id)}`, { signal }); }
-  abortRun(id: string) { return this.request<unknown>('DELETE', `runs/${encodeURIComponent(id)}`); }
-  charts(minutes: number, signal?: AbortSignal) { return this.request<Charts>('GET', `charts?minutes=${minutes}`, { signal }); }
-  meta(signal?: AbortSignal) { return this.request<Meta>('GET', 'meta', { signal }); }
-  scaling(signal?: AbortSignal) { return this.request<ScalingState>('GET', 'scaling', { signal }); }
-  setScalingModes(body: Partial<ScalingModes>) { return this.request<ScalingModes>('PUT', 'scaling', { body }); }
-  addScheduleEntry(body: ScheduleRequest) { return this.request<ScheduleEntryAdded>('POST', 'scaling/schedule', { body }); }
-  removeScheduleEntry(name: string) { return this.request<{ removed: string }>('DELETE', `scaling/schedule/${encodeURIComponent(name)}`); }
+  topology(signal?: AbortSignal) {
+    return this.request<Topology>('GET', 'topology', { signal });
+  }
+  faultCatalog(signal?: AbortSignal) {
+    return this.request<CatalogFault[]>('GET', 'faults/catalog', { signal });
+  }
+  faults(signal?: AbortSignal) {
+    return this.request<FaultInPlace[]>('GET', 'faults', { signal });
+  }
+  injectFault(body: InjectRequest) {
+    return this.request<FaultInPlace>('POST', 'faults', { body });
+  }
+  revertFault(id: string) {
+    return this.request<{ reverted: string }>('DELETE', `faults/${encodeURIComponent(id)}`);
+  }
+  reset() {
+    return this.request<ResetResult>('POST', 'reset', { body: {} });
+  }
+  scenarios(signal?: AbortSignal) {
+    return this.request<Scenario[]>('GET', 'scenarios', { signal });
+  }
+  load(signal?: AbortSignal) {
+    return this.request<LoadState>('GET', 'load', { signal });
+  }
+  startLoad(body: LoadRequest) {
+    return this.request<{ id: string; scenario: string; startedAt: string }>('POST', 'load', { body });
+  }
+  stopLoad() {
+    return this.request<unknown>('DELETE', 'load');
+  }
+  experiments(signal?: AbortSignal) {
+    return this.request<Experiment[]>('GET', 'experiments', { signal });
+  }
+  startRun(experiment: string) {
+    return this.request<{ id: string }>('POST', 'runs', { body: { experiment } });
+  }
+  runs(signal?: AbortSignal) {
+    return this.request<RunSummary[]>('GET', 'runs', { signal });
+  }
+  run(id: string, signal?: AbortSignal) {
+    return this.request<Run>('GET', `runs/${encodeURIComponent(id)}`, { signal });
+  }
+  abortRun(id: string) {
+    return this.request<unknown>('DELETE', `runs/${encodeURIComponent(id)}`);
+  }
+  charts(minutes: number, signal?: AbortSignal) {
+    return this.request<Charts>('GET', `charts?minutes=${minutes}`, { signal });
+  }
+  meta(signal?: AbortSignal) {
+    return this.request<Meta>('GET', 'meta', { signal });
+  }
+  scaling(signal?: AbortSignal) {
+    return this.request<ScalingState>('GET', 'scaling', { signal });
+  }
+  setScalingModes(body: Partial<ScalingModes>) {
+    return this.request<ScalingModes>('PUT', 'scaling', { body });
+  }
+  addScheduleEntry(body: ScheduleRequest) {
+    return this.request<ScheduleEntryAdded>('POST', 'scaling/schedule', { body });
+  }
+  removeScheduleEntry(name: string) {
+    return this.request<{ removed: string }>('DELETE', `scaling/schedule/${encodeURIComponent(name)}`);
+  }
 }
 
 function errorFrom(res: Response, body: unknown): ApiError {

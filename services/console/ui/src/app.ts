@@ -9,9 +9,16 @@ import type { Topology } from './types.ts';
 export class Store<T> {
   #value: T;
   readonly #listeners = new Set<(v: T) => void>();
-  constructor(value: T) { this.#value = value; }
-  get(): T { return this.#value; }
-  set(value: T): void { this.#value = value; for (const l of this.#listeners) l(value); }
+  constructor(value: T) {
+    this.#value = value;
+  }
+  get(): T {
+    return this.#value;
+  }
+  set(value: T): void {
+    this.#value = value;
+    for (const l of this.#listeners) l(value);
+  }
   subscribe(l: (v: T) => void, signal?: AbortSignal): void {
     this.#listeners.add(l);
     signal?.addEventListener('abort', () => this.#listeners.delete(l), { once: true });
@@ -56,11 +63,20 @@ export async function loadUntilOk<T>(ctx: Ctx, read: (signal: AbortSignal) => Pr
       onError(e);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, retryMs);
-        ctx.signal.addEventListener('abort', () => { clearTimeout(t); resolve(); }, { once: true });
+        ctx.signal.addEventListener(
+          'abort',
+          () => {
+            clearTimeout(t);
+            resolve();
+          },
+          { once: true },
+        );
       });
     }
   }
 }
 
 /** A section: a landmark with a heading the nav links to. */
-export interface Section { el: HTMLElement }
+export interface Section {
+  el: HTMLElement;
+}

@@ -1,8 +1,8 @@
 // DOM helpers. Text is always set as text (never innerHTML): container names, log lines and
 // error messages come from outside.
-import { apply, h, type Attrs, type Child } from '@surge-lab/web-kit/dom';
+import { type Attrs, apply, type Child, h } from '@surge-lab/web-kit/dom';
 
-export { h, type Attrs };
+export { type Attrs, h };
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -38,7 +38,10 @@ export function reconcile<T>(parent: Element, items: readonly T[], key: (item: T
     const k = key(item);
     keep.add(k);
     let el = existing.get(k);
-    if (!el) { el = create(item); el.dataset.key = k; }
+    if (!el) {
+      el = create(item);
+      el.dataset.key = k;
+    }
     const want: Element | null = previous ? previous.nextElementSibling : parent.firstElementChild;
     if (want !== el) parent.insertBefore(el, want);
     // In the document before it is filled: a chart measures its width there.
@@ -49,7 +52,11 @@ export function reconcile<T>(parent: Element, items: readonly T[], key: (item: T
 }
 
 /** A visible message box that screen readers also hear (aria-live). Errors get the problem style. */
-export interface MessageBox { el: HTMLElement; show(text: string, tone?: 'info' | 'ok' | 'problem'): void; clear(): void }
+export interface MessageBox {
+  el: HTMLElement;
+  show(text: string, tone?: 'info' | 'ok' | 'problem'): void;
+  clear(): void;
+}
 
 export function messageBox(): MessageBox {
   const el = h('div', { class: 'msg', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' });
@@ -61,7 +68,10 @@ export function messageBox(): MessageBox {
       setText(el, text);
       el.hidden = false;
     },
-    clear() { el.textContent = ''; el.hidden = true; },
+    clear() {
+      el.textContent = '';
+      el.hidden = true;
+    },
   };
 }
 
@@ -81,7 +91,11 @@ export function logView(label: string): { el: HTMLPreElement; set(lines: readonl
 }
 
 /** A form field that can show its own problem: the input, its error line and its hint's id. */
-export interface FieldSlot { input: HTMLElement; error: HTMLElement; hintId: string }
+export interface FieldSlot {
+  input: HTMLElement;
+  error: HTMLElement;
+  hintId: string;
+}
 
 /** Shows problems next to a field (aria-invalid, the error read with the hint) or clears them. */
 export function setFieldError(slot: FieldSlot, problems: readonly string[] | undefined): void {

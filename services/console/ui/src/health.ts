@@ -6,7 +6,11 @@ import type { ContainerInfo, LinkInfo, ServiceInfo, Toxic } from './types.ts';
 export type HealthMark = 'healthy' | 'unhealthy' | 'starting' | 'none' | 'down';
 export type Tone = 'ok' | 'warn' | 'bad' | 'idle';
 
-export interface ContainerStatus { mark: HealthMark; label: string; tone: Tone }
+export interface ContainerStatus {
+  mark: HealthMark;
+  label: string;
+  tone: Tone;
+}
 
 /**
  * A container's status. Running: its health check's word ("running" when it has none). Not
@@ -18,10 +22,14 @@ export function containerStatus(c: Pick<ContainerInfo, 'state' | 'health'>): Con
     return { mark: 'down', label: state, tone: state === 'paused' || state === 'restarting' || state === 'created' ? 'warn' : 'bad' };
   }
   switch (c.health) {
-    case 'healthy': return { mark: 'healthy', label: 'healthy', tone: 'ok' };
-    case 'unhealthy': return { mark: 'unhealthy', label: 'unhealthy', tone: 'bad' };
-    case 'starting': return { mark: 'starting', label: 'starting', tone: 'warn' };
-    default: return { mark: 'none', label: 'running', tone: 'idle' };
+    case 'healthy':
+      return { mark: 'healthy', label: 'healthy', tone: 'ok' };
+    case 'unhealthy':
+      return { mark: 'unhealthy', label: 'unhealthy', tone: 'bad' };
+    case 'starting':
+      return { mark: 'starting', label: 'starting', tone: 'warn' };
+    default:
+      return { mark: 'none', label: 'running', tone: 'idle' };
   }
 }
 

@@ -31,10 +31,14 @@ export function errorMessage(e: unknown, action = 'That'): string {
   if (e.kind === 'timeout') return `${action} failed: the console backend did not answer in time. It may still have happened; check before trying again.`;
   const ref = e.requestId ? ` (request ${e.requestId})` : '';
   switch (e.code) {
-    case 'UNAUTHORIZED': return `The console did not accept the token. ${SIGN_IN_HINT}`;
-    case 'FORBIDDEN_ORIGIN': return 'The console only answers requests from this machine (through the edge on 127.0.0.1).';
-    case 'LOAD_RUNNING': return 'A load is already running: only one runs at a time. Stop it, or wait for it to end, then start another.';
-    case 'RUN_IN_PROGRESS': return 'A game day is already running: only one runs at a time. Wait for it to end, or abort it, then start another.';
+    case 'UNAUTHORIZED':
+      return `The console did not accept the token. ${SIGN_IN_HINT}`;
+    case 'FORBIDDEN_ORIGIN':
+      return 'The console only answers requests from this machine (through the edge on 127.0.0.1).';
+    case 'LOAD_RUNNING':
+      return 'A load is already running: only one runs at a time. Stop it, or wait for it to end, then start another.';
+    case 'RUN_IN_PROGRESS':
+      return 'A game day is already running: only one runs at a time. Wait for it to end, or abort it, then start another.';
     case 'REQUEST_VALIDATION_FAILED': {
       const d = detailsText(e.details);
       return d ? `${action} was refused; please check: ${d}.` : `${action} was refused: ${e.message}.`;
@@ -48,22 +52,37 @@ export function errorMessage(e: unknown, action = 'That'): string {
   return `${action} was refused: ${e.message}${ref}.`;
 }
 
-export interface Verdict { word: string; text: string; tone: 'ok' | 'bad' | 'warn' | 'idle' }
+export interface Verdict {
+  word: string;
+  text: string;
+  tone: 'ok' | 'bad' | 'warn' | 'idle';
+}
 
 /** A run's state in words. */
 export function verdict(state: RunState | string): Verdict {
   switch (state) {
-    case 'running': return { word: 'running', text: 'Running…', tone: 'idle' };
-    case 'passed': return { word: 'passed', text: 'Passed: the hypothesis held.', tone: 'ok' };
-    case 'failed': return { word: 'failed', text: 'Failed: the hypothesis did not hold.', tone: 'bad' };
-    case 'aborted': return { word: 'aborted', text: 'Aborted: the run was stopped and its faults rolled back.', tone: 'warn' };
-    case 'error': return { word: 'error', text: 'Error: the run could not be carried out (see its log).', tone: 'bad' };
-    default: return { word: state, text: state, tone: 'idle' };
+    case 'running':
+      return { word: 'running', text: 'Running…', tone: 'idle' };
+    case 'passed':
+      return { word: 'passed', text: 'Passed: the hypothesis held.', tone: 'ok' };
+    case 'failed':
+      return { word: 'failed', text: 'Failed: the hypothesis did not hold.', tone: 'bad' };
+    case 'aborted':
+      return { word: 'aborted', text: 'Aborted: the run was stopped and its faults rolled back.', tone: 'warn' };
+    case 'error':
+      return { word: 'error', text: 'Error: the run could not be carried out (see its log).', tone: 'bad' };
+    default:
+      return { word: state, text: state, tone: 'idle' };
   }
 }
 
 const fmt = (n: unknown, digits = 1) => (typeof n === 'number' && Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits }) : '–');
-const counts = (o: unknown) => (o && typeof o === 'object' ? Object.entries(o as Record<string, unknown>).map(([k, v]) => `${k}: ${fmt(v, 0)}`).join(', ') : '');
+const counts = (o: unknown) =>
+  o && typeof o === 'object'
+    ? Object.entries(o as Record<string, unknown>)
+        .map(([k, v]) => `${k}: ${fmt(v, 0)}`)
+        .join(', ')
+    : '';
 
 /**
  * A load's summary as rows of [label, value]. The load runner's summary (requests, latency…)
@@ -76,7 +95,10 @@ export function summaryRows(summary: unknown): [string, string][] {
   if (typeof s.requests === 'number') {
     const l = (s.latencyMs ?? {}) as Record<string, unknown>;
     const rows: [string, string][] = [
-      ['requests', `${fmt(s.requests, 0)}${typeof s.durationSeconds === 'number' ? ` in ${fmt(s.durationSeconds)} s` : ''}${typeof s.throughput === 'number' ? ` (${fmt(s.throughput, 0)} req/s)` : ''}`],
+      [
+        'requests',
+        `${fmt(s.requests, 0)}${typeof s.durationSeconds === 'number' ? ` in ${fmt(s.durationSeconds)} s` : ''}${typeof s.throughput === 'number' ? ` (${fmt(s.throughput, 0)} req/s)` : ''}`,
+      ],
     ];
     if (typeof s.ok === 'number') rows.push(['ok', fmt(s.ok, 0)]);
     if (typeof s.rejected === 'number') rows.push(['rejected (409, e.g. out of stock)', fmt(s.rejected, 0)]);

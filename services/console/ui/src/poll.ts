@@ -50,19 +50,30 @@ export function poll(task: () => Promise<void>, o: PollOptions): Poller {
   const run = () => {
     timer = undefined;
     if (stopped || o.visibility.hidden()) return;
-    if (running) { again = true; return; }
+    if (running) {
+      again = true;
+      return;
+    }
     running = true;
     // A task that throws is the task's business (sections show their own errors): keep polling.
-    task().catch(() => {}).finally(() => {
-      running = false;
-      if (again) { again = false; run(); return; }
-      schedule();
-    });
+    task()
+      .catch(() => {})
+      .finally(() => {
+        running = false;
+        if (again) {
+          again = false;
+          run();
+          return;
+        }
+        schedule();
+      });
   };
 
   const off = o.visibility.onChange(() => {
-    if (o.visibility.hidden()) { if (timer !== undefined) clearTimeout(timer); timer = undefined; }
-    else if (!running && timer === undefined) run();
+    if (o.visibility.hidden()) {
+      if (timer !== undefined) clearTimeout(timer);
+      timer = undefined;
+    } else if (!running && timer === undefined) run();
   });
 
   const stop = () => {

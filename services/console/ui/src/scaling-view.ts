@@ -2,8 +2,8 @@
 // forecasts, schedule windows, events, and the one-off surge form as data (its POST body from the
 // raw values, a 400's details routed back to its fields). Pure; sections/scaling.ts makes the DOM.
 import { clockText, durationText, msOf } from './format.ts';
-import { fieldProblems } from './schema-form.ts';
 import type { Tone } from './health.ts';
+import { fieldProblems } from './schema-form.ts';
 import type { ScalingEvent, ScalingServicePolicy, ScalingServiceView, ScalingState, ScheduleEntryAdded, ScheduleRequest, ScheduleWindow } from './types.ts';
 
 /** Said plainly whenever autoscaling is off. */
@@ -39,12 +39,20 @@ export function withoutService(reason: string, service: string): string {
 /** What holds a wanted change back, in words; undefined when nothing does. */
 export function heldText(held: string | null | undefined, p: Pick<ScalingServicePolicy, 'scaleOutCooldownSeconds' | 'scaleInCooldownSeconds' | 'scaleInStabilizationSeconds'>): string | undefined {
   switch (held) {
-    case null: case undefined: case '': return undefined;
-    case 'scale-out-cooldown': return `held by the scale-out cooldown: no replica is added within ${p.scaleOutCooldownSeconds} s of the last change (schedule floors do not wait)`;
-    case 'scale-in-cooldown': return `held by the scale-in cooldown: no replica is removed within ${p.scaleInCooldownSeconds} s of the last change`;
-    case 'stabilization': return `held by stabilization: it scales in only to the highest recommendation of the last ${p.scaleInStabilizationSeconds} s`;
-    case 'warming-up': return `warming up: the controller has watched for less than the ${p.scaleInStabilizationSeconds} s stabilization window, so it does not scale in yet`;
-    default: return `held: ${held}`;
+    case null:
+    case undefined:
+    case '':
+      return undefined;
+    case 'scale-out-cooldown':
+      return `held by the scale-out cooldown: no replica is added within ${p.scaleOutCooldownSeconds} s of the last change (schedule floors do not wait)`;
+    case 'scale-in-cooldown':
+      return `held by the scale-in cooldown: no replica is removed within ${p.scaleInCooldownSeconds} s of the last change`;
+    case 'stabilization':
+      return `held by stabilization: it scales in only to the highest recommendation of the last ${p.scaleInStabilizationSeconds} s`;
+    case 'warming-up':
+      return `warming up: the controller has watched for less than the ${p.scaleInStabilizationSeconds} s stabilization window, so it does not scale in yet`;
+    default:
+      return `held: ${held}`;
   }
 }
 
@@ -197,7 +205,13 @@ export function readNumber(raw: string): number | string | undefined {
   return Number.isFinite(n) ? n : t;
 }
 
-export interface SurgeValues { service: string; minutes: string; lead: string; duration: string; minReplicas: string }
+export interface SurgeValues {
+  service: string;
+  minutes: string;
+  lead: string;
+  duration: string;
+  minReplicas: string;
+}
 
 /**
  * The POST's body from the form, or the problems found before sending (only the minutes: the

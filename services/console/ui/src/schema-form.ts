@@ -5,7 +5,10 @@ import type { JsonSchema } from './types.ts';
 
 export type FieldKind = 'select' | 'number' | 'text' | 'checkbox';
 export type FieldValue = string | number | boolean;
-export interface FieldOption { value: FieldValue; label: string }
+export interface FieldOption {
+  value: FieldValue;
+  label: string;
+}
 
 export interface FieldDescriptor {
   /** The argument's name in `args`. */
@@ -50,15 +53,26 @@ const typesOf = (s: JsonSchema): string[] => (Array.isArray(s.type) ? s.type : s
 
 const isFieldValue = (v: unknown): v is FieldValue => typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
 
-interface Shape { choices: FieldValue[]; numeric?: { integer: boolean; min?: number; max?: number }; text: boolean; boolean: boolean }
+interface Shape {
+  choices: FieldValue[];
+  numeric?: { integer: boolean; min?: number; max?: number };
+  text: boolean;
+  boolean: boolean;
+}
 
 /** What a property (with its anyOf/oneOf members) accepts: fixed choices, a number range, text. */
 function shapeOf(s: JsonSchema): Shape {
   const out: Shape = { choices: [], text: false, boolean: false };
   const members = [...(s.anyOf ?? []), ...(s.oneOf ?? [])];
   for (const m of members.length ? members : [s]) {
-    if (Array.isArray(m.enum)) { out.choices.push(...m.enum.filter(isFieldValue)); continue; }
-    if (m.const !== undefined && isFieldValue(m.const)) { out.choices.push(m.const); continue; }
+    if (Array.isArray(m.enum)) {
+      out.choices.push(...m.enum.filter(isFieldValue));
+      continue;
+    }
+    if (m.const !== undefined && isFieldValue(m.const)) {
+      out.choices.push(m.const);
+      continue;
+    }
     const types = typesOf(m);
     if (types.includes('integer') || types.includes('number')) {
       const min = m.minimum ?? (m.exclusiveMinimum !== undefined ? m.exclusiveMinimum : undefined);
@@ -109,12 +123,24 @@ export function describeFields(schema: JsonSchema | undefined): FieldDescriptor[
     if (name === 'service' && !shape.choices.length) d = { ...base, kind: 'select', source: 'services' };
     else if (name === 'link' && !shape.choices.length) d = { ...base, kind: 'select', source: 'links' };
     else if (shape.choices.length && shape.numeric) {
-      d = { ...base, kind: 'select', source: 'replicas', options: shape.choices.map((v) => ({ value: v, label: String(v) })), integer: shape.numeric.integer,
-        ...(shape.numeric.min !== undefined ? { min: shape.numeric.min } : {}), ...(shape.numeric.max !== undefined ? { max: shape.numeric.max } : {}) };
+      d = {
+        ...base,
+        kind: 'select',
+        source: 'replicas',
+        options: shape.choices.map((v) => ({ value: v, label: String(v) })),
+        integer: shape.numeric.integer,
+        ...(shape.numeric.min !== undefined ? { min: shape.numeric.min } : {}),
+        ...(shape.numeric.max !== undefined ? { max: shape.numeric.max } : {}),
+      };
     } else if (shape.choices.length) d = { ...base, kind: 'select', options: shape.choices.map((v) => ({ value: v, label: String(v) })) };
     else if (shape.numeric && !shape.text) {
-      d = { ...base, kind: 'number', integer: shape.numeric.integer,
-        ...(shape.numeric.min !== undefined ? { min: shape.numeric.min } : {}), ...(shape.numeric.max !== undefined ? { max: shape.numeric.max } : {}) };
+      d = {
+        ...base,
+        kind: 'number',
+        integer: shape.numeric.integer,
+        ...(shape.numeric.min !== undefined ? { min: shape.numeric.min } : {}),
+        ...(shape.numeric.max !== undefined ? { max: shape.numeric.max } : {}),
+      };
     } else if (shape.boolean && !shape.text) d = { ...base, kind: 'checkbox' };
     else d = { ...base, kind: 'text' };
     return { ...d, hint: hintFor(d, s) };
@@ -160,14 +186,30 @@ export function readArgs(fields: readonly FieldDescriptor[], raw: RawValues): Re
   const args: Record<string, unknown> = {};
   for (const f of fields) {
     const v = raw[f.name];
-    if (f.kind === 'checkbox') { args[f.name] = v === true; continue; }
+    if (f.kind === 'checkbox') {
+      args[f.name] = v === true;
+      continue;
+    }
     const text = typeof v === 'string' ? v.trim() : '';
-    if (text === '') { if (f.required && f.default !== undefined) args[f.name] = f.default; continue; }
-    if (f.kind === 'number') { const n = Number(text); args[f.name] = Number.isFinite(n) ? n : text; continue; }
+    if (text === '') {
+      if (f.required && f.default !== undefined) args[f.name] = f.default;
+      continue;
+    }
+    if (f.kind === 'number') {
+      const n = Number(text);
+      args[f.name] = Number.isFinite(n) ? n : text;
+      continue;
+    }
     if (f.kind === 'select') {
       const fixed = f.options?.find((o) => optionKey(o.value) === text);
-      if (fixed) { args[f.name] = fixed.value; continue; }
-      if (f.source === 'replicas' && /^-?\d+(\.\d+)?$/.test(text)) { args[f.name] = Number(text); continue; }
+      if (fixed) {
+        args[f.name] = fixed.value;
+        continue;
+      }
+      if (f.source === 'replicas' && /^-?\d+(\.\d+)?$/.test(text)) {
+        args[f.name] = Number(text);
+        continue;
+      }
     }
     args[f.name] = text;
   }

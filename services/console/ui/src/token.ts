@@ -4,7 +4,11 @@
 export const TOKEN_KEY = 'surge-lab-console-token';
 
 /** The storage the token lives in (localStorage in the browser; a Map in tests). */
-export interface KeyValueStore { getItem(key: string): string | null; setItem(key: string, value: string): void; removeItem(key: string): void }
+export interface KeyValueStore {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
 
 export interface FragmentToken {
   /** The token, when the fragment carries a non-empty one. */
@@ -25,16 +29,27 @@ export function readFragment(hash: string): FragmentToken {
   for (const part of raw.split('&')) {
     const eq = part.indexOf('=');
     const key = eq < 0 ? part : part.slice(0, eq);
-    if (key !== 'token') { if (part) rest.push(part); continue; }
+    if (key !== 'token') {
+      if (part) rest.push(part);
+      continue;
+    }
     let value = eq < 0 ? '' : part.slice(eq + 1);
-    try { value = decodeURIComponent(value); } catch { /* keep it as written */ }
+    try {
+      value = decodeURIComponent(value);
+    } catch {
+      /* keep it as written */
+    }
     value = value.trim();
     if (value) token = value;
   }
   return { token, rest: rest.length ? `#${rest.join('&')}` : '' };
 }
 
-export interface TokenLocation { pathname: string; search: string; hash: string }
+export interface TokenLocation {
+  pathname: string;
+  search: string;
+  hash: string;
+}
 
 /**
  * The token at start-up: from the fragment when there is one (it replaces the stored one and the
@@ -43,7 +58,10 @@ export interface TokenLocation { pathname: string; search: string; hash: string 
 export function takeToken(loc: TokenLocation, store: TokenStore, replaceUrl: (url: string) => void): string | undefined {
   const { token, rest } = readFragment(loc.hash);
   if (rest !== loc.hash) replaceUrl(`${loc.pathname}${loc.search}${rest}`);
-  if (token) { store.set(token); return token; }
+  if (token) {
+    store.set(token);
+    return token;
+  }
   return store.get();
 }
 
@@ -52,26 +70,44 @@ export class TokenStore {
   readonly #store: KeyValueStore | undefined;
   #memory: string | undefined;
 
-  constructor(store: KeyValueStore | undefined) { this.#store = store; }
+  constructor(store: KeyValueStore | undefined) {
+    this.#store = store;
+  }
 
   get(): string | undefined {
-    try { return this.#store?.getItem(TOKEN_KEY) || this.#memory; } catch { return this.#memory; }
+    try {
+      return this.#store?.getItem(TOKEN_KEY) || this.#memory;
+    } catch {
+      return this.#memory;
+    }
   }
 
   set(token: string): void {
     this.#memory = token;
-    try { this.#store?.setItem(TOKEN_KEY, token); } catch { /* memory only */ }
+    try {
+      this.#store?.setItem(TOKEN_KEY, token);
+    } catch {
+      /* memory only */
+    }
   }
 
   clear(): void {
     this.#memory = undefined;
-    try { this.#store?.removeItem(TOKEN_KEY); } catch { /* memory only */ }
+    try {
+      this.#store?.removeItem(TOKEN_KEY);
+    } catch {
+      /* memory only */
+    }
   }
 }
 
 /** localStorage, or undefined where reading it throws (blocked cookies). */
 export function browserStorage(): KeyValueStore | undefined {
-  try { return globalThis.localStorage ?? undefined; } catch { return undefined; }
+  try {
+    return globalThis.localStorage ?? undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**

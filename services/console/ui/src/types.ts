@@ -20,9 +20,21 @@ export interface ServiceInfo {
   containers: ContainerInfo[];
 }
 
-export interface Toxic { name: string; type: string; attributes: Record<string, unknown> }
-export interface LinkInfo { name: string; enabled: boolean; toxics: Toxic[] }
-export interface Topology { at: string; services: ServiceInfo[]; links: LinkInfo[] }
+export interface Toxic {
+  name: string;
+  type: string;
+  attributes: Record<string, unknown>;
+}
+export interface LinkInfo {
+  name: string;
+  enabled: boolean;
+  toxics: Toxic[];
+}
+export interface Topology {
+  at: string;
+  services: ServiceInfo[];
+  links: LinkInfo[];
+}
 
 /** A JSON schema, as far as the fault form reads it. */
 export interface JsonSchema {
@@ -42,34 +54,117 @@ export interface JsonSchema {
   required?: string[];
 }
 
-export interface CatalogFault { name: string; summary: string; target: 'service' | 'link' | null; args: JsonSchema }
-export interface FaultInPlace { id: string; name: string; kind: string; target: string; startedAt: string; endsAt?: string }
-export interface InjectRequest { fault: string; args: Record<string, unknown>; durationSeconds?: number }
+export interface CatalogFault {
+  name: string;
+  summary: string;
+  target: 'service' | 'link' | null;
+  args: JsonSchema;
+}
+export interface FaultInPlace {
+  id: string;
+  name: string;
+  kind: string;
+  target: string;
+  startedAt: string;
+  endsAt?: string;
+}
+export interface InjectRequest {
+  fault: string;
+  args: Record<string, unknown>;
+  durationSeconds?: number;
+}
 /** `problems` is not in the README's contract; the backend may add what it could not put back. */
-export interface ResetResult { reverted: string[]; broughtBack: string[]; problems?: string[] }
+export interface ResetResult {
+  reverted: string[];
+  broughtBack: string[];
+  problems?: string[];
+}
 
-export interface Scenario { name: string; description: string }
-export interface LoadCurrent { id: string; scenario: string; startedAt: string; durationSeconds: number; log: string[] }
-export interface LoadLast extends LoadCurrent { endedAt: string; exitCode: number | null; summary: unknown }
-export interface LoadState { current: LoadCurrent | null; last: LoadLast | null }
-export interface LoadRequest { scenario: string; durationSeconds: number; connections?: number }
+export interface Scenario {
+  name: string;
+  description: string;
+}
+export interface LoadCurrent {
+  id: string;
+  scenario: string;
+  startedAt: string;
+  durationSeconds: number;
+  log: string[];
+}
+export interface LoadLast extends LoadCurrent {
+  endedAt: string;
+  exitCode: number | null;
+  summary: unknown;
+}
+export interface LoadState {
+  current: LoadCurrent | null;
+  last: LoadLast | null;
+}
+export interface LoadRequest {
+  scenario: string;
+  durationSeconds: number;
+  connections?: number;
+}
 
-export interface Experiment { file: string; title: string; description: string; runnable: boolean; why?: string }
+export interface Experiment {
+  file: string;
+  title: string;
+  description: string;
+  runnable: boolean;
+  why?: string;
+}
 export type RunState = 'running' | 'passed' | 'failed' | 'aborted' | 'error';
-export interface RunSummary { id: string; experiment: string; state: RunState; startedAt: string; endedAt?: string }
-export interface Run extends RunSummary { log: string[]; reportUrl?: string }
+export interface RunSummary {
+  id: string;
+  experiment: string;
+  state: RunState;
+  startedAt: string;
+  endedAt?: string;
+}
+export interface Run extends RunSummary {
+  log: string[];
+  reportUrl?: string;
+}
 
 export type ChartUnit = 'req/s' | 'ratio' | 's' | 'state';
-export interface ChartSeries { label: string; points: [number, number | string | null][] }
-export interface Chart { id: string; title: string; unit: ChartUnit | string; series: ChartSeries[]; dashboard: string }
-export interface Charts { at: string | number; charts: Chart[] }
+export interface ChartSeries {
+  label: string;
+  points: [number, number | string | null][];
+}
+export interface Chart {
+  id: string;
+  title: string;
+  unit: ChartUnit | string;
+  series: ChartSeries[];
+  dashboard: string;
+}
+export interface Charts {
+  at: string | number;
+  charts: Chart[];
+}
 
-export interface Meta { project: string; grafanaUrl: string; prometheusUrl: string; dashboards: { uid: string; title: string; url: string }[] }
+export interface Meta {
+  project: string;
+  grafanaUrl: string;
+  prometheusUrl: string;
+  dashboards: { uid: string; title: string; url: string }[];
+}
 
 // The autoscaler's contract (type-only imports: erased from the bundle, checked by tsc), so the
 // page and the autoscaler cannot drift apart; the console forwards these routes unchanged.
 import type {
-  AppService, ControllerEvent, ControllerState, Hold, ScaleAction, ScalingDecision, ScalingMetric, ScalingModes, ScheduleEntryAdded, ScheduleWindowView, ServicePolicy, ServiceView,
+  AppService,
+  ControllerEvent,
+  ControllerState,
+  Hold,
+  ScaleAction,
+  ScalingDecision,
+  ScalingMetric,
+  ScalingModes,
+  ScheduleEntryAdded,
+  ScheduleWindowView,
+  ServicePolicy,
+  ServiceView,
 } from '@surge-lab/contracts/autoscaler';
 
 export type { ScaleAction, ScalingDecision, ScalingMetric, ScalingModes, ScheduleEntryAdded };

@@ -1,9 +1,7 @@
 // Parses one Kafka message value into an OrderPlacedEvent, or says why it cannot be (DLQ).
 import { OrderPlacedEvent } from '@surge-lab/contracts/orders';
 
-export type ParsedEvent =
-  | { ok: true; event: OrderPlacedEvent }
-  | { ok: false; reason: 'unparseable' | 'invalid'; error: string };
+export type ParsedEvent = { ok: true; event: OrderPlacedEvent } | { ok: false; reason: 'unparseable' | 'invalid'; error: string };
 
 export function parseOrderEvent(value: Buffer | string | null | undefined): ParsedEvent {
   if (value === null || value === undefined || value.length === 0) return { ok: false, reason: 'unparseable', error: 'empty message value' };

@@ -1,5 +1,5 @@
 // The order moves fulfilment makes, decided by the contract's transition table.
-import { ORDER_STATUSES, canTransition, type OrderStatus } from '@surge-lab/contracts/orders';
+import { canTransition, ORDER_STATUSES, type OrderStatus } from '@surge-lab/contracts/orders';
 
 export type ConfirmDecision = 'confirm' | 'order_missing' | 'not_placed';
 

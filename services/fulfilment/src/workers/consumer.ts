@@ -43,12 +43,21 @@ export function startOrderConsumer(o: ConsumerOptions): ConsumerHandle {
     if (stopped) return;
     // A short session: after a broker restart the group rebalances in seconds, not the default 30 s.
     const c = o.kafka.consumer({
-      groupId: o.groupId, allowAutoTopicCreation: false, sessionTimeout: 10_000, rebalanceTimeout: 10_000, heartbeatInterval: 1_000,
+      groupId: o.groupId,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 10_000,
+      rebalanceTimeout: 10_000,
+      heartbeatInterval: 1_000,
       retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
     current = c;
-    c.on(c.events.GROUP_JOIN, () => { joined = true; attempt = 0; });
-    c.on(c.events.REBALANCING, () => { joined = false; });
+    c.on(c.events.GROUP_JOIN, () => {
+      joined = true;
+      attempt = 0;
+    });
+    c.on(c.events.REBALANCING, () => {
+      joined = false;
+    });
     c.on(c.events.CRASH, ({ payload }) => {
       joined = false;
       if (!payload.restart) relaunch(c, payload.error); // kafkajs gave up: start over

@@ -1,10 +1,11 @@
 // One message from `orders`: parse it, dead-letter it when it is not a valid event, apply it
 // otherwise. Throws only on operational failures (DB, DLQ produce): then the offset is not
 // committed and Kafka redelivers.
+
+import type { OrderPlacedEvent } from '@surge-lab/contracts/orders';
 import type { KafkaMessage, Logger, Metrics } from '@surge-lab/kit';
 import type { ApplyOutcome } from '../data-access/fulfilment-repo.ts';
 import { parseOrderEvent } from '../domain/event.ts';
-import type { OrderPlacedEvent } from '@surge-lab/contracts/orders';
 
 export interface DeadLetter {
   key: Buffer | null;

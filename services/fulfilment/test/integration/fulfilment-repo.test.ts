@@ -1,11 +1,11 @@
 // fulfilment's two transactions on a real Postgres, beside checkout's real orders table (all
 // three services' migrations, as in the lab): each event applied exactly once, shipments shipped once.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createMetrics, migrate, type PgPools } from '@surge-lab/kit';
 import { catalogMigrations } from '@surge-lab/catalog/migrations';
 import { checkoutMigrations } from '@surge-lab/checkout/migrations';
-import { pgPools, silentLogger, startPostgres, stopAll, type RunningPostgres } from '@surge-lab/tests/integration';
+import { createMetrics, migrate, type PgPools } from '@surge-lab/kit';
+import { pgPools, type RunningPostgres, silentLogger, startPostgres, stopAll } from '@surge-lab/tests/integration';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fulfilmentRepo } from '../../src/data-access/fulfilment-repo.ts';
 import { FULFILMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
 import { sampleEvent } from '../sample-event.ts';
@@ -36,7 +36,7 @@ const status = async (id: string) => (await db().query<{ status: string }>('SELE
 const rows = async (sql: string, id: string) => (await db().query(sql, [id])).rows;
 
 describe('fulfilment migrations', () => {
-  test('apply once, after checkout\'s', async () => {
+  test("apply once, after checkout's", async () => {
     expect(await migrate(db(), 'fulfilment', FULFILMENT_MIGRATIONS, silentLogger)).toBe(1);
     expect(await migrate(db(), 'fulfilment', FULFILMENT_MIGRATIONS, silentLogger)).toBe(0);
   });
@@ -108,11 +108,21 @@ describe('shipping', () => {
   test('two shippers at once ship 20 due orders exactly once between them', async () => {
     const ids = await Promise.all(Array.from({ length: 20 }, () => order()));
     for (const orderId of ids) await repo(0).applyOrderPlaced(sampleEvent({ orderId }));
-    const shipper = async () => { let total = 0; for (let n = 5; n > 0;) { n = await repo().shipDue(5); total += n; } return total; };
+    const shipper = async () => {
+      let total = 0;
+      for (let n = 5; n > 0; ) {
+        n = await repo().shipDue(5);
+        total += n;
+      }
+      return total;
+    };
     const [a, b] = await Promise.all([shipper(), shipper()]);
     expect(a! + b!).toBe(20);
-    const shipped = await db().query(`SELECT count(*)::int AS n FROM shipments s JOIN orders o ON o.id = s.order_id
-      WHERE s.order_id = ANY($1::uuid[]) AND s.shipped_at IS NOT NULL AND o.status = 'shipped'`, [ids]);
+    const shipped = await db().query(
+      `SELECT count(*)::int AS n FROM shipments s JOIN orders o ON o.id = s.order_id
+      WHERE s.order_id = ANY($1::uuid[]) AND s.shipped_at IS NOT NULL AND o.status = 'shipped'`,
+      [ids],
+    );
     expect(shipped.rows[0].n).toBe(20);
   });
 });

@@ -1,14 +1,14 @@
 // fulfilment's worker as start.ts wires it (consumer, DLQ producer, shipper) on the lab's Kafka
 // and Postgres images, on the real topic names: orders in, orders.dlq for what cannot be applied.
 import { randomUUID } from 'node:crypto';
+import { checkoutMigrations } from '@surge-lab/checkout/migrations';
+import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import { createKafka, createService, migrate, type PgPools, type Service } from '@surge-lab/kit';
+import { waitFor } from '@surge-lab/lab';
+import { pause, pgPools, type RunningKafka, type RunningPostgres, silentLogger, startAll, startKafka, startPostgres, stopAll } from '@surge-lab/tests/integration';
 import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createKafka, createService, migrate, type PgPools, type Service } from '@surge-lab/kit';
-import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '@surge-lab/contracts/orders';
-import { waitFor } from '@surge-lab/lab';
-import { checkoutMigrations } from '@surge-lab/checkout/migrations';
-import { pause, pgPools, silentLogger, startAll, startKafka, startPostgres, stopAll, type RunningKafka, type RunningPostgres } from '@surge-lab/tests/integration';
-import { fulfilmentConfig, type FulfilmentConfig } from '../../src/config.ts';
+import { type FulfilmentConfig, fulfilmentConfig } from '../../src/config.ts';
 import { FULFILMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
 import { startWorker, type Worker } from '../../src/worker.ts';
 import { sampleEvent } from '../sample-event.ts';
@@ -24,8 +24,14 @@ let worker: { svc: Service; w: Worker } | undefined;
 beforeAll(async () => {
   [pg, kafka] = await startAll(startPostgres, startKafka);
   config = fulfilmentConfig({
-    PG_RW_URL: pg.url, PG_RO_URL: pg.url, KAFKA_BROKERS: kafka.brokers.join(','), DB_TIMEOUT_MS: '1000',
-    FULFILMENT_SHIP_DELAY_MS: '300', FULFILMENT_SHIP_INTERVAL_MS: '100', FULFILMENT_LAG_INTERVAL_MS: '1000', LOG_LEVEL: 'silent',
+    PG_RW_URL: pg.url,
+    PG_RO_URL: pg.url,
+    KAFKA_BROKERS: kafka.brokers.join(','),
+    DB_TIMEOUT_MS: '1000',
+    FULFILMENT_SHIP_DELAY_MS: '300',
+    FULFILMENT_SHIP_INTERVAL_MS: '100',
+    FULFILMENT_LAG_INTERVAL_MS: '1000',
+    LOG_LEVEL: 'silent',
   });
   pools = pgPools(pg.url, 'fulfilment-it', { poolMax: 10 });
   await migrate(pools.rw, 'checkout', checkoutMigrations, silentLogger);
@@ -50,8 +56,8 @@ async function start(): Promise<{ svc: Service; w: Worker }> {
   return { svc, w };
 }
 /** The current worker's metric, summed over the series matching `labels`. */
-const metric = async (name: string, labels: Record<string, string> = {}) => ((await worker!.svc.metrics.registry.getSingleMetric(name)?.get())?.values ?? [])
-  .filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want)).reduce((s, v) => s + v.value, 0);
+const metric = async (name: string, labels: Record<string, string> = {}) =>
+  ((await worker!.svc.metrics.registry.getSingleMetric(name)?.get())?.values ?? []).filter((v) => Object.entries(labels).every(([k, want]) => v.labels[k] === want)).reduce((s, v) => s + v.value, 0);
 async function placedOrder(): Promise<string> {
   const id = randomUUID();
   await pools.rw.query(`INSERT INTO orders (id, email, status, total_cents) VALUES ($1, 'shopper@example.com', 'placed', 1000)`, [id]);
@@ -91,7 +97,7 @@ describe('fulfilment worker on Kafka and Postgres', () => {
     await waitFor('all consumed and committed', () => caughtUp(), { timeoutMs: 30_000, intervalMs: 200 });
     expect(await processed(orderId)).toEqual([{ outcome: 'confirm' }]);
     expect(await shipments(orderId)).toBe(1);
-    expect(await metric('fulfilment_events_duplicates_total') - before).toBe(2);
+    expect((await metric('fulfilment_events_duplicates_total')) - before).toBe(2);
   });
 
   test('garbage lands on orders.dlq with its source position, and the valid event after it is applied', async () => {
@@ -116,7 +122,12 @@ describe('fulfilment worker on Kafka and Postgres', () => {
       await dlq.disconnect();
     }
     expect(letters.map((l) => l.value)).toEqual(['{"this is": not json', expect.stringContaining('"lines":[]')]);
-    expect(letters[0]!.headers).toMatchObject({ 'dlq-reason': 'unparseable', 'dlq-source-topic': ORDERS_TOPIC, 'dlq-source-partition': expect.stringMatching(/^[0-2]$/), 'dlq-source-offset': expect.stringMatching(/^\d+$/) });
+    expect(letters[0]!.headers).toMatchObject({
+      'dlq-reason': 'unparseable',
+      'dlq-source-topic': ORDERS_TOPIC,
+      'dlq-source-partition': expect.stringMatching(/^[0-2]$/),
+      'dlq-source-offset': expect.stringMatching(/^\d+$/),
+    });
     expect(letters[1]!.headers).toMatchObject({ 'dlq-reason': 'invalid', 'dlq-error': expect.stringContaining('lines') });
   });
 

@@ -3,11 +3,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createKafka, createPgPools, createService, migrate, type PgPools, pgSettings } from '@surge-lab/kit';
+import { openLab, waitFor } from '@surge-lab/lab';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { openLab } from '@surge-lab/lab';
-import { waitFor } from '@surge-lab/lab';
-import { createKafka, createPgPools, createService, migrate, pgSettings, type PgPools } from '@surge-lab/kit';
 import { buildApp } from '../../src/app.ts';
 import { fulfilmentConfig } from '../../src/config.ts';
 import { FULFILMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
@@ -40,7 +39,9 @@ async function startGroupAtEnd(group: string, topic: string) {
   try {
     const ends = await admin.fetchTopicOffsets(topic);
     await admin.setOffsets({ groupId: group, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
-  } finally { await admin.disconnect(); }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 async function placedOrder(): Promise<string> {
@@ -58,8 +59,15 @@ const metric = async (name: string) => {
 
 beforeAll(async () => {
   const config = fulfilmentConfig({
-    PG_RW_URL: url('PG_RW_PORT'), PG_RO_URL: url('PG_RO_PORT'), KAFKA_BROKERS: `127.0.0.1:${labPort('KAFKA_PORT')}`,
-    FULFILMENT_GROUP_ID: groupId, FULFILMENT_TOPIC: ORDERS_TOPIC, FULFILMENT_DLQ_TOPIC: ORDERS_DLQ_TOPIC, FULFILMENT_SHIP_DELAY_MS: '1000', FULFILMENT_LAG_INTERVAL_MS: '1000', LOG_LEVEL: 'error',
+    PG_RW_URL: url('PG_RW_PORT'),
+    PG_RO_URL: url('PG_RO_PORT'),
+    KAFKA_BROKERS: `127.0.0.1:${labPort('KAFKA_PORT')}`,
+    FULFILMENT_GROUP_ID: groupId,
+    FULFILMENT_TOPIC: ORDERS_TOPIC,
+    FULFILMENT_DLQ_TOPIC: ORDERS_DLQ_TOPIC,
+    FULFILMENT_SHIP_DELAY_MS: '1000',
+    FULFILMENT_LAG_INTERVAL_MS: '1000',
+    LOG_LEVEL: 'error',
   });
   const svc = createService('fulfilment', { logLevel: 'error' });
   pools = createPgPools('fulfilment-test', pgSettings(config), svc.logger, svc.metrics);
@@ -67,13 +75,21 @@ beforeAll(async () => {
   // created it yet, dropped again afterwards so checkout's own migration can create the real one.
   const exists = (await pools.rw.query<{ t: string | null }>(`SELECT to_regclass('public.orders')::text AS t`)).rows[0]?.t;
   if (!exists) {
-    await pools.rw.query(`CREATE TABLE IF NOT EXISTS orders (id uuid PRIMARY KEY, email text NOT NULL, status text NOT NULL, total_cents bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`);
+    await pools.rw.query(
+      `CREATE TABLE IF NOT EXISTS orders (id uuid PRIMARY KEY, email text NOT NULL, status text NOT NULL, total_cents bigint NOT NULL, updated_at timestamptz NOT NULL DEFAULT now())`,
+    );
     createdOrdersTable = true;
   }
   await migrate(pools.rw, 'fulfilment', FULFILMENT_MIGRATIONS, svc.logger);
   const admin = hostKafka.admin();
   await admin.connect();
-  await admin.createTopics({ waitForLeaders: true, topics: [{ topic: ORDERS_TOPIC, numPartitions: 3 }, { topic: ORDERS_DLQ_TOPIC, numPartitions: 1 }] });
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic: ORDERS_TOPIC, numPartitions: 3 },
+      { topic: ORDERS_DLQ_TOPIC, numPartitions: 1 },
+    ],
+  });
   await admin.disconnect();
   await startGroupAtEnd(groupId, ORDERS_TOPIC);
   producer = hostKafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -81,7 +97,9 @@ beforeAll(async () => {
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: run, connectTimeoutMs: config.KAFKA_CONNECT_TIMEOUT_MS, requestTimeoutMs: config.KAFKA_REQUEST_TIMEOUT_MS }, svc.logger);
   worker = startWorker(svc, config, pools, kafka, { filter: (m) => m.key?.toString().startsWith(`${run}:`) ?? false });
   const app = buildApp(svc, { pingDb: () => pools.rw.query('SELECT 1'), consumerJoined: () => worker.joined() });
-  server = await new Promise((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
+  server = await new Promise((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   await waitFor('the consumer to join its group', () => worker.joined(), { timeoutMs: 60_000 });
 });
@@ -108,7 +126,7 @@ describe('fulfilment against the lab', () => {
   test('ready: database reachable and consumer joined', async () => {
     const res = await fetch(`${base}/readyz`);
     expect(res.status).toBe(200);
-    expect((await res.json() as { checks: { name: string; ok: boolean }[] }).checks.map((c) => c.name)).toEqual(['postgres', 'kafka-consumer']);
+    expect(((await res.json()) as { checks: { name: string; ok: boolean }[] }).checks.map((c) => c.name)).toEqual(['postgres', 'kafka-consumer']);
   });
 
   test('an OrderPlacedEvent confirms the order, then the shipper ships it', async () => {
@@ -128,7 +146,7 @@ describe('fulfilment against the lab', () => {
     const dupBefore = await metric('fulfilment_events_duplicates_total');
     for (let i = 0; i < 3; i++) await publish(orderId, event); // same key → same partition, in order
     await waitFor('two duplicates counted', async () => (await metric('fulfilment_events_duplicates_total')) - dupBefore >= 2, { timeoutMs: 30_000, intervalMs: 100 });
-    expect(await metric('fulfilment_events_duplicates_total') - dupBefore).toBe(2);
+    expect((await metric('fulfilment_events_duplicates_total')) - dupBefore).toBe(2);
     expect((await pools.rw.query('SELECT 1 FROM shipments WHERE order_id = $1', [orderId])).rowCount).toBe(1);
     expect((await pools.rw.query('SELECT outcome FROM processed_events WHERE order_id = $1', [orderId])).rows).toEqual([{ outcome: 'confirm' }]);
   });
@@ -159,22 +177,28 @@ describe('fulfilment against the lab', () => {
       expect(seen[0]!.headers['dlq-source-offset']).toMatch(/^\d+$/);
       expect(seen[1]!.headers).toMatchObject({ 'dlq-reason': 'invalid' });
       expect(seen[1]!.headers['dlq-error']).toContain('lines');
-      expect(await metric('fulfilment_events_dead_lettered_total') - deadBefore).toBe(2);
+      expect((await metric('fulfilment_events_dead_lettered_total')) - deadBefore).toBe(2);
     } finally {
       await dlq.disconnect();
     }
   });
 
   test('offsets are committed and consumer lag is exported per partition', async () => {
-    await waitFor('lag gauge for 3 partitions', async () => {
-      const text = await (await fetch(`${base}/metrics`)).text();
-      return [...text.matchAll(/^kafka_consumer_lag\{[^}]*\} \d+/gm)].filter((m) => m[0].includes(`topic="${ORDERS_TOPIC}"`)).length === 3;
-    }, { timeoutMs: 15_000 });
+    await waitFor(
+      'lag gauge for 3 partitions',
+      async () => {
+        const text = await (await fetch(`${base}/metrics`)).text();
+        return [...text.matchAll(/^kafka_consumer_lag\{[^}]*\} \d+/gm)].filter((m) => m[0].includes(`topic="${ORDERS_TOPIC}"`)).length === 3;
+      },
+      { timeoutMs: 15_000 },
+    );
     const admin = hostKafka.admin();
     await admin.connect();
     try {
       const [committed] = await admin.fetchOffsets({ groupId, topics: [ORDERS_TOPIC] });
       expect(committed!.partitions.every((p) => Number(p.offset) >= 0)).toBe(true);
-    } finally { await admin.disconnect(); }
+    } finally {
+      await admin.disconnect();
+    }
   });
 });

@@ -1,10 +1,11 @@
 // The supervisor with a fake kafkajs: a failed connect and a crash kafkajs will not restart
 // both lead to a fresh consumer; offsets are committed only after the handler succeeded.
-import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+
 import { EventEmitter } from 'node:events';
+import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import { createLogger, createMetrics } from '@surge-lab/kit';
 import type { Kafka, KafkaMessage } from 'kafkajs';
 import { describe, expect, test, vi } from 'vitest';
-import { createLogger, createMetrics } from '@surge-lab/kit';
 import { startOrderConsumer } from '../../src/workers/consumer.ts';
 
 type EachMessage = (p: { topic: string; partition: number; message: KafkaMessage }) => Promise<void>;
@@ -20,11 +21,20 @@ function fakeKafka(plan: ('fail-connect' | 'ok')[]) {
       return {
         events,
         on: (e: string, fn: (ev: unknown) => void) => c.emitter.on(e, fn),
-        connect: async () => { if (mode === 'fail-connect') throw new Error('broker unreachable'); },
+        connect: async () => {
+          if (mode === 'fail-connect') throw new Error('broker unreachable');
+        },
         subscribe: async () => {},
-        run: async (o: { eachMessage: EachMessage }) => { c.each = o.eachMessage; c.emitter.emit(events.GROUP_JOIN, {}); },
-        commitOffsets: async (offsets: unknown[]) => { c.commits.push(...offsets); },
-        disconnect: async () => { c.disconnected = true; },
+        run: async (o: { eachMessage: EachMessage }) => {
+          c.each = o.eachMessage;
+          c.emitter.emit(events.GROUP_JOIN, {});
+        },
+        commitOffsets: async (offsets: unknown[]) => {
+          c.commits.push(...offsets);
+        },
+        disconnect: async () => {
+          c.disconnected = true;
+        },
       };
     },
   } as unknown as Kafka;
@@ -32,8 +42,15 @@ function fakeKafka(plan: ('fail-connect' | 'ok')[]) {
 }
 
 const message = (offset: string) => ({ key: null, value: Buffer.from('x'), offset, timestamp: '0', attributes: 0, headers: {} }) as KafkaMessage;
-const opts = (kafka: Kafka, handle: (m: unknown) => Promise<unknown>) =>
-  ({ kafka, topic: ORDERS_TOPIC, groupId: 'g', fromBeginning: true, handle, logger: createLogger('t', 'silent'), metrics: createMetrics('t') });
+const opts = (kafka: Kafka, handle: (m: unknown) => Promise<unknown>) => ({
+  kafka,
+  topic: ORDERS_TOPIC,
+  groupId: 'g',
+  fromBeginning: true,
+  handle,
+  logger: createLogger('t', 'silent'),
+  metrics: createMetrics('t'),
+});
 
 describe('consumer supervisor', () => {
   test('a failed connect is retried with a fresh consumer until it joins', async () => {

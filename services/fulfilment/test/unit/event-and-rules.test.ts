@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { canShip, decideConfirm } from '../../src/domain/rules.ts';
 import { parseOrderEvent } from '../../src/domain/event.ts';
+import { canShip, decideConfirm } from '../../src/domain/rules.ts';
 import { sampleEvent } from '../sample-event.ts';
 
 describe('parseOrderEvent', () => {

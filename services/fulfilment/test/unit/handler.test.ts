@@ -1,9 +1,9 @@
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import { createLogger, createMetrics } from '@surge-lab/kit';
 import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, test, vi } from 'vitest';
-import { createMetrics, createLogger } from '@surge-lab/kit';
 import { fulfilmentConfig } from '../../src/config.ts';
-import { orderMessageHandler, type DeadLetter } from '../../src/workers/handler.ts';
+import { type DeadLetter, orderMessageHandler } from '../../src/workers/handler.ts';
 import { every } from '../../src/workers/loops.ts';
 import { sampleEvent } from '../sample-event.ts';
 
@@ -14,7 +14,14 @@ function setup(outcomes: ('confirm' | 'duplicate')[] = []) {
   const metrics = createMetrics('fulfilment');
   const letters: DeadLetter[] = [];
   const apply = vi.fn(async () => outcomes.shift() ?? 'confirm');
-  const handle = orderMessageHandler({ apply, deadLetter: async (d) => { letters.push(d); }, logger: createLogger('fulfilment', 'silent'), metrics });
+  const handle = orderMessageHandler({
+    apply,
+    deadLetter: async (d) => {
+      letters.push(d);
+    },
+    logger: createLogger('fulfilment', 'silent'),
+    metrics,
+  });
   const value = async (name: string) => (await metrics.registry.getSingleMetric(name)!.get()).values.reduce((s, v) => s + v.value, 0);
   return { handle, apply, letters, value };
 }
@@ -42,7 +49,14 @@ describe('orderMessageHandler', () => {
   });
   test('a failing DLQ produce propagates (the offset is then not committed)', async () => {
     const metrics = createMetrics('fulfilment');
-    const handle = orderMessageHandler({ apply: async () => 'confirm', deadLetter: async () => { throw new Error('kafka down'); }, logger: createLogger('fulfilment', 'silent'), metrics });
+    const handle = orderMessageHandler({
+      apply: async () => 'confirm',
+      deadLetter: async () => {
+        throw new Error('kafka down');
+      },
+      logger: createLogger('fulfilment', 'silent'),
+      metrics,
+    });
     await expect(handle({ topic: ORDERS_TOPIC, partition: 0, message: msg('x') })).rejects.toThrow('kafka down');
   });
 });
@@ -50,11 +64,30 @@ describe('orderMessageHandler', () => {
 describe('config and loops', () => {
   test('defaults: group fulfilment, ship delay 3 s, shipper every 500 ms, lag every 5 s', () => {
     const c = fulfilmentConfig({ PG_RW_URL: 'postgres://a@h/db', PG_RO_URL: 'postgres://a@h/db', KAFKA_BROKERS: 'k1:9092, k2:9092' });
-    expect(c).toMatchObject({ FULFILMENT_GROUP_ID: 'fulfilment', FULFILMENT_SHIP_DELAY_MS: 3_000, FULFILMENT_SHIP_INTERVAL_MS: 500, FULFILMENT_LAG_INTERVAL_MS: 5_000, KAFKA_BROKERS: ['k1:9092', 'k2:9092'], FULFILMENT_FROM_BEGINNING: true });
+    expect(c).toMatchObject({
+      FULFILMENT_GROUP_ID: 'fulfilment',
+      FULFILMENT_SHIP_DELAY_MS: 3_000,
+      FULFILMENT_SHIP_INTERVAL_MS: 500,
+      FULFILMENT_LAG_INTERVAL_MS: 5_000,
+      KAFKA_BROKERS: ['k1:9092', 'k2:9092'],
+      FULFILMENT_FROM_BEGINNING: true,
+    });
   });
   test('a loop never overlaps itself and stop waits for the running tick', async () => {
-    let active = 0, maxActive = 0, ticks = 0;
-    const loop = every(5, async () => { active++; maxActive = Math.max(maxActive, active); await new Promise((r) => setTimeout(r, 30)); ticks++; active--; }, () => {});
+    let active = 0,
+      maxActive = 0,
+      ticks = 0;
+    const loop = every(
+      5,
+      async () => {
+        active++;
+        maxActive = Math.max(maxActive, active);
+        await new Promise((r) => setTimeout(r, 30));
+        ticks++;
+        active--;
+      },
+      () => {},
+    );
     await new Promise((r) => setTimeout(r, 100));
     await loop.stop();
     const after = ticks;

@@ -20,7 +20,7 @@
 //    setTimeout(fn, -1 - Date.now()) (network/requestQueue, tulios/kafkajs#1751, open). Node 24
 //    warns once per process (Node 20 did not) and runs the timer after 1 ms: harmless. The
 //    services print it when they first talk to Kafka; the CLIs drop it (chaos/quiet-kafkajs.ts).
-import { Kafka, logLevel, type Admin, type KafkaMessage, type Message, type Producer, type Consumer } from 'kafkajs';
+import { type Admin, type Consumer, Kafka, type KafkaMessage, logLevel, type Message, type Producer } from 'kafkajs';
 import type { Logger } from '../log.ts';
 
 export interface KafkaSettings {
@@ -39,10 +39,12 @@ export function createKafka(settings: KafkaSettings, logger: Logger): Kafka {
     requestTimeout: settings.requestTimeoutMs,
     retry: { retries: 3, initialRetryTime: 200, maxRetryTime: 2_000 },
     logLevel: logLevel.WARN,
-    logCreator: () => ({ level, log }) => {
-      const { message, ...extra } = log;
-      logger[toPino(level)]({ kafka: extra }, String(message));
-    },
+    logCreator:
+      () =>
+      ({ level, log }) => {
+        const { message, ...extra } = log;
+        logger[toPino(level)]({ kafka: extra }, String(message));
+      },
   });
 }
 
@@ -81,11 +83,14 @@ export function createPublisher(kafka: Kafka, logger: Logger): Publisher {
   let producer = make();
   let up: Promise<void> | null = null;
   let unsettled: { topic: string; messages: Message[] } | undefined;
-  const watch = (p: Producer) => p.on(p.events.DISCONNECT, () => { if (p === producer) up = null; });
+  const watch = (p: Producer) =>
+    p.on(p.events.DISCONNECT, () => {
+      if (p === producer) up = null;
+    });
   watch(producer);
   const replace = async (p: Producer, err: unknown) => {
     if (p !== producer) return;
-    logger.warn({ err: String(err) }, 'the broker lost this producer\'s sequence state: replacing the producer');
+    logger.warn({ err: String(err) }, "the broker lost this producer's sequence state: replacing the producer");
     producer = make();
     watch(producer);
     up = null;
@@ -105,7 +110,10 @@ export function createPublisher(kafka: Kafka, logger: Logger): Publisher {
   return {
     async send(topic, messages, timeoutMs = 5_000) {
       const p = producer;
-      up ??= p.connect().catch((err: unknown) => { up = null; throw err; });
+      up ??= p.connect().catch((err: unknown) => {
+        up = null;
+        throw err;
+      });
       await up;
       const pending = unsettled;
       if (pending) {

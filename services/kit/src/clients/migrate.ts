@@ -3,7 +3,11 @@
 import type pg from 'pg';
 import type { Logger } from '../log.ts';
 
-export interface Migration { version: number; name: string; sql: string }
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
 
 const LOCK_KEY = 0x5375726765; // "Surge"
 

@@ -39,7 +39,10 @@ export function createPgPools(service: string, settings: PgSettings, logger: Log
   const g = metrics.gauge('db_pool_connections', 'Database pool connections by state', ['pool', 'state']);
   // Sampled on scrape: in use, idle and waiting clients per pool.
   const sample = () => {
-    for (const [name, p] of [['rw', rw], ['ro', ro]] as const) {
+    for (const [name, p] of [
+      ['rw', rw],
+      ['ro', ro],
+    ] as const) {
       g.set({ pool: name, state: 'total' }, p.totalCount);
       g.set({ pool: name, state: 'idle' }, p.idleCount);
       g.set({ pool: name, state: 'waiting' }, p.waitingCount);

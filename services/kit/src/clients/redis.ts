@@ -25,7 +25,13 @@ export function createRedis(settings: RedisSettings, logger: Logger): Redis {
     lazyConnect: false,
   });
   let down = false;
-  redis.on('error', (err) => { if (!down) logger.warn({ err: err.message }, 'redis connection failed'); down = true; });
-  redis.on('ready', () => { if (down) logger.info('redis connection restored'); down = false; });
+  redis.on('error', (err) => {
+    if (!down) logger.warn({ err: err.message }, 'redis connection failed');
+    down = true;
+  });
+  redis.on('ready', () => {
+    if (down) logger.info('redis connection restored');
+    down = false;
+  });
   return redis;
 }

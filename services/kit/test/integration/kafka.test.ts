@@ -1,12 +1,12 @@
 // The kit's Kafka client and publisher against the lab's Kafka image (single-node KRaft, topics
 // orders:3 and orders.dlq:1, auto-creation off), advertised on its random host port.
 import { randomUUID } from 'node:crypto';
+import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import { createKafka, createPublisher, type Publisher } from '@surge-lab/kit';
+import { waitFor } from '@surge-lab/lab';
+import { pause, type RunningKafka, silentLogger, startKafka, stopAll } from '@surge-lab/tests/integration';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createKafka, createPublisher, type Publisher } from '@surge-lab/kit';
-import { ORDERS_DLQ_TOPIC, ORDERS_TOPIC } from '@surge-lab/contracts/orders';
-import { waitFor } from '@surge-lab/lab';
-import { pause, silentLogger, startKafka, stopAll, type RunningKafka } from '@surge-lab/tests/integration';
 
 let kafka: RunningKafka | undefined;
 let client: Kafka;
@@ -20,7 +20,11 @@ afterAll(async () => {
   await Promise.allSettled(publishers.map((p) => p.close()));
   await stopAll(kafka);
 });
-const publisher = (on: Kafka = client) => { const p = createPublisher(on, silentLogger); publishers.push(p); return p; };
+const publisher = (on: Kafka = client) => {
+  const p = createPublisher(on, silentLogger);
+  publishers.push(p);
+  return p;
+};
 
 type Got = { key: string; value: string; partition: number }[];
 /** Reads `topic` from the beginning with a new group until `count` messages of this run arrived (or `done` says so). */
@@ -46,7 +50,7 @@ async function consume(topic: string, run: string, count: number, done = (got: G
 }
 
 describe('kit Kafka publisher on a real broker', () => {
-  test('the image creates the lab\'s topics', async () => {
+  test("the image creates the lab's topics", async () => {
     const admin = client.admin();
     await admin.connect();
     try {
@@ -61,7 +65,10 @@ describe('kit Kafka publisher on a real broker', () => {
     const run = `r${randomUUID().slice(0, 8)}`;
     const p = publisher();
     for (let batch = 0; batch < 10; batch++) {
-      await p.send(ORDERS_TOPIC, Array.from({ length: 30 }, (_, k) => ({ key: `${run}-${k}`, value: String(batch) })));
+      await p.send(
+        ORDERS_TOPIC,
+        Array.from({ length: 30 }, (_, k) => ({ key: `${run}-${k}`, value: String(batch) })),
+      );
     }
     const got = await consume(ORDERS_TOPIC, run, 300);
     expect(got).toHaveLength(300);

@@ -1,10 +1,13 @@
 // The kit's Redis client against the lab's Redis image (testcontainers, random host port).
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+
 import { createLogger, createRedis } from '@surge-lab/kit';
-import { startRedis, stopAll, type RunningRedis } from '@surge-lab/tests/integration';
+import { type RunningRedis, startRedis, stopAll } from '@surge-lab/tests/integration';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 
 let redis: RunningRedis | undefined;
-beforeAll(async () => { redis = await startRedis(); });
+beforeAll(async () => {
+  redis = await startRedis();
+});
 afterAll(() => stopAll(redis));
 
 describe('kit createRedis on a real Redis', () => {

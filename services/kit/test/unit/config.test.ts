@@ -9,7 +9,13 @@ describe('loadConfig', () => {
   });
 
   test('reports every problem at once, naming each variable', () => {
-    const err = (() => { try { loadConfig('svc', shape, { PORT: '99999', POOL: 'many' }); } catch (e) { return e; } })() as ConfigError;
+    const err = (() => {
+      try {
+        loadConfig('svc', shape, { PORT: '99999', POOL: 'many' });
+      } catch (e) {
+        return e;
+      }
+    })() as ConfigError;
     expect(err).toBeInstanceOf(ConfigError);
     expect(err.problems).toHaveLength(3);
     expect(err.message).toMatch(/^svc: invalid configuration/);

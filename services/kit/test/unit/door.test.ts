@@ -1,15 +1,16 @@
 // The door the console and the autoscaler share: where a request comes from, who is trusted,
 // and the token read from its file.
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { clientAddress, createService, defaultGateways, doorGuard, fileToken, finishApp, type Door } from '../../src/index.ts';
+import { clientAddress, createService, type Door, defaultGateways, doorGuard, fileToken, finishApp } from '../../src/index.ts';
 
 describe('addresses', () => {
   it('reads the default gateway from /proc/net/route', () => {
-    const table = 'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\neth0\t00000000\t010012AC\t0003\t0\t0\t0\t00000000\t0\t0\t0\neth0\t000012AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0\n';
+    const table =
+      'Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT\neth0\t00000000\t010012AC\t0003\t0\t0\t0\t00000000\t0\t0\t0\neth0\t000012AC\t00000000\t0001\t0\t0\t0\t0000FFFF\t0\t0\t0\n';
     expect(defaultGateways(table)).toEqual(['172.18.0.1']);
   });
 
@@ -35,20 +36,28 @@ describe('the token file', () => {
 });
 
 describe('a door with a trusted container', () => {
-  it("lets the trusted container in (the console, for the autoscaler), refuses another one with 403, and refuses every call while there is no token", async () => {
+  it('lets the trusted container in (the console, for the autoscaler), refuses another one with 403, and refuses every call while there is no token', async () => {
     let token: string | undefined;
     const refusals: string[] = [];
     const door: Door = {
-      name: 'autoscaler', answers: 'this machine and the console only', hostAddresses: [],
+      name: 'autoscaler',
+      answers: 'this machine and the console only',
+      hostAddresses: [],
       // The "edge" is loopback itself, so X-Real-IP stands for the calling container.
       edgeAddresses: async () => ['127.0.0.1'],
       trustedAddresses: async () => ['172.18.0.7'],
       token: () => token,
-      log: { warn: (o: { reason: string }) => { refusals.push(o.reason); } } as unknown as Door['log'],
+      log: {
+        warn: (o: { reason: string }) => {
+          refusals.push(o.reason);
+        },
+      } as unknown as Door['log'],
     };
     const svc = createService('door-test', { logLevel: 'silent', guards: [{ path: '/api', handler: doorGuard(() => door) }] });
     const app = svc.app();
-    app.get('/api/x', (_req, res) => { res.json({ ok: true }); });
+    app.get('/api/x', (_req, res) => {
+      res.json({ ok: true });
+    });
     finishApp(app, svc.ctx);
     const server = app.listen(0, '127.0.0.1');
     await new Promise((r) => server.once('listening', r));

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, test } from 'vitest';
-import kafkajs from 'kafkajs';
-import type { Kafka } from 'kafkajs';
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import type { Kafka } from 'kafkajs';
+import kafkajs from 'kafkajs';
+import { describe, expect, test } from 'vitest';
 import { createLogger, createPublisher, needsNewProducer } from '../../src/index.ts';
 
 const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSConnectionError } = kafkajs as unknown as {
@@ -33,7 +33,7 @@ describe('needsNewProducer', () => {
 
 // The kit is the lab's one Kafka module (its header lists kafkajs's defects); lab tooling and
 // tests may use kafkajs as a client, the services' code may not.
-test('in the services, only the kit\'s Kafka module imports kafkajs', () => {
+test("in the services, only the kit's Kafka module imports kafkajs", () => {
   const services = join(import.meta.dirname, '../../..');
   const importers = readdirSync(services, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && f.split('/').includes('src') && !f.split('/').includes('node_modules'))
@@ -55,7 +55,9 @@ describe('createPublisher', () => {
           events: { DISCONNECT: 'producer.disconnect' },
           on: () => () => {},
           connect: async () => {},
-          disconnect: async () => { rec.disconnected = true; },
+          disconnect: async () => {
+            rec.disconnected = true;
+          },
           send: async ({ messages }: { messages: { value: string }[] }) => {
             rec.sent.push(messages.map((m) => m.value));
             const err = fail(messages);
@@ -68,7 +70,10 @@ describe('createPublisher', () => {
     return { kafka, producers };
   }
   const timeout = () => new KafkaJSConnectionError('Request Produce(key: 0, version: 7) timed out');
-  const once = (err: () => Error) => { let n = 0; return () => (n++ === 0 ? err() : undefined); };
+  const once = (err: () => Error) => {
+    let n = 0;
+    return () => (n++ === 0 ? err() : undefined);
+  };
 
   test('after a failed send, the next send first sends the failed batch again (its sequence numbers settled), then its own, on the same producer', async () => {
     const { kafka, producers } = fakeKafka(once(timeout));
@@ -76,7 +81,11 @@ describe('createPublisher', () => {
     await expect(publisher.send(ORDERS_TOPIC, [{ value: 'a' }, { value: 'b' }])).rejects.toThrow('timed out');
     await publisher.send(ORDERS_TOPIC, [{ value: 'c' }, { value: 'd' }]);
     expect(producers).toHaveLength(1);
-    expect(producers[0]!.sent).toEqual([['a', 'b'], ['a', 'b'], ['c', 'd']]);
+    expect(producers[0]!.sent).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+      ['c', 'd'],
+    ]);
   });
 
   test('the caller resending the very batch that failed sends it once', async () => {
@@ -104,7 +113,10 @@ describe('createPublisher', () => {
     const publisher = createPublisher(kafka, createLogger('test', 'silent'));
     await expect(publisher.send(ORDERS_TOPIC, [{ value: 'a' }])).rejects.toThrow();
     await publisher.send(ORDERS_TOPIC, [{ value: 'b' }]);
-    expect(producers.map((p) => ({ sent: p.sent, disconnected: p.disconnected }))).toEqual([{ sent: [['a']], disconnected: true }, { sent: [['b']], disconnected: false }]);
+    expect(producers.map((p) => ({ sent: p.sent, disconnected: p.disconnected }))).toEqual([
+      { sent: [['a']], disconnected: true },
+      { sent: [['b']], disconnected: false },
+    ]);
   });
 
   test('successful sends keep one producer', async () => {

@@ -1,5 +1,5 @@
-import { describe, expect, test } from 'vitest';
 import express from 'express';
+import { describe, expect, test } from 'vitest';
 import { createLogger, serve } from '../../src/index.ts';
 
 // Regression: the drain's Connection: close listener ran after the app and threw
@@ -7,7 +7,9 @@ import { createLogger, serve } from '../../src/index.ts';
 describe('serve() while draining', () => {
   test('answers sent synchronously get Connection: close and the process keeps serving', async () => {
     const app = express();
-    app.get('/sync', (_req, res) => { res.json({ ok: true }); });
+    app.get('/sync', (_req, res) => {
+      res.json({ ok: true });
+    });
     const draining = { value: true };
     const crashes: unknown[] = [];
     const onCrash = (err: unknown) => crashes.push(err);

@@ -12,10 +12,17 @@ describe('guard(): timeouts, retries, breaker, bulkhead, fallback', () => {
   test('a call slower than its timeout fails with DEPENDENCY_TIMEOUT and its signal is aborted', async () => {
     const m = createMetrics('t');
     let aborted = false;
-    const call = guard(m, { name: 'slow', timeoutMs: 30, idempotent: false }, (signal) => new Promise<string>((resolve) => {
-      signal.addEventListener('abort', () => { aborted = true; });
-      setTimeout(() => resolve('late'), 200);
-    }));
+    const call = guard(
+      m,
+      { name: 'slow', timeoutMs: 30, idempotent: false },
+      (signal) =>
+        new Promise<string>((resolve) => {
+          signal.addEventListener('abort', () => {
+            aborted = true;
+          });
+          setTimeout(() => resolve('late'), 200);
+        }),
+    );
     await expect(call()).rejects.toMatchObject({ code: 'DEPENDENCY_TIMEOUT', status: 504 });
     expect(aborted).toBe(true);
   });
@@ -23,13 +30,19 @@ describe('guard(): timeouts, retries, breaker, bulkhead, fallback', () => {
   test('idempotent calls are retried (with a counted retry); non-idempotent calls are not', async () => {
     const m = createMetrics('t');
     let a = 0;
-    const flaky = guard(m, { name: 'flaky', timeoutMs: 100, idempotent: true, retries: 2, retryBaseMs: 1 }, async () => { if (++a < 3) throw new Error('ECONNRESET'); return 'ok'; });
+    const flaky = guard(m, { name: 'flaky', timeoutMs: 100, idempotent: true, retries: 2, retryBaseMs: 1 }, async () => {
+      if (++a < 3) throw new Error('ECONNRESET');
+      return 'ok';
+    });
     await expect(flaky()).resolves.toBe('ok');
     expect(a).toBe(3);
     expect(await metricValue(m, 'dependency_retries_total', { dependency: 'flaky' })).toBe(2);
 
     let b = 0;
-    const write = guard(m, { name: 'write', timeoutMs: 100, idempotent: false, retries: 5 }, async () => { b++; throw new Error('ECONNRESET'); });
+    const write = guard(m, { name: 'write', timeoutMs: 100, idempotent: false, retries: 5 }, async () => {
+      b++;
+      throw new Error('ECONNRESET');
+    });
     await expect(write()).rejects.toBeInstanceOf(DependencyError);
     expect(b).toBe(1);
   });
@@ -71,7 +84,9 @@ describe('guard(): timeouts, retries, breaker, bulkhead, fallback', () => {
 
   test('the fallback answers an operational failure and is counted', async () => {
     const m = createMetrics('t');
-    const call = guard(m, { name: 'cat', timeoutMs: 50, idempotent: true, retries: 0, fallback: (id: string) => `snapshot of ${id}` }, async (_s, _id: string) => { throw new Error('ETIMEDOUT'); });
+    const call = guard(m, { name: 'cat', timeoutMs: 50, idempotent: true, retries: 0, fallback: (id: string) => `snapshot of ${id}` }, async (_s, _id: string) => {
+      throw new Error('ETIMEDOUT');
+    });
     await expect(call('p-1')).resolves.toBe('snapshot of p-1');
     expect(await metricValue(m, 'dependency_fallbacks_total', { dependency: 'cat' })).toBe(1);
   });

@@ -4,13 +4,20 @@ import type { AddressInfo } from 'node:net';
 import { describe, expect, test } from 'vitest';
 import { createService } from '../../src/index.ts';
 
-const busy = (ms: number) => { const end = Date.now() + ms; while (Date.now() < end) { /* the CPU is taken */ } };
+const busy = (ms: number) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    /* the CPU is taken */
+  }
+};
 
 describe('shedding by event-loop delay', () => {
   test('a starved replica answers 429 OVERLOADED with Retry-After, then 200 once its loop is on time again', async () => {
     const svc = createService('shed-test', { logLevel: 'silent', shedEventLoopDelayMs: 50 });
     const app = svc.app();
-    app.get('/work', (_req, res) => { res.json({ ok: true }); });
+    app.get('/work', (_req, res) => {
+      res.json({ ok: true });
+    });
     const server = svc.finish(app).listen(0);
     await new Promise((r) => server.once('listening', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/work`;
@@ -18,7 +25,14 @@ describe('shedding by event-loop delay', () => {
       expect((await fetch(url)).status).toBe(200);
       // Starve the loop: 150 ms blocks, again and again, for a second.
       const until = Date.now() + 1_000;
-      await new Promise<void>((resolve) => { const tick = () => { busy(150); if (Date.now() < until) setTimeout(tick, 5); else resolve(); }; tick(); });
+      await new Promise<void>((resolve) => {
+        const tick = () => {
+          busy(150);
+          if (Date.now() < until) setTimeout(tick, 5);
+          else resolve();
+        };
+        tick();
+      });
       const starved = await fetch(url);
       expect(starved.status).toBe(429);
       expect(starved.headers.get('retry-after')).toBe('1');
@@ -38,8 +52,13 @@ describe('requests in flight', () => {
     const svc = createService('inflight-test', { logLevel: 'silent' });
     const app = svc.app();
     let release!: () => void;
-    const held = new Promise<void>((r) => { release = r; });
-    app.get('/slow', async (_req, res) => { await held; res.json({ ok: true }); });
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    app.get('/slow', async (_req, res) => {
+      await held;
+      res.json({ ok: true });
+    });
     const server = svc.finish(app).listen(0);
     await new Promise((r) => server.once('listening', r));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`;

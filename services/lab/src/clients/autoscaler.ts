@@ -7,7 +7,10 @@ import { jsonCall } from './http.ts';
 export const AUTOSCALER_PATH = '/lab/autoscaler';
 export const AUTOSCALER_IN_LAB = `http://autoscaler:8080${AUTOSCALER_PATH}`;
 
-export interface AutoscalerModes { autoscaling: boolean; recovery: boolean }
+export interface AutoscalerModes {
+  autoscaling: boolean;
+  recovery: boolean;
+}
 
 export interface AutoscalerClientOptions {
   /** The API's base (…/lab/autoscaler). */
@@ -16,7 +19,11 @@ export interface AutoscalerClientOptions {
 }
 
 /** An answer as the autoscaler gave it, for a caller that passes it on (the console). */
-export interface Relayed { status: number; contentType: string; body: string }
+export interface Relayed {
+  status: number;
+  contentType: string;
+  body: string;
+}
 
 export class AutoscalerClient {
   private readonly o: AutoscalerClientOptions;

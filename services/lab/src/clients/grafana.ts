@@ -18,7 +18,10 @@ export const LAB_TAG = 'surge-lab';
 /** `tags` go on every annotation this annotator writes (e.g. `chaos`, `autoscaler`). */
 export async function grafanaAnnotator(base: string, log: (l: string) => void, o: { tags?: string[] } = {}): Promise<Annotator> {
   const own = [LAB_TAG, ...(o.tags ?? [])];
-  const healthy = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2_000) }).then((r) => r.ok, () => false);
+  const healthy = await fetch(`${base}/api/health`, { signal: AbortSignal.timeout(2_000) }).then(
+    (r) => r.ok,
+    () => false,
+  );
   if (!healthy) {
     log(`[grafana] not reachable at ${base}: no annotations`);
     return noAnnotations;

@@ -49,7 +49,10 @@ export class PatroniClient {
 
   /** The member's Patroni says it is the primary (its REST `/primary` answers 200). */
   async isPrimary(member: string): Promise<boolean> {
-    return this.rest(member, '/primary').then(() => true, () => false);
+    return this.rest(member, '/primary').then(
+      () => true,
+      () => false,
+    );
   }
 
   /** The cluster, asked of the first member that answers (`[]` when none does). */

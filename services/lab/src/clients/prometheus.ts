@@ -1,10 +1,20 @@
 // Prometheus's HTTP API: instant and range queries, firing alerts and alert rule names.
 import { jsonCall } from './http.ts';
 
-interface PromAnswer<T> { status: string; error?: string; data: T }
+interface PromAnswer<T> {
+  status: string;
+  error?: string;
+  data: T;
+}
 
-export interface RangeSeries { metric: Record<string, string>; values: [number, string][] }
-export interface InstantSeries { metric: Record<string, string>; value: [number, string] }
+export interface RangeSeries {
+  metric: Record<string, string>;
+  values: [number, string][];
+}
+export interface InstantSeries {
+  metric: Record<string, string>;
+  value: [number, string];
+}
 
 export class PrometheusClient {
   readonly url: string;
@@ -15,7 +25,13 @@ export class PrometheusClient {
   private async api<T>(path: string, timeoutMs = 5_000): Promise<T> {
     const body = await jsonCall<PromAnswer<T>>('prometheus', `${this.url}${path}`, { timeoutMs }).catch((err: Error & { body?: string }) => {
       // Prometheus answers a bad query with 400 and a JSON error: say what it said.
-      const said = (() => { try { return (JSON.parse(err.body ?? '') as { error?: string }).error; } catch { return undefined; } })();
+      const said = (() => {
+        try {
+          return (JSON.parse(err.body ?? '') as { error?: string }).error;
+        } catch {
+          return undefined;
+        }
+      })();
       throw said ? new Error(`Prometheus ${path.split('?')[0]}: ${said}`) : err;
     });
     if (body.status !== 'success') throw new Error(`Prometheus ${path}: ${body.error ?? 'failed'}`);

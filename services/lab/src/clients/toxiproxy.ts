@@ -7,8 +7,20 @@ import { jsonCall, LabHttpError } from './http.ts';
 export type ToxicType = 'latency' | 'bandwidth' | 'timeout' | 'reset_peer' | 'slow_close' | 'slicer' | 'limit_data';
 export type Stream = 'downstream' | 'upstream';
 
-export interface Toxic { name: string; type: string; stream: string; toxicity?: number; attributes: Record<string, number> }
-export interface ProxyState { name: string; enabled: boolean; listen: string; upstream: string; toxics: Toxic[] }
+export interface Toxic {
+  name: string;
+  type: string;
+  stream: string;
+  toxicity?: number;
+  attributes: Record<string, number>;
+}
+export interface ProxyState {
+  name: string;
+  enabled: boolean;
+  listen: string;
+  upstream: string;
+  toxics: Toxic[];
+}
 
 export class ToxiproxyClient {
   readonly url: string;

@@ -2,12 +2,16 @@
 // (so this works where there is no compose file, inside a container), changed through the docker
 // CLI, and new replicas are made through the Engine API. `compose()` and `upWait()` need the
 // compose file: they are for the host's tools only.
-import { docker, healthOfStatus, parseBytes, parsePorts, type DockerOptions } from './docker-cli.ts';
+
+import { waitFor } from '../wait.ts';
+import { type DockerOptions, docker, healthOfStatus, parseBytes, parsePorts } from './docker-cli.ts';
 import { cloneReplica, inspect } from './engine-api.ts';
 import type { Container, ContainerDetail, ExecResult, Runtime } from './runtime.ts';
-import { waitFor } from '../wait.ts';
 
-export interface ComposeRuntimeOptions { project: string; root: string }
+export interface ComposeRuntimeOptions {
+  project: string;
+  root: string;
+}
 
 export class ComposeRuntime implements Runtime {
   readonly kind = 'compose' as const;
@@ -30,7 +34,17 @@ export class ComposeRuntime implements Runtime {
 
   async containers(o: { all?: boolean } = {}): Promise<Container[]> {
     const fields = ['{{.ID}}', '{{.Names}}', '{{.State}}', '{{.Status}}', '{{.Label "com.docker.compose.service"}}', '{{.Label "com.docker.compose.container-number"}}', '{{.Ports}}'];
-    const { stdout } = await this.docker(['ps', ...(o.all ? ['--all'] : []), '--no-trunc', '--filter', `label=com.docker.compose.project=${this.project}`, '--filter', 'label=com.docker.compose.oneoff=False', '--format', fields.join('\t')]);
+    const { stdout } = await this.docker([
+      'ps',
+      ...(o.all ? ['--all'] : []),
+      '--no-trunc',
+      '--filter',
+      `label=com.docker.compose.project=${this.project}`,
+      '--filter',
+      'label=com.docker.compose.oneoff=False',
+      '--format',
+      fields.join('\t'),
+    ]);
     return stdout
       .split('\n')
       .filter(Boolean)
@@ -44,12 +58,25 @@ export class ComposeRuntime implements Runtime {
   async detail(container: string): Promise<ContainerDetail> {
     // The CLI, not the socket: it follows the user's docker context.
     const { stdout } = await this.docker(['inspect', '--type', 'container', '--format', '{{json .}}', container]);
-    const i = JSON.parse(stdout) as { State: ContainerDetailState; HostConfig: { NanoCpus?: number }; RestartCount?: number; Config: { StopTimeout?: number }; NetworkSettings: { Networks: Record<string, { IPAddress?: string }> } };
+    const i = JSON.parse(stdout) as {
+      State: ContainerDetailState;
+      HostConfig: { NanoCpus?: number };
+      RestartCount?: number;
+      Config: { StopTimeout?: number };
+      NetworkSettings: { Networks: Record<string, { IPAddress?: string }> };
+    };
     const s = i.State;
     return {
-      status: s.Status, paused: s.Paused === true, health: s.Health?.Status ?? 'none', failingStreak: s.Health?.FailingStreak ?? 0, restartCount: i.RestartCount ?? 0,
-      cpus: (i.HostConfig.NanoCpus ?? 0) / 1e9, stopGraceSeconds: i.Config.StopTimeout ?? 10,
-      ip: Object.values(i.NetworkSettings.Networks).map((n) => n.IPAddress).find(Boolean),
+      status: s.Status,
+      paused: s.Paused === true,
+      health: s.Health?.Status ?? 'none',
+      failingStreak: s.Health?.FailingStreak ?? 0,
+      restartCount: i.RestartCount ?? 0,
+      cpus: (i.HostConfig.NanoCpus ?? 0) / 1e9,
+      stopGraceSeconds: i.Config.StopTimeout ?? 10,
+      ip: Object.values(i.NetworkSettings.Networks)
+        .map((n) => n.IPAddress)
+        .find(Boolean),
     };
   }
 
@@ -124,15 +151,23 @@ export class ComposeRuntime implements Runtime {
 
   /** Waits until a container runs and, when it has a healthcheck, is healthy. */
   async waitHealthy(container: string, timeoutMs = 180_000): Promise<void> {
-    await waitFor(`${container} running and healthy`, async () => {
-      const d = await this.detail(container);
-      return d.status === 'running' && (d.health === 'healthy' || d.health === 'none');
-    }, { timeoutMs, intervalMs: 500 });
+    await waitFor(
+      `${container} running and healthy`,
+      async () => {
+        const d = await this.detail(container);
+        return d.status === 'running' && (d.health === 'healthy' || d.health === 'none');
+      },
+      { timeoutMs, intervalMs: 500 },
+    );
   }
 
   async serviceNames(): Promise<string[]> {
     const { stdout } = await this.compose(['config', '--services']);
-    return stdout.split('\n').map((s) => s.trim()).filter(Boolean).sort();
+    return stdout
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean)
+      .sort();
   }
 
   /** Services whose image can be neither built nor found locally nor pulled (Grafana where no registry is reachable). */
@@ -142,9 +177,15 @@ export class ComposeRuntime implements Runtime {
     const missing: string[] = [];
     for (const [name, svc] of Object.entries(config.services)) {
       if (svc.build || !svc.image) continue;
-      const present = await this.docker(['image', 'inspect', svc.image]).then(() => true, () => false);
+      const present = await this.docker(['image', 'inspect', svc.image]).then(
+        () => true,
+        () => false,
+      );
       if (present) continue;
-      const pulled = await this.compose(['pull', '--quiet', name], { timeoutMs: 300_000 }).then(() => true, () => false);
+      const pulled = await this.compose(['pull', '--quiet', name], { timeoutMs: 300_000 }).then(
+        () => true,
+        () => false,
+      );
       if (!pulled) missing.push(name);
     }
     return missing;
@@ -161,4 +202,8 @@ export class ComposeRuntime implements Runtime {
   }
 }
 
-interface ContainerDetailState { Status: string; Paused?: boolean; Health?: { Status: string; FailingStreak: number } }
+interface ContainerDetailState {
+  Status: string;
+  Paused?: boolean;
+  Health?: { Status: string; FailingStreak: number };
+}

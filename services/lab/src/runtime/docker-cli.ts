@@ -18,7 +18,11 @@ export class DockerCliError extends Error {
   }
 }
 
-export interface DockerOptions { timeoutMs?: number; env?: NodeJS.ProcessEnv; cwd?: string }
+export interface DockerOptions {
+  timeoutMs?: number;
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
 
 export async function docker(args: string[], o: DockerOptions = {}): Promise<ExecResult> {
   try {

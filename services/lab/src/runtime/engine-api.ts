@@ -7,27 +7,41 @@ const socketPath = () => (process.env.DOCKER_HOST?.startsWith('unix://') ? proce
 
 export class EngineError extends Error {
   readonly status: number;
-  constructor(status: number, message: string) { super(message); this.status = status; }
+  constructor(status: number, message: string) {
+    super(message);
+    this.status = status;
+  }
 }
 
 export function engine<T = unknown>(method: string, path: string, body?: unknown, timeoutMs = 60_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
-    const req = request({ socketPath: socketPath(), method, path, headers: { host: 'docker', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) }, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const status = res.statusCode ?? 0;
-        if (status >= 400) {
-          let message = text;
-          try { message = (JSON.parse(text) as { message?: string }).message ?? text; } catch { /* plain text */ }
-          reject(new EngineError(status, `docker ${method} ${path}: ${status} ${message.trim()}`));
-          return;
-        }
-        try { resolve((text ? JSON.parse(text) : undefined) as T); } catch { resolve(text as T); }
-      });
-    });
+    const req = request(
+      { socketPath: socketPath(), method, path, headers: { host: 'docker', ...(payload ? { 'content-type': 'application/json', 'content-length': payload.length } : {}) }, timeout: timeoutMs },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const status = res.statusCode ?? 0;
+          if (status >= 400) {
+            let message = text;
+            try {
+              message = (JSON.parse(text) as { message?: string }).message ?? text;
+            } catch {
+              /* plain text */
+            }
+            reject(new EngineError(status, `docker ${method} ${path}: ${status} ${message.trim()}`));
+            return;
+          }
+          try {
+            resolve((text ? JSON.parse(text) : undefined) as T);
+          } catch {
+            resolve(text as T);
+          }
+        });
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`docker ${method} ${path}: no answer in ${timeoutMs} ms`)));
     req.on('error', reject);
     if (payload) req.write(payload);

@@ -2,9 +2,16 @@
 // the autoscaler use this interface only; `ComposeRuntime` implements it on one Docker engine
 // (containers found by compose labels), and a Swarm runtime can implement it on tasks.
 
-export interface ExecResult { stdout: string; stderr: string }
+export interface ExecResult {
+  stdout: string;
+  stderr: string;
+}
 
-export interface Publisher { URL: string; TargetPort: number; PublishedPort: number }
+export interface Publisher {
+  URL: string;
+  TargetPort: number;
+  PublishedPort: number;
+}
 
 export interface Container {
   service: string;

@@ -6,7 +6,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { grafanaAnnotator } from '../../src/clients/grafana.ts';
 
 const received: { method: string; url: string; body: unknown }[] = [];
-const read = async (req: IncomingMessage) => { let b = ''; for await (const c of req) b += c; return b ? JSON.parse(b) : undefined; };
+const read = async (req: IncomingMessage) => {
+  let b = '';
+  for await (const c of req) b += c;
+  return b ? JSON.parse(b) : undefined;
+};
 const server = createServer(async (req, res) => {
   const body = await read(req);
   received.push({ method: req.method!, url: req.url!, body });
@@ -14,10 +18,16 @@ const server = createServer(async (req, res) => {
   if (req.url === '/api/health') res.end('{"database":"ok"}');
   else if (req.method === 'POST' && req.url === '/api/annotations') res.end('{"id":42,"message":"Annotation added"}');
   else if (req.method === 'PATCH' && req.url === '/api/annotations/42') res.end('{"message":"Annotation patched"}');
-  else { res.statusCode = 404; res.end('{}'); }
+  else {
+    res.statusCode = 404;
+    res.end('{}');
+  }
 });
 let base: string;
-beforeAll(async () => { await new Promise<void>((r) => server.listen(0, '127.0.0.1', r)); base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`; });
+beforeAll(async () => {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
 afterAll(() => new Promise<void>((r) => server.close(() => r())));
 
 describe('Grafana annotations', () => {

@@ -1,8 +1,8 @@
-import { createServer, type Server } from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
 import { endpoints } from '../../src/endpoints.ts';
 import { PORT_VARS, portProblems } from '../../src/ports.ts';
 import { parsePorts } from '../../src/runtime/docker-cli.ts';
@@ -11,9 +11,10 @@ import { readSettings } from '../../src/settings.ts';
 let held: Server | undefined;
 afterEach(() => held?.close());
 
-const listen = () => new Promise<number>((resolve) => {
-  held = createServer().listen(0, '127.0.0.1', () => resolve((held!.address() as { port: number }).port));
-});
+const listen = () =>
+  new Promise<number>((resolve) => {
+    held = createServer().listen(0, '127.0.0.1', () => resolve((held!.address() as { port: number }).port));
+  });
 const freeEnv = async () => Object.fromEntries(PORT_VARS.map((v, i) => [v, String(61_000 + i)]));
 
 describe('lab:up port checks', () => {

@@ -24,7 +24,7 @@ describe('the topology manifest', () => {
     }
   });
 
-  test('a shop service that reaches a dependency through a link is configured with the link\'s address', () => {
+  test("a shop service that reaches a dependency through a link is configured with the link's address", () => {
     for (const name of SERVICE_NAMES) {
       const env = Object.values(compose.services[name]?.environment ?? {}).join(' ');
       for (const link of SERVICES[name].links) expect(env, `${name} → ${link}`).toContain(`toxiproxy:${LINKS[link].listen}`);

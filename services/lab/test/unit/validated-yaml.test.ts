@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { z } from 'zod';
-import { bracketField, closest, formatProblem, parseYaml, ValidationError, valueAt, type ParseOptions, type Problem } from '../../src/validated-yaml.ts';
+import { bracketField, closest, formatProblem, type ParseOptions, type Problem, parseYaml, ValidationError, valueAt } from '../../src/validated-yaml.ts';
 
 const Step = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('load'), scenario: z.string(), duration: z.number().min(1) }),
@@ -77,9 +77,7 @@ steps:
       { line: 5, field: 'steps.0.duraton', message: 'unknown field, did you mean duration? (allowed: type, scenario, duration)' },
     ]);
     // The keys are those of the union's option the item is (by its discriminator).
-    expect(problems('title: t\nsteps:\n  - { type: pause, seconds: 1, colour: red }\n', Doc)).toEqual([
-      { line: 3, field: 'steps.0.colour', message: 'unknown field (allowed: type, seconds)' },
-    ]);
+    expect(problems('title: t\nsteps:\n  - { type: pause, seconds: 1, colour: red }\n', Doc)).toEqual([{ line: 3, field: 'steps.0.colour', message: 'unknown field (allowed: type, seconds)' }]);
     expect(problems('titel: t\nsteps: [{ type: pause, seconds: 1 }]\n', Doc).map((p) => p.message)).toEqual([
       'required (expected string)',
       'unknown field, did you mean title? (allowed: title, retries, limits, steps)',
@@ -87,17 +85,15 @@ steps:
   });
 
   test('an unknown discriminator is named on the discriminator', () => {
-    expect(problems('title: t\nsteps:\n  - type: explode\n', Doc)).toEqual([
-      { line: 3, field: 'steps.0.type', message: "Invalid discriminator value. Expected 'load' | 'pause'" },
-    ]);
+    expect(problems('title: t\nsteps:\n  - type: explode\n', Doc)).toEqual([{ line: 3, field: 'steps.0.type', message: "Invalid discriminator value. Expected 'load' | 'pause'" }]);
   });
 
   test('refinements with a path point at that field', () => {
-    const Limits = z.strictObject({ min: z.number(), max: z.number() })
-      .refine((l) => l.min <= l.max, { path: ['min'], message: 'is greater than max' });
+    const Limits = z.strictObject({ min: z.number(), max: z.number() }).refine((l) => l.min <= l.max, { path: ['min'], message: 'is greater than max' });
     expect(problems('max: 1\nmin: 5\n', Limits)).toEqual([{ line: 2, field: 'min', message: 'is greater than max' }]);
     // A refinement's message about a field left out (e.g. one with a default) is kept.
-    const Probe = z.strictObject({ load: z.string().optional(), when: z.array(z.string()).default(['during']) })
+    const Probe = z
+      .strictObject({ load: z.string().optional(), when: z.array(z.string()).default(['during']) })
       .refine((p) => !p.load || p.when.every((w) => w === 'after'), { path: ['when'], message: 'load probes are judged after the method' });
     expect(problems('load: errors\n', Probe)).toEqual([{ line: 1, field: 'when', message: 'load probes are judged after the method' }]);
   });
@@ -111,7 +107,9 @@ steps:
         const max = valueAt(raw, ['limits', 'max']);
         if (typeof min === 'number' && typeof max === 'number' && min > max) problem(['limits', 'min'], `is greater than max (${max})`);
       },
-      refine: () => { refined = true; },
+      refine: () => {
+        refined = true;
+      },
     });
     expect(p).toEqual([
       { line: 2, field: 'limits.min', message: 'is greater than max (4)' },
@@ -120,7 +118,11 @@ steps:
     expect(refined).toBe(false);
 
     const q = problems('title: t\nsteps:\n  - { type: pause, seconds: 1 }\n  - { type: pause, seconds: 2 }\n', Doc, {
-      refine(d, problem) { d.steps.forEach((s, i) => { if (i > 0 && s.type === 'pause') problem(['steps', i], 'two pauses in a row'); }); },
+      refine(d, problem) {
+        d.steps.forEach((s, i) => {
+          if (i > 0 && s.type === 'pause') problem(['steps', i], 'two pauses in a row');
+        });
+      },
     });
     expect(q).toEqual([{ line: 4, field: 'steps.1', message: 'two pauses in a row' }]);
   });
@@ -132,11 +134,13 @@ steps:
     } catch (err) {
       const e = err as ValidationError;
       expect(e.source).toBe('chaos/x.yaml');
-      expect(e.message).toBe([
-        'chaos/x.yaml: invalid experiment:',
-        '  chaos/x.yaml:1: title: Too small: expected string to have >=1 characters',
-        '  chaos/x.yaml:2: steps: Too small: expected array to have >=1 items',
-      ].join('\n'));
+      expect(e.message).toBe(
+        [
+          'chaos/x.yaml: invalid experiment:',
+          '  chaos/x.yaml:1: title: Too small: expected string to have >=1 characters',
+          '  chaos/x.yaml:2: steps: Too small: expected array to have >=1 items',
+        ].join('\n'),
+      );
       for (const p of e.problems) expect(e.message).toContain(formatProblem(e.source, p));
     }
   });

@@ -1,9 +1,9 @@
 // Charge requests: validation, the idempotency key, the request fingerprint that tells a
 // replay from a reuse of the key, and the simulated processor latency.
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
-import { AppError } from '@surge-lab/kit';
 import { EmailAddress } from '@surge-lab/contracts/orders';
+import { AppError } from '@surge-lab/kit';
+import { z } from 'zod';
 
 export const ChargeRequest = z.strictObject({
   orderId: z.uuid(),
@@ -19,7 +19,11 @@ export function parseIdempotencyKey(header: string | undefined): string {
     throw new AppError({ code: 'REQUEST_MISSING_IDEMPOTENCY_KEY', message: 'the Idempotency-Key header is required', details: [{ field: 'Idempotency-Key', problem: 'required' }] });
   }
   if (!KEY.test(header)) {
-    throw new AppError({ code: 'REQUEST_VALIDATION_FAILED', message: 'invalid request: Idempotency-Key: must be 1-128 characters of A-Z a-z 0-9 _ -', details: [{ field: 'Idempotency-Key', problem: 'must be 1-128 characters of A-Z a-z 0-9 _ -' }] });
+    throw new AppError({
+      code: 'REQUEST_VALIDATION_FAILED',
+      message: 'invalid request: Idempotency-Key: must be 1-128 characters of A-Z a-z 0-9 _ -',
+      details: [{ field: 'Idempotency-Key', problem: 'must be 1-128 characters of A-Z a-z 0-9 _ -' }],
+    });
   }
   return header;
 }
@@ -32,7 +36,9 @@ export const declines = (r: ChargeRequest): boolean => /\+decline@/i.test(r.emai
 
 /** A hash of the request, stored instead of the e-mail itself (the processor keeps no PII). */
 export function fingerprint(r: ChargeRequest): string {
-  return createHash('sha256').update(JSON.stringify([r.orderId.toLowerCase(), r.amountCents, r.email])).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify([r.orderId.toLowerCase(), r.amountCents, r.email]))
+    .digest('hex');
 }
 
 /** Same key, same request: a replay. Same key, another request: a client bug (422). */

@@ -1,12 +1,12 @@
 // payment's charges on a real Postgres (the lab's image, no Patroni). Checkout charges with one
 // Idempotency-Key per order (`order-<id>`): however often it retries, the order is charged once.
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createMetrics, DependencyError, migrate, type PgPools } from '@surge-lab/kit';
-import { DEAD_PG_URL, pgPools, silentLogger, startPostgres, stopAll, type RunningPostgres } from '@surge-lab/tests/integration';
-import { chargesRepo, type Charge, type ChargesRepo } from '../../src/data-access/charges-repo.ts';
+import { DEAD_PG_URL, pgPools, type RunningPostgres, silentLogger, startPostgres, stopAll } from '@surge-lab/tests/integration';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { type Charge, type ChargesRepo, chargesRepo } from '../../src/data-access/charges-repo.ts';
 import { PAYMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
-import { fingerprint, isReplay, type ChargeRequest } from '../../src/domain/charge.ts';
+import { type ChargeRequest, fingerprint, isReplay } from '../../src/domain/charge.ts';
 
 let pg: RunningPostgres | undefined;
 let pools: PgPools;
@@ -24,7 +24,12 @@ afterAll(async () => {
 
 /** What payment's POST /charges stores for a request: a fresh charge id every time. */
 const chargeFor = (req: ChargeRequest): Omit<Charge, 'createdAt'> => ({
-  chargeId: randomUUID(), idempotencyKey: `order-${req.orderId}`, orderId: req.orderId, amountCents: req.amountCents, status: 'captured', fingerprint: fingerprint(req),
+  chargeId: randomUUID(),
+  idempotencyKey: `order-${req.orderId}`,
+  orderId: req.orderId,
+  amountCents: req.amountCents,
+  status: 'captured',
+  fingerprint: fingerprint(req),
 });
 const request = (over: Partial<ChargeRequest> = {}): ChargeRequest => ({ orderId: randomUUID(), amountCents: 4_250, email: 'shopper@example.com', ...over });
 const rowsForOrder = async (orderId: string) => (await pools.rw.query<{ charge_id: string }>('SELECT charge_id FROM payment_charges WHERE order_id = $1', [orderId])).rows;

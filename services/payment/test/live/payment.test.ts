@@ -3,9 +3,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { createPgPools, createService, migrate, type PgPools, pgSettings } from '@surge-lab/kit';
 import { openLab } from '@surge-lab/lab';
-import { createPgPools, createService, migrate, pgSettings, type PgPools } from '@surge-lab/kit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { paymentConfig } from '../../src/config.ts';
 import { chargesRepo } from '../../src/data-access/charges-repo.ts';
@@ -26,7 +26,9 @@ beforeAll(async () => {
   pools = createPgPools('payment-test', pgSettings(config), svc.logger, svc.metrics);
   await migrate(pools.rw, 'payment', PAYMENT_MIGRATIONS, svc.logger);
   const app = buildApp(svc, { charges: chargesRepo(pools.rw, svc.metrics, config.DB_TIMEOUT_MS), latencyMs: () => 20, pingDb: () => pools.rw.query('SELECT 1') });
-  server = await new Promise((r) => { const s = app.listen(0, '127.0.0.1', () => r(s)); });
+  server = await new Promise((r) => {
+    const s = app.listen(0, '127.0.0.1', () => r(s));
+  });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
@@ -37,13 +39,13 @@ afterAll(async () => {
 
 type ErrorBody = { error: { code: string; message: string; details?: unknown } };
 const body = () => ({ orderId: randomUUID(), amountCents: 4_250, email: 'shopper@example.com' });
-const post = (key: string | null, payload: unknown, headers: Record<string, string> = {}) => fetch(`${base}/charges`, {
-  method: 'POST',
-  body: typeof payload === 'string' ? payload : JSON.stringify(payload),
-  headers: { 'content-type': 'application/json', ...(key === null ? {} : { 'idempotency-key': key }), ...headers },
-});
-const rowsFor = async (key: string, orderId: string) =>
-  (await pools.rw.query('SELECT 1 FROM payment_charges WHERE idempotency_key = $1 OR order_id = $2', [key, orderId])).rowCount;
+const post = (key: string | null, payload: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${base}/charges`, {
+    method: 'POST',
+    body: typeof payload === 'string' ? payload : JSON.stringify(payload),
+    headers: { 'content-type': 'application/json', ...(key === null ? {} : { 'idempotency-key': key }), ...headers },
+  });
+const rowsFor = async (key: string, orderId: string) => (await pools.rw.query('SELECT 1 FROM payment_charges WHERE idempotency_key = $1 OR order_id = $2', [key, orderId])).rowCount;
 
 describe('payment against the lab database', () => {
   test('readiness is green', async () => {
@@ -55,7 +57,7 @@ describe('payment against the lab database', () => {
     const req = body();
     const first = await post(key, req);
     expect(first.status).toBe(201);
-    const charge = await first.json() as { chargeId: string };
+    const charge = (await first.json()) as { chargeId: string };
     expect(charge).toMatchObject({ status: 'captured', amountCents: 4_250, orderId: req.orderId });
 
     const replay = await post(key, req);
@@ -65,7 +67,7 @@ describe('payment against the lab database', () => {
 
     const reuse = await post(key, { ...req, amountCents: 1 });
     expect(reuse.status).toBe(422);
-    expect((await reuse.json() as ErrorBody).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(((await reuse.json()) as ErrorBody).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
 
     expect(await (await fetch(`${base}/charges/${charge.chargeId}`)).json()).toEqual(charge);
     expect(await rowsFor(key, req.orderId)).toBe(1);
@@ -76,7 +78,7 @@ describe('payment against the lab database', () => {
     const req = body();
     const answers = await Promise.all(Array.from({ length: 5 }, () => post(key, req)));
     expect(answers.map((a) => a.status).sort()).toEqual([200, 200, 200, 200, 201]);
-    const ids = new Set(await Promise.all(answers.map(async (a) => (await a.json() as { chargeId: string }).chargeId)));
+    const ids = new Set(await Promise.all(answers.map(async (a) => ((await a.json()) as { chargeId: string }).chargeId)));
     expect(ids.size).toBe(1);
     expect(await rowsFor(key, req.orderId)).toBe(1);
   });
@@ -100,7 +102,7 @@ describe('payment against the lab database', () => {
     const res = await send(key, orderId);
     expect(res.status).toBe(status);
     expect(res.headers.get('content-type')).toMatch(/application\/json/);
-    const err = (await res.json() as ErrorBody).error;
+    const err = ((await res.json()) as ErrorBody).error;
     expect(err.code).toBe(code);
     expect(err.message).toMatch(message);
     expect(await rowsFor(key, orderId)).toBe(0);
@@ -110,7 +112,7 @@ describe('payment against the lab database', () => {
     expect((await fetch(`${base}/charges/${randomUUID()}`)).status).toBe(404);
     const res = await fetch(`${base}/charges/not-a-uuid`);
     expect(res.status).toBe(400);
-    expect((await res.json() as ErrorBody).error.message).toMatch(/chargeId/);
+    expect(((await res.json()) as ErrorBody).error.message).toMatch(/chargeId/);
   });
 
   test('metrics count captures and replays', async () => {

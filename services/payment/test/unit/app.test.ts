@@ -1,8 +1,8 @@
 // The routes against an in-memory repository: replay, reuse, 404 and validation, no Docker.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createService } from '@surge-lab/kit';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import type { Charge, ChargesRepo } from '../../src/data-access/charges-repo.ts';
 
@@ -10,27 +10,35 @@ const rows = new Map<string, Charge>();
 const repo: ChargesRepo = {
   byKey: async (k) => rows.get(k) ?? null,
   byId: async (id) => [...rows.values()].find((c) => c.chargeId === id) ?? null,
-  insert: async (c) => { if (!rows.has(c.idempotencyKey)) rows.set(c.idempotencyKey, { ...c, createdAt: new Date().toISOString() }); return rows.get(c.idempotencyKey)!; },
+  insert: async (c) => {
+    if (!rows.has(c.idempotencyKey)) rows.set(c.idempotencyKey, { ...c, createdAt: new Date().toISOString() });
+    return rows.get(c.idempotencyKey)!;
+  },
 };
 let server: Server;
 let base: string;
 beforeAll(async () => {
   const app = buildApp(createService('payment', { logLevel: 'silent' }), { charges: repo, latencyMs: () => 1, pingDb: async () => 1 });
-  server = await new Promise((r) => { const s = app.listen(0, () => r(s)); });
+  server = await new Promise((r) => {
+    const s = app.listen(0, () => r(s));
+  });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(() => new Promise((r) => server.close(r)));
 
 const body = { orderId: '0b7f3c1e-8a52-4d43-9d3e-6f5f0a1b2c3d', amountCents: 500, email: 'a@example.com' };
-const post = (key: string | null, b: unknown) => fetch(`${base}/charges`, {
-  method: 'POST', body: JSON.stringify(b), headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
-});
+const post = (key: string | null, b: unknown) =>
+  fetch(`${base}/charges`, {
+    method: 'POST',
+    body: JSON.stringify(b),
+    headers: { 'content-type': 'application/json', ...(key ? { 'idempotency-key': key } : {}) },
+  });
 
 describe('payment routes (in-memory)', () => {
   test('charge, replay, reuse, read', async () => {
     const first = await post('k1', body);
     expect(first.status).toBe(201);
-    const charge = await first.json() as { chargeId: string };
+    const charge = (await first.json()) as { chargeId: string };
     expect(charge).toMatchObject({ status: 'captured', amountCents: 500, orderId: body.orderId });
     const again = await post('k1', body);
     expect(again.status).toBe(200);
@@ -38,7 +46,7 @@ describe('payment routes (in-memory)', () => {
     expect(await again.json()).toEqual(charge);
     const reuse = await post('k1', { ...body, amountCents: 501 });
     expect(reuse.status).toBe(422);
-    expect((await reuse.json() as { error: { code: string } }).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
+    expect(((await reuse.json()) as { error: { code: string } }).error.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(await (await fetch(`${base}/charges/${charge.chargeId}`)).json()).toEqual(charge);
     expect((await fetch(`${base}/charges/6b7f3c1e-8a52-4d43-9d3e-6f5f0a1b2c3d`)).status).toBe(404);
     expect((await fetch(`${base}/charges/nope`)).status).toBe(400);
@@ -47,14 +55,14 @@ describe('payment routes (in-memory)', () => {
     const before = rows.size;
     const res = await post(null, body);
     expect(res.status).toBe(400);
-    expect((await res.json() as { error: { code: string } }).error.code).toBe('REQUEST_MISSING_IDEMPOTENCY_KEY');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('REQUEST_MISSING_IDEMPOTENCY_KEY');
     expect(rows.size).toBe(before);
   });
   test('a test address (+decline) is declined with 402 PAYMENT_DECLINED and nothing is stored', async () => {
     const before = rows.size;
     const res = await post('k-decline', { ...body, email: 'shopper+decline@example.com' });
     expect(res.status).toBe(402);
-    expect((await res.json() as { error: { code: string } }).error.code).toBe('PAYMENT_DECLINED');
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYMENT_DECLINED');
     expect(rows.size).toBe(before);
   });
   // Regression: checkout accepted this address and payment refused it with 400, so the order

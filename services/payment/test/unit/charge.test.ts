@@ -1,6 +1,6 @@
+import { AppError } from '@surge-lab/kit';
 import { describe, expect, test } from 'vitest';
 import { ZodError } from 'zod';
-import { AppError } from '@surge-lab/kit';
 import { ChargeRequest, fingerprint, isReplay, parseIdempotencyKey, sampleLatencyMs } from '../../src/domain/charge.ts';
 
 const valid = { orderId: '0b7f3c1e-8a52-4d43-9d3e-6f5f0a1b2c3d', amountCents: 1999, email: 'a@example.com' };
@@ -22,7 +22,13 @@ describe('charge request validation', () => {
     ['not an object', [valid], ['(body)']],
   ])('rejects %s', (_name, body, fields) => expect(problems(body)).toEqual(fields));
   test('an unknown field is named in the message', () => {
-    const err = (() => { try { ChargeRequest.parse({ ...valid, currency: 'EUR' }); } catch (e) { return e; } })();
+    const err = (() => {
+      try {
+        ChargeRequest.parse({ ...valid, currency: 'EUR' });
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(err).toBeInstanceOf(ZodError);
     expect((err as ZodError).issues[0]!.message).toContain('currency');
   });
@@ -38,7 +44,10 @@ describe('Idempotency-Key', () => {
   });
   test('malformed → REQUEST_VALIDATION_FAILED naming the header', () => {
     for (const h of ['a'.repeat(129), 'has space', 'key/1', 'a, b']) {
-      try { parseIdempotencyKey(h); expect.unreachable(); } catch (e) {
+      try {
+        parseIdempotencyKey(h);
+        expect.unreachable();
+      } catch (e) {
         expect(e).toBeInstanceOf(AppError);
         expect((e as AppError).code).toBe('REQUEST_VALIDATION_FAILED');
         expect((e as AppError).message).toContain('Idempotency-Key');

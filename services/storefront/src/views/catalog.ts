@@ -2,7 +2,7 @@
 import type { Product } from '../api.ts';
 import { formatPrice } from '../messages.ts';
 import { catalogHref, productHref } from '../router.ts';
-import { clearProblem, h, link, problemBox, showProblem, type Ctx } from '../ui.ts';
+import { type Ctx, clearProblem, h, link, problemBox, showProblem } from '../ui.ts';
 
 const PAGE_SIZE = 12;
 /** cursor → the cursor of the page before it, learnt while following "Next" (the API pages forward only). */
@@ -14,9 +14,7 @@ export function catalogView(ctx: Ctx, main: HTMLElement): void {
   ctx.setTitle(q ? `Search: ${q}` : category ? `${cap(category)} products` : 'Products');
 
   const search = h('input', { id: 'q', name: 'q', type: 'search', maxlength: 64, value: q ?? '', autocomplete: 'off' });
-  const form = h('form', { role: 'search', class: 'search' },
-    h('label', { for: 'q' }, 'Search products'),
-    h('div', { class: 'row' }, search, h('button', { type: 'submit' }, 'Search')));
+  const form = h('form', { role: 'search', class: 'search' }, h('label', { for: 'q' }, 'Search products'), h('div', { class: 'row' }, search, h('button', { type: 'submit' }, 'Search')));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
     ctx.navigate(catalogHref({ category, q: search.value.trim() || undefined }));
@@ -25,20 +23,19 @@ export function catalogView(ctx: Ctx, main: HTMLElement): void {
   const cats = h('ul', { class: 'categories' }, h('li', {}, link(catalogHref({ q }), 'All', category ? {} : { 'aria-current': 'page' })));
   const problem = problemBox();
   const results = h('div', { class: 'results', 'aria-busy': 'true' }, h('p', {}, 'Loading products…'));
-  main.append(
-    h('h1', {}, q ? `Results for “${q}”` : category ? cap(category) : 'Products'),
-    form,
-    h('nav', { 'aria-label': 'Categories' }, cats),
-    problem,
-    results,
-  );
+  main.append(h('h1', {}, q ? `Results for “${q}”` : category ? cap(category) : 'Products'), form, h('nav', { 'aria-label': 'Categories' }, cats), problem, results);
 
-  ctx.api.categories(ctx.signal).then((r) => {
-    ctx.noteStale(r.stale);
-    for (const c of r.body.categories) {
-      cats.append(h('li', {}, link(catalogHref({ category: c.name, q }), `${cap(c.name)} (${c.count})`, c.name === category ? { 'aria-current': 'page' } : {})));
-    }
-  }).catch(() => { /* the grid still works without the category list */ });
+  ctx.api
+    .categories(ctx.signal)
+    .then((r) => {
+      ctx.noteStale(r.stale);
+      for (const c of r.body.categories) {
+        cats.append(h('li', {}, link(catalogHref({ category: c.name, q }), `${cap(c.name)} (${c.count})`, c.name === category ? { 'aria-current': 'page' } : {})));
+      }
+    })
+    .catch(() => {
+      /* the grid still works without the category list */
+    });
 
   const load = async () => {
     clearProblem(problem);
@@ -59,7 +56,13 @@ export function catalogView(ctx: Ctx, main: HTMLElement): void {
   void load();
 }
 
-function renderGrid(ctx: Ctx, results: HTMLElement, items: Product[], nextCursor: string | null, at: { category: string | undefined; q: string | undefined; cursor: string | undefined; page: number }): void {
+function renderGrid(
+  ctx: Ctx,
+  results: HTMLElement,
+  items: Product[],
+  nextCursor: string | null,
+  at: { category: string | undefined; q: string | undefined; cursor: string | undefined; page: number },
+): void {
   results.replaceChildren();
   if (items.length === 0) {
     results.append(h('p', {}, at.q ? `No products match “${at.q}”.` : 'No products here yet.'), link(catalogHref(), 'See all products'));
@@ -73,9 +76,9 @@ function renderGrid(ctx: Ctx, results: HTMLElement, items: Product[], nextCursor
   if (at.cursor) {
     const prevKnown = previous.has(at.cursor);
     const prev = previous.get(at.cursor);
-    nav.append(prevKnown
-      ? link(catalogHref({ category: at.category, q: at.q, cursor: prev, page: at.page - 1 }), '← Previous page')
-      : link(catalogHref({ category: at.category, q: at.q }), '← First page'));
+    nav.append(
+      prevKnown ? link(catalogHref({ category: at.category, q: at.q, cursor: prev, page: at.page - 1 }), '← Previous page') : link(catalogHref({ category: at.category, q: at.q }), '← First page'),
+    );
   }
   nav.append(h('span', { class: 'page-no' }, `Page ${at.page}`));
   if (nextCursor) {
@@ -103,13 +106,16 @@ function card(ctx: Ctx, p: Product): HTMLElement {
       add.disabled = p.stock <= 0;
     }
   });
-  return h('article', { class: 'card' },
+  return h(
+    'article',
+    { class: 'card' },
     h('img', { src: p.imageUrl, alt: '', width: 400, height: 400, loading: 'lazy', decoding: 'async' }),
     h('h2', {}, link(productHref(p.id), p.name)),
     h('p', { class: 'price' }, formatPrice(p.priceCents)),
     h('p', { class: p.stock > 0 ? 'stock' : 'stock out' }, stockText(p.stock)),
     add,
-    problem);
+    problem,
+  );
 }
 
 export function stockText(stock: number): string {

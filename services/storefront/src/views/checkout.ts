@@ -4,7 +4,7 @@
 import { ApiError } from '../api.ts';
 import { formatPrice } from '../messages.ts';
 import { catalogHref, orderHref } from '../router.ts';
-import { clearProblem, h, link, problemBox, showProblem, type Ctx } from '../ui.ts';
+import { type Ctx, clearProblem, h, link, problemBox, showProblem } from '../ui.ts';
 
 export function checkoutView(ctx: Ctx, main: HTMLElement): void {
   ctx.setTitle('Checkout');
@@ -12,11 +12,14 @@ export function checkoutView(ctx: Ctx, main: HTMLElement): void {
   const summary = h('div', { 'aria-busy': 'true' }, h('p', {}, 'Loading your cart…'));
   const email = h('input', { id: 'email', name: 'email', type: 'email', autocomplete: 'email', required: true, maxlength: 254, 'aria-describedby': 'email-hint' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Place order');
-  const form = h('form', { class: 'checkout', novalidate: false },
+  const form = h(
+    'form',
+    { class: 'checkout', novalidate: false },
     h('label', { for: 'email' }, 'Email address'),
     h('p', { id: 'email-hint', class: 'muted' }, 'We send your receipt here.'),
     email,
-    submit);
+    submit,
+  );
   form.hidden = true;
   main.append(h('h1', {}, 'Checkout'), summary, problem, form);
   const names = new Map<string, string>();
@@ -54,7 +57,10 @@ export function checkoutView(ctx: Ctx, main: HTMLElement): void {
 
   const place = async () => {
     const cartId = ctx.cart.id;
-    if (!cartId) { ctx.navigate('/cart'); return; }
+    if (!cartId) {
+      ctx.navigate('/cart');
+      return;
+    }
     cancelCountdown();
     clearProblem(problem);
     submit.disabled = true;
@@ -74,13 +80,19 @@ export function checkoutView(ctx: Ctx, main: HTMLElement): void {
       const sameAttempt = e instanceof ApiError && ctx.checkout.pendingKey(cartId, email.value) !== undefined;
       submit.textContent = sameAttempt ? 'Try again' : 'Place order';
       submit.disabled = true;
-      if (e instanceof ApiError && e.code === 'CART_NOT_FOUND') { ctx.cart.forget(); ctx.setCartCount(0); form.hidden = true; }
+      if (e instanceof ApiError && e.code === 'CART_NOT_FOUND') {
+        ctx.cart.forget();
+        ctx.setCartCount(0);
+        form.hidden = true;
+      }
       if (e instanceof ApiError && e.code === 'CART_EMPTY') form.hidden = true;
       const extra = extraFor(e);
       cancelCountdown = showProblem(ctx, problem, e, {
         productName: (id) => names.get(id),
         ...(extra ? { extra } : {}),
-        onRetryAllowed: () => { submit.disabled = false; },
+        onRetryAllowed: () => {
+          submit.disabled = false;
+        },
       });
       if (!sameAttempt) submit.disabled = false;
     }

@@ -4,7 +4,7 @@ import type { ApiError, Order } from '../api.ts';
 import { formatPrice, ORDER_STEPS, orderStatusText, stepState, userMessage } from '../messages.ts';
 import { pollOrder } from '../order-poll.ts';
 import { catalogHref } from '../router.ts';
-import { h, link, problemBox, showProblem, type Ctx } from '../ui.ts';
+import { type Ctx, h, link, problemBox, showProblem } from '../ui.ts';
 
 export function orderView(ctx: Ctx, main: HTMLElement): void {
   if (ctx.route.name !== 'order') return;
@@ -21,7 +21,12 @@ export function orderView(ctx: Ctx, main: HTMLElement): void {
     h('h1', {}, 'Your order'),
     h('p', { class: 'muted' }, `Order number ${id}`),
     ...(state?.replayed ? [h('p', { class: 'notice' }, 'This order was already placed; we didn’t place it twice.')] : []),
-    statusText, timeline, note, problem, details);
+    statusText,
+    timeline,
+    note,
+    problem,
+    details,
+  );
 
   let shownStatus = '';
   const render = (o: Order) => {
@@ -33,23 +38,34 @@ export function orderView(ctx: Ctx, main: HTMLElement): void {
       statusText.textContent = `${t.label}. ${t.text}`;
       statusText.className = `status-text status-${o.status}`;
     }
-    timeline.replaceChildren(...ORDER_STEPS.map((step) => {
-      const s = stepState(o.status, step);
-      const label = orderStatusText(step).label;
-      return h('li', { class: `step ${s}`, ...(s === 'current' ? { 'aria-current': 'step' } : {}) },
-        label, h('span', { class: 'sr-only' }, s === 'done' ? ' (done)' : s === 'current' ? ' (current step)' : ' (not yet)'));
-    }));
+    timeline.replaceChildren(
+      ...ORDER_STEPS.map((step) => {
+        const s = stepState(o.status, step);
+        const label = orderStatusText(step).label;
+        return h(
+          'li',
+          { class: `step ${s}`, ...(s === 'current' ? { 'aria-current': 'step' } : {}) },
+          label,
+          h('span', { class: 'sr-only' }, s === 'done' ? ' (done)' : s === 'current' ? ' (current step)' : ' (not yet)'),
+        );
+      }),
+    );
     timeline.hidden = o.status === 'cancelled';
     details.replaceChildren(
       h('h2', {}, 'Items'),
       h('ul', { class: 'summary' }, ...o.lines.map((l) => h('li', {}, `${l.quantity} × ${l.name}`, h('span', {}, formatPrice(l.priceCents * l.quantity))))),
       h('p', { class: 'total' }, 'Total: ', h('strong', {}, formatPrice(o.totalCents))),
       h('p', { class: 'muted' }, `Receipt to ${o.email}`),
-      h('p', {}, link(catalogHref(), 'Continue shopping')));
+      h('p', {}, link(catalogHref(), 'Continue shopping')),
+    );
   };
 
   const onError = (e: ApiError, retryInS: number | undefined) => {
-    if (retryInS === undefined) { showProblem(ctx, problem, e); statusText.textContent = ''; return; }
+    if (retryInS === undefined) {
+      showProblem(ctx, problem, e);
+      statusText.textContent = '';
+      return;
+    }
     // Polling goes on by itself: say so quietly instead of failing the page.
     note.textContent = `${userMessage(e)} Checking again in ${retryInS} s.`;
   };

@@ -2,7 +2,7 @@
 import { MAX_QUANTITY } from '../cart.ts';
 import { formatPrice } from '../messages.ts';
 import { catalogHref } from '../router.ts';
-import { clearProblem, h, link, problemBox, showProblem, type Ctx } from '../ui.ts';
+import { type Ctx, clearProblem, h, link, problemBox, showProblem } from '../ui.ts';
 import { cap, stockText } from './catalog.ts';
 
 export function productView(ctx: Ctx, main: HTMLElement): void {
@@ -25,9 +25,7 @@ export function productView(ctx: Ctx, main: HTMLElement): void {
       add.disabled = p.stock <= 0;
       const done = h('p', { class: 'done', hidden: true });
       const addProblem = problemBox();
-      const form = h('form', { class: 'add' },
-        h('label', { for: 'qty' }, 'Quantity'),
-        h('div', { class: 'row' }, qty, add));
+      const form = h('form', { class: 'add' }, h('label', { for: 'qty' }, 'Quantity'), h('div', { class: 'row' }, qty, add));
       form.addEventListener('submit', async (ev) => {
         ev.preventDefault();
         if (!form.reportValidity()) return;
@@ -48,17 +46,25 @@ export function productView(ctx: Ctx, main: HTMLElement): void {
           add.disabled = p.stock <= 0;
         }
       });
-      body.replaceChildren(h('article', { class: 'product' },
-        h('img', { src: p.imageUrl, alt: '', width: 400, height: 400 }),
-        h('div', {},
-          h('h1', {}, p.name),
-          h('p', { class: 'meta' }, link(catalogHref({ category: p.category }), cap(p.category))),
-          h('p', { class: 'price' }, formatPrice(p.priceCents)),
-          h('p', { class: p.stock > 0 ? 'stock' : 'stock out' }, stockText(p.stock)),
-          h('p', {}, p.description),
-          p.stock > 0 ? form : null,
-          addProblem,
-          done)));
+      body.replaceChildren(
+        h(
+          'article',
+          { class: 'product' },
+          h('img', { src: p.imageUrl, alt: '', width: 400, height: 400 }),
+          h(
+            'div',
+            {},
+            h('h1', {}, p.name),
+            h('p', { class: 'meta' }, link(catalogHref({ category: p.category }), cap(p.category))),
+            h('p', { class: 'price' }, formatPrice(p.priceCents)),
+            h('p', { class: p.stock > 0 ? 'stock' : 'stock out' }, stockText(p.stock)),
+            h('p', {}, p.description),
+            p.stock > 0 ? form : null,
+            addProblem,
+            done,
+          ),
+        ),
+      );
     } catch (e) {
       if (ctx.signal.aborted) return;
       body.replaceChildren();

@@ -1,14 +1,22 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { ApiClient, ApiError, isStale, parseRetryAfter } from '../../src/api.ts';
-import { apiError, fakeShop, send, type FakeShop } from './fake-shop.ts';
+import { apiError, type FakeShop, fakeShop, send } from './fake-shop.ts';
 
 let shop: FakeShop;
 let api: ApiClient;
-beforeAll(async () => { shop = await fakeShop(); api = new ApiClient({ baseUrl: shop.url }); });
+beforeAll(async () => {
+  shop = await fakeShop();
+  api = new ApiClient({ baseUrl: shop.url });
+});
 afterAll(() => shop.close());
 
 async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try { await p; } catch (e) { if (e instanceof ApiError) return e; throw e; }
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
   throw new Error('expected the call to fail');
 }
 
@@ -41,7 +49,7 @@ describe('isStale', () => {
   test('X-Data-Stale: true (catalog or cart answering from a cache)', () => {
     expect(isStale(new Headers({ 'x-data-stale': 'true' }))).toBe(true);
   });
-  test('fresh answers and the edge\'s cache states are not stale (nginx says STALE for stale-while-revalidate too)', () => {
+  test("fresh answers and the edge's cache states are not stale (nginx says STALE for stale-while-revalidate too)", () => {
     for (const s of ['HIT', 'MISS', 'STALE', 'UPDATING', 'REVALIDATED', 'EXPIRED', 'BYPASS']) expect(isStale(new Headers({ 'x-cache-status': s })), s).toBe(false);
     expect(isStale(new Headers({ 'cache-control': 'public, max-age=5' }))).toBe(false);
   });
@@ -78,12 +86,17 @@ describe('the fetch wrapper against an HTTP server', () => {
   });
 
   test('an answer that is not the JSON error format still becomes an ApiError', async () => {
-    shop.handle((_req, res) => { res.writeHead(502, { 'content-type': 'text/html', 'x-request-id': 'edge-9' }); res.end('<html>Bad Gateway</html>'); });
+    shop.handle((_req, res) => {
+      res.writeHead(502, { 'content-type': 'text/html', 'x-request-id': 'edge-9' });
+      res.end('<html>Bad Gateway</html>');
+    });
     expect(await failure(api.product('p-00001'))).toMatchObject({ kind: 'http', status: 502, code: 'HTTP_502', requestId: 'edge-9' });
   });
 
   test('no answer: a dropped connection is a network error', async () => {
-    shop.handle((_req, res) => { res.socket?.destroy(); });
+    shop.handle((_req, res) => {
+      res.socket?.destroy();
+    });
     expect(await failure(api.product('p-00001'))).toMatchObject({ kind: 'network', status: 0, code: 'NETWORK' });
   });
 
@@ -95,12 +108,18 @@ describe('the fetch wrapper against an HTTP server', () => {
   });
 
   test('an answer slower than the timeout is a timeout error', async () => {
-    shop.handle(async (_req, res) => { await new Promise((r) => setTimeout(r, 300)); send(res, 200, {}); });
+    shop.handle(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 300));
+      send(res, 200, {});
+    });
     expect(await failure(new ApiClient({ baseUrl: shop.url, timeoutMs: 50 }).product('p-00001'))).toMatchObject({ kind: 'timeout', code: 'TIMEOUT' });
   });
 
   test('a call the page aborts rejects with the abort, not an ApiError to show', async () => {
-    shop.handle(async (_req, res) => { await new Promise((r) => setTimeout(r, 300)); send(res, 200, {}); });
+    shop.handle(async (_req, res) => {
+      await new Promise((r) => setTimeout(r, 300));
+      send(res, 200, {});
+    });
     const ac = new AbortController();
     const p = api.product('p-00001', ac.signal);
     setTimeout(() => ac.abort(), 20);

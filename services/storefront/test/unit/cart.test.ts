@@ -1,14 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { ApiClient } from '../../src/api.ts';
 import { CartService } from '../../src/cart.ts';
-import { CART_KEY, CartIdStore, MemoryStore, type KeyValueStore } from '../../src/storage.ts';
-import { apiError, cartBody, fakeShop, send, type FakeShop } from './fake-shop.ts';
+import { CART_KEY, CartIdStore, type KeyValueStore, MemoryStore } from '../../src/storage.ts';
+import { apiError, cartBody, type FakeShop, fakeShop, send } from './fake-shop.ts';
 
 let shop: FakeShop;
 let api: ApiClient;
-beforeAll(async () => { shop = await fakeShop(); api = new ApiClient({ baseUrl: shop.url }); });
+beforeAll(async () => {
+  shop = await fakeShop();
+  api = new ApiClient({ baseUrl: shop.url });
+});
 afterAll(() => shop.close());
-beforeEach(() => { shop.seen.length = 0; });
+beforeEach(() => {
+  shop.seen.length = 0;
+});
 
 /** Carts the way the cart service keeps them: create, read, set a quantity, remove; unknown id → 404. */
 function cartApi() {
@@ -24,7 +29,10 @@ function cartApi() {
     }
     const m = /^\/api\/carts\/([^/]+)(?:\/items\/([^/]+))?$/.exec(req.path);
     const items = m ? carts.get(m[1]!) : undefined;
-    if (!m || !items) { send(res, 404, apiError('CART_NOT_FOUND', 'no cart')); return; }
+    if (!m || !items) {
+      send(res, 404, apiError('CART_NOT_FOUND', 'no cart'));
+      return;
+    }
     if (req.method === 'PUT') items[m[2]!] = (req.body as { quantity: number }).quantity;
     if (req.method === 'DELETE') delete items[m[2]!];
     send(res, 200, cartBody(m[1]!, items, false), { 'cache-control': 'no-store' });
@@ -117,7 +125,17 @@ describe('CartIdStore', () => {
     expect(() => new CartIdStore(store).set('../../etc')).toThrow();
   });
   test('storage that throws (disabled, quota) does not break the cart', () => {
-    const broken: KeyValueStore = { getItem: () => { throw new Error('denied'); }, setItem: () => { throw new Error('quota'); }, removeItem: () => { throw new Error('denied'); } };
+    const broken: KeyValueStore = {
+      getItem: () => {
+        throw new Error('denied');
+      },
+      setItem: () => {
+        throw new Error('quota');
+      },
+      removeItem: () => {
+        throw new Error('denied');
+      },
+    };
     const ids = new CartIdStore(broken);
     expect(ids.get()).toBeUndefined();
     expect(() => ids.set('7b6f1c0e-1d2a-4c3b-9a8e-0f1e2d3c4b5a')).not.toThrow();

@@ -2,23 +2,28 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest'
 import { ApiClient, ApiError } from '../../src/api.ts';
 import { ATTEMPT_KEY, Checkout, newIdempotencyKey } from '../../src/checkout.ts';
 import { MemoryStore } from '../../src/storage.ts';
-import { apiError, fakeShop, order, send, type FakeShop } from './fake-shop.ts';
+import { apiError, type FakeShop, fakeShop, order, send } from './fake-shop.ts';
 
 const CART = '7b6f1c0e-1d2a-4c3b-9a8e-0f1e2d3c4b5a';
 const KEY_FORMAT = /^[A-Za-z0-9_-]{8,128}$/; // the API's Idempotency-Key pattern
 
 let shop: FakeShop;
 let api: ApiClient;
-beforeAll(async () => { shop = await fakeShop(); api = new ApiClient({ baseUrl: shop.url }); });
+beforeAll(async () => {
+  shop = await fakeShop();
+  api = new ApiClient({ baseUrl: shop.url });
+});
 afterAll(() => shop.close());
-beforeEach(() => { shop.seen.length = 0; });
+beforeEach(() => {
+  shop.seen.length = 0;
+});
 
 /**
  * Checkout the way the service does it: the first request with a key places an order (201);
  * a later one with the same key and body is a replay (200, Idempotent-Replayed); with another
  * body, 422. `before` can answer instead (busy, declined…) for the first requests.
  */
-function idempotentCheckout(o: { delayMs?: number; before?: ((n: number, res: Parameters<Parameters<FakeShop['handle']>[0]>[1]) => boolean); dropAfterCommit?: number } = {}) {
+function idempotentCheckout(o: { delayMs?: number; before?: (n: number, res: Parameters<Parameters<FakeShop['handle']>[0]>[1]) => boolean; dropAfterCommit?: number } = {}) {
   const orders = new Map<string, { body: string; order: ReturnType<typeof order> }>();
   let n = 0;
   let placed = 0;
@@ -30,14 +35,20 @@ function idempotentCheckout(o: { delayMs?: number; before?: ((n: number, res: Pa
     const body = JSON.stringify(req.body);
     const known = orders.get(key);
     if (known) {
-      if (known.body !== body) { send(res, 422, apiError('IDEMPOTENCY_KEY_REUSED', 'different request')); return; }
+      if (known.body !== body) {
+        send(res, 422, apiError('IDEMPOTENCY_KEY_REUSED', 'different request'));
+        return;
+      }
       send(res, 200, known.order, { 'idempotent-replayed': 'true' });
       return;
     }
     placed += 1;
     const made = order(`00000000-0000-4000-8000-${String(placed).padStart(12, '0')}`, 'placed');
     orders.set(key, { body, order: made });
-    if (o.dropAfterCommit === n) { res.socket?.destroy(); return; } // committed, but the answer is lost
+    if (o.dropAfterCommit === n) {
+      res.socket?.destroy();
+      return;
+    } // committed, but the answer is lost
     send(res, 201, made);
   });
   return { orders, placedCount: () => placed };
@@ -46,7 +57,7 @@ function idempotentCheckout(o: { delayMs?: number; before?: ((n: number, res: Pa
 const keysSent = () => shop.seen.map((s) => s.headers['idempotency-key']);
 
 describe('one Idempotency-Key per checkout attempt', () => {
-  test('keys match the API\'s pattern and differ', () => {
+  test("keys match the API's pattern and differ", () => {
     const a = newIdempotencyKey();
     expect(a).toMatch(KEY_FORMAT);
     expect(newIdempotencyKey()).not.toBe(a);
@@ -68,9 +79,18 @@ describe('one Idempotency-Key per checkout attempt', () => {
   test('a retry after 503, 429 or a lost connection resends the same key; one order', async () => {
     const shopState = idempotentCheckout({
       before: (n, res) => {
-        if (n === 1) { send(res, 503, apiError('DEPENDENCY_UNAVAILABLE', 'cart down'), { 'retry-after': '2' }); return true; }
-        if (n === 2) { send(res, 429, apiError('OVERLOADED', 'shedding'), { 'retry-after': '1' }); return true; }
-        if (n === 3) { res.socket?.destroy(); return true; }
+        if (n === 1) {
+          send(res, 503, apiError('DEPENDENCY_UNAVAILABLE', 'cart down'), { 'retry-after': '2' });
+          return true;
+        }
+        if (n === 2) {
+          send(res, 429, apiError('OVERLOADED', 'shedding'), { 'retry-after': '1' });
+          return true;
+        }
+        if (n === 3) {
+          res.socket?.destroy();
+          return true;
+        }
         return false;
       },
     });
@@ -98,7 +118,15 @@ describe('one Idempotency-Key per checkout attempt', () => {
   });
 
   test('a reload mid-attempt keeps the key (it is persisted)', async () => {
-    idempotentCheckout({ before: (n, res) => { if (n === 1) { send(res, 503, apiError('DEPENDENCY_UNAVAILABLE', 'down'), { 'retry-after': '1' }); return true; } return false; } });
+    idempotentCheckout({
+      before: (n, res) => {
+        if (n === 1) {
+          send(res, 503, apiError('DEPENDENCY_UNAVAILABLE', 'down'), { 'retry-after': '1' });
+          return true;
+        }
+        return false;
+      },
+    });
     const store = new MemoryStore();
     await expect(new Checkout(api, store).submit(CART, 'shopper@example.com')).rejects.toMatchObject({ status: 503 });
     expect(JSON.parse(store.getItem(ATTEMPT_KEY)!)).toMatchObject({ cartId: CART, email: 'shopper@example.com' });
@@ -120,7 +148,15 @@ describe('one Idempotency-Key per checkout attempt', () => {
   });
 
   test('a changed email is a new attempt (the shop would refuse the old key with another body)', async () => {
-    idempotentCheckout({ before: (n, res) => { if (n === 1) { send(res, 503, apiError('DEPENDENCY_UNAVAILABLE', 'down')); return true; } return false; } });
+    idempotentCheckout({
+      before: (n, res) => {
+        if (n === 1) {
+          send(res, 503, apiError('DEPENDENCY_UNAVAILABLE', 'down'));
+          return true;
+        }
+        return false;
+      },
+    });
     const c = new Checkout(api, new MemoryStore());
     await expect(c.submit(CART, 'old@example.com')).rejects.toMatchObject({ status: 503 });
     const r = await c.submit(CART, 'new@example.com');
@@ -144,7 +180,15 @@ describe('one Idempotency-Key per checkout attempt', () => {
   });
 
   test('409 IDEMPOTENCY_IN_PROGRESS keeps the key: the first request is still being placed', async () => {
-    idempotentCheckout({ before: (n, res) => { if (n === 1) { send(res, 409, apiError('IDEMPOTENCY_IN_PROGRESS', 'in progress'), { 'retry-after': '1' }); return true; } return false; } });
+    idempotentCheckout({
+      before: (n, res) => {
+        if (n === 1) {
+          send(res, 409, apiError('IDEMPOTENCY_IN_PROGRESS', 'in progress'), { 'retry-after': '1' });
+          return true;
+        }
+        return false;
+      },
+    });
     const c = new Checkout(api, new MemoryStore());
     await expect(c.submit(CART, 'shopper@example.com')).rejects.toMatchObject({ code: 'IDEMPOTENCY_IN_PROGRESS' });
     await c.submit(CART, 'shopper@example.com');

@@ -3,10 +3,20 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
-export interface Seen { method: string; path: string; headers: IncomingMessage['headers']; body: unknown }
+export interface Seen {
+  method: string;
+  path: string;
+  headers: IncomingMessage['headers'];
+  body: unknown;
+}
 export type Handler = (req: Seen, res: ServerResponse) => void | Promise<void>;
 
-export interface FakeShop { url: string; seen: Seen[]; handle: (h: Handler) => void; close: () => Promise<void> }
+export interface FakeShop {
+  url: string;
+  seen: Seen[];
+  handle: (h: Handler) => void;
+  close: () => Promise<void>;
+}
 
 export async function fakeShop(): Promise<FakeShop> {
   let handler: Handler = (_req, res) => send(res, 404, { error: { code: 'ROUTE_NOT_FOUND', message: 'no such API route' } });
@@ -24,8 +34,14 @@ export async function fakeShop(): Promise<FakeShop> {
   return {
     url: `http://127.0.0.1:${port}`,
     seen,
-    handle: (h) => { handler = h; },
-    close: () => new Promise((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    handle: (h) => {
+      handler = h;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -37,11 +53,33 @@ export function send(res: ServerResponse, status: number, body: unknown, headers
 export const apiError = (code: string, message: string, details?: unknown) => ({ error: { code, message, ...(details !== undefined ? { details } : {}), requestId: 'req-1' } });
 
 export const order = (id: string, status: string, extra: Record<string, unknown> = {}) => ({
-  id, status, email: 'shopper@example.com', totalCents: 1998, lines: [{ productId: 'p-00001', name: 'Kettle', quantity: 2, priceCents: 999 }],
-  paymentId: status === 'payment_pending' ? null : 'ch-1', createdAt: '2025-01-01T00:00:00.000Z', updatedAt: new Date().toISOString(), ...extra,
+  id,
+  status,
+  email: 'shopper@example.com',
+  totalCents: 1998,
+  lines: [{ productId: 'p-00001', name: 'Kettle', quantity: 2, priceCents: 999 }],
+  paymentId: status === 'payment_pending' ? null : 'ch-1',
+  createdAt: '2025-01-01T00:00:00.000Z',
+  updatedAt: new Date().toISOString(),
+  ...extra,
 });
 
 export const cartBody = (id: string, items: Record<string, number> = {}, stale = false) => {
-  const lines = Object.entries(items).map(([productId, quantity]) => ({ productId, name: `Name of ${productId}`, priceCents: 500, quantity, lineTotalCents: 500 * quantity, imageUrl: `/api/products/${productId}/image.svg` }));
-  return { id, createdAt: '2025-01-01T00:00:00.000Z', items: lines, itemCount: lines.reduce((n, l) => n + l.quantity, 0), totalCents: lines.reduce((n, l) => n + l.lineTotalCents, 0), stale, unavailable: [] };
+  const lines = Object.entries(items).map(([productId, quantity]) => ({
+    productId,
+    name: `Name of ${productId}`,
+    priceCents: 500,
+    quantity,
+    lineTotalCents: 500 * quantity,
+    imageUrl: `/api/products/${productId}/image.svg`,
+  }));
+  return {
+    id,
+    createdAt: '2025-01-01T00:00:00.000Z',
+    items: lines,
+    itemCount: lines.reduce((n, l) => n + l.quantity, 0),
+    totalCents: lines.reduce((n, l) => n + l.lineTotalCents, 0),
+    stale,
+    unavailable: [],
+  };
 };

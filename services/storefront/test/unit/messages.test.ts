@@ -1,7 +1,7 @@
+import { ORDER_STATUSES } from '@surge-lab/contracts/orders';
 import { describe, expect, test } from 'vitest';
 import { ApiError, type OrderStatus } from '../../src/api.ts';
 import { busyMessage, FINAL_STATUSES, formatPrice, isRetryable, orderStatusText, retryDelayS, stepState, userMessage } from '../../src/messages.ts';
-import { ORDER_STATUSES } from '@surge-lab/contracts/orders';
 
 const http = (status: number, code: string, o: { details?: unknown; retryAfterS?: number; requestId?: string } = {}) =>
   new ApiError({ kind: 'http', status, code, message: `server says ${code}`, ...o });
@@ -9,12 +9,15 @@ const http = (status: number, code: string, o: { details?: unknown; retryAfterS?
 describe('userMessage: each answer in plain words', () => {
   test('409 out of stock names the product and what is left', () => {
     const name = (id: string) => (id === 'p-00007' ? 'Blue Kettle' : undefined);
-    expect(userMessage(http(409, 'OUT_OF_STOCK', { details: { productId: 'p-00007', requested: 3, available: 0 } }), { productName: name }))
-      .toBe('Sorry, Blue Kettle is out of stock. Remove it from your cart to place your order.');
-    expect(userMessage(http(409, 'OUT_OF_STOCK', { details: { productId: 'p-00007', requested: 3, available: 2 } }), { productName: name }))
-      .toBe('Sorry, only 2 of Blue Kettle are left. Lower the quantity in your cart to place your order.');
-    expect(userMessage(http(409, 'OUT_OF_STOCK', { details: { productId: 'p-00009', requested: 3, available: 1 } })))
-      .toBe('Sorry, only 1 of Product p-00009 is left. Lower the quantity in your cart to place your order.');
+    expect(userMessage(http(409, 'OUT_OF_STOCK', { details: { productId: 'p-00007', requested: 3, available: 0 } }), { productName: name })).toBe(
+      'Sorry, Blue Kettle is out of stock. Remove it from your cart to place your order.',
+    );
+    expect(userMessage(http(409, 'OUT_OF_STOCK', { details: { productId: 'p-00007', requested: 3, available: 2 } }), { productName: name })).toBe(
+      'Sorry, only 2 of Blue Kettle are left. Lower the quantity in your cart to place your order.',
+    );
+    expect(userMessage(http(409, 'OUT_OF_STOCK', { details: { productId: 'p-00009', requested: 3, available: 1 } }))).toBe(
+      'Sorry, only 1 of Product p-00009 is left. Lower the quantity in your cart to place your order.',
+    );
     expect(userMessage(http(409, 'OUT_OF_STOCK'))).toBe('Sorry, one of the products in your cart is out of stock. Change your cart to place your order.');
   });
 
@@ -42,8 +45,7 @@ describe('userMessage: each answer in plain words', () => {
   });
 
   test('400 validation names the fields in words', () => {
-    expect(userMessage(http(400, 'REQUEST_VALIDATION_FAILED', { details: [{ field: 'email', problem: 'must be an email address' }] })))
-      .toBe('Please check: Email address: must be an email address.');
+    expect(userMessage(http(400, 'REQUEST_VALIDATION_FAILED', { details: [{ field: 'email', problem: 'must be an email address' }] }))).toBe('Please check: Email address: must be an email address.');
     expect(userMessage(http(400, 'REQUEST_VALIDATION_FAILED'))).toBe('Please check what you entered and try again.');
   });
 
@@ -55,8 +57,15 @@ describe('userMessage: each answer in plain words', () => {
     expect(userMessage(http(418, 'HTTP_418'))).toBe('Something about that request didn’t work. Please check and try again.');
   });
 
-  test('no message leaks the server\'s own text or code', () => {
-    for (const [s, c] of [[409, 'OUT_OF_STOCK'], [429, 'OVERLOADED'], [503, 'DEPENDENCY_UNAVAILABLE'], [402, 'PAYMENT_DECLINED'], [500, 'INTERNAL'], [422, 'IDEMPOTENCY_KEY_REUSED']] as const) {
+  test("no message leaks the server's own text or code", () => {
+    for (const [s, c] of [
+      [409, 'OUT_OF_STOCK'],
+      [429, 'OVERLOADED'],
+      [503, 'DEPENDENCY_UNAVAILABLE'],
+      [402, 'PAYMENT_DECLINED'],
+      [500, 'INTERNAL'],
+      [422, 'IDEMPOTENCY_KEY_REUSED'],
+    ] as const) {
       const m = userMessage(http(s, c));
       expect(m).not.toContain('server says');
       expect(m).not.toContain(c);
@@ -66,9 +75,23 @@ describe('userMessage: each answer in plain words', () => {
 
 describe('isRetryable and retryDelayS', () => {
   test('retry what may succeed later with the same request; not what needs a change', () => {
-    const yes = [http(429, 'OVERLOADED'), http(503, 'DEPENDENCY_UNAVAILABLE'), http(504, 'DEPENDENCY_TIMEOUT'), http(500, 'INTERNAL'), http(409, 'IDEMPOTENCY_IN_PROGRESS'),
-      new ApiError({ kind: 'network', status: 0, code: 'NETWORK', message: '' }), new ApiError({ kind: 'timeout', status: 0, code: 'TIMEOUT', message: '' })];
-    const no = [http(409, 'OUT_OF_STOCK'), http(409, 'CART_EMPTY'), http(402, 'PAYMENT_DECLINED'), http(400, 'REQUEST_VALIDATION_FAILED'), http(404, 'CART_NOT_FOUND'), http(422, 'IDEMPOTENCY_KEY_REUSED')];
+    const yes = [
+      http(429, 'OVERLOADED'),
+      http(503, 'DEPENDENCY_UNAVAILABLE'),
+      http(504, 'DEPENDENCY_TIMEOUT'),
+      http(500, 'INTERNAL'),
+      http(409, 'IDEMPOTENCY_IN_PROGRESS'),
+      new ApiError({ kind: 'network', status: 0, code: 'NETWORK', message: '' }),
+      new ApiError({ kind: 'timeout', status: 0, code: 'TIMEOUT', message: '' }),
+    ];
+    const no = [
+      http(409, 'OUT_OF_STOCK'),
+      http(409, 'CART_EMPTY'),
+      http(402, 'PAYMENT_DECLINED'),
+      http(400, 'REQUEST_VALIDATION_FAILED'),
+      http(404, 'CART_NOT_FOUND'),
+      http(422, 'IDEMPOTENCY_KEY_REUSED'),
+    ];
     for (const e of yes) expect(isRetryable(e), e.code).toBe(true);
     for (const e of no) expect(isRetryable(e), e.code).toBe(false);
   });

@@ -1,14 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { ApiClient, type ApiError, type Order } from '../../src/api.ts';
 import { pollOrder } from '../../src/order-poll.ts';
-import { apiError, fakeShop, order, send, type FakeShop } from './fake-shop.ts';
+import { apiError, type FakeShop, fakeShop, order, send } from './fake-shop.ts';
 
 const ID = '00000000-0000-4000-8000-000000000042';
 let shop: FakeShop;
 let api: ApiClient;
-beforeAll(async () => { shop = await fakeShop(); api = new ApiClient({ baseUrl: shop.url }); });
+beforeAll(async () => {
+  shop = await fakeShop();
+  api = new ApiClient({ baseUrl: shop.url });
+});
 afterAll(() => shop.close());
-beforeEach(() => { shop.seen.length = 0; });
+beforeEach(() => {
+  shop.seen.length = 0;
+});
 
 /** Answers GET /api/orders/{id} with the next scripted step on each request. */
 function script(steps: Array<string | { status: number; code: string; retryAfter?: string }>) {
@@ -21,7 +26,10 @@ function script(steps: Array<string | { status: number; code: string; retryAfter
   });
 }
 
-const noWait = (delays: number[]) => (ms: number) => { delays.push(ms); return Promise.resolve(); };
+const noWait = (delays: number[]) => (ms: number) => {
+  delays.push(ms);
+  return Promise.resolve();
+};
 
 describe('pollOrder', () => {
   test('follows payment_pending → placed → confirmed → shipped, then stops', async () => {
@@ -38,7 +46,10 @@ describe('pollOrder', () => {
   test('an unchanged order is not reported again', async () => {
     let n = 0;
     const same = order(ID, 'placed', { updatedAt: '2025-01-01T00:00:00.000Z' });
-    shop.handle((_req, res) => { n += 1; send(res, 200, n < 4 ? same : { ...same, status: 'cancelled', updatedAt: '2025-01-01T00:00:09.000Z' }); });
+    shop.handle((_req, res) => {
+      n += 1;
+      send(res, 200, n < 4 ? same : { ...same, status: 'cancelled', updatedAt: '2025-01-01T00:00:09.000Z' });
+    });
     const seen: string[] = [];
     await pollOrder(api, ID, { onOrder: (o) => seen.push(o.status), sleep: noWait([]) });
     expect(seen).toEqual(['placed', 'cancelled']);
@@ -50,7 +61,10 @@ describe('pollOrder', () => {
     const delays: number[] = [];
     const final = await pollOrder(api, ID, { intervalMs: 1500, onOrder: () => {}, onError: (e: ApiError, s) => errors.push([e.code, s]), sleep: noWait(delays) });
     expect(final?.status).toBe('shipped');
-    expect(errors).toEqual([['DEPENDENCY_UNAVAILABLE', 3], ['OVERLOADED', 2]]);
+    expect(errors).toEqual([
+      ['DEPENDENCY_UNAVAILABLE', 3],
+      ['OVERLOADED', 2],
+    ]);
     expect(delays).toEqual([1500, 3000, 1500, 1500]);
   });
 
@@ -67,7 +81,13 @@ describe('pollOrder', () => {
     shop.handle((_req, res) => send(res, 200, same));
     const ac = new AbortController();
     let reads = 0;
-    const p = pollOrder(api, ID, { intervalMs: 20, signal: ac.signal, onOrder: () => { reads += 1; } });
+    const p = pollOrder(api, ID, {
+      intervalMs: 20,
+      signal: ac.signal,
+      onOrder: () => {
+        reads += 1;
+      },
+    });
     await new Promise((r) => setTimeout(r, 120));
     ac.abort();
     expect(await p).toBeUndefined();

@@ -1,7 +1,6 @@
-import { describe, expect, test } from 'vitest';
-import { catalogHref, orderHref, parseRoute, productHref } from '../../src/router.ts';
+import { describe, expect, test, vi } from 'vitest';
 import { countdown } from '../../src/countdown.ts';
-import { vi } from 'vitest';
+import { catalogHref, orderHref, parseRoute, productHref } from '../../src/router.ts';
 
 describe('routes', () => {
   test('paths the storefront serves', () => {
@@ -35,7 +34,13 @@ describe('countdown', () => {
     try {
       const ticks: number[] = [];
       let done = 0;
-      countdown(3, (s) => ticks.push(s), () => { done += 1; });
+      countdown(
+        3,
+        (s) => ticks.push(s),
+        () => {
+          done += 1;
+        },
+      );
       expect(ticks).toEqual([3]);
       vi.advanceTimersByTime(2000);
       expect(ticks).toEqual([3, 2, 1]);
@@ -45,16 +50,26 @@ describe('countdown', () => {
       vi.advanceTimersByTime(5000);
       expect(ticks).toEqual([3, 2, 1]);
       expect(done).toBe(1);
-    } finally { vi.useRealTimers(); }
+    } finally {
+      vi.useRealTimers();
+    }
   });
   test('cancel stops it', () => {
     vi.useFakeTimers();
     try {
       let done = false;
-      const cancel = countdown(2, () => {}, () => { done = true; });
+      const cancel = countdown(
+        2,
+        () => {},
+        () => {
+          done = true;
+        },
+      );
       cancel();
       vi.advanceTimersByTime(5000);
       expect(done).toBe(false);
-    } finally { vi.useRealTimers(); }
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

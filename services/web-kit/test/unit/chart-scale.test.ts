@@ -107,7 +107,18 @@ describe('paths and scales', () => {
   });
   test('a gap (NaN) lifts the pen', () => {
     const id = (v: number) => v;
-    expect(linePath([[0, 1], [1, 2], [2, Number.NaN], [3, 4]], id, id)).toBe('M0.0 1.0L1.0 2.0M3.0 4.0');
+    expect(
+      linePath(
+        [
+          [0, 1],
+          [1, 2],
+          [2, Number.NaN],
+          [3, 4],
+        ],
+        id,
+        id,
+      ),
+    ).toBe('M0.0 1.0L1.0 2.0M3.0 4.0');
     expect(linePath([], id, id)).toBe('');
   });
   test('values from the API: strings and null', () => {
@@ -135,7 +146,10 @@ describe('chartLayout', () => {
     expect(l.yTicks.map((t) => t.label)).toEqual(['0', '10', '20', '30', '40', '50']);
     expect(l.yTicks[0]!.y).toBe(l.plot.bottom);
     expect(l.yTicks.at(-1)!.y).toBe(l.plot.top);
-    for (const t of l.xTicks) { expect(t.x).toBeGreaterThanOrEqual(l.plot.left); expect(t.x).toBeLessThanOrEqual(l.plot.right); }
+    for (const t of l.xTicks) {
+      expect(t.x).toBeGreaterThanOrEqual(l.plot.left);
+      expect(t.x).toBeLessThanOrEqual(l.plot.right);
+    }
     const xs = [...l.series[0]!.path.matchAll(/[ML]([\d.]+) ([\d.]+)/g)].map((m) => [Number(m[1]), Number(m[2])]);
     for (const [x, y] of xs) {
       expect(x).toBeGreaterThanOrEqual(l.plot.left);

@@ -1,8 +1,9 @@
 // Charts: the last 15 minutes from Prometheus (through the console), redrawn every 10 s and
 // when the width changes; each with its Grafana dashboard. The meta's dashboards are listed too.
-import { loadUntilOk, showError, type Ctx, type Section } from '../app.ts';
-import { drawChart } from '../chart.ts';
+
 import { toUnixSeconds, unitTitle } from '@surge-lab/web-kit/chart-scale';
+import { type Ctx, loadUntilOk, type Section, showError } from '../app.ts';
+import { drawChart } from '../chart.ts';
 import { h, messageBox, reconcile, setText } from '../dom.ts';
 import { clockText, safeHref } from '../format.ts';
 import { poll } from '../poll.ts';
@@ -17,17 +18,25 @@ export function chartsSection(ctx: Ctx): Section {
   const dashboards = h('ul', { class: 'dashboards' });
   const dashBlock = h('div', { hidden: true }, h('h3', { id: 'dashboards-h' }, 'Grafana dashboards'), dashboards);
   const grid = h('div', { class: 'charts', 'aria-busy': 'true' });
-  const el = h('section', { id: 'charts', class: 'panel', 'aria-labelledby': 'charts-h' },
-    h('h2', { id: 'charts-h' }, 'Charts'), status, pollMsg.el, grid, dashBlock);
+  const el = h('section', { id: 'charts', class: 'panel', 'aria-labelledby': 'charts-h' }, h('h2', { id: 'charts-h' }, 'Charts'), status, pollMsg.el, grid, dashBlock);
 
   let last: Charts | undefined;
 
   const createFigure = (c: Chart) => {
     const titleId = `chart-title-${c.id.replace(/[^A-Za-z0-9_-]/g, '_')}`;
-    return h('figure', { class: 'chart', 'data-chart': c.id, 'aria-labelledby': titleId },
-      h('figcaption', {}, h('h3', { id: titleId, class: 'chart-title' }), h('span', { class: 'unit muted small' }), h('a', { class: 'grafana', target: '_blank', rel: 'noopener noreferrer' }, 'open in Grafana')),
+    return h(
+      'figure',
+      { class: 'chart', 'data-chart': c.id, 'aria-labelledby': titleId },
+      h(
+        'figcaption',
+        {},
+        h('h3', { id: titleId, class: 'chart-title' }),
+        h('span', { class: 'unit muted small' }),
+        h('a', { class: 'grafana', target: '_blank', rel: 'noopener noreferrer' }, 'open in Grafana'),
+      ),
       h('div', { class: 'plot' }),
-      h('div', { class: 'legend-box' }));
+      h('div', { class: 'legend-box' }),
+    );
   };
 
   const updateFigure = (fig: HTMLElement, c: Chart) => {
@@ -59,9 +68,12 @@ export function chartsSection(ctx: Ctx): Section {
       if (ctx.signal.aborted) return;
       render();
       const at = toUnixSeconds(last.at);
-      setText(status, (last.charts ?? []).length
-        ? `The last ${CHART_MINUTES} minutes from Prometheus, as of ${at ? clockText(new Date(at * 1000).toISOString()) : 'now'}; updated every 10 s.`
-        : 'Prometheus has no data yet.');
+      setText(
+        status,
+        (last.charts ?? []).length
+          ? `The last ${CHART_MINUTES} minutes from Prometheus, as of ${at ? clockText(new Date(at * 1000).toISOString()) : 'now'}; updated every 10 s.`
+          : 'Prometheus has no data yet.',
+      );
       pollMsg.clear();
     } catch (e) {
       showError(ctx, pollMsg, e, 'Reading the charts', { polling: true });
@@ -82,17 +94,35 @@ export function chartsSection(ctx: Ctx): Section {
       pending = setTimeout(render, 200);
     });
     ro.observe(grid);
-    ctx.signal.addEventListener('abort', () => { ro.disconnect(); clearTimeout(pending); }, { once: true });
+    ctx.signal.addEventListener(
+      'abort',
+      () => {
+        ro.disconnect();
+        clearTimeout(pending);
+      },
+      { once: true },
+    );
   }
 
-  void loadUntilOk(ctx, (signal) => ctx.api.meta(signal), (e) => showError(ctx, pollMsg, e, 'Reading the dashboards', { polling: true }), 5000).then((m) => {
+  void loadUntilOk(
+    ctx,
+    (signal) => ctx.api.meta(signal),
+    (e) => showError(ctx, pollMsg, e, 'Reading the dashboards', { polling: true }),
+    5000,
+  ).then((m) => {
     if (!m) return;
     const items = [
       ...(m.dashboards ?? []).map((d) => ({ key: d.uid, title: d.title, url: d.url })),
       { key: 'grafana', title: 'Grafana', url: m.grafanaUrl },
       { key: 'prometheus', title: 'Prometheus', url: m.prometheusUrl },
     ].filter((d) => safeHref(d.url));
-    reconcile(dashboards, items, (d) => d.key, (d) => h('li', {}, h('a', { href: safeHref(d.url), target: '_blank', rel: 'noopener noreferrer' }, d.title)), () => {});
+    reconcile(
+      dashboards,
+      items,
+      (d) => d.key,
+      (d) => h('li', {}, h('a', { href: safeHref(d.url), target: '_blank', rel: 'noopener noreferrer' }, d.title)),
+      () => {},
+    );
     dashBlock.hidden = items.length === 0;
   });
 

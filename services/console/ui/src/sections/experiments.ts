@@ -1,8 +1,9 @@
 // Experiments (game days): the list, "Run", the current run's state and log (polled every 2 s),
 // its verdict in words and its report, and the earlier runs. The report needs the token, so it
 // is fetched and opened as a Blob URL rather than linked.
-import { loadUntilOk, notifyChanged, showError, type Ctx, type Section } from '../app.ts';
+
 import type { ConsoleApi } from '../api.ts';
+import { type Ctx, loadUntilOk, notifyChanged, type Section, showError } from '../app.ts';
 import { h, logView, messageBox, reconcile, setText } from '../dom.ts';
 import { clockText, durationText, msOf } from '../format.ts';
 import { verdict } from '../messages.ts';
@@ -42,12 +43,20 @@ export function experimentsSection(ctx: Ctx): Section {
   const runsList = h('ul', { class: 'runs' });
   const noRuns = h('p', { class: 'muted' }, 'Loading the earlier runs…');
 
-  const el = h('section', { id: 'experiments', class: 'panel', 'aria-labelledby': 'experiments-h' },
+  const el = h(
+    'section',
+    { id: 'experiments', class: 'panel', 'aria-labelledby': 'experiments-h' },
     h('h2', { id: 'experiments-h' }, 'Experiments'),
     h('p', { class: 'muted small' }, 'Each experiment is a game day: a load, faults on a schedule, probes of a hypothesis, then a verdict and a report.'),
-    msg.el, loading, list,
-    h('h3', { id: 'run-h' }, 'Run details'), runPanel,
-    h('h3', {}, 'Earlier runs'), noRuns, runsList);
+    msg.el,
+    loading,
+    list,
+    h('h3', { id: 'run-h' }, 'Run details'),
+    runPanel,
+    h('h3', {}, 'Earlier runs'),
+    noRuns,
+    runsList,
+  );
 
   let experiments: Experiment[] = [];
   let shownId: string | undefined;
@@ -95,7 +104,13 @@ export function experimentsSection(ctx: Ctx): Section {
   const runPoller = poll(refreshRun, { intervalMs: () => (shown?.state === 'running' ? 2000 : 0), visibility: ctx.visibility, signal: ctx.signal, immediate: false });
 
   const show = (id: string) => {
-    if (shownId !== id) { shownId = id; shown = undefined; reportFallback.hidden = true; runMsg.clear(); runPollMsg.clear(); }
+    if (shownId !== id) {
+      shownId = id;
+      shown = undefined;
+      reportFallback.hidden = true;
+      runMsg.clear();
+      runPollMsg.clear();
+    }
     runPoller.now();
   };
 
@@ -146,24 +161,33 @@ export function experimentsSection(ctx: Ctx): Section {
   };
 
   const renderExperiments = () => {
-    list.replaceChildren(...experiments.map((x, i) => {
-      const whyId = `why-${i}`;
-      const button = h('button', { type: 'button', disabled: !x.runnable, 'aria-label': `Run ${x.title}`, ...(x.runnable ? {} : { 'aria-describedby': whyId }) }, 'Run');
-      if (x.runnable) button.addEventListener('click', () => void runExperiment(button, x));
-      return h('li', { class: x.runnable ? 'experiment' : 'experiment not-runnable', 'data-experiment': x.file },
-        h('h4', {}, x.title),
-        x.description ? h('p', {}, x.description) : null,
-        h('p', { class: 'muted small' }, h('code', {}, x.file)),
-        x.runnable ? null : h('p', { id: whyId, class: 'why' }, `Not runnable from the console: ${x.why ?? 'it needs the host'}.`),
-        button);
-    }));
+    list.replaceChildren(
+      ...experiments.map((x, i) => {
+        const whyId = `why-${i}`;
+        const button = h('button', { type: 'button', disabled: !x.runnable, 'aria-label': `Run ${x.title}`, ...(x.runnable ? {} : { 'aria-describedby': whyId }) }, 'Run');
+        if (x.runnable) button.addEventListener('click', () => void runExperiment(button, x));
+        return h(
+          'li',
+          { class: x.runnable ? 'experiment' : 'experiment not-runnable', 'data-experiment': x.file },
+          h('h4', {}, x.title),
+          x.description ? h('p', {}, x.description) : null,
+          h('p', { class: 'muted small' }, h('code', {}, x.file)),
+          x.runnable ? null : h('p', { id: whyId, class: 'why' }, `Not runnable from the console: ${x.why ?? 'it needs the host'}.`),
+          button,
+        );
+      }),
+    );
     list.setAttribute('aria-busy', 'false');
   };
 
   // ---- earlier runs
   const createRunItem = (r: RunSummary) => {
     const b = h('button', { type: 'button', class: 'small secondary' }, 'show');
-    b.addEventListener('click', () => { show(r.id); runPanel.scrollIntoView({ block: 'nearest' }); runTitle.focus?.(); });
+    b.addEventListener('click', () => {
+      show(r.id);
+      runPanel.scrollIntoView({ block: 'nearest' });
+      runTitle.focus?.();
+    });
     return h('li', { 'data-run-id': r.id }, h('span', { class: 'run-what' }), h('span', { class: 'badge' }), b);
   };
   const updateRunItem = (li: HTMLElement, r: RunSummary) => {
@@ -198,7 +222,11 @@ export function experimentsSection(ctx: Ctx): Section {
   const runsPoller = poll(refreshRuns, { intervalMs: 15_000, visibility: ctx.visibility, signal: ctx.signal });
 
   runTitle.setAttribute('tabindex', '-1');
-  void loadUntilOk(ctx, (signal) => ctx.api.experiments(signal), (e) => showError(ctx, msg, e, 'Reading the experiments', { polling: true })).then((xs) => {
+  void loadUntilOk(
+    ctx,
+    (signal) => ctx.api.experiments(signal),
+    (e) => showError(ctx, msg, e, 'Reading the experiments', { polling: true }),
+  ).then((xs) => {
     if (!xs) return;
     experiments = xs;
     loading.remove();

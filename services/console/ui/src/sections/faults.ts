@@ -2,11 +2,11 @@
 // catalog's JSON schemas (sections/../schema-form.ts). A 400's details go next to the fields
 // they name, with aria-invalid and aria-describedby.
 import { ApiError } from '../api.ts';
-import { CHANGED, loadUntilOk, notifyChanged, showError, type Ctx, type Section } from '../app.ts';
-import { h, messageBox, reconcile, setText, showFieldErrors, type FieldSlot } from '../dom.ts';
+import { CHANGED, type Ctx, loadUntilOk, notifyChanged, type Section, showError } from '../app.ts';
+import { type FieldSlot, h, messageBox, reconcile, setText, showFieldErrors } from '../dom.ts';
 import { clockText, countdownText } from '../format.ts';
 import { poll } from '../poll.ts';
-import { describeFields, fieldProblems, optionKey, readArgs, readDuration, selectOptions, type FieldDescriptor, type RawValues, type TopologyChoices } from '../schema-form.ts';
+import { describeFields, type FieldDescriptor, fieldProblems, optionKey, type RawValues, readArgs, readDuration, selectOptions, type TopologyChoices } from '../schema-form.ts';
 import type { CatalogFault, FaultInPlace, Topology } from '../types.ts';
 
 const idFor = (name: string) => `arg-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
@@ -34,9 +34,13 @@ export function faultsSection(ctx: Ctx): Section {
   // Reset all
   const resetMsg = messageBox();
   const resetButton = h('button', { type: 'button', class: 'danger big', 'aria-describedby': 'reset-hint' }, 'Reset all');
-  const resetBlock = h('div', { class: 'reset' }, resetButton,
+  const resetBlock = h(
+    'div',
+    { class: 'reset' },
+    resetButton,
     h('p', { id: 'reset-hint', class: 'muted small' }, 'Reverts every fault in place, removes every toxic, enables every link and starts every stopped or paused container.'),
-    resetMsg.el);
+    resetMsg.el,
+  );
 
   // Faults in place
   const listMsg = messageBox();
@@ -53,23 +57,39 @@ export function faultsSection(ctx: Ctx): Section {
   const duration = h('input', { id: 'fault-duration', name: DURATION, type: 'number', min: 1, step: 1, inputmode: 'numeric', 'aria-describedby': 'fault-duration-hint' });
   const durationError = h('p', { id: 'fault-duration-error', class: 'field-error', hidden: true });
   const submit = h('button', { type: 'submit' }, 'Inject');
-  const form = h('form', { class: 'fault-form', 'aria-labelledby': 'inject-h' },
+  const form = h(
+    'form',
+    { class: 'fault-form', 'aria-labelledby': 'inject-h' },
     h('div', { class: 'field' }, h('label', { for: 'fault-name' }, 'Fault'), faultSelect, summary),
     fieldsBox,
-    h('div', { class: 'field' },
-      h('label', { for: 'fault-duration' }, 'Duration (seconds)'), duration,
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'fault-duration' }, 'Duration (seconds)'),
+      duration,
       h('p', { id: 'fault-duration-hint', class: 'muted small' }, 'Optional: leave empty and the fault holds until you revert it.'),
-      durationError),
+      durationError,
+    ),
     h('div', { class: 'row' }, submit),
-    formMsg.el);
+    formMsg.el,
+  );
   form.hidden = true;
   const formLoading = h('p', { class: 'muted' }, 'Loading the fault catalog…');
 
-  const el = h('section', { id: 'faults', class: 'panel', 'aria-labelledby': 'faults-h' },
+  const el = h(
+    'section',
+    { id: 'faults', class: 'panel', 'aria-labelledby': 'faults-h' },
     h('h2', { id: 'faults-h' }, 'Faults'),
     resetBlock,
-    inPlaceHeading, pollMsg.el, listMsg.el, none, inPlace,
-    h('h3', { id: 'inject-h' }, 'Inject a fault'), formLoading, form);
+    inPlaceHeading,
+    pollMsg.el,
+    listMsg.el,
+    none,
+    inPlace,
+    h('h3', { id: 'inject-h' }, 'Inject a fault'),
+    formLoading,
+    form,
+  );
 
   let catalog: CatalogFault[] = [];
   let fields: FieldDescriptor[] = [];
@@ -77,7 +97,9 @@ export function faultsSection(ctx: Ctx): Section {
   /** Where a 400's details go: each argument's field, then the duration. */
   const slots = new Map<string, FieldSlot>();
   const durationSlot: FieldSlot = { input: duration, error: durationError, hintId: 'fault-duration-hint' };
-  const clearProblems = () => { showFieldErrors(slots, new Map()); };
+  const clearProblems = () => {
+    showFieldErrors(slots, new Map());
+  };
 
   // ---- the form
   const refreshChoices = () => {
@@ -86,7 +108,11 @@ export function faultsSection(ctx: Ctx): Section {
     for (const d of fields) {
       const input = inputs.get(d.name);
       if (!(input instanceof HTMLSelectElement) || !d.source) continue;
-      fillSelect(input, d, selectOptions(d, topo, service).map((o) => ({ value: optionKey(o.value), label: o.label })));
+      fillSelect(
+        input,
+        d,
+        selectOptions(d, topo, service).map((o) => ({ value: optionKey(o.value), label: o.label })),
+      );
     }
   };
 
@@ -96,33 +122,52 @@ export function faultsSection(ctx: Ctx): Section {
     fields = describeFields(fault?.args);
     inputs.clear();
     slots.clear();
-    fieldsBox.replaceChildren(...fields.map((d) => {
-      const id = idFor(d.name);
-      let input: HTMLInputElement | HTMLSelectElement;
-      if (d.kind === 'select') {
-        input = h('select', { id, name: d.name, required: d.required });
-        if (!d.source) fillSelect(input, d, (d.options ?? []).map((o) => ({ value: optionKey(o.value), label: o.label })));
-        if (d.name === 'service') input.addEventListener('change', refreshChoices);
-      } else if (d.kind === 'number') {
-        input = h('input', { id, name: d.name, type: 'number', required: d.required && d.default === undefined, min: d.min, max: d.max, step: d.integer ? 1 : 'any', inputmode: d.integer ? 'numeric' : 'decimal' });
-        if (d.default !== undefined) input.value = String(d.default);
-      } else if (d.kind === 'checkbox') {
-        input = h('input', { id, name: d.name, type: 'checkbox' });
-        input.checked = d.default === true;
-      } else {
-        input = h('input', { id, name: d.name, type: 'text', required: d.required && d.default === undefined, autocomplete: 'off', spellcheck: 'false' });
-        if (d.default !== undefined) input.value = String(d.default);
-      }
-      input.setAttribute('aria-describedby', `${id}-hint`);
-      inputs.set(d.name, input);
-      const error = h('p', { id: `${id}-error`, class: 'field-error', hidden: true });
-      slots.set(d.name, { input, error, hintId: `${id}-hint` });
-      const label = h('label', { for: id }, d.label, d.required && d.default === undefined ? '' : h('span', { class: 'muted' }, ' (optional)'));
-      return h('div', { class: d.kind === 'checkbox' ? 'field check' : 'field' },
-        ...(d.kind === 'checkbox' ? [input, label] : [label, input]),
-        h('p', { id: `${id}-hint`, class: 'muted small' }, d.hint),
-        error);
-    }));
+    fieldsBox.replaceChildren(
+      ...fields.map((d) => {
+        const id = idFor(d.name);
+        let input: HTMLInputElement | HTMLSelectElement;
+        if (d.kind === 'select') {
+          input = h('select', { id, name: d.name, required: d.required });
+          if (!d.source)
+            fillSelect(
+              input,
+              d,
+              (d.options ?? []).map((o) => ({ value: optionKey(o.value), label: o.label })),
+            );
+          if (d.name === 'service') input.addEventListener('change', refreshChoices);
+        } else if (d.kind === 'number') {
+          input = h('input', {
+            id,
+            name: d.name,
+            type: 'number',
+            required: d.required && d.default === undefined,
+            min: d.min,
+            max: d.max,
+            step: d.integer ? 1 : 'any',
+            inputmode: d.integer ? 'numeric' : 'decimal',
+          });
+          if (d.default !== undefined) input.value = String(d.default);
+        } else if (d.kind === 'checkbox') {
+          input = h('input', { id, name: d.name, type: 'checkbox' });
+          input.checked = d.default === true;
+        } else {
+          input = h('input', { id, name: d.name, type: 'text', required: d.required && d.default === undefined, autocomplete: 'off', spellcheck: 'false' });
+          if (d.default !== undefined) input.value = String(d.default);
+        }
+        input.setAttribute('aria-describedby', `${id}-hint`);
+        inputs.set(d.name, input);
+        const error = h('p', { id: `${id}-error`, class: 'field-error', hidden: true });
+        slots.set(d.name, { input, error, hintId: `${id}-hint` });
+        const label = h('label', { for: id }, d.label, d.required && d.default === undefined ? '' : h('span', { class: 'muted' }, ' (optional)'));
+        return h(
+          'div',
+          { class: d.kind === 'checkbox' ? 'field check' : 'field' },
+          ...(d.kind === 'checkbox' ? [input, label] : [label, input]),
+          h('p', { id: `${id}-hint`, class: 'muted small' }, d.hint),
+          error,
+        );
+      }),
+    );
     slots.set(DURATION, durationSlot);
     clearProblems();
     if (!fields.length) fieldsBox.append(h('p', { class: 'muted small' }, 'This fault takes no arguments.'));
@@ -166,10 +211,17 @@ export function faultsSection(ctx: Ctx): Section {
       submit.disabled = false;
     }
   });
-  faultSelect.addEventListener('change', () => { formMsg.clear(); buildFields(); });
+  faultSelect.addEventListener('change', () => {
+    formMsg.clear();
+    buildFields();
+  });
   ctx.topology.subscribe(refreshChoices, ctx.signal);
 
-  void loadUntilOk(ctx, (signal) => ctx.api.faultCatalog(signal), (e) => showError(ctx, formMsg, e, 'Reading the fault catalog', { polling: true })).then((c) => {
+  void loadUntilOk(
+    ctx,
+    (signal) => ctx.api.faultCatalog(signal),
+    (e) => showError(ctx, formMsg, e, 'Reading the fault catalog', { polling: true }),
+  ).then((c) => {
     if (!c) return;
     catalog = c;
     formMsg.clear();
@@ -214,8 +266,10 @@ export function faultsSection(ctx: Ctx): Section {
       if (document.activeElement === button) inPlaceHeading.focus();
       notifyChanged(ctx);
     } catch (e) {
-      if (e instanceof ApiError && e.status === 404) { listMsg.show(`${f.name} had already ended.`, 'info'); notifyChanged(ctx); }
-      else showError(ctx, listMsg, e, `Reverting ${f.name}`);
+      if (e instanceof ApiError && e.status === 404) {
+        listMsg.show(`${f.name} had already ended.`, 'info');
+        notifyChanged(ctx);
+      } else showError(ctx, listMsg, e, `Reverting ${f.name}`);
       button.disabled = false;
     }
   };
@@ -223,15 +277,19 @@ export function faultsSection(ctx: Ctx): Section {
   const createItem = (f: FaultInPlace) => {
     const b = h('button', { type: 'button', class: 'small secondary', 'aria-label': `revert ${f.name}` }, 'revert');
     b.addEventListener('click', () => void revert(b, f));
-    return h('li', { 'data-fault-id': f.id },
+    return h(
+      'li',
+      { 'data-fault-id': f.id },
       h('span', { class: 'fault-what' }, h('strong', {}, f.name)),
       h('span', { class: 'muted small' }, `since ${clockText(f.startedAt)}`),
       h('span', { class: 'countdown' }),
-      b);
+      b,
+    );
   };
   const updateItem = (li: HTMLElement, f: FaultInPlace) => {
     const c = li.querySelector<HTMLElement>('.countdown')!;
-    if (f.endsAt) c.dataset.endsAt = f.endsAt; else delete c.dataset.endsAt;
+    if (f.endsAt) c.dataset.endsAt = f.endsAt;
+    else delete c.dataset.endsAt;
     setText(c, countdownText(f.endsAt, Date.now()));
   };
 

@@ -1,12 +1,12 @@
 // Load: pick a scenario, a duration and (optionally) connections; start and stop it. While a load
 // runs its log is polled every 2 s; when it has ended, its summary is shown.
 import { ApiError } from '../api.ts';
-import { loadUntilOk, showError, type Ctx, type Section } from '../app.ts';
-import { h, logView, messageBox, setText, showFieldErrors, type FieldSlot } from '../dom.ts';
+import { type Ctx, loadUntilOk, type Section, showError } from '../app.ts';
+import { type FieldSlot, h, logView, messageBox, setText, showFieldErrors } from '../dom.ts';
 import { clockText, durationText, msOf, sinceText } from '../format.ts';
 import { summaryRows } from '../messages.ts';
-import { fieldProblems } from '../schema-form.ts';
 import { poll } from '../poll.ts';
+import { fieldProblems } from '../schema-form.ts';
 import type { LoadLast, LoadState, Scenario } from '../types.ts';
 
 /** Idle, the section looks for a load started elsewhere (another tab) now and then. */
@@ -17,7 +17,17 @@ export function loadSection(ctx: Ctx): Section {
   const pollMsg = messageBox();
   const scenario = h('select', { id: 'load-scenario', name: 'scenario', required: true, 'aria-describedby': 'load-scenario-hint' });
   const scenarioHint = h('p', { id: 'load-scenario-hint', class: 'muted small' }, 'Loading the scenarios…');
-  const duration = h('input', { id: 'load-duration', name: 'durationSeconds', type: 'number', min: 1, step: 1, required: true, inputmode: 'numeric', value: 60, 'aria-describedby': 'load-duration-hint' });
+  const duration = h('input', {
+    id: 'load-duration',
+    name: 'durationSeconds',
+    type: 'number',
+    min: 1,
+    step: 1,
+    required: true,
+    inputmode: 'numeric',
+    value: 60,
+    'aria-describedby': 'load-duration-hint',
+  });
   const connections = h('input', { id: 'load-connections', name: 'connections', type: 'number', min: 1, step: 1, inputmode: 'numeric', 'aria-describedby': 'load-connections-hint' });
   const errorLine = (id: string) => h('p', { id, class: 'field-error', hidden: true });
   const slots = new Map<string, FieldSlot>([
@@ -28,25 +38,51 @@ export function loadSection(ctx: Ctx): Section {
   const errorOf = (key: string) => slots.get(key)!.error;
   const start = h('button', { type: 'submit' }, 'Start load');
   const stop = h('button', { type: 'button', class: 'secondary', disabled: true }, 'Stop load');
-  const form = h('form', { class: 'load-form', 'aria-labelledby': 'load-h' },
+  const form = h(
+    'form',
+    { class: 'load-form', 'aria-labelledby': 'load-h' },
     h('div', { class: 'field' }, h('label', { for: 'load-scenario' }, 'Scenario'), scenario, scenarioHint, errorOf('scenario')),
-    h('div', { class: 'row' },
-      h('div', { class: 'field' }, h('label', { for: 'load-duration' }, 'Duration (seconds)'), duration,
-        h('p', { id: 'load-duration-hint', class: 'muted small' }, 'How long the load runs.'), errorOf('durationSeconds')),
-      h('div', { class: 'field' }, h('label', { for: 'load-connections' }, 'Connections ', h('span', { class: 'muted' }, '(optional)')), connections,
-        h('p', { id: 'load-connections-hint', class: 'muted small' }, 'Empty: the console’s default.'), errorOf('connections'))),
+    h(
+      'div',
+      { class: 'row' },
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'load-duration' }, 'Duration (seconds)'),
+        duration,
+        h('p', { id: 'load-duration-hint', class: 'muted small' }, 'How long the load runs.'),
+        errorOf('durationSeconds'),
+      ),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'load-connections' }, 'Connections ', h('span', { class: 'muted' }, '(optional)')),
+        connections,
+        h('p', { id: 'load-connections-hint', class: 'muted small' }, 'Empty: the console’s default.'),
+        errorOf('connections'),
+      ),
+    ),
     h('div', { class: 'row' }, start, stop),
-    msg.el);
+    msg.el,
+  );
 
   const currentText = h('p', {}, 'No load is running.');
   const log = logView('Log of the running load');
   log.el.hidden = true;
   const lastBox = h('div', { class: 'last-load' }, h('p', { class: 'muted' }, 'No load has ended yet.'));
 
-  const el = h('section', { id: 'load', class: 'panel', 'aria-labelledby': 'load-h' },
-    h('h2', { id: 'load-h' }, 'Load'), form,
-    h('h3', {}, 'Running load'), pollMsg.el, currentText, log.el,
-    h('h3', {}, 'Last load'), lastBox);
+  const el = h(
+    'section',
+    { id: 'load', class: 'panel', 'aria-labelledby': 'load-h' },
+    h('h2', { id: 'load-h' }, 'Load'),
+    form,
+    h('h3', {}, 'Running load'),
+    pollMsg.el,
+    currentText,
+    log.el,
+    h('h3', {}, 'Last load'),
+    lastBox,
+  );
 
   let scenarios: Scenario[] = [];
   let running = false;
@@ -64,13 +100,17 @@ export function loadSection(ctx: Ctx): Section {
     const outcome = last.exitCode === 0 ? 'finished normally' : last.exitCode == null ? 'was stopped' : `ended with exit code ${last.exitCode}`;
     // The load CLI's own summary is text (aligned columns): kept as it is. An object gets rows.
     const rows = typeof last.summary === 'string' ? [] : summaryRows(last.summary);
-    const summary = typeof last.summary === 'string' && last.summary.trim()
-      ? h('pre', { class: 'log', tabindex: 0, 'aria-label': 'Summary of the last load' }, last.summary)
-      : rows.length ? h('dl', { class: 'summary' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)])) : h('p', { class: 'muted' }, 'No summary.');
+    const summary =
+      typeof last.summary === 'string' && last.summary.trim()
+        ? h('pre', { class: 'log', tabindex: 0, 'aria-label': 'Summary of the last load' }, last.summary)
+        : rows.length
+          ? h('dl', { class: 'summary' }, ...rows.flatMap(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]))
+          : h('p', { class: 'muted' }, 'No summary.');
     lastBox.replaceChildren(
       h('p', {}, `${last.scenario}: ${outcome}; ended at ${clockText(last.endedAt)}${took}.`),
       summary,
-      ...(last.log?.length ? [h('details', {}, h('summary', {}, `Its log (${last.log.length} lines)`), h('pre', { class: 'log', tabindex: 0 }, last.log.join('\n')))] : []));
+      ...(last.log?.length ? [h('details', {}, h('summary', {}, `Its log (${last.log.length} lines)`), h('pre', { class: 'log', tabindex: 0 }, last.log.join('\n')))] : []),
+    );
   };
 
   const render = (s: LoadState) => {
@@ -142,7 +182,11 @@ export function loadSection(ctx: Ctx): Section {
     }
   });
 
-  void loadUntilOk(ctx, (signal) => ctx.api.scenarios(signal), (e) => showError(ctx, msg, e, 'Reading the load scenarios', { polling: true })).then((list) => {
+  void loadUntilOk(
+    ctx,
+    (signal) => ctx.api.scenarios(signal),
+    (e) => showError(ctx, msg, e, 'Reading the load scenarios', { polling: true }),
+  ).then((list) => {
     if (!list) return;
     scenarios = list;
     msg.clear();

@@ -3,14 +3,32 @@
 // schedule with a form for a one-off surge, and the controller's recent events. Polled every 3 s
 // while the tab is visible; cards and rows are updated in place so focus stays put.
 import { ApiError } from '../api.ts';
-import { CHANGED, showError, type Ctx, type Section } from '../app.ts';
-import { h, messageBox, reconcile, setAttr, setText, showFieldErrors, type FieldSlot } from '../dom.ts';
+import { CHANGED, type Ctx, type Section, showError } from '../app.ts';
+import { type FieldSlot, h, messageBox, reconcile, setAttr, setText, showFieldErrors } from '../dom.ts';
 import { clockText, durationText } from '../format.ts';
 import { poll } from '../poll.ts';
 import {
-  addedText, agoText, decisionBadge, desiredText, eventKeys, eventKind, forecastText, heldText, MAX_MINUTES, metricText, OBSERVING,
-  recoveryText, replicasText, scheduleFloorText, serviceTone, surgeProblems, surgeRequest, windowKey, windowText,
-  withoutService, type SurgeField,
+  addedText,
+  agoText,
+  decisionBadge,
+  desiredText,
+  eventKeys,
+  eventKind,
+  forecastText,
+  heldText,
+  MAX_MINUTES,
+  metricText,
+  OBSERVING,
+  recoveryText,
+  replicasText,
+  type SurgeField,
+  scheduleFloorText,
+  serviceTone,
+  surgeProblems,
+  surgeRequest,
+  windowKey,
+  windowText,
+  withoutService,
 } from '../scaling-view.ts';
 import type { ScalingEvent, ScalingModes, ScalingServiceView, ScalingState, ScheduleWindow } from '../types.ts';
 
@@ -68,10 +86,40 @@ export function scalingSection(ctx: Ctx): Section {
   const formMsg = messageBox();
   const errorLine = (id: string) => h('p', { id, class: 'field-error', hidden: true });
   const service = h('select', { id: 'surge-service', name: 'service', required: true, 'aria-describedby': 'surge-service-hint' });
-  const minutes = h('input', { id: 'surge-minutes', name: 'minutes', type: 'number', min: 0, max: MAX_MINUTES, step: 'any', inputmode: 'decimal', required: true, value: 5, 'aria-describedby': 'surge-minutes-hint' });
+  const minutes = h('input', {
+    id: 'surge-minutes',
+    name: 'minutes',
+    type: 'number',
+    min: 0,
+    max: MAX_MINUTES,
+    step: 'any',
+    inputmode: 'decimal',
+    required: true,
+    value: 5,
+    'aria-describedby': 'surge-minutes-hint',
+  });
   const lead = h('input', { id: 'surge-lead', name: 'lead-seconds', type: 'number', min: 0, step: 1, inputmode: 'numeric', value: 120, 'aria-describedby': 'surge-lead-hint' });
-  const duration = h('input', { id: 'surge-duration', name: 'duration-seconds', type: 'number', min: 1, step: 1, inputmode: 'numeric', required: true, value: 300, 'aria-describedby': 'surge-duration-hint' });
-  const minReplicas = h('input', { id: 'surge-min-replicas', name: 'min-replicas', type: 'number', min: 1, step: 1, inputmode: 'numeric', required: true, 'aria-describedby': 'surge-min-replicas-hint' });
+  const duration = h('input', {
+    id: 'surge-duration',
+    name: 'duration-seconds',
+    type: 'number',
+    min: 1,
+    step: 1,
+    inputmode: 'numeric',
+    required: true,
+    value: 300,
+    'aria-describedby': 'surge-duration-hint',
+  });
+  const minReplicas = h('input', {
+    id: 'surge-min-replicas',
+    name: 'min-replicas',
+    type: 'number',
+    min: 1,
+    step: 1,
+    inputmode: 'numeric',
+    required: true,
+    'aria-describedby': 'surge-min-replicas-hint',
+  });
   const minReplicasHint = h('p', { id: 'surge-min-replicas-hint', class: 'muted small' }, 'The floor the schedule holds over the window.');
   /** Where a 400's details go, by the body's keys: `at` is the minutes field. */
   const slots = new Map<SurgeField, FieldSlot>([
@@ -83,34 +131,87 @@ export function scalingSection(ctx: Ctx): Section {
   ]);
   const errorOf = (key: SurgeField) => slots.get(key)!.error;
   const submit = h('button', { type: 'submit' }, 'Add surge');
-  const form = h('form', { class: 'surge-form', 'aria-labelledby': 'surge-h' },
-    h('div', { class: 'field' }, h('label', { for: 'surge-service' }, 'Service'), service,
-      h('p', { id: 'surge-service-hint', class: 'muted small' }, 'The service that gets its replicas before the surge.'), errorOf('service')),
-    h('div', { class: 'row' },
-      h('div', { class: 'field' }, h('label', { for: 'surge-minutes' }, 'Starts in (minutes)'), minutes,
-        h('p', { id: 'surge-minutes-hint', class: 'muted small' }, 'From now; 0 is now. Sent as a UTC time.'), errorOf('at')),
-      h('div', { class: 'field' }, h('label', { for: 'surge-lead' }, 'Lead (seconds) ', h('span', { class: 'muted' }, '(optional)')), lead,
-        h('p', { id: 'surge-lead-hint', class: 'muted small' }, 'Replicas come up this long before it starts. Empty: 120.'), errorOf('lead-seconds'))),
-    h('div', { class: 'row' },
-      h('div', { class: 'field' }, h('label', { for: 'surge-duration' }, 'Duration (seconds)'), duration,
-        h('p', { id: 'surge-duration-hint', class: 'muted small' }, 'How long the floor holds after the start.'), errorOf('duration-seconds')),
-      h('div', { class: 'field' }, h('label', { for: 'surge-min-replicas' }, 'Min replicas'), minReplicas, minReplicasHint, errorOf('min-replicas'))),
+  const form = h(
+    'form',
+    { class: 'surge-form', 'aria-labelledby': 'surge-h' },
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'surge-service' }, 'Service'),
+      service,
+      h('p', { id: 'surge-service-hint', class: 'muted small' }, 'The service that gets its replicas before the surge.'),
+      errorOf('service'),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'surge-minutes' }, 'Starts in (minutes)'),
+        minutes,
+        h('p', { id: 'surge-minutes-hint', class: 'muted small' }, 'From now; 0 is now. Sent as a UTC time.'),
+        errorOf('at'),
+      ),
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'surge-lead' }, 'Lead (seconds) ', h('span', { class: 'muted' }, '(optional)')),
+        lead,
+        h('p', { id: 'surge-lead-hint', class: 'muted small' }, 'Replicas come up this long before it starts. Empty: 120.'),
+        errorOf('lead-seconds'),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'row' },
+      h(
+        'div',
+        { class: 'field' },
+        h('label', { for: 'surge-duration' }, 'Duration (seconds)'),
+        duration,
+        h('p', { id: 'surge-duration-hint', class: 'muted small' }, 'How long the floor holds after the start.'),
+        errorOf('duration-seconds'),
+      ),
+      h('div', { class: 'field' }, h('label', { for: 'surge-min-replicas' }, 'Min replicas'), minReplicas, minReplicasHint, errorOf('min-replicas')),
+    ),
     h('div', { class: 'row' }, submit),
-    formMsg.el);
+    formMsg.el,
+  );
 
   // ---- the events
   const events = h('ol', { class: 'events', 'aria-labelledby': 'scaling-events-h' });
   const noEvents = h('p', { class: 'muted' }, 'Loading the events…');
 
-  const el = h('section', { id: 'scaling', class: 'panel', 'aria-labelledby': 'scaling-h' },
-    h('h2', { id: 'scaling-h' }, 'Scaling'), updated, pollMsg.el, tickMsg.el,
-    h('h3', { id: 'scaling-modes-h' }, 'Modes'), modes, observing, modesMsg.el,
-    h('h3', { id: 'scaling-services-h' }, 'Services'), noServices, cards,
+  const el = h(
+    'section',
+    { id: 'scaling', class: 'panel', 'aria-labelledby': 'scaling-h' },
+    h('h2', { id: 'scaling-h' }, 'Scaling'),
+    updated,
+    pollMsg.el,
+    tickMsg.el,
+    h('h3', { id: 'scaling-modes-h' }, 'Modes'),
+    modes,
+    observing,
+    modesMsg.el,
+    h('h3', { id: 'scaling-services-h' }, 'Services'),
+    noServices,
+    cards,
     scheduleHeading,
-    h('p', { class: 'muted small' }, 'Windows active now or starting within a day, in this browser’s time zone (daily entries of the policy file are written in UTC). Entries of the policy file stay; surges added here can be removed.'),
-    scheduleMsg.el, noWindows, windows,
-    h('h3', { id: 'surge-h' }, 'Add a one-off surge'), form,
-    h('h3', { id: 'scaling-events-h' }, 'Recent events'), noEvents, events);
+    h(
+      'p',
+      { class: 'muted small' },
+      'Windows active now or starting within a day, in this browser’s time zone (daily entries of the policy file are written in UTC). Entries of the policy file stay; surges added here can be removed.',
+    ),
+    scheduleMsg.el,
+    noWindows,
+    windows,
+    h('h3', { id: 'surge-h' }, 'Add a one-off surge'),
+    form,
+    h('h3', { id: 'scaling-events-h' }, 'Recent events'),
+    noEvents,
+    events,
+  );
 
   let state: ScalingState | undefined;
   /** Bumped by every mode change: a poll that started before it must not put the old modes back. */
@@ -135,11 +236,17 @@ export function scalingSection(ctx: Ctx): Section {
     try {
       const m = await ctx.api.setScalingModes({ [mode]: want });
       if (ctx.signal.aborted) return;
-      if (state) { state.autoscaling = m.autoscaling; state.recovery = m.recovery; }
+      if (state) {
+        state.autoscaling = m.autoscaling;
+        state.recovery = m.recovery;
+      }
       applyModes(m);
-      const what = mode === 'autoscaling'
-        ? (m.autoscaling ? 'Autoscaling is on: the controller sets the replica counts.' : `Autoscaling is off; ${OBSERVING}.`)
-        : `Auto-recovery is ${m.recovery ? 'on' : 'off'}.`;
+      const what =
+        mode === 'autoscaling'
+          ? m.autoscaling
+            ? 'Autoscaling is on: the controller sets the replica counts.'
+            : `Autoscaling is off; ${OBSERVING}.`
+          : `Auto-recovery is ${m.recovery ? 'on' : 'off'}.`;
       modesMsg.show(what, 'ok');
       poller.now();
     } catch (e) {
@@ -154,9 +261,13 @@ export function scalingSection(ctx: Ctx): Section {
   for (const mode of ['autoscaling', 'recovery'] as const) switches[mode].input.addEventListener('change', () => void setMode(mode));
 
   // ---- cards
-  const createCard = (v: ScalingServiceView) => h('li', { class: 'tile scaling-card', 'data-scaling-service': v.service },
-    h('h4', {}, h('span', {}, v.service), h('span', { class: 'badge' })),
-    h('dl', { class: 'facts' }, ...FACTS.map(([key, label]) => h('div', { 'data-fact': key }, h('dt', {}, label), h('dd', {})))));
+  const createCard = (v: ScalingServiceView) =>
+    h(
+      'li',
+      { class: 'tile scaling-card', 'data-scaling-service': v.service },
+      h('h4', {}, h('span', {}, v.service), h('span', { class: 'badge' })),
+      h('dl', { class: 'facts' }, ...FACTS.map(([key, label]) => h('div', { 'data-fact': key }, h('dt', {}, label), h('dd', {})))),
+    );
 
   const updateCard = (li: HTMLElement, v: ScalingServiceView) => {
     const s = state!;
@@ -200,10 +311,7 @@ export function scalingSection(ctx: Ctx): Section {
   const createWindow = (w: ScheduleWindow) => {
     const b = h('button', { type: 'button', class: 'small secondary', 'aria-label': `remove ${w.entry}` }, 'remove');
     b.addEventListener('click', () => void remove(b, w));
-    return h('li', { 'data-entry': w.entry },
-      h('span', { class: 'window-what' }, h('strong', {}, w.entry), ' ', h('span', { class: 'window-text' })),
-      h('span', { class: 'badge' }),
-      b);
+    return h('li', { 'data-entry': w.entry }, h('span', { class: 'window-what' }, h('strong', {}, w.entry), ' ', h('span', { class: 'window-text' })), h('span', { class: 'badge' }), b);
   };
   const updateWindow = (li: HTMLElement, w: ScheduleWindow) => {
     li.className = w.active ? 'tone-ok' : 'tone-idle';
@@ -213,12 +321,18 @@ export function scalingSection(ctx: Ctx): Section {
   };
 
   // ---- the events
-  const createEvent = (e: ScalingEvent) => h('li', { 'data-kind': e.kind },
-    h('time', { datetime: e.at }, clockText(e.at)),
-    h('span', { class: 'badge' }, eventKind(e.kind).word),
-    h('strong', { class: 'event-target' }, e.target),
-    h('span', { class: 'event-reason' }, withoutService(e.reason, e.target)));
-  const updateEvent = (li: HTMLElement, e: ScalingEvent) => { li.className = `tone-${eventKind(e.kind).tone}`; };
+  const createEvent = (e: ScalingEvent) =>
+    h(
+      'li',
+      { 'data-kind': e.kind },
+      h('time', { datetime: e.at }, clockText(e.at)),
+      h('span', { class: 'badge' }, eventKind(e.kind).word),
+      h('strong', { class: 'event-target' }, e.target),
+      h('span', { class: 'event-reason' }, withoutService(e.reason, e.target)),
+    );
+  const updateEvent = (li: HTMLElement, e: ScalingEvent) => {
+    li.className = `tone-${eventKind(e.kind).tone}`;
+  };
 
   // ---- the form's choices: the services the controller scales (their max in the hint)
   const fillServices = (s: ScalingState | undefined) => {
@@ -279,9 +393,12 @@ export function scalingSection(ctx: Ctx): Section {
       for (const mode of ['autoscaling', 'recovery'] as const) switches[mode].input.disabled = false;
     } else setText(switches.recovery.hint, recoveryText(switches.recovery.input.checked, s.recoveryPolicy));
 
-    setText(updated, s.lastTickAt
-      ? `The controller last checked at ${clockText(s.lastTickAt)} (every ${durationText(s.intervalSeconds)}); updated every 3 s while this tab is visible.`
-      : 'The controller has not checked yet (its first check comes a second after the console starts).');
+    setText(
+      updated,
+      s.lastTickAt
+        ? `The controller last checked at ${clockText(s.lastTickAt)} (every ${durationText(s.intervalSeconds)}); updated every 3 s while this tab is visible.`
+        : 'The controller has not checked yet (its first check comes a second after the console starts).',
+    );
     if (s.lastError) tickMsg.show(`The controller’s last check failed: ${s.lastError}`, 'problem');
     else tickMsg.clear();
 
@@ -299,7 +416,14 @@ export function scalingSection(ctx: Ctx): Section {
     const ek = eventKeys(shown);
     const eventKey = new Map(shown.map((e, i) => [e, ek[i]!]));
     reconcile(events, shown, (e) => eventKey.get(e)!, createEvent, updateEvent);
-    setText(noEvents, s.events.length ? (s.events.length > EVENTS_SHOWN ? `The ${EVENTS_SHOWN} newest of ${s.events.length}, newest first.` : 'Newest first.') : 'No events yet: scale-outs, scale-ins, restarts and mode changes show here.');
+    setText(
+      noEvents,
+      s.events.length
+        ? s.events.length > EVENTS_SHOWN
+          ? `The ${EVENTS_SHOWN} newest of ${s.events.length}, newest first.`
+          : 'Newest first.'
+        : 'No events yet: scale-outs, scale-ins, restarts and mode changes show here.',
+    );
 
     fillServices(s);
     describeMax();

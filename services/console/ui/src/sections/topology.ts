@@ -1,7 +1,7 @@
 // Topology: one tile per compose service, grouped, with a row per container (state and health
 // in words and colour, Patroni role, quick kill/restart/pause), and the Toxiproxy links. Polled
 // every 2 s; rows are updated in place so a focused button keeps its focus.
-import { CHANGED, notifyChanged, showError, type Ctx, type Section } from '../app.ts';
+import { CHANGED, type Ctx, notifyChanged, type Section, showError } from '../app.ts';
 import { h, messageBox, reconcile, setAttr, setText } from '../dom.ts';
 import { clockText } from '../format.ts';
 import { containerStatus, groupServices, linkState, replicaText, roleLabel, serviceTone, sortContainers, toxicText } from '../health.ts';
@@ -20,11 +20,15 @@ export function topologySection(ctx: Ctx): Section {
   const updated = h('p', { class: 'muted small' }, 'Loading the topology…');
   const groups = h('div', { class: 'groups', 'aria-busy': 'true' });
   const links = h('ul', { class: 'links' });
-  const linksBlock = h('section', { class: 'links-block', 'aria-labelledby': 'links-h' }, h('h3', { id: 'links-h' }, 'Toxiproxy links'),
-    h('p', { class: 'muted small' }, 'Every app reaches its dependencies through one of these; a cut link refuses connections.'), links);
+  const linksBlock = h(
+    'section',
+    { class: 'links-block', 'aria-labelledby': 'links-h' },
+    h('h3', { id: 'links-h' }, 'Toxiproxy links'),
+    h('p', { class: 'muted small' }, 'Every app reaches its dependencies through one of these; a cut link refuses connections.'),
+    links,
+  );
   linksBlock.hidden = true;
-  const el = h('section', { id: 'topology', class: 'panel', 'aria-labelledby': 'topology-h' },
-    h('h2', { id: 'topology-h' }, 'Topology'), updated, pollMsg.el, msg.el, groups, linksBlock);
+  const el = h('section', { id: 'topology', class: 'panel', 'aria-labelledby': 'topology-h' }, h('h2', { id: 'topology-h' }, 'Topology'), updated, pollMsg.el, msg.el, groups, linksBlock);
 
   /** Where each container's quick buttons point now (service and replica number). */
   const where = new Map<string, { service: string; number: number }>();
@@ -52,11 +56,14 @@ export function topologySection(ctx: Ctx): Section {
       b.addEventListener('click', () => void quick(b, c.name, q));
       return b;
     });
-    return h('li', { class: 'ctr', 'data-container': c.name },
+    return h(
+      'li',
+      { class: 'ctr', 'data-container': c.name },
       h('span', { class: 'ctr-name' }, c.name),
       h('span', { class: 'badge' }),
       h('span', { class: 'role' }),
-      h('span', { class: 'quick', role: 'group', 'aria-label': `Faults for ${c.name}` }, ...buttons));
+      h('span', { class: 'quick', role: 'group', 'aria-label': `Faults for ${c.name}` }, ...buttons),
+    );
   };
 
   /** kill and pause make no sense on a container that is not running. */
@@ -82,8 +89,8 @@ export function topologySection(ctx: Ctx): Section {
     applyQuickState(row);
   };
 
-  const createTile = (s: ServiceInfo) => h('li', { class: 'tile', 'data-service': s.name },
-    h('h4', {}, s.name), h('p', { class: 'replicas' }), h('ul', { class: 'ctrs', 'aria-label': `Containers of ${s.name}` }));
+  const createTile = (s: ServiceInfo) =>
+    h('li', { class: 'tile', 'data-service': s.name }, h('h4', {}, s.name), h('p', { class: 'replicas' }), h('ul', { class: 'ctrs', 'aria-label': `Containers of ${s.name}` }));
 
   const updateTile = (tile: HTMLElement, s: ServiceInfo) => {
     tile.className = `tile tone-${serviceTone(s)}`;
@@ -94,8 +101,8 @@ export function topologySection(ctx: Ctx): Section {
     reconcile(list, cs, (c) => c.name, createRow, updateRow);
   };
 
-  const createGroup = (g: { group: string; title: string }) => h('section', { class: 'group', 'data-group': g.group, 'aria-labelledby': `group-${g.group}` },
-    h('h3', { id: `group-${g.group}` }, g.title), h('ul', { class: 'tiles' }));
+  const createGroup = (g: { group: string; title: string }) =>
+    h('section', { class: 'group', 'data-group': g.group, 'aria-labelledby': `group-${g.group}` }, h('h3', { id: `group-${g.group}` }, g.title), h('ul', { class: 'tiles' }));
 
   const createLink = (l: LinkInfo) => h('li', { class: 'link', 'data-link': l.name }, h('span', { class: 'link-name' }, l.name), h('span', { class: 'badge' }), h('ul', { class: 'toxics' }));
   const updateLink = (li: HTMLElement, l: LinkInfo) => {
@@ -104,7 +111,13 @@ export function topologySection(ctx: Ctx): Section {
     setAttr(li, 'data-enabled', String(l.enabled));
     setText(li.querySelector('.badge')!, l.toxics.length ? `${state}, ${l.toxics.length} ${l.toxics.length === 1 ? 'toxic' : 'toxics'}` : `${state}, no toxics`);
     const ul = li.querySelector('.toxics')!;
-    reconcile(ul, l.toxics.map(toxicText), (t) => t, (t) => h('li', {}, t), () => {});
+    reconcile(
+      ul,
+      l.toxics.map(toxicText),
+      (t) => t,
+      (t) => h('li', {}, t),
+      () => {},
+    );
   };
 
   const refresh = async () => {
@@ -114,12 +127,24 @@ export function topologySection(ctx: Ctx): Section {
       where.clear();
       ctx.topology.set(t);
       const grouped = groupServices(t.services ?? []);
-      reconcile(groups, grouped, (g) => g.group, createGroup, (el, g) => reconcile(el.querySelector('.tiles')!, g.services, (s) => s.name, createTile, updateTile));
+      reconcile(
+        groups,
+        grouped,
+        (g) => g.group,
+        createGroup,
+        (el, g) => reconcile(el.querySelector('.tiles')!, g.services, (s) => s.name, createTile, updateTile),
+      );
       groups.setAttribute('aria-busy', 'false');
       if (!grouped.length) setText(updated, 'No services found: is the lab up? (npm run lab:up)');
       else setText(updated, `As of ${clockText(t.at) || 'now'}; updated every 2 s while this tab is visible.`);
       linksBlock.hidden = !(t.links ?? []).length;
-      reconcile(links, [...(t.links ?? [])].sort((a, b) => a.name.localeCompare(b.name)), (l) => l.name, createLink, updateLink);
+      reconcile(
+        links,
+        [...(t.links ?? [])].sort((a, b) => a.name.localeCompare(b.name)),
+        (l) => l.name,
+        createLink,
+        updateLink,
+      );
       pollMsg.clear();
     } catch (e) {
       showError(ctx, pollMsg, e, 'Reading the topology', { polling: true });

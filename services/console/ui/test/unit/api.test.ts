@@ -1,13 +1,23 @@
 import { describe, expect, test } from 'vitest';
 import { ApiError, ConsoleApi } from '../../src/api.ts';
 
-interface Sent { url: string; method: string; headers: Record<string, string>; body: unknown }
+interface Sent {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body: unknown;
+}
 
 /** A fetch that records what it was asked and answers from a script. */
 function scripted(answer: (s: Sent, signal: AbortSignal | undefined) => Response | Promise<Response>) {
   const sent: Sent[] = [];
   const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
-    const s: Sent = { url: String(input), method: init?.method ?? 'GET', headers: { ...(init?.headers as Record<string, string>) }, body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined };
+    const s: Sent = {
+      url: String(input),
+      method: init?.method ?? 'GET',
+      headers: { ...(init?.headers as Record<string, string>) },
+      body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
+    };
     sent.push(s);
     if (init?.signal?.aborted) throw init.signal.reason;
     return answer(s, init?.signal ?? undefined);
@@ -18,7 +28,12 @@ function scripted(answer: (s: Sent, signal: AbortSignal | undefined) => Response
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json', ...headers } });
 
 async function failure(p: Promise<unknown>): Promise<ApiError> {
-  try { await p; } catch (e) { if (e instanceof ApiError) return e; throw e; }
+  try {
+    await p;
+  } catch (e) {
+    if (e instanceof ApiError) return e;
+    throw e;
+  }
   throw new Error('expected the call to fail');
 }
 
@@ -30,7 +45,10 @@ describe('ConsoleApi', () => {
     await api.faults();
     token = 'second';
     await api.scenarios();
-    expect(f.sent.map((s) => [s.url, s.headers.authorization])).toEqual([['/lab/api/faults', 'Bearer first'], ['/lab/api/scenarios', 'Bearer second']]);
+    expect(f.sent.map((s) => [s.url, s.headers.authorization])).toEqual([
+      ['/lab/api/faults', 'Bearer first'],
+      ['/lab/api/scenarios', 'Bearer second'],
+    ]);
   });
 
   test('no token: no Authorization header (the API answers 401 and the sign-in shows)', async () => {
@@ -52,8 +70,15 @@ describe('ConsoleApi', () => {
     await api.abortRun('r1');
     await api.charts(15);
     expect(f.sent.map((s) => `${s.method} ${s.url}`)).toEqual([
-      'POST /lab/api/faults', 'DELETE /lab/api/faults/a%2Fb', 'POST /lab/api/reset', 'POST /lab/api/load', 'DELETE /lab/api/load',
-      'POST /lab/api/runs', 'GET /lab/api/runs/r1', 'DELETE /lab/api/runs/r1', 'GET /lab/api/charts?minutes=15',
+      'POST /lab/api/faults',
+      'DELETE /lab/api/faults/a%2Fb',
+      'POST /lab/api/reset',
+      'POST /lab/api/load',
+      'DELETE /lab/api/load',
+      'POST /lab/api/runs',
+      'GET /lab/api/runs/r1',
+      'DELETE /lab/api/runs/r1',
+      'GET /lab/api/charts?minutes=15',
     ]);
     expect(f.sent[0]!.body).toEqual({ fault: 'link-latency', args: { link: 'redis', 'latency-ms': 200 }, durationSeconds: 30 });
     expect(f.sent[0]!.headers['content-type']).toBe('application/json');
@@ -67,7 +92,7 @@ describe('ConsoleApi', () => {
     expect(e).toMatchObject({ kind: 'http', status: 400, code: 'REQUEST_VALIDATION_FAILED', message: 'invalid fault parameters', details, requestId: 'req-3' });
   });
 
-  test('an answer that is not the error format still becomes an ApiError (nginx\'s HTML 502)', async () => {
+  test("an answer that is not the error format still becomes an ApiError (nginx's HTML 502)", async () => {
     const f = scripted(() => new Response('<html>Bad Gateway</html>', { status: 502, headers: { 'x-request-id': 'edge-1' } }));
     expect(await failure(new ConsoleApi({ token: () => 't', fetch: f.fetch }).topology())).toMatchObject({ kind: 'http', status: 502, code: 'HTTP_502', requestId: 'edge-1' });
   });
@@ -80,7 +105,9 @@ describe('ConsoleApi', () => {
     await api.meta();
     next = () => json(401, { error: { code: 'UNAUTHORIZED', message: 'no token' } });
     await failure(api.meta());
-    next = () => { throw new TypeError('fetch failed'); };
+    next = () => {
+      throw new TypeError('fetch failed');
+    };
     const e = await failure(api.meta());
     expect(e).toMatchObject({ kind: 'network', status: 0, code: 'NETWORK' });
     expect(outcomes).toEqual(['ok', 'http 401 UNAUTHORIZED', 'network 0 NETWORK']);
@@ -88,9 +115,12 @@ describe('ConsoleApi', () => {
 
   test('no answer in time is a timeout error', async () => {
     // Never answers; like fetch, it rejects when its signal aborts.
-    const f = scripted((_s, signal) => new Promise<Response>((_resolve, reject) => {
-      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
-    }));
+    const f = scripted(
+      (_s, signal) =>
+        new Promise<Response>((_resolve, reject) => {
+          signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
+        }),
+    );
     const e = await failure(new ConsoleApi({ token: () => 't', fetch: f.fetch, timeoutMs: 20 }).topology());
     expect(e).toMatchObject({ kind: 'timeout', code: 'TIMEOUT' });
   });

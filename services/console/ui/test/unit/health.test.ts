@@ -2,10 +2,23 @@ import { describe, expect, test } from 'vitest';
 import { containerStatus, groupServices, linkState, replicaText, roleLabel, serviceTone, sortContainers, toxicText } from '../../src/health.ts';
 import type { ContainerInfo, ServiceInfo } from '../../src/types.ts';
 
-const ctr = (name: string, number: number, state: string, health: string, role?: string): ContainerInfo => ({ name, number, state, health, startedAt: '2025-01-01T00:00:00Z', ...(role ? { role } : {}) });
+const ctr = (name: string, number: number, state: string, health: string, role?: string): ContainerInfo => ({
+  name,
+  number,
+  state,
+  health,
+  startedAt: '2025-01-01T00:00:00Z',
+  ...(role ? { role } : {}),
+});
 const svc = (name: string, group: string, containers: ContainerInfo[], desired?: number): ServiceInfo => ({
-  name, group, containers,
-  replicas: { running: containers.filter((c) => c.state === 'running').length, healthy: containers.filter((c) => c.state === 'running' && c.health === 'healthy').length, ...(desired !== undefined ? { desired } : {}) },
+  name,
+  group,
+  containers,
+  replicas: {
+    running: containers.filter((c) => c.state === 'running').length,
+    healthy: containers.filter((c) => c.state === 'running' && c.health === 'healthy').length,
+    ...(desired !== undefined ? { desired } : {}),
+  },
 });
 
 describe('containerStatus: state and health as a word, a mark for tests and a tone', () => {
@@ -18,7 +31,7 @@ describe('containerStatus: state and health as a word, a mark for tests and a to
     expect(containerStatus({ state: 'running', health: 'none' })).toEqual({ mark: 'none', label: 'running', tone: 'idle' });
     expect(containerStatus({ state: 'running', health: '' })).toMatchObject({ mark: 'none' });
   });
-  test('not running is down, whatever the last health said, and says Docker\'s state', () => {
+  test("not running is down, whatever the last health said, and says Docker's state", () => {
     expect(containerStatus({ state: 'exited', health: 'healthy' })).toEqual({ mark: 'down', label: 'exited', tone: 'bad' });
     expect(containerStatus({ state: 'paused', health: 'healthy' })).toEqual({ mark: 'down', label: 'paused', tone: 'warn' });
     expect(containerStatus({ state: 'restarting', health: 'none' })).toEqual({ mark: 'down', label: 'restarting', tone: 'warn' });
@@ -53,8 +66,13 @@ describe('replica counts and tones', () => {
 describe('groupServices', () => {
   test('shop, data, platform, observability in that order, unknown groups after, services by name', () => {
     const g = groupServices([
-      svc('prometheus', 'observability', []), svc('redis', 'data', []), svc('checkout', 'shop', []),
-      svc('cart', 'shop', []), svc('toxiproxy', 'platform', []), svc('odd', 'elsewhere', []), svc('etcd', 'data', []),
+      svc('prometheus', 'observability', []),
+      svc('redis', 'data', []),
+      svc('checkout', 'shop', []),
+      svc('cart', 'shop', []),
+      svc('toxiproxy', 'platform', []),
+      svc('odd', 'elsewhere', []),
+      svc('etcd', 'data', []),
     ]);
     expect(g.map((x) => x.group)).toEqual(['shop', 'data', 'platform', 'observability', 'elsewhere']);
     expect(g.map((x) => x.title)).toEqual(['Shop', 'Data', 'Platform', 'Observability', 'elsewhere']);

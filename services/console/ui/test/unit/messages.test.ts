@@ -12,11 +12,16 @@ describe('errorMessage: API errors in plain words', () => {
     expect(errorMessage(http(409, 'SOMETHING_ELSE', 'busy'), 'Doing it')).toBe('Doing it was refused because something is already going: busy.');
   });
   test('network errors say the backend is unreachable', () => {
-    expect(errorMessage(new ApiError({ kind: 'network', status: 0, code: 'NETWORK', message: 'x' }), 'Reset all')).toBe('Reset all failed: the console backend is unreachable. Is the lab up? Try again in a moment.');
+    expect(errorMessage(new ApiError({ kind: 'network', status: 0, code: 'NETWORK', message: 'x' }), 'Reset all')).toBe(
+      'Reset all failed: the console backend is unreachable. Is the lab up? Try again in a moment.',
+    );
     expect(errorMessage(new ApiError({ kind: 'timeout', status: 0, code: 'TIMEOUT', message: 'x' }), 'Reset all')).toMatch(/did not answer in time/);
   });
   test('validation errors list what to fix, without the args. prefix', () => {
-    const e = http(400, 'REQUEST_VALIDATION_FAILED', 'invalid', [{ field: 'args.latency-ms', problem: 'too big' }, { field: 'durationSeconds', problem: 'too small' }]);
+    const e = http(400, 'REQUEST_VALIDATION_FAILED', 'invalid', [
+      { field: 'args.latency-ms', problem: 'too big' },
+      { field: 'durationSeconds', problem: 'too small' },
+    ]);
     expect(errorMessage(e, 'Injecting link-latency')).toBe('Injecting link-latency was refused; please check: latency-ms: too big; durationSeconds: too small.');
   });
   test('401 and 403 explain the token and the origin check', () => {
@@ -51,8 +56,17 @@ describe('verdict', () => {
 });
 
 describe('summaryRows', () => {
-  test('the load runner\'s summary object gets readable rows', () => {
-    const rows = summaryRows({ requests: 12000, ok: 11900, rejected: 50, durationSeconds: 60, throughput: 200, latencyMs: { p50: 4, p90: 9, p99: 31.5, p999: 80, max: 120 }, byStatus: { 200: 11900, 409: 50, 503: 50 }, errors: { 503: 50 } });
+  test("the load runner's summary object gets readable rows", () => {
+    const rows = summaryRows({
+      requests: 12000,
+      ok: 11900,
+      rejected: 50,
+      durationSeconds: 60,
+      throughput: 200,
+      latencyMs: { p50: 4, p90: 9, p99: 31.5, p999: 80, max: 120 },
+      byStatus: { 200: 11900, 409: 50, 503: 50 },
+      errors: { 503: 50 },
+    });
     expect(rows).toEqual([
       ['requests', '12,000 in 60 s (200 req/s)'],
       ['ok', '11,900'],
@@ -65,7 +79,10 @@ describe('summaryRows', () => {
   test('text stays text; nothing is no rows; other objects show their keys', () => {
     expect(summaryRows('requests 10')).toEqual([['summary', 'requests 10']]);
     expect(summaryRows(null)).toEqual([]);
-    expect(summaryRows({ a: 1, b: { c: 2 } })).toEqual([['a', '1'], ['b', '{"c":2}']]);
+    expect(summaryRows({ a: 1, b: { c: 2 } })).toEqual([
+      ['a', '1'],
+      ['b', '{"c":2}'],
+    ]);
   });
 });
 
@@ -75,7 +92,7 @@ describe('times and links', () => {
     expect(durationText(125)).toBe('2 min 05 s');
     expect(durationText(3720)).toBe('1 h 02 min');
   });
-  test('a fault\'s countdown', () => {
+  test("a fault's countdown", () => {
     const now = Date.parse('2025-01-01T12:00:00Z');
     expect(countdownText('2025-01-01T12:00:42Z', now)).toBe('ends in 42 s');
     expect(countdownText('2025-01-01T12:02:05Z', now)).toBe('ends in 2 min 05 s');

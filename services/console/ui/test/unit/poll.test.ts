@@ -6,13 +6,23 @@ function fakeVisibility(): Visibility & { set(hidden: boolean): void } {
   const listeners = new Set<() => void>();
   return {
     hidden: () => hidden,
-    onChange: (l) => { listeners.add(l); return () => listeners.delete(l); },
-    set(h) { hidden = h; for (const l of listeners) l(); },
+    onChange: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    set(h) {
+      hidden = h;
+      for (const l of listeners) l();
+    },
   };
 }
 
-beforeEach(() => { vi.useFakeTimers(); });
-afterEach(() => { vi.useRealTimers(); });
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('poll', () => {
   test('calls at once, then every interval after the last call settled', async () => {
@@ -79,7 +89,9 @@ describe('poll', () => {
   });
 
   test('a failing call does not stop the polling (the section shows the error; the next call retries)', async () => {
-    const task = vi.fn(async () => { throw new Error('unreachable'); });
+    const task = vi.fn(async () => {
+      throw new Error('unreachable');
+    });
     const p = poll(task, { intervalMs: 1000, visibility: fakeVisibility() });
     await vi.advanceTimersByTimeAsync(3000);
     expect(task).toHaveBeenCalledTimes(4);

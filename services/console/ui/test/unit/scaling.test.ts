@@ -1,25 +1,59 @@
-import { describe, expect, test } from 'vitest';
 import { parseScheduleTime } from '@surge-lab/contracts/autoscaler';
+import { describe, expect, test } from 'vitest';
 import { ConsoleApi } from '../../src/api.ts';
 import {
-  addedText, agoText, atFromMinutes, decisionBadge, eventKeys, eventKind, forecastText, heldText, metricText, metricUnit, OBSERVING,
-  readNumber, recoveryText, scheduleFloorText, spanText, serviceTone, surgeProblems, surgeRequest, whenText, windowKey, windowText, withoutService,
+  addedText,
+  agoText,
+  atFromMinutes,
+  decisionBadge,
+  eventKeys,
+  eventKind,
+  forecastText,
+  heldText,
+  metricText,
+  metricUnit,
+  OBSERVING,
+  readNumber,
+  recoveryText,
+  scheduleFloorText,
+  serviceTone,
+  spanText,
+  surgeProblems,
+  surgeRequest,
+  whenText,
+  windowKey,
+  windowText,
+  withoutService,
 } from '../../src/scaling-view.ts';
 import type { ScalingServiceView, ScheduleWindow } from '../../src/types.ts';
 
-const policy = { service: 'checkout', min: 2, max: 5, metric: 'rps-per-replica' as const, target: 30, tolerance: 0.1, scaleOutCooldownSeconds: 20, scaleInCooldownSeconds: 120, scaleInStabilizationSeconds: 60, maxStep: 2 };
+const policy = {
+  service: 'checkout',
+  min: 2,
+  max: 5,
+  metric: 'rps-per-replica' as const,
+  target: 30,
+  tolerance: 0.1,
+  scaleOutCooldownSeconds: 20,
+  scaleInCooldownSeconds: 120,
+  scaleInStabilizationSeconds: 60,
+  maxStep: 2,
+};
 
 /** A checkout card as the API answered it (GET /lab/api/scaling), changed where a test says. */
 function view(o: Partial<ScalingServiceView> = {}): ScalingServiceView {
   return {
     service: 'checkout',
     policy,
-    configured: 2, running: 2, healthy: 2,
+    configured: 2,
+    running: 2,
+    healthy: 2,
     metric: { name: 'rps-per-replica', value: 1.08, perReplica: 0.54, target: 30 },
     forecast: { rpsAhead: null, rpsNow: null, reason: 'checkout: no forecast floor: only 23.9 min of history; the seasonal forecast needs at least one period (1 h)' },
     schedule: { floor: 0, reason: 'checkout: no scheduled window now' },
     decision: { desired: 2, action: 'none', held: null, reason: 'checkout: hold at 2: tracking 2', inputs: { tracking: 2, stabilized: 2, schedule: 0, forecast: 0, wanted: 2 } },
-    lastScaleOutAt: null, lastScaleInAt: null,
+    lastScaleOutAt: null,
+    lastScaleInAt: null,
     ...o,
   };
 }
@@ -47,7 +81,7 @@ describe('metric wording: each metric with its unit', () => {
 });
 
 describe('held wording: what keeps a wanted change from happening', () => {
-  test('each hold is named with the policy\'s own seconds', () => {
+  test("each hold is named with the policy's own seconds", () => {
     expect(heldText('scale-out-cooldown', policy)).toMatch(/^held by the scale-out cooldown: no replica is added within 20 s of the last change/);
     expect(heldText('scale-in-cooldown', policy)).toBe('held by the scale-in cooldown: no replica is removed within 120 s of the last change');
     expect(heldText('stabilization', policy)).toBe('held by stabilization: it scales in only to the highest recommendation of the last 60 s');
@@ -87,18 +121,18 @@ describe('decisions, floors and forecasts in words', () => {
 
   test('the schedule floor: "none now", or the window that holds it', () => {
     expect(scheduleFloorText(view())).toBe('none now');
-    expect(scheduleFloorText(view({ schedule: { floor: 4, reason: 'checkout: schedule "flash sale" holds ≥ 4 replicas (until 12:30 UTC)' } })))
-      .toBe('schedule "flash sale" holds ≥ 4 replicas (until 12:30 UTC)');
+    expect(scheduleFloorText(view({ schedule: { floor: 4, reason: 'checkout: schedule "flash sale" holds ≥ 4 replicas (until 12:30 UTC)' } }))).toBe(
+      'schedule "flash sale" holds ≥ 4 replicas (until 12:30 UTC)',
+    );
   });
 
   test('the forecast: req/s now and ahead; its reason when there is none; off for services not predicted', () => {
     expect(forecastText(view(), predictive)).toBe('no forecast floor: only 23.9 min of history; the seasonal forecast needs at least one period (1 h)');
-    expect(forecastText(view({ forecast: { rpsNow: 41.25, rpsAhead: 180, reason: 'checkout: forecast 180 req/s in 90 s' } }), predictive))
-      .toBe('41.3 req/s now, up to 180 req/s within the next 2 min');
-    expect(forecastText(view({ forecast: { rpsNow: 0.256, rpsAhead: 3, reason: '' } }), { ...predictive, lookaheadSeconds: 90 }))
-      .toBe('0.26 req/s now, up to 3 req/s within the next 1 min 30 s');
-    expect(forecastText(view({ forecast: { rpsNow: 12, rpsAhead: null, reason: 'checkout: no forecast floor: gaps' } }), predictive))
-      .toBe('12 req/s now, none ahead (no forecast floor: gaps)');
+    expect(forecastText(view({ forecast: { rpsNow: 41.25, rpsAhead: 180, reason: 'checkout: forecast 180 req/s in 90 s' } }), predictive)).toBe(
+      '41.3 req/s now, up to 180 req/s within the next 2 min',
+    );
+    expect(forecastText(view({ forecast: { rpsNow: 0.256, rpsAhead: 3, reason: '' } }), { ...predictive, lookaheadSeconds: 90 })).toBe('0.26 req/s now, up to 3 req/s within the next 1 min 30 s');
+    expect(forecastText(view({ forecast: { rpsNow: 12, rpsAhead: null, reason: 'checkout: no forecast floor: gaps' } }), predictive)).toBe('12 req/s now, none ahead (no forecast floor: gaps)');
     expect(forecastText(view({ service: 'cart', forecast: null }), predictive)).toBe('off for this service (predictive scaling is not configured for it)');
   });
 
@@ -111,7 +145,7 @@ describe('decisions, floors and forecasts in words', () => {
     expect(agoText('2026-11-28T12:36:45.573Z', NOW)).toMatch(/^\d\d:\d\d:45 \(2 min 05 s ago\)$/);
   });
 
-  test('auto-recovery says what it does with the policy\'s numbers, and that off leaves hung containers alone', () => {
+  test("auto-recovery says what it does with the policy's numbers, and that off leaves hung containers alone", () => {
     const rp = { enabled: true, unhealthyThreshold: 3, maxRestarts: 3, windowSeconds: 600, restartGraceSeconds: 30 };
     expect(recoveryText(true, rp)).toContain('unhealthy for 3 checks in a row');
     expect(recoveryText(true, rp)).toContain('after 3 restarts within 10 min it stops and reports a restart loop');
@@ -121,7 +155,15 @@ describe('decisions, floors and forecasts in words', () => {
 });
 
 describe('schedule windows and events', () => {
-  const w: ScheduleWindow = { entry: 'flash sale', service: 'checkout', minReplicas: 4, active: false, replicasFrom: '2026-11-29T11:58:00.000Z', at: '2026-11-29T12:00:00.000Z', until: '2026-11-29T12:30:00.000Z' };
+  const w: ScheduleWindow = {
+    entry: 'flash sale',
+    service: 'checkout',
+    minReplicas: 4,
+    active: false,
+    replicasFrom: '2026-11-29T11:58:00.000Z',
+    at: '2026-11-29T12:00:00.000Z',
+    until: '2026-11-29T12:30:00.000Z',
+  };
 
   test('a window reads with its floor and times, "tomorrow" when it is (in the zone given)', () => {
     expect(windowText(w, NOW, 'UTC')).toBe('at least 4 checkout replicas from 11:58 tomorrow (for 12:00 tomorrow) until 12:30 tomorrow');
@@ -131,7 +173,7 @@ describe('schedule windows and events', () => {
     expect(whenText('2026-11-28T23:30:00Z', NOW, 'Europe/Berlin')).toBe('00:30 tomorrow');
   });
 
-  test('a daily entry showing twice (today\'s and tomorrow\'s) gets two keys', () => {
+  test("a daily entry showing twice (today's and tomorrow's) gets two keys", () => {
     expect(windowKey(w)).not.toBe(windowKey({ ...w, at: '2026-11-28T12:00:00.000Z' }));
   });
 
@@ -146,7 +188,7 @@ describe('schedule windows and events', () => {
 });
 
 describe('the one-off surge form', () => {
-  test('minutes from now become an ISO `at` in UTC, whole seconds, that the API\'s parser accepts', () => {
+  test("minutes from now become an ISO `at` in UTC, whole seconds, that the API's parser accepts", () => {
     expect(atFromMinutes('5', NOW)).toEqual({ ok: true, at: '2026-11-28T12:43:51Z' });
     expect(atFromMinutes('0', NOW)).toEqual({ ok: true, at: '2026-11-28T12:38:51Z' });
     expect(atFromMinutes(' 1.5 ', Date.parse('2026-11-28T23:59:00Z'))).toEqual({ ok: true, at: '2026-11-29T00:00:30Z' });
@@ -162,7 +204,7 @@ describe('the one-off surge form', () => {
     expect(atFromMinutes('10081', NOW)).toMatchObject({ ok: false, problem: 'must be at most 10080 (a week)' });
   });
 
-  test('the POST body uses the policy file\'s keys; numbers as numbers; empty lead left to the server\'s default', () => {
+  test("the POST body uses the policy file's keys; numbers as numbers; empty lead left to the server's default", () => {
     const r = surgeRequest({ service: 'checkout', minutes: '10', lead: '', duration: '600', minReplicas: '4' }, NOW);
     expect(r).toEqual({ ok: true, body: { service: 'checkout', at: '2026-11-28T12:48:51Z', 'duration-seconds': 600, 'min-replicas': 4 } });
     const withLead = surgeRequest({ service: 'cart', minutes: '0', lead: '60', duration: '30', minReplicas: '3' }, NOW);
@@ -183,10 +225,10 @@ describe('the one-off surge form', () => {
     expect(!r.ok && [...r.problems.keys()]).toEqual(['at']);
   });
 
-  test('a 400\'s details go to the fields named by the body\'s keys; the rest is said in general', () => {
+  test("a 400's details go to the fields named by the body's keys; the rest is said in general", () => {
     // As POST /lab/api/scaling/schedule answers them (the autoscaler's scheduleEntry, services/autoscaler/src/domain/policy.ts).
     const p = surgeProblems([
-      { field: 'min-replicas', problem: 'is above checkout\'s max (5)' },
+      { field: 'min-replicas', problem: "is above checkout's max (5)" },
       { field: 'at', problem: 'must be "HH:MM" (daily, UTC) or an ISO timestamp with its zone, e.g. "2025-11-28T12:00:00Z"' },
       { field: 'duration-seconds', problem: 'must be a number' },
       { field: 'lead-seconds', problem: 'must not be negative' },
@@ -195,7 +237,7 @@ describe('the one-off surge form', () => {
       { field: 'colour', problem: 'unknown field' },
     ]);
     expect(Object.fromEntries(p.byField)).toEqual({
-      'min-replicas': ['is above checkout\'s max (5)'],
+      'min-replicas': ["is above checkout's max (5)"],
       at: ['must be "HH:MM" (daily, UTC) or an ISO timestamp with its zone, e.g. "2025-11-28T12:00:00Z"'],
       'duration-seconds': ['must be a number'],
       'lead-seconds': ['must not be negative'],
@@ -212,7 +254,7 @@ describe('the one-off surge form', () => {
 });
 
 describe('ConsoleApi: the scaling calls', () => {
-  test('methods, paths and bodies; a schedule entry\'s name is encoded in its path', async () => {
+  test("methods, paths and bodies; a schedule entry's name is encoded in its path", async () => {
     const sent: { method: string; url: string; body: unknown }[] = [];
     const fetch = (async (input: RequestInfo | URL, init?: RequestInit) => {
       sent.push({ method: init?.method ?? 'GET', url: String(input), body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined });

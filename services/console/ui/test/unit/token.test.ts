@@ -1,9 +1,18 @@
 import { describe, expect, test } from 'vitest';
-import { readFragment, takeToken, TOKEN_KEY, tokenFromInput, TokenStore, type KeyValueStore } from '../../src/token.ts';
+import { type KeyValueStore, readFragment, TOKEN_KEY, TokenStore, takeToken, tokenFromInput } from '../../src/token.ts';
 
 const memoryStore = (init: Record<string, string> = {}): KeyValueStore & { data: Map<string, string> } => {
   const data = new Map(Object.entries(init));
-  return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => { data.set(k, v); }, removeItem: (k) => { data.delete(k); } };
+  return {
+    data,
+    getItem: (k) => data.get(k) ?? null,
+    setItem: (k, v) => {
+      data.set(k, v);
+    },
+    removeItem: (k) => {
+      data.delete(k);
+    },
+  };
 };
 
 describe('readFragment', () => {
@@ -48,7 +57,17 @@ describe('takeToken at start-up', () => {
 
 describe('TokenStore', () => {
   test('storage that throws (blocked) degrades to memory', () => {
-    const throwing: KeyValueStore = { getItem: () => { throw new Error('blocked'); }, setItem: () => { throw new Error('blocked'); }, removeItem: () => { throw new Error('blocked'); } };
+    const throwing: KeyValueStore = {
+      getItem: () => {
+        throw new Error('blocked');
+      },
+      setItem: () => {
+        throw new Error('blocked');
+      },
+      removeItem: () => {
+        throw new Error('blocked');
+      },
+    };
     const s = new TokenStore(throwing);
     s.set('t1');
     expect(s.get()).toBe('t1');
