@@ -5,15 +5,15 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { compose, labPort, pgQuery } from './lab.ts';
 import { cartWith, checkout, setStock } from './shop.ts';
 
-/** How many messages on `orders` carry each of `orderIds` as key (read from the beginning). */
-async function eventsPerOrder(orderIds: string[]): Promise<Map<string, number>> {
+/** The event ids on `orders` for each of `orderIds` (its key), one entry per message, read from the beginning. */
+async function eventsPerOrder(orderIds: string[]): Promise<Map<string, string[]>> {
   const kafka = new Kafka({ clientId: 'outbox-test', brokers: [`127.0.0.1:${labPort('KAFKA_PORT')}`], logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
   const ends = await admin.fetchTopicOffsets(ORDERS_TOPIC);
   await admin.disconnect();
   const wanted = new Set(orderIds);
-  const counts = new Map<string, number>();
+  const counts = new Map<string, string[]>();
   const remaining = new Map(ends.map((p) => [p.partition, Number(p.high)]));
   const consumer = kafka.consumer({ groupId: `outbox-test-${Date.now()}` });
   await consumer.connect();
@@ -22,7 +22,7 @@ async function eventsPerOrder(orderIds: string[]): Promise<Map<string, number>> 
   await consumer.run({
     eachMessage: async ({ partition, message }) => {
       const key = message.key?.toString() ?? '';
-      if (wanted.has(key)) counts.set(key, (counts.get(key) ?? 0) + 1);
+      if (wanted.has(key)) counts.set(key, [...(counts.get(key) ?? []), message.headers?.['event-id']?.toString() ?? '']);
       if (Number(message.offset) + 1 >= remaining.get(partition)!) done.add(partition);
     },
   });
@@ -36,7 +36,7 @@ describe('the outbox through a Kafka outage', () => {
     await compose(['up', '-d', '--wait', 'kafka']);
   });
 
-  test('Kafka stopped: 100 checkouts succeed; Kafka back: 100 events published, 100 orders fulfilled exactly once', async () => {
+  test('Kafka stopped: 100 checkouts succeed; Kafka back: every order’s event published (at least once, one event id), every order fulfilled exactly once', async () => {
     await setStock('p-04930', 1_000);
     const carts = await Promise.all(Array.from({ length: 100 }, () => cartWith({ 'p-04930': 1 })));
     await compose(['stop', 'kafka']);
@@ -73,8 +73,13 @@ describe('the outbox through a Kafka outage', () => {
     expect(applied).toEqual({ events: 100, orders: 100 });
     const [shipped] = await pgQuery<{ n: number }>('PG_RW_PORT', 'SELECT count(*)::int AS n FROM shipments WHERE order_id = ANY($1::uuid[]) AND shipped_at IS NOT NULL', [ids]);
     expect(shipped!.n).toBe(100);
+    // The relay publishes at least once (a batch whose answer was lost is sent again, and two
+    // replicas may both send rows they each failed to send): every order's event is on the topic,
+    // every copy carries the order's one event id, and fulfilment applied each order once (above).
     const perOrder = await eventsPerOrder(ids);
     expect(perOrder.size).toBe(100);
-    expect([...perOrder.values()].every((n) => n === 1)).toBe(true);
+    expect([...perOrder.values()].filter((events) => new Set(events).size !== 1 || events[0] === '')).toEqual([]);
+    const redelivered = [...perOrder.values()].filter((events) => events.length > 1).length;
+    console.log(`[outbox] ${redelivered} of 100 events were delivered more than once (same event id), each applied once`);
   });
 });

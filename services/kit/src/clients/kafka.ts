@@ -116,16 +116,22 @@ export function createPublisher(kafka: Kafka, logger: Logger): Publisher {
       });
       await up;
       const pending = unsettled;
+      let rest = messages;
       if (pending) {
         await sendOn(p, pending.topic, pending.messages, timeoutMs);
         if (unsettled === pending) unsettled = undefined;
-        // The caller resends what failed: the same batch needs no second copy.
-        if (pending.topic === topic && pending.messages === messages) return;
+        // What the caller sends again of the settled batch (the relay resends its unpublished rows)
+        // is on the topic now: only the rest goes out, so a retry does not publish it twice.
+        if (pending.topic === topic) rest = messages.filter((m) => !pending.messages.some((q) => sameMessage(q, m)));
+        if (rest.length === 0) return;
       }
-      await sendOn(p, topic, messages, timeoutMs);
+      await sendOn(p, topic, rest, timeoutMs);
     },
     close: () => producer.disconnect().catch(() => {}),
   };
 }
+
+const text = (v: Message['value'] | Message['key']) => (v === null || v === undefined ? '' : String(v));
+const sameMessage = (a: Message, b: Message) => a === b || (text(a.key) === text(b.key) && text(a.value) === text(b.value) && JSON.stringify(a.headers ?? {}) === JSON.stringify(b.headers ?? {}));
 
 export type { Admin, Consumer, Kafka, KafkaMessage, Message, Producer };

@@ -88,6 +88,14 @@ describe('createPublisher', () => {
     ]);
   });
 
+  test('what the caller sends again of a settled batch is not sent twice (the relay resends its unpublished rows, and more)', async () => {
+    const { kafka, producers } = fakeKafka(once(timeout));
+    const publisher = createPublisher(kafka, createLogger('test', 'silent'));
+    await expect(publisher.send(ORDERS_TOPIC, [{ value: 'a' }, { value: 'b' }])).rejects.toThrow('timed out');
+    await publisher.send(ORDERS_TOPIC, [{ value: 'a' }, { value: 'b' }, { value: 'c' }]);
+    expect(producers[0]!.sent).toEqual([['a', 'b'], ['a', 'b'], ['c']]);
+  });
+
   test('the caller resending the very batch that failed sends it once', async () => {
     const { kafka, producers } = fakeKafka(once(timeout));
     const publisher = createPublisher(kafka, createLogger('test', 'silent'));
