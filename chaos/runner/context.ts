@@ -3,7 +3,7 @@
 // the faults in place, the loads and monitors, the failures so far, and the abort signal.
 import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Annotator } from '@surge-lab/lab';
+import { type Annotator, sleep } from '@surge-lab/lab';
 import type { Baseline } from '../audit/baseline.ts';
 import type { FaultName } from '../faults/registry.ts';
 import type { ActiveFault, FaultContext } from '../faults/types.ts';
@@ -96,19 +96,8 @@ export interface RunContext {
   detach(): void;
 }
 
-/** Resolves after `ms`, or at once when the signal aborts. */
-export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  if (signal?.aborted || ms <= 0) return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal?.removeEventListener('abort', done);
-      resolve();
-    }
-    signal?.addEventListener('abort', done, { once: true });
-  });
-}
+/** Resolves after `ms`, or at once when the signal aborts (the lab package's). */
+export { sleep };
 
 export const slug = (s: string) =>
   s
