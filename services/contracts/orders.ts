@@ -14,6 +14,24 @@ export const ORDER_TRANSITIONS: Readonly<Record<OrderStatus, readonly OrderStatu
   cancelled: [],
 };
 
+/** An order as checkout answers it (GET /api/orders/{id}, and the body of a checkout). */
+export interface OrderLine {
+  productId: string;
+  name: string;
+  quantity: number;
+  priceCents: number;
+}
+export interface Order {
+  id: string;
+  status: OrderStatus;
+  email: string;
+  totalCents: number;
+  lines: OrderLine[];
+  paymentId: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
 export function canTransition(from: OrderStatus, to: OrderStatus): boolean {
   return ORDER_TRANSITIONS[from].includes(to);
 }

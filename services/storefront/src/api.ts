@@ -3,11 +3,11 @@
 // failures and timeouts turned into errors of their own kind, and the "stale data" markers read
 // from the headers. No DOM here: the unit tests run it in Node against a local HTTP server.
 // Types only (erased at build time): the bundle carries no zod.
-import type { OrderStatus } from '@surge-lab/contracts/orders';
+import type { Order, OrderLine, OrderStatus } from '@surge-lab/contracts/orders';
 import type { Product } from '@surge-lab/contracts/products';
 import { ApiError, anySignal, type ErrorKind, errorFields } from '@surge-lab/web-kit/http';
 
-export type { OrderStatus, Product };
+export type { Order, OrderLine, OrderStatus, Product };
 
 export interface ProductPage {
   items: Product[];
@@ -33,22 +33,6 @@ export interface Cart {
   totalCents: number;
   stale: boolean;
   unavailable: string[];
-}
-export interface OrderLine {
-  productId: string;
-  name: string;
-  quantity: number;
-  priceCents: number;
-}
-export interface Order {
-  id: string;
-  status: OrderStatus;
-  email: string;
-  totalCents: number;
-  lines: OrderLine[];
-  paymentId: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export { ApiError, type ErrorKind };

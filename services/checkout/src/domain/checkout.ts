@@ -1,7 +1,10 @@
 // Checkout rules: the request, the idempotency key, the fingerprint that tells a replay from a
 // reuse of a key with another body, and the public order form.
 import { createHash } from 'node:crypto';
-import { EmailAddress, type OrderStatus } from '@surge-lab/contracts/orders';
+import { EmailAddress, type Order, type OrderLine } from '@surge-lab/contracts/orders';
+
+export type { Order, OrderLine };
+
 import { AppError } from '@surge-lab/kit';
 import { z } from 'zod';
 
@@ -43,23 +46,6 @@ export function normaliseLines(lines: CartLine[]): CartLine[] {
   const byId = new Map<string, number>();
   for (const l of lines) byId.set(l.productId, (byId.get(l.productId) ?? 0) + l.quantity);
   return [...byId].map(([productId, quantity]) => ({ productId, quantity })).sort((a, b) => a.productId.localeCompare(b.productId));
-}
-
-export interface OrderLine {
-  productId: string;
-  name: string;
-  quantity: number;
-  priceCents: number;
-}
-export interface Order {
-  id: string;
-  status: OrderStatus;
-  email: string;
-  totalCents: number;
-  lines: OrderLine[];
-  paymentId: string | null;
-  createdAt: string;
-  updatedAt: string;
 }
 
 export const totalOf = (lines: Pick<OrderLine, 'quantity' | 'priceCents'>[]) => lines.reduce((s, l) => s + l.quantity * l.priceCents, 0);
