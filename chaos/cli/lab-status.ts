@@ -21,7 +21,7 @@ async function printController(lab: Lab): Promise<void> {
     return;
   }
   console.log(
-    `\nautoscaler: autoscaling ${s.autoscaling ? 'on' : 'off (observing)'}, auto-recovery ${s.recovery ? 'on' : 'off'}; last evaluation ${s.lastTickAt ?? 'not yet'}${s.lastError ? `; last error: ${s.lastError}` : ''}`,
+    `\nautoscaler: autoscaling ${s.autoscaling ? 'on' : 'off (observing)'}, schedule floors ${s.scheduleFloors ? 'on' : 'off'}, forecast floors ${s.forecastFloors ? 'on' : 'off'}, auto-recovery ${s.recovery ? 'on' : 'off'}; last evaluation ${s.lastTickAt ?? 'not yet'}${s.lastError ? `; last error: ${s.lastError}` : ''}`,
   );
   console.table(
     s.services.map((v) => ({

@@ -1,6 +1,6 @@
 // Autoscaler steps of an experiment: the lab's controller changed for a while, then put back.
-// Its modes (autoscaling, auto-recovery) go back to what they were; a surge put on its schedule is
-// taken off. Not faults: they are the levers an experiment about the controller pulls.
+// Its modes (autoscaling, schedule and forecast floors, auto-recovery) go back to what they were;
+// a surge put on its schedule is taken off. Not faults: they are the levers an experiment about the controller pulls.
 import type { Lab } from '@surge-lab/lab';
 import { type ActiveFault, activeFault, type FaultContext } from '../faults/types.ts';
 import type { AutoscalerChange } from './experiment.ts';
@@ -9,12 +9,14 @@ export async function changeAutoscaler(ctx: FaultContext & { lab: Lab }, change:
   const autoscaler = ctx.lab.autoscaler;
   if (change.modes) {
     const before = await autoscaler.state();
-    await autoscaler.setModes(change.modes);
+    const { 'schedule-floors': scheduleFloors, 'forecast-floors': forecastFloors, ...rest } = change.modes;
+    await autoscaler.setModes({ ...rest, ...(scheduleFloors === undefined ? {} : { scheduleFloors }), ...(forecastFloors === undefined ? {} : { forecastFloors }) });
     const words = Object.entries(change.modes)
       .map(([k, v]) => `${k} ${v ? 'on' : 'off'}`)
       .join(', ');
     return activeFault({ name: `autoscaler: ${words}`, kind: 'autoscaler-modes', target: 'autoscaler' }, ctx, async () => {
-      await autoscaler.setModes({ autoscaling: before.autoscaling, recovery: before.recovery });
+      const { autoscaling, recovery, scheduleFloors, forecastFloors } = before;
+      await autoscaler.setModes({ autoscaling, recovery, scheduleFloors, forecastFloors });
     });
   }
   const s = change.surge!;

@@ -134,15 +134,15 @@ const ActionStep = z
 
 /**
  * A change to the autoscaler (the lab's controller) for a while, undone after it: its modes
- * (autoscaling, auto-recovery) or a one-off surge on its schedule. Not a fault: nothing breaks.
+ * (autoscaling, schedule and forecast floors, auto-recovery) or a one-off surge on its schedule. Not a fault: nothing breaks.
  */
 const AutoscalerStep = z
   .strictObject({
     type: z.literal('autoscaler'),
     name,
     modes: z
-      .strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional() })
-      .refine((m) => m.autoscaling !== undefined || m.recovery !== undefined, 'give autoscaling and/or recovery')
+      .strictObject({ autoscaling: z.boolean().optional(), 'schedule-floors': z.boolean().optional(), 'forecast-floors': z.boolean().optional(), recovery: z.boolean().optional() })
+      .refine((m) => Object.keys(m).length > 0, 'give one or more of autoscaling, schedule-floors, forecast-floors, recovery')
       .optional(),
     /** `min-replicas` of `service` from `lead-seconds` before now + `in-seconds`, for `duration-seconds`. */
     surge: z

@@ -1,4 +1,4 @@
-// Autoscaling and auto-recovery: the console's controller (services/console/src/scaling).
+// Autoscaling and auto-recovery: the lab's controller (services/autoscaler).
 import { dashboard, timeseries } from './builders.ts';
 
 export default dashboard({

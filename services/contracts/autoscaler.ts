@@ -111,6 +111,10 @@ export interface ControllerState {
   /** false: observing (decisions computed and shown, nothing changed). */
   autoscaling: boolean;
   recovery: boolean;
+  /** false: the schedule's floors are computed and shown, not applied. */
+  scheduleFloors: boolean;
+  /** false: the forecast's floors are computed and shown, not applied. */
+  forecastFloors: boolean;
   intervalSeconds: number;
   lastTickAt: string | null;
   lastError: string | null;
@@ -122,10 +126,16 @@ export interface ControllerState {
   events: ControllerEvent[];
 }
 
-/** PUT modes takes either or both; it answers both. */
+/**
+ * PUT modes takes any of them; it answers all. `scheduleFloors` and `forecastFloors` are the two ways of
+ * scaling ahead of the load (known events, last periods' load): each off, its floors are shown
+ * but not applied, so an experiment about the other inputs gets the same result at any hour.
+ */
 export interface ScalingModes {
   autoscaling: boolean;
   recovery: boolean;
+  scheduleFloors: boolean;
+  forecastFloors: boolean;
 }
 
 /** POST schedule: the policy file's keys. */

@@ -1,6 +1,7 @@
 // The lab console in real Chromium through the edge: kill a catalog replica from its tile and
 // watch it go down and come back while the storefront keeps working; reset all clears every
-// toxic; without the token the console asks for it and its API refuses.
+// toxic; the scaling modes switch the autoscaler's parts; without the token the console asks for
+// it and its API refuses.
 
 import { join } from 'node:path';
 import { hostConsoleToken } from '@surge-lab/lab';
@@ -93,5 +94,28 @@ describe('lab console in Chromium', () => {
     await page.locator('[data-scaling-service="checkout"]').scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, 'console-scaling.png') });
     await page.context().close();
+  });
+
+  test("the Forecast floors switch turns the forecast's floors off in the autoscaler and says so; switched back, they apply again", async () => {
+    const page = await openConsole();
+    const before = await lab.autoscaler.state();
+    const forecast = page.getByRole('switch', { name: 'Forecast floors' });
+    await expect.poll(() => forecast.isEnabled(), { timeout: 15_000 }).toBe(true);
+    expect(await forecast.isChecked()).toBe(before.forecastFloors);
+    try {
+      if (!before.forecastFloors) {
+        await forecast.click();
+        await expect.poll(async () => (await lab.autoscaler.state()).forecastFloors).toBe(true);
+      }
+      await forecast.click();
+      await page.getByText('Forecast floors are off: shown, not applied.').waitFor();
+      expect(await lab.autoscaler.state()).toMatchObject({ forecastFloors: false, scheduleFloors: before.scheduleFloors, autoscaling: before.autoscaling });
+      await forecast.click();
+      await page.getByText('Forecast floors are on: they raise the replica counts.').waitFor();
+      expect((await lab.autoscaler.state()).forecastFloors).toBe(true);
+    } finally {
+      await lab.autoscaler.setModes({ forecastFloors: before.forecastFloors });
+      await page.context().close();
+    }
   });
 });

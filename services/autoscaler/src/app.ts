@@ -17,7 +17,7 @@ export interface AutoscalerDeps {
   controller: Controller;
 }
 
-const modes = z.strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional() });
+const modes = z.strictObject({ autoscaling: z.boolean().optional(), recovery: z.boolean().optional(), scheduleFloors: z.boolean().optional(), forecastFloors: z.boolean().optional() });
 
 export function buildApp(svc: Service, deps: AutoscalerDeps): Express {
   const app = svc.app();
@@ -29,7 +29,7 @@ export function buildApp(svc: Service, deps: AutoscalerDeps): Express {
   });
   api.put('/modes', (req, res) => {
     c.setModes(modes.parse(req.body));
-    res.json({ autoscaling: c.autoscaling, recovery: c.recovery } satisfies ScalingModes);
+    res.json(c.modes() satisfies ScalingModes);
   });
   api.post('/schedule', (req, res) => {
     const r = scheduleEntry({ ...c.loadedPolicy(), schedule: c.schedule() }, req.body);

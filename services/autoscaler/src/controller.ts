@@ -4,7 +4,7 @@
 // is a copy of a running one (as Compose makes them, so `docker compose ps` lists it); a replica
 // removed is stopped gracefully (SIGTERM, drain) first. Every decision is logged with its reason,
 // exported as metrics and, when Grafana is up, annotated.
-import type { ControllerEvent, ControllerState, ServiceView } from '@surge-lab/contracts/autoscaler';
+import type { ControllerEvent, ControllerState, ScalingModes, ServiceView } from '@surge-lab/contracts/autoscaler';
 import type { Logger, Metrics } from '@surge-lab/kit';
 import { type Container as ContainerState, type Lab, RECOVERABLE_SERVICES } from '@surge-lab/lab';
 import { decide, initialScalingState, type ScalingState } from './domain/decide.ts';
@@ -34,6 +34,9 @@ export type { ControllerEvent } from '@surge-lab/contracts/autoscaler';
 export class Controller {
   autoscaling: boolean;
   recovery: boolean;
+  /** Scaling ahead of the load: the schedule's floors apply, the forecast's apply. */
+  scheduleFloors: boolean;
+  forecastFloors: boolean;
   private readonly policy: ScalingPolicy;
   private readonly log: Logger;
   private readonly runtimeSchedule: ScheduleEntry[] = [];
@@ -65,6 +68,8 @@ export class Controller {
     const saved = this.store.load(policy, Date.now());
     this.autoscaling = saved.modes?.autoscaling ?? policy.enabled;
     this.recovery = saved.modes?.recovery ?? policy.recovery.enabled;
+    this.scheduleFloors = saved.modes?.scheduleFloors ?? true;
+    this.forecastFloors = saved.modes?.forecastFloors ?? policy.predictive.enabled;
     this.runtimeSchedule.push(...saved.schedule);
     this.m = controllerMetrics(metrics);
     // Series from the start: a graph shows 0, not "no data".
@@ -126,10 +131,14 @@ export class Controller {
   }
 
   private save(): void {
-    this.store.save({ modes: { autoscaling: this.autoscaling, recovery: this.recovery }, schedule: this.runtimeSchedule }, this.policy);
+    this.store.save({ modes: this.modes(), schedule: this.runtimeSchedule }, this.policy);
   }
 
-  setModes(modes: { autoscaling?: boolean; recovery?: boolean }): void {
+  modes(): ScalingModes {
+    return { autoscaling: this.autoscaling, recovery: this.recovery, scheduleFloors: this.scheduleFloors, forecastFloors: this.forecastFloors };
+  }
+
+  setModes(modes: Partial<ScalingModes>): void {
     let changed = false;
     if (modes.autoscaling !== undefined && modes.autoscaling !== this.autoscaling) {
       this.autoscaling = modes.autoscaling;
@@ -141,9 +150,21 @@ export class Controller {
       changed = true;
       this.event('mode', 'auto-recovery', `auto-recovery ${modes.recovery ? 'on' : 'off'}`);
     }
+    for (const [part, words] of [
+      ['scheduleFloors', 'schedule'],
+      ['forecastFloors', 'forecast'],
+    ] as const) {
+      const on = modes[part];
+      if (on === undefined || on === this[part]) continue;
+      this[part] = on;
+      changed = true;
+      this.event('mode', 'autoscaler', `${words} floors ${on ? 'on' : 'off (computed and shown, not applied)'}`);
+    }
     if (changed) this.save();
     this.m.enabled.set({ part: 'autoscaling' }, this.autoscaling ? 1 : 0);
     this.m.enabled.set({ part: 'recovery' }, this.recovery ? 1 : 0);
+    this.m.enabled.set({ part: 'schedule-floors' }, this.scheduleFloors ? 1 : 0);
+    this.m.enabled.set({ part: 'forecast-floors' }, this.forecastFloors ? 1 : 0);
   }
 
   state(): ControllerState {
@@ -151,6 +172,8 @@ export class Controller {
     return {
       autoscaling: this.autoscaling,
       recovery: this.recovery,
+      scheduleFloors: this.scheduleFloors,
+      forecastFloors: this.forecastFloors,
       intervalSeconds: this.policy.intervalSeconds,
       lastTickAt: this.lastTickAt?.toISOString() ?? null,
       lastError: this.lastError ?? null,
@@ -274,7 +297,12 @@ export class Controller {
       if (pf.forecast?.forecastRps != null) this.m.forecast.set({ service, horizon: 'ahead' }, pf.forecast.forecastRps);
     }
     const state = this.states.get(service) ?? initialScalingState(now);
-    const d = decide({ now, policy: sp, current: configured, tracking, schedule: { floor: sched.floor, reason: sched.reason }, ...(forecastFloor ? { forecast: forecastFloor } : {}), state });
+    // A floor whose mode is off is still computed and shown, not applied.
+    const floors = {
+      ...(this.scheduleFloors ? { schedule: { floor: sched.floor, reason: sched.reason } } : {}),
+      ...(this.forecastFloors && forecastFloor ? { forecast: forecastFloor } : {}),
+    };
+    const d = decide({ now, policy: sp, current: configured, tracking, ...floors, state });
 
     let applied = false;
     if (d.action !== 'none' && this.autoscaling && running.length > 0) {
@@ -295,6 +323,8 @@ export class Controller {
     this.states.set(service, applied ? d.nextState : d.unappliedState);
 
     this.m.desired.set({ service }, d.desired);
+    this.m.floor.set({ service, source: 'schedule' }, sched.floor);
+    this.m.floor.set({ service, source: 'forecast' }, forecastFloor?.floor ?? 0);
     this.m.replicas.set({ service, state: 'configured' }, applied ? d.desired : configured);
     this.m.replicas.set({ service, state: 'running' }, running.length);
     this.m.replicas.set({ service, state: 'healthy' }, healthy);

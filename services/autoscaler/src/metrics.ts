@@ -8,6 +8,7 @@ export function controllerMetrics(metrics: Metrics) {
     replicas: metrics.gauge('autoscaler_replicas', 'Replicas per service: configured (exist), running, healthy', ['service', 'state']),
     metric: metrics.gauge('autoscaler_metric_value', 'The scaling metric per replica', ['service', 'metric']),
     target: metrics.gauge('autoscaler_metric_target', 'The target of the scaling metric per replica', ['service', 'metric']),
+    floor: metrics.gauge('autoscaler_floor_replicas', 'Replicas a floor asks for (schedule, forecast; 0 = none), applied or not (its mode)', ['service', 'source']),
     forecast: metrics.gauge('autoscaler_forecast_rps', 'Forecast req/s of a service: for now (to compare with the actual) and for the lookahead', ['service', 'horizon']),
     events: metrics.counter('autoscaler_scaling_events_total', 'Scaling actions taken', ['service', 'direction']),
     restarts: metrics.counter('autorecovery_restarts_total', 'Hung containers restarted by the controller', ['service']),

@@ -25,14 +25,18 @@ export interface StateStore {
 export const noStateStore: StateStore = { load: () => ({ schedule: [] }), save: () => {} };
 
 interface StateFile {
-  modes?: ScalingModes;
-  policyModes?: ScalingModes;
+  modes?: Partial<ScalingModes>;
+  policyModes?: Partial<ScalingModes>;
   schedule?: unknown[];
 }
 
-const policyModes = (p: ScalingPolicy): ScalingModes => ({ autoscaling: p.enabled, recovery: p.recovery.enabled });
+const policyModes = (p: ScalingPolicy): ScalingModes => ({ autoscaling: p.enabled, recovery: p.recovery.enabled, scheduleFloors: true, forecastFloors: p.predictive.enabled });
 const ended = (e: ScheduleEntry, nowMs: number) => e.when.kind === 'once' && e.when.atMs + e.durationSeconds * 1_000 <= nowMs;
-const isModes = (m: unknown): m is ScalingModes => typeof m === 'object' && m !== null && typeof (m as ScalingModes).autoscaling === 'boolean' && typeof (m as ScalingModes).recovery === 'boolean';
+const MODE_KEYS = ['autoscaling', 'recovery', 'scheduleFloors', 'forecastFloors'] as const satisfies readonly (keyof ScalingModes)[];
+const isModes = (m: unknown): m is Partial<ScalingModes> =>
+  typeof m === 'object' && m !== null && typeof (m as ScalingModes).autoscaling === 'boolean' && typeof (m as ScalingModes).recovery === 'boolean';
+/** A file saved before schedule and forecast were modes lacks them: they are the policy file's. */
+const complete = (m: Partial<ScalingModes>, base: ScalingModes): ScalingModes => Object.fromEntries(MODE_KEYS.map((k) => [k, typeof m[k] === 'boolean' ? m[k] : base[k]])) as unknown as ScalingModes;
 
 export function fileStateStore(file: string, log: Logger): StateStore {
   return {
@@ -56,9 +60,10 @@ export function fileStateStore(file: string, log: Logger): StateStore {
       const now = policyModes(policy);
       let modes: ScalingModes | undefined;
       if (isModes(raw.modes)) {
-        const sameFile = isModes(raw.policyModes) && raw.policyModes.autoscaling === now.autoscaling && raw.policyModes.recovery === now.recovery;
+        const was = isModes(raw.policyModes) ? complete(raw.policyModes, now) : undefined;
+        const sameFile = was !== undefined && MODE_KEYS.every((k) => was[k] === now[k]);
         if (sameFile) {
-          modes = { autoscaling: raw.modes.autoscaling, recovery: raw.modes.recovery };
+          modes = complete(raw.modes, now);
           log.info({ modes }, 'modes kept from before the restart');
         } else log.info({ saved: raw.modes, policy: now }, "the policy file's modes changed since the run-time ones were saved: the file's apply");
       }

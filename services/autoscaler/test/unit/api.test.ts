@@ -107,6 +107,8 @@ describe('state and modes', () => {
     expect(s).toMatchObject({
       autoscaling: true,
       recovery: true,
+      scheduleFloors: true,
+      forecastFloors: true,
       intervalSeconds: 5,
       lastTickAt: null,
       lastError: null,
@@ -117,13 +119,24 @@ describe('state and modes', () => {
     expect(s.schedule.map((w: { entry: string }) => w.entry)).toContain('flash sale');
   });
 
-  it('switches a part off and on, answering both modes, and records the change as an event', async () => {
+  const ALL_ON = { autoscaling: true, recovery: true, scheduleFloors: true, forecastFloors: true };
+  const reasons = async (n: number) => ((await (await call('/state')).json()).events as { reason: string }[]).slice(0, n).map((e) => e.reason);
+
+  it('switches a part off and on, answering every mode, and records the change as an event', async () => {
     const off = await call('/modes', { method: 'PUT', json: { autoscaling: false } });
     expect(off.status).toBe(200);
-    expect(await off.json()).toEqual({ autoscaling: false, recovery: true });
-    expect(await (await call('/modes', { method: 'PUT', json: { autoscaling: true } })).json()).toEqual({ autoscaling: true, recovery: true });
-    const events = (await (await call('/state')).json()).events as { kind: string; reason: string }[];
-    expect(events.slice(0, 2).map((e) => e.reason)).toEqual(['autoscaling on', 'autoscaling off (decisions are still computed and shown)']);
+    expect(await off.json()).toEqual({ ...ALL_ON, autoscaling: false });
+    expect(await (await call('/modes', { method: 'PUT', json: { autoscaling: true } })).json()).toEqual(ALL_ON);
+    expect(await reasons(2)).toEqual(['autoscaling on', 'autoscaling off (decisions are still computed and shown)']);
+  });
+
+  it('switches the schedule and forecast floors off together, the other modes untouched, and says what that means', async () => {
+    const r = await call('/modes', { method: 'PUT', json: { scheduleFloors: false, forecastFloors: false } });
+    expect(await r.json()).toEqual({ ...ALL_ON, scheduleFloors: false, forecastFloors: false });
+    expect(await reasons(2)).toEqual(['forecast floors off (computed and shown, not applied)', 'schedule floors off (computed and shown, not applied)']);
+    expect(await (await call('/state')).json()).toMatchObject({ scheduleFloors: false, forecastFloors: false, autoscaling: true });
+    expect(await (await fetch(`${origin}/metrics`)).text()).toMatch(/autoscaler_enabled\{part="schedule-floors",service="autoscaler"\} 0/);
+    await call('/modes', { method: 'PUT', json: { scheduleFloors: true, forecastFloors: true } });
   });
 
   it('names a bad mode and an unknown field in a 400', async () => {

@@ -47,6 +47,16 @@ describe('the run-time state on file', () => {
     expect(controller(file, edited)).toMatchObject({ autoscaling: true, recovery: false });
   });
 
+  test('floors switched off stay off after a restart; a file saved before they were modes leaves them on', () => {
+    const file = fileIn();
+    controller(file).setModes({ scheduleFloors: false });
+    expect(controller(file)).toMatchObject({ scheduleFloors: false, forecastFloors: true, autoscaling: true });
+    const old = fileIn();
+    mkdirSync(join(old, '..'), { recursive: true });
+    writeFileSync(old, JSON.stringify({ modes: { autoscaling: false, recovery: true }, policyModes: { autoscaling: true, recovery: true }, schedule: [] }));
+    expect(controller(old)).toMatchObject({ autoscaling: false, recovery: true, scheduleFloors: true, forecastFloors: true });
+  });
+
   test('an ended one-off entry and one the policy no longer allows are dropped; a file that is not JSON is ignored', () => {
     const file = fileIn();
     mkdirSync(join(file, '..'), { recursive: true });

@@ -1,16 +1,15 @@
 // The autoscaler's API (services/autoscaler): its state, its modes and its run-time schedule.
 // From the host it is reached through the edge (/lab/autoscaler/), from inside the lab directly
 // (http://autoscaler:8080/lab/autoscaler); the token is the console's either way.
+import type { ScalingModes } from '@surge-lab/contracts/autoscaler';
 import { jsonCall } from './http.ts';
 
 /** Where the autoscaler's API lives, behind the edge and on the lab's network. */
 export const AUTOSCALER_PATH = '/lab/autoscaler';
 export const AUTOSCALER_IN_LAB = `http://autoscaler:8080${AUTOSCALER_PATH}`;
 
-export interface AutoscalerModes {
-  autoscaling: boolean;
-  recovery: boolean;
-}
+/** The autoscaler API's contract owns the modes. */
+export type AutoscalerModes = ScalingModes;
 
 export interface AutoscalerClientOptions {
   /** The API's base (…/lab/autoscaler). */
@@ -43,7 +42,7 @@ export class AutoscalerClient {
   state<T = AutoscalerModes & Record<string, unknown>>(o: { timeoutMs?: number } = {}): Promise<T> {
     return this.call<T>('GET', '/state', undefined, o);
   }
-  /** PUT modes: switches autoscaling and/or auto-recovery; answers both. */
+  /** PUT modes: switches any of the modes; answers all of them. */
   setModes(modes: Partial<AutoscalerModes>): Promise<AutoscalerModes> {
     return this.call<AutoscalerModes>('PUT', '/modes', modes);
   }

@@ -1,10 +1,10 @@
-// Scaling: the controller's two modes (switches), one card per scaled service (replicas, the
-// metric against its target, the decision and what holds it, schedule floor, forecast), the
-// schedule with a form for a one-off surge, and the controller's recent events. Polled every 3 s
+// Scaling: the controller's modes (switches: autoscaling, schedule and forecast floors,
+// auto-recovery), one card per scaled service (replicas, the metric against its target, the
+// decision and what holds it, schedule floor, forecast), the schedule with a form for a one-off surge, and the controller's recent events. Polled every 3 s
 // while the tab is visible; cards and rows are updated in place so focus stays put.
 import { ApiError } from '../api.ts';
 import { CHANGED, type Ctx, type Section, showError } from '../app.ts';
-import { type FieldSlot, h, messageBox, reconcile, setAttr, setText, showFieldErrors } from '../dom.ts';
+import { h, messageBox, reconcile, setAttr, setText, showFieldErrors } from '../dom.ts';
 import { clockText, durationText } from '../format.ts';
 import { poll } from '../poll.ts';
 import {
@@ -16,12 +16,10 @@ import {
   eventKind,
   forecastText,
   heldText,
-  MAX_MINUTES,
   metricText,
   OBSERVING,
   recoveryText,
   replicasText,
-  type SurgeField,
   scheduleFloorText,
   serviceTone,
   surgeProblems,
@@ -51,7 +49,8 @@ const FACTS = [
 type Fact = (typeof FACTS)[number][0];
 
 type Mode = keyof ScalingModes;
-const MODE_LABEL: Record<Mode, string> = { autoscaling: 'Autoscaling', recovery: 'Auto-recovery' };
+const MODE_LABEL: Record<Mode, string> = { autoscaling: 'Autoscaling', scheduleFloors: 'Schedule floors', forecastFloors: 'Forecast floors', recovery: 'Auto-recovery' };
+const MODES = ['autoscaling', 'scheduleFloors', 'forecastFloors', 'recovery'] as const satisfies readonly Mode[];
 
 export function scalingSection(ctx: Ctx): Section {
   const pollMsg = messageBox();
@@ -66,11 +65,13 @@ export function scalingSection(ctx: Ctx): Section {
     const hint = h('p', { id: `${id}-hint`, class: 'muted small' });
     return { input, hint, el: h('div', { class: 'field check' }, input, h('label', { for: id }, MODE_LABEL[mode]), hint) };
   };
-  const switches: Record<Mode, ReturnType<typeof switchFor>> = { autoscaling: switchFor('autoscaling'), recovery: switchFor('recovery') };
+  const switches = Object.fromEntries(MODES.map((m) => [m, switchFor(m)])) as Record<Mode, ReturnType<typeof switchFor>>;
   setText(switches.autoscaling.hint, 'Adds and removes replicas of the services below from their metric, the schedule and the forecast.');
+  setText(switches.scheduleFloors.hint, 'Known events (the schedule below) set a floor ahead of the load. Off, the floor is shown, not applied.');
+  setText(switches.forecastFloors.hint, 'The load of past periods predicts the load ahead and sets a floor. Off, the forecast is shown, not applied.');
   const observing = h('p', { class: 'why observing' }, `Autoscaling is off; ${OBSERVING}.`);
   observing.hidden = true;
-  const modes = h('div', { class: 'modes', role: 'group', 'aria-labelledby': 'scaling-modes-h' }, switches.autoscaling.el, switches.recovery.el);
+  const modes = h('div', { class: 'modes', role: 'group', 'aria-labelledby': 'scaling-modes-h' }, ...MODES.map((m) => switches[m].el));
 
   // ---- the services
   const cards = h('ul', { class: 'tiles scaling-cards', 'aria-labelledby': 'scaling-services-h', 'aria-busy': 'true' });
@@ -128,6 +129,8 @@ export function scalingSection(ctx: Ctx): Section {
   const applyModes = (m: ScalingModes) => {
     switches.autoscaling.input.checked = m.autoscaling;
     switches.recovery.input.checked = m.recovery;
+    switches.scheduleFloors.input.checked = m.scheduleFloors;
+    switches.forecastFloors.input.checked = m.forecastFloors;
     observing.hidden = m.autoscaling;
     setText(switches.recovery.hint, recoveryText(m.recovery, state?.recoveryPolicy));
   };
@@ -146,6 +149,8 @@ export function scalingSection(ctx: Ctx): Section {
       if (state) {
         state.autoscaling = m.autoscaling;
         state.recovery = m.recovery;
+        state.scheduleFloors = m.scheduleFloors;
+        state.forecastFloors = m.forecastFloors;
       }
       applyModes(m);
       const what =
@@ -153,7 +158,9 @@ export function scalingSection(ctx: Ctx): Section {
           ? m.autoscaling
             ? 'Autoscaling is on: the controller sets the replica counts.'
             : `Autoscaling is off; ${OBSERVING}.`
-          : `Auto-recovery is ${m.recovery ? 'on' : 'off'}.`;
+          : mode === 'recovery'
+            ? `Auto-recovery is ${m.recovery ? 'on' : 'off'}.`
+            : `${MODE_LABEL[mode]} are ${m[mode] ? 'on: they raise the replica counts' : 'off: shown, not applied'}.`;
       modesMsg.show(what, 'ok');
       poller.now();
     } catch (e) {
@@ -165,7 +172,7 @@ export function scalingSection(ctx: Ctx): Section {
       input.disabled = false;
     }
   };
-  for (const mode of ['autoscaling', 'recovery'] as const) switches[mode].input.addEventListener('change', () => void setMode(mode));
+  for (const mode of MODES) switches[mode].input.addEventListener('change', () => void setMode(mode));
 
   // ---- cards
   const createCard = (v: ScalingServiceView) =>
@@ -297,7 +304,7 @@ export function scalingSection(ctx: Ctx): Section {
     state = s;
     if (modesFresh && modesPending === 0) {
       applyModes(s);
-      for (const mode of ['autoscaling', 'recovery'] as const) switches[mode].input.disabled = false;
+      for (const mode of MODES) switches[mode].input.disabled = false;
     } else setText(switches.recovery.hint, recoveryText(switches.recovery.input.checked, s.recoveryPolicy));
 
     setText(
