@@ -7,7 +7,7 @@ import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { type LedgerEntry, type Phase, SCENARIOS } from './scenarios.ts';
-import { Stats, type Summary } from './stats.ts';
+import { CLOSED_LOOP_METHOD, OPEN_MODEL_METHOD, Stats, type Summary } from './stats.ts';
 
 export interface LoadOptions {
   scenario: string;
@@ -54,13 +54,16 @@ function runPhase(o: LoadOptions, phase: Phase, stats: Stats, onLedger: (e: Ledg
   const totalShare = phase.parts.reduce((s, p) => s + p.share, 0);
   const instances = phase.parts.map((part) => {
     const share = part.share / totalShare;
-    const connections = Math.max(1, Math.round(o.connections * share * (o.rate ? 1 : phase.rateFactor)));
+    const wanted = Math.max(1, Math.round(o.connections * share * (o.rate ? 1 : phase.rateFactor)));
     const rate = o.rate ? Math.max(1, Math.round(o.rate * phase.rateFactor * share)) : undefined;
+    // autocannon gives each connection its share of the rate (and never more connections than req/s).
+    const connections = rate ? Math.min(rate, Math.max(wanted, Math.min(512, Math.ceil(rate / 20)))) : wanted;
+    const expectedIntervalMs = rate ? (1000 * connections) / rate : undefined;
     const inst = (autocannon as unknown as (o: object) => EventEmitter & { stop(): void })({
       url: o.target,
       duration: phase.seconds,
       timeout: 10,
-      connections: rate ? Math.max(connections, Math.min(512, Math.ceil(rate / 20))) : connections,
+      connections,
       ...(rate ? { overallRate: rate } : {}),
       ...(o.bypassEdgeCache ? { headers: { 'x-bypass-edge-cache': '1' } } : {}),
       requests: part.requests({
@@ -70,7 +73,7 @@ function runPhase(o: LoadOptions, phase: Phase, stats: Stats, onLedger: (e: Ledg
         },
       }),
     });
-    inst.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => stats.response(status, ms));
+    inst.on('response', (_client: unknown, status: number, _bytes: number, ms: number) => stats.response(status, ms, expectedIntervalMs));
     inst.on('reqError', (err: NodeJS.ErrnoException) => stats.networkError(err.code ?? 'network-error'));
     inst.on('timeout', () => stats.networkError('timeout'));
     o.signal?.addEventListener('abort', () => inst.stop(), { once: true });
@@ -100,10 +103,10 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
   const mode = o.rate ? 'open (rate)' : 'closed (connections)';
   log(`${scenario.name}: ${scenario.summary}`);
   log(
-    `target ${o.target}, ${o.durationSeconds} s, ${o.connections} connections, ${o.rate ? `${o.rate} req/s base rate (open model: latency figures include queueing)` : 'closed loop (no --rate: latency figures hide queueing; use --rate for latency claims)'}`,
+    `target ${o.target}, ${o.durationSeconds} s, ${o.connections} connections, ${o.rate ? `${o.rate} req/s base rate (open model)` : 'closed loop (no --rate: use --rate for latency claims)'}; latency: ${o.rate ? OPEN_MODEL_METHOD : CLOSED_LOOP_METHOD}`,
   );
 
-  const stats = new Stats();
+  const stats = new Stats({ open: o.rate !== undefined });
   const timeline: LoadResult['timeline'] = [];
   const cache: Record<string, number> = {};
   let acknowledged = 0;
@@ -180,6 +183,8 @@ export function formatSummary(r: LoadResult): string {
     ['mode', r.mode],
     ['requests', `${s.requests} in ${s.durationSeconds.toFixed(1)} s (${s.throughput.toFixed(0)} req/s)`],
     ['latency p50 / p90 / p99 / p99.9 / max', `${s.latencyMs.p50} / ${s.latencyMs.p90} / ${s.latencyMs.p99} / ${s.latencyMs.p999} / ${s.latencyMs.max} ms`],
+    ['latency measured', s.latencyMethod],
+    ['service time p50 / p99 / max (raw response times)', `${s.serviceTimeMs.p50} / ${s.serviceTimeMs.p99} / ${s.serviceTimeMs.max} ms`],
     [
       'by status',
       Object.entries(s.byStatus)

@@ -55,6 +55,9 @@ export interface LoadRecord {
     rejected: number;
     throughput: number;
     latencyMs: { p50: number; p90: number; p99: number; p999: number; max: number };
+    /** Raw response times, and how latencyMs was measured (absent in journals written before both were). */
+    serviceTimeMs?: { p50: number; p90: number; p99: number; p999: number; max: number };
+    latencyMethod?: string;
     byStatus: Record<string, number>;
     errors: Record<string, number>;
   };

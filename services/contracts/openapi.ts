@@ -3,6 +3,7 @@
 
 import { ERROR_CODES } from './errors.ts';
 import { ORDER_STATUSES, ORDER_TRANSITIONS, ORDERS_TOPIC } from './orders.ts';
+import { CATEGORIES } from './products.ts';
 
 const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const json = (schema: object, description: string, headers?: object) => ({ description, ...(headers ? { headers } : {}), content: { 'application/json': { schema } } });
@@ -29,9 +30,10 @@ export const openApiDocument = {
       get: {
         summary: 'List products (cursor pagination, category and text filter)',
         parameters: [
-          { name: 'category', in: 'query', schema: { type: 'string' } },
+          // An empty value (a form's empty field) is the same as none.
+          { name: 'category', in: 'query', schema: { type: 'string', enum: [...CATEGORIES, ''] } },
           { name: 'q', in: 'query', schema: { type: 'string', maxLength: 64 } },
-          { name: 'cursor', in: 'query', schema: { type: 'string' } },
+          { name: 'cursor', in: 'query', description: 'nextCursor of the previous page', schema: { type: 'string', maxLength: 64 } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 24 } },
         ],
         responses: { 200: json(ref('ProductPage'), 'A page of products', staleHeader), 400: err('Invalid query') },
@@ -52,7 +54,11 @@ export const openApiDocument = {
       },
     },
     '/api/products/{id}/image.svg': {
-      get: { summary: 'Generated product picture', parameters: [productId], responses: { 200: { description: 'SVG', content: { 'image/svg+xml': {} } }, 404: err('No such product') } },
+      get: {
+        summary: 'Generated product picture',
+        parameters: [productId],
+        responses: { 200: { description: 'SVG', content: { 'image/svg+xml': {} } }, 400: err('Malformed id'), 404: err('No such product') },
+      },
     },
     '/api/categories': { get: { summary: 'Categories with product counts', responses: { 200: json(ref('Categories'), 'Categories') } } },
     '/api/carts': { post: { summary: 'Create a cart', responses: { 201: json(ref('Cart'), 'The new cart'), ...unavailable } } },

@@ -1,7 +1,10 @@
+import { request } from 'node:http';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
+import { join } from 'node:path';
+import { fuzzApi } from '@surge-lab/chaos/fuzz';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { pgQuery } from './lab.ts';
+import { edgeUrl, lab, pgQuery } from './lab.ts';
 import { type Answer, adminHeaders, api, cartWith, checkout, dbStock, newKey, setStock } from './shop.ts';
 
 // Every answer below is checked against the OpenAPI document the edge serves.
@@ -160,5 +163,69 @@ describe('bad input is answered 4xx, names the problem and writes nothing', () =
     refused(await api('GET', '/api/orders/00000000-0000-4000-8000-000000000000'), 404, 'ORDER_NOT_FOUND');
     refused(await api('GET', '/api/nothing-here'), 404, 'ROUTE_NOT_FOUND');
     refused(await api('DELETE', '/api/orders/00000000-0000-4000-8000-000000000000'), 404, 'ROUTE_NOT_FOUND');
+  });
+});
+
+/** A request exactly as written (fetch refuses TRACE and normalises `..`), as a fuzzer sends it. */
+function rawRequest(method: string, path: string): Promise<Answer> {
+  const url = new URL(edgeUrl());
+  return new Promise((resolve, reject) => {
+    const req = request({ host: url.hostname, port: url.port, method, path }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => {
+        text += c;
+      });
+      res.on('end', () => {
+        let body: unknown = text;
+        try {
+          body = JSON.parse(text);
+        } catch {
+          /* not JSON: keep the text */
+        }
+        resolve({ status: res.statusCode ?? 0, headers: new Headers(res.headers as Record<string, string>), body: body as Answer['body'] });
+      });
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+describe('the edge keeps the API address space JSON (what a fuzzer tried)', () => {
+  test('a method nginx refuses itself (TRACE) gets a JSON 405 with Allow', async () => {
+    const a = await rawRequest('TRACE', '/api/products');
+    refused(a, 405, 'METHOD_NOT_ALLOWED', /TRACE/);
+    expect(a.headers.get('allow')).toMatch(/GET.*POST/);
+    expect(a.headers.get('content-type')).toMatch(/application\/json/);
+  });
+
+  test('a path under /api/ that normalises out of it gets the API 404, not the storefront page', async () => {
+    for (const path of ['/api/orders/..%2F..%2Fetc%2Fpasswd', '/api/../lab/api/topology', '/api/./../index.html']) {
+      const a = await rawRequest('GET', path);
+      refused(a, 404, 'ROUTE_NOT_FOUND');
+      expect(a.headers.get('content-type'), path).toMatch(/application\/json/);
+    }
+  });
+
+  test('empty query values are no filter, as the document allows; a malformed picture id is a documented 400', async () => {
+    const all = await api('GET', '/api/products?limit=2');
+    const empty = await api('GET', '/api/products?category=&cursor=&q=&limit=2');
+    expect(empty.status).toBe(200);
+    conforms('GET', '/api/products', empty);
+    expect(empty.body).toEqual(all.body);
+    const svg = await api('GET', '/api/products/nope/image.svg');
+    refused(svg, 400, 'REQUEST_VALIDATION_FAILED', /id/);
+    conforms('GET', '/api/products/{id}/image.svg', svg);
+  });
+});
+
+describe('schemathesis against the document', () => {
+  // A fixed seed and a bounded number of examples: the same cases every run, in about a minute.
+  test('every operation, every check: no 5xx, statuses and bodies as documented, invalid input refused, valid input accepted', { timeout: 900_000 }, async () => {
+    const lines: string[] = [];
+    const r = await fuzzApi({ root: lab.root, target: edgeUrl(), seed: 20261201, maxExamples: 20, reportDir: join(lab.root, 'reports', 'fuzz'), log: (l) => lines.push(l) });
+    expect(r.operations, lines.slice(-40).join('\n')).toBeGreaterThanOrEqual(10);
+    expect(r.failures, lines.slice(-80).join('\n')).toEqual([]);
+    expect(r.exitCode).toBe(0);
   });
 });

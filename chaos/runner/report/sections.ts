@@ -116,10 +116,22 @@ function countsTable(title: string, counts: Record<string, number> | undefined, 
   )}</div>`;
 }
 
+type Percentiles = NonNullable<LoadRecord['summary']>['latencyMs'];
+
+/** Latency, and the raw service time when the journal has it. */
+function latencyRows(s: LoadRecord['summary'] | undefined): Html[] {
+  const rows: [string, Percentiles | undefined][] = [
+    ['latency', s?.latencyMs],
+    ['service time (raw response times)', s?.serviceTimeMs],
+  ];
+  return rows
+    .filter(([name, p]) => p !== undefined || name === 'latency')
+    .map(([name, p]) => html`<tr><th scope="row">${name}</th>${[p?.p50, p?.p90, p?.p99, p?.p999, p?.max].map((v) => html`<td class="num">${num(v, 1)} ms</td>`)}</tr>`);
+}
+
 export function loadSection(load: LoadRecord | undefined, fr: Frame): Html {
   if (!load) return html`<section id="load"><h2>Load</h2><p class="empty">No load in this experiment.</p></section>`;
   const s = load.summary;
-  const l = s?.latencyMs;
   return html`<section id="load"><h2>Load summary</h2>
   <dl class="facts">
     ${load.name ? html`<dt>Load step</dt><dd>${load.name}</dd>` : ''}
@@ -133,7 +145,8 @@ export function loadSection(load: LoadRecord | undefined, fr: Frame): Html {
     ${load.ledgerFile ? html`<dt>Ledger</dt><dd><code>${load.ledgerFile}</code></dd>` : ''}
   </dl>
   <h3>Latency (whole run)</h3>
-  ${table(['p50', 'p90', 'p99', 'p99.9', 'max'], [html`<tr>${[l?.p50, l?.p90, l?.p99, l?.p999, l?.max].map((v) => html`<td class="num">${num(v, 1)} ms</td>`)}</tr>`], 'compact latency')}
+  <p class="method">Measured ${s?.latencyMethod ?? 'as the load generator reported it (a journal from before the method was recorded)'}.</p>
+  ${table(['', 'p50', 'p90', 'p99', 'p99.9', 'max'], latencyRows(s), 'compact latency')}
   <div class="two">
     ${countsTable('By status', s?.byStatus, s?.requests ?? 0)}
     ${countsTable('Errors by kind', s?.errors, s?.requests ?? 0)}

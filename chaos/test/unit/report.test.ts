@@ -75,6 +75,8 @@ function journal(): Journal {
         rejected: 12,
         throughput: 195.5,
         latencyMs: { p50: 14.2, p90: 61.8, p99: 1790, p999: 4980, max: 5012.7 },
+        serviceTimeMs: { p50: 12.9, p90: 40.1, p99: 812.5, p999: 3010, max: 5012.7 },
+        latencyMethod: "from each request's intended send time",
         byStatus: { 200: 16_190, 409: 12, 503: 598 },
         errors: { 503: 598, ECONNRESET: 12 },
       },
@@ -286,6 +288,8 @@ describe('game day report', () => {
     expect(html).toContain('16,812');
     expect(html).toContain('4,980 ms'); // p99.9
     expect(html).toContain('5,012.7 ms'); // max
+    expect(html).toContain('Measured from each request&#39;s intended send time.');
+    expect(row(html, 'service time (raw response times)')).toContain('812.5 ms');
     expect(row(html, '<code>503</code>')).toContain('598');
     expect(row(html, 'ECONNRESET')).toContain('12');
     expect(html).toMatch(/<dt>Acknowledged orders<\/dt><dd>3,120<\/dd>/);

@@ -5,23 +5,26 @@ import { z } from 'zod';
 
 export const ProductIdParam = z.object({ id: z.string().regex(PRODUCT_ID, 'must look like p-00042') });
 
+/** An empty query value (`?category=`, a form's empty field) is the same as none. */
+const optionalParam = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), schema.optional());
+
 export const ListQuery = z
   .object({
-    category: z.enum(CATEGORIES).optional(),
-    q: z.string().trim().min(1, 'must not be empty').max(64, 'at most 64 characters').optional(),
-    cursor: z
-      .string()
-      .max(64)
-      .optional()
-      .transform((c, ctx) => {
-        if (c === undefined) return undefined;
-        const id = Buffer.from(c, 'base64url').toString('utf8');
-        if (!PRODUCT_ID.test(id)) {
-          ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
-          return z.NEVER;
-        }
-        return id;
-      }),
+    category: optionalParam(z.enum(CATEGORIES)),
+    q: optionalParam(z.string().trim().max(64, 'at most 64 characters')),
+    cursor: optionalParam(
+      z
+        .string()
+        .max(64, 'at most 64 characters')
+        .transform((c, ctx) => {
+          const id = Buffer.from(c, 'base64url').toString('utf8');
+          if (!PRODUCT_ID.test(id)) {
+            ctx.addIssue({ code: 'custom', message: 'is not a cursor this API returned' });
+            return z.NEVER;
+          }
+          return id;
+        }),
+    ),
     limit: z.coerce.number().int('must be an integer').min(1).max(100).default(24),
   })
   .strict();

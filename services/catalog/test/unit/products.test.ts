@@ -8,6 +8,13 @@ describe('catalog rules', () => {
     expect(ListQuery.safeParse({ cursor: encodeCursor("p-1' OR 1=1") }).success).toBe(false);
   });
 
+  test('an empty query value is the same as none (the OpenAPI document allows it); a wrong one is still refused', () => {
+    expect(ListQuery.parse({ category: '', cursor: '', q: ' ' })).toEqual(ListQuery.parse({}));
+    expect(listKey(ListQuery.parse({ category: '' }))).toBe(listKey(ListQuery.parse({})));
+    expect(ListQuery.safeParse({ category: 'cars' }).success).toBe(false);
+    expect(ListQuery.safeParse({ cursor: 'x'.repeat(65) }).success).toBe(false);
+  });
+
   test('equal queries share a cache key whatever the case of the text', () => {
     expect(listKey(ListQuery.parse({ q: 'Kettle', limit: '10' }))).toBe(listKey(ListQuery.parse({ q: 'kettle', limit: 10 })));
     expect(listKey(ListQuery.parse({ category: 'toys' }))).not.toBe(listKey(ListQuery.parse({ category: 'books' })));

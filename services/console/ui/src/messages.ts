@@ -103,6 +103,11 @@ export function summaryRows(summary: unknown): [string, string][] {
     if (typeof s.ok === 'number') rows.push(['ok', fmt(s.ok, 0)]);
     if (typeof s.rejected === 'number') rows.push(['rejected (409, e.g. out of stock)', fmt(s.rejected, 0)]);
     if (s.latencyMs) rows.push(['latency p50 / p90 / p99 / max', `${fmt(l.p50)} / ${fmt(l.p90)} / ${fmt(l.p99)} / ${fmt(l.max)} ms`]);
+    if (typeof s.latencyMethod === 'string') rows.push(['latency measured', s.latencyMethod]);
+    if (s.serviceTimeMs) {
+      const t = s.serviceTimeMs as Record<string, unknown>;
+      rows.push(['service time p50 / p99 / max (raw)', `${fmt(t.p50)} / ${fmt(t.p99)} / ${fmt(t.max)} ms`]);
+    }
     if (s.byStatus) rows.push(['by status', counts(s.byStatus) || '–']);
     if (s.errors) rows.push(['errors', counts(s.errors) || 'none']);
     return rows;

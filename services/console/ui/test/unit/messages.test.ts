@@ -64,6 +64,8 @@ describe('summaryRows', () => {
       durationSeconds: 60,
       throughput: 200,
       latencyMs: { p50: 4, p90: 9, p99: 31.5, p999: 80, max: 120 },
+      serviceTimeMs: { p50: 3, p90: 8, p99: 20, p999: 60, max: 120 },
+      latencyMethod: "from each request's intended send time",
       byStatus: { 200: 11900, 409: 50, 503: 50 },
       errors: { 503: 50 },
     });
@@ -72,6 +74,8 @@ describe('summaryRows', () => {
       ['ok', '11,900'],
       ['rejected (409, e.g. out of stock)', '50'],
       ['latency p50 / p90 / p99 / max', '4 / 9 / 31.5 / 120 ms'],
+      ['latency measured', "from each request's intended send time"],
+      ['service time p50 / p99 / max (raw)', '3 / 20 / 120 ms'],
       ['by status', '200: 11,900, 409: 50, 503: 50'],
       ['errors', '503: 50'],
     ]);
