@@ -1,6 +1,7 @@
 // Autoscaler steps of an experiment: the lab's controller changed for a while, then put back.
 // Its modes (autoscaling, schedule and forecast floors, auto-recovery) go back to what they were;
 // a surge put on its schedule is taken off. Not faults: they are the levers an experiment about the controller pulls.
+import type { ControllerState, ScalingModes } from '@surge-lab/contracts/autoscaler';
 import type { Lab } from '@surge-lab/lab';
 import { type ActiveFault, activeFault, type FaultContext } from '../faults/types.ts';
 import type { AutoscalerChange } from './experiment.ts';
@@ -8,15 +9,15 @@ import type { AutoscalerChange } from './experiment.ts';
 export async function changeAutoscaler(ctx: FaultContext & { lab: Lab }, change: AutoscalerChange): Promise<ActiveFault> {
   const autoscaler = ctx.lab.autoscaler;
   if (change.modes) {
-    const before = await autoscaler.state();
+    const before = await autoscaler.state<ControllerState>();
     const { 'schedule-floors': scheduleFloors, 'forecast-floors': forecastFloors, ...rest } = change.modes;
-    await autoscaler.setModes({ ...rest, ...(scheduleFloors === undefined ? {} : { scheduleFloors }), ...(forecastFloors === undefined ? {} : { forecastFloors }) });
+    await autoscaler.setModes<ScalingModes>({ ...rest, ...(scheduleFloors === undefined ? {} : { scheduleFloors }), ...(forecastFloors === undefined ? {} : { forecastFloors }) });
     const words = Object.entries(change.modes)
       .map(([k, v]) => `${k} ${v ? 'on' : 'off'}`)
       .join(', ');
     return activeFault({ name: `autoscaler: ${words}`, kind: 'autoscaler-modes', target: 'autoscaler' }, ctx, async () => {
       const { autoscaling, recovery, scheduleFloors, forecastFloors } = before;
-      await autoscaler.setModes({ autoscaling, recovery, scheduleFloors, forecastFloors });
+      await autoscaler.setModes<ScalingModes>({ autoscaling, recovery, scheduleFloors, forecastFloors });
     });
   }
   const s = change.surge!;

@@ -4,6 +4,7 @@
 // it and its API refuses.
 
 import { join } from 'node:path';
+import type { ControllerState, ScalingModes } from '@surge-lab/contracts/autoscaler';
 import { hostConsoleToken } from '@surge-lab/lab';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -98,23 +99,24 @@ describe('lab console in Chromium', () => {
 
   test("the Forecast floors switch turns the forecast's floors off in the autoscaler and says so; switched back, they apply again", async () => {
     const page = await openConsole();
-    const before = await lab.autoscaler.state();
+    const state = () => lab.autoscaler.state<ControllerState>();
+    const before = await state();
     const forecast = page.getByRole('switch', { name: 'Forecast floors' });
     await expect.poll(() => forecast.isEnabled(), { timeout: 15_000 }).toBe(true);
     expect(await forecast.isChecked()).toBe(before.forecastFloors);
     try {
       if (!before.forecastFloors) {
         await forecast.click();
-        await expect.poll(async () => (await lab.autoscaler.state()).forecastFloors).toBe(true);
+        await expect.poll(async () => (await state()).forecastFloors).toBe(true);
       }
       await forecast.click();
       await page.getByText('Forecast floors are off: shown, not applied.').waitFor();
-      expect(await lab.autoscaler.state()).toMatchObject({ forecastFloors: false, scheduleFloors: before.scheduleFloors, autoscaling: before.autoscaling });
+      expect(await state()).toMatchObject({ forecastFloors: false, scheduleFloors: before.scheduleFloors, autoscaling: before.autoscaling });
       await forecast.click();
       await page.getByText('Forecast floors are on: they raise the replica counts.').waitFor();
-      expect((await lab.autoscaler.state()).forecastFloors).toBe(true);
+      expect((await state()).forecastFloors).toBe(true);
     } finally {
-      await lab.autoscaler.setModes({ forecastFloors: before.forecastFloors });
+      await lab.autoscaler.setModes<ScalingModes>({ forecastFloors: before.forecastFloors });
       await page.context().close();
     }
   });

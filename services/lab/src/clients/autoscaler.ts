@@ -1,15 +1,18 @@
 // The autoscaler's API (services/autoscaler): its state, its modes and its run-time schedule.
 // From the host it is reached through the edge (/lab/autoscaler/), from inside the lab directly
 // (http://autoscaler:8080/lab/autoscaler); the token is the console's either way.
-import type { ScalingModes } from '@surge-lab/contracts/autoscaler';
 import { jsonCall } from './http.ts';
 
 /** Where the autoscaler's API lives, behind the edge and on the lab's network. */
 export const AUTOSCALER_PATH = '/lab/autoscaler';
 export const AUTOSCALER_IN_LAB = `http://autoscaler:8080${AUTOSCALER_PATH}`;
 
-/** The autoscaler API's contract owns the modes. */
-export type AutoscalerModes = ScalingModes;
+/**
+ * The modes as this client sees them: named switches. Their names and meaning are the autoscaler
+ * API's contract (ScalingModes in @surge-lab/contracts/autoscaler), which callers pass as `M`: the
+ * lab package imports nothing of the project's own.
+ */
+export type AutoscalerModes = Record<string, boolean>;
 
 export interface AutoscalerClientOptions {
   /** The API's base (…/lab/autoscaler). */
@@ -39,12 +42,12 @@ export class AutoscalerClient {
   }
 
   /** GET state: the controller's switches, each service's decision, the schedule, recent events. */
-  state<T = AutoscalerModes & Record<string, unknown>>(o: { timeoutMs?: number } = {}): Promise<T> {
+  state<T = Record<string, unknown>>(o: { timeoutMs?: number } = {}): Promise<T> {
     return this.call<T>('GET', '/state', undefined, o);
   }
   /** PUT modes: switches any of the modes; answers all of them. */
-  setModes(modes: Partial<AutoscalerModes>): Promise<AutoscalerModes> {
-    return this.call<AutoscalerModes>('PUT', '/modes', modes);
+  setModes<M extends AutoscalerModes = AutoscalerModes>(modes: Partial<M>): Promise<M> {
+    return this.call<M>('PUT', '/modes', modes);
   }
   /** POST schedule: a schedule entry in the policy file's keys (name, service, at, lead-seconds, duration-seconds, min-replicas). */
   addScheduleEntry<T = unknown>(entry: Record<string, unknown>): Promise<T> {
