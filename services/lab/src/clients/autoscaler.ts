@@ -46,7 +46,7 @@ export class AutoscalerClient {
     return this.call<T>('GET', '/state', undefined, o);
   }
   /** PUT modes: switches any of the modes; answers all of them. */
-  setModes<M extends AutoscalerModes = AutoscalerModes>(modes: Partial<M>): Promise<M> {
+  setModes<M extends object = AutoscalerModes>(modes: Partial<M>): Promise<M> {
     return this.call<M>('PUT', '/modes', modes);
   }
   /** POST schedule: a schedule entry in the policy file's keys (name, service, at, lead-seconds, duration-seconds, min-replicas). */
