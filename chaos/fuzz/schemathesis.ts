@@ -66,7 +66,13 @@ export async function ensureSchemathesis(root: string, log: (l: string) => void 
 }
 
 /** XML text back to text (the entities a JUnit writer uses). */
-const unescapeXml = (t: string) => t.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, '&');
+const unescapeXml = (t: string) =>
+  t
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, '&');
 
 /**
  * The failing operations of schemathesis' JUnit report (one test case per operation), each as

@@ -33,7 +33,7 @@ export const openApiDocument = {
           // An empty value (a form's empty field) is the same as none.
           { name: 'category', in: 'query', schema: { type: 'string', enum: [...CATEGORIES, ''] } },
           { name: 'q', in: 'query', schema: { type: 'string', maxLength: 64 } },
-          { name: 'cursor', in: 'query', description: 'nextCursor of the previous page', schema: { type: 'string', maxLength: 64 } },
+          { name: 'cursor', in: 'query', description: 'nextCursor of the previous page (its last product id)', schema: { type: 'string', pattern: '^(p-\\d{5})?$' } },
           { name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 100, default: 24 } },
         ],
         responses: { 200: json(ref('ProductPage'), 'A page of products', staleHeader), 400: err('Invalid query') },

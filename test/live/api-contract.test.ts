@@ -1,8 +1,8 @@
 import { request } from 'node:http';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { join } from 'node:path';
 import { fuzzApi } from '@surge-lab/chaos/fuzz';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { edgeUrl, lab, pgQuery } from './lab.ts';
 import { type Answer, adminHeaders, api, cartWith, checkout, dbStock, newKey, setStock } from './shop.ts';
@@ -158,11 +158,11 @@ describe('bad input is answered 4xx, names the problem and writes nothing', () =
     expect((await api('GET', `/api/orders/${placed.body.id}`)).body.email).toBe(email);
   });
 
-  test('orders: malformed id → 400, unknown → 404; unknown routes → 404 JSON', async () => {
+  test('orders: malformed id → 400, unknown → 404; unknown routes → 404 JSON, a wrong method → 405', async () => {
     refused(await api('GET', '/api/orders/123'), 400, 'REQUEST_VALIDATION_FAILED', /id/);
     refused(await api('GET', '/api/orders/00000000-0000-4000-8000-000000000000'), 404, 'ORDER_NOT_FOUND');
     refused(await api('GET', '/api/nothing-here'), 404, 'ROUTE_NOT_FOUND');
-    refused(await api('DELETE', '/api/orders/00000000-0000-4000-8000-000000000000'), 404, 'ROUTE_NOT_FOUND');
+    refused(await api('DELETE', '/api/orders/00000000-0000-4000-8000-000000000000'), 405, 'METHOD_NOT_ALLOWED', /allowed: GET/);
   });
 });
 

@@ -134,9 +134,41 @@ function errorBody(code: ErrorCode, message: string, requestId: unknown, details
   return { error: { code, message, ...(details !== undefined ? { details } : {}), requestId } };
 }
 
-/** Adds the 404 for unknown routes and the one error handler. Call after the service's routes. */
+/** What Express's router keeps of a layer (a route, or a mounted router with its own stack). */
+interface RouterLayer {
+  /** The part of the path the layer matched (a mounted router's prefix), or false. */
+  match(path: string): false | { path: string };
+  route?: { _methods(): string[] };
+  handle?: { stack?: RouterLayer[] };
+}
+
+/** The methods some route answers at `path` (HEAD with GET, as Express does), mounted routers included. */
+export function allowedMethods(stack: readonly RouterLayer[], path: string): string[] {
+  const found = new Set<string>();
+  for (const layer of stack) {
+    const matched = layer.match(path);
+    if (!matched) continue;
+    if (layer.route) for (const m of layer.route._methods()) found.add(m.toUpperCase());
+    else if (layer.handle?.stack) for (const m of allowedMethods(layer.handle.stack, path.slice(matched.path.length) || '/')) found.add(m);
+  }
+  if (found.has('_ALL')) return [];
+  if (found.size) found.add('OPTIONS');
+  return [...found].sort();
+}
+
+/**
+ * Adds the 404 for unknown routes, the 405 (with Allow) for a known path asked with another
+ * method, and the one error handler. Call after the service's routes.
+ */
 export function finishApp(app: Express, ctx: AppContext): Express {
-  app.use((req, _res, next) => {
+  app.use((req, res, next) => {
+    const stack = (app as unknown as { router: { stack: RouterLayer[] } }).router.stack;
+    const allowed = allowedMethods(stack, req.path);
+    if (allowed.length && !allowed.includes(req.method)) {
+      res.setHeader('Allow', allowed.join(', '));
+      next(new AppError({ code: 'METHOD_NOT_ALLOWED', message: `${req.method} is not allowed on ${req.path} (allowed: ${allowed.join(', ')})` }));
+      return;
+    }
     next(new AppError({ code: 'ROUTE_NOT_FOUND', message: `no route for ${req.method} ${req.path}` }));
   });
   const handler: ErrorRequestHandler = (err, req, res, _next) => {
