@@ -7,6 +7,7 @@ export { jsonCall, LabHttpError } from './clients/http.ts';
 export { PATRONI_CONFIG, PatroniClient, type PatroniMember, type PatroniRole } from './clients/patroni.ts';
 export { type InstantSeries, PrometheusClient, type RangeSeries } from './clients/prometheus.ts';
 export { type ProxyState, type Stream, type Toxic, type ToxicType, ToxiproxyClient } from './clients/toxiproxy.ts';
+export { type CgroupLayout, type CpuMeterOptions, type CpuSample, type CpuUsage, cgroupLayout, containerCpuNs, cpuBetween, engineCpuNs, sampleCpu } from './cpu-meter.ts';
 export { type Address, type Endpoint, type Endpoints, endpoints } from './endpoints.ts';
 export { type Lab, type OpenLabOptions, openLab } from './lab.ts';
 export { PORT_VARS, portProblems } from './ports.ts';
