@@ -216,8 +216,9 @@ describe('bad input: 4xx JSON naming the problem, nothing written', () => {
     ['unknown cart (PUT)', () => ['PUT', `/api/carts/00000000-0000-4000-8000-000000000000/items/${KETTLE.id}`, { json: { quantity: 1 } }], 404, 'CART_NOT_FOUND', '00000000'],
     ['unknown cart (DELETE)', () => ['DELETE', `/api/carts/00000000-0000-4000-8000-000000000000/items/${KETTLE.id}`], 404, 'CART_NOT_FOUND', '00000000'],
     ['unknown product', () => ['PUT', `/api/carts/${id}/items/${ABSENT}`, { json: { quantity: 1 } }], 404, 'PRODUCT_NOT_FOUND', ABSENT],
-    ['unknown route', () => ['GET', '/api/carts'], 404, 'ROUTE_NOT_FOUND', '/api/carts'],
-    ['unknown method on a cart', () => ['PATCH', `/api/carts/${id}`, { json: {} }], 404, 'ROUTE_NOT_FOUND', 'PATCH'],
+    ['unknown route', () => ['GET', '/api/carts/x/y/z'], 404, 'ROUTE_NOT_FOUND', '/api/carts/x/y/z'],
+    ['another method on the carts path', () => ['GET', '/api/carts'], 405, 'METHOD_NOT_ALLOWED', 'allowed: OPTIONS, POST'],
+    ['unknown method on a cart', () => ['PATCH', `/api/carts/${id}`, { json: {} }], 405, 'METHOD_NOT_ALLOWED', 'PATCH'],
   ];
   // Injection and Unicode tricks in ids are simply malformed.
   const tricks = ["p-1' OR '1'='1", '<script>alert(1)</script>', 'p-0000\uff11', 'p-\u0660\u0660\u0660\u0660\u0661', 'p-00001\u202e', 'p-00001\u0000', '../../admin', 'p-00001 '];
