@@ -3,21 +3,10 @@ import { describe, expect, test } from 'vitest';
 import { type DecideInput, type Decision, decide, initialScalingState, type ScalingState } from '../../src/domain/decide.ts';
 import type { ServicePolicy } from '../../src/domain/policy.ts';
 import { recommend } from '../../src/domain/target-tracking.ts';
+import { servicePolicy } from './fixtures.ts';
 
 const S = 1000;
-const policy = (over: Partial<ServicePolicy> = {}): ServicePolicy => ({
-  service: 'catalog',
-  min: 2,
-  max: 6,
-  metric: 'rps-per-replica',
-  target: 120,
-  tolerance: 0.1,
-  scaleOutCooldownSeconds: 20,
-  scaleInCooldownSeconds: 90,
-  scaleInStabilizationSeconds: 60,
-  maxStep: 2,
-  ...over,
-});
+const policy = servicePolicy;
 /** A controller that has been watching for 10 minutes without changing anything. */
 const settled = (now: number): ScalingState => ({ since: now - 600 * S, lastScaleOutAt: null, lastScaleInAt: null, recommendations: [] });
 const track = (desired: number) => ({ desired, reason: `tracking ${desired}` });

@@ -2,7 +2,8 @@
 // before it), noise, gaps, an abnormal period, a flat series, and too little history.
 import { describe, expect, test } from 'vitest';
 import { forecastAt, forecastFloor, forecastLoad, forecastSeries, predictiveFloor, type Sample } from '../../src/domain/forecast.ts';
-import type { PredictivePolicy, ServicePolicy } from '../../src/domain/policy.ts';
+import type { PredictivePolicy } from '../../src/domain/policy.ts';
+import { servicePolicy } from './fixtures.ts';
 
 const S = 1000;
 const MIN = 60 * S;
@@ -10,18 +11,7 @@ const HOUR = 60 * MIN;
 const STEP = 15 * S; // Prometheus' scrape interval
 const T0 = Date.UTC(2025, 10, 28, 8, 0); // history starts here
 
-const policy: ServicePolicy = {
-  service: 'catalog',
-  min: 2,
-  max: 6,
-  metric: 'rps-per-replica',
-  target: 120,
-  tolerance: 0.1,
-  scaleOutCooldownSeconds: 20,
-  scaleInCooldownSeconds: 90,
-  scaleInStabilizationSeconds: 60,
-  maxStep: 2,
-};
+const policy = servicePolicy();
 const opts = { periodMs: HOUR, historyPeriods: 3, lookaheadMs: 120 * S };
 
 /** 100 req/s, and 600 req/s from minute 30 to 40 of every hour. */

@@ -1,22 +1,10 @@
 // Target tracking: desired = ceil(current × per-replica value / target), within the tolerance
 // band, max-step and [min, max], with a reason a person can read.
 import { describe, expect, test } from 'vitest';
-import type { ServicePolicy } from '../../src/domain/policy.ts';
 import { recommend } from '../../src/domain/target-tracking.ts';
+import { servicePolicy } from './fixtures.ts';
 
-const policy = (over: Partial<ServicePolicy> = {}): ServicePolicy => ({
-  service: 'catalog',
-  min: 2,
-  max: 6,
-  metric: 'rps-per-replica',
-  target: 120,
-  tolerance: 0.1,
-  scaleOutCooldownSeconds: 20,
-  scaleInCooldownSeconds: 90,
-  scaleInStabilizationSeconds: 60,
-  maxStep: 2,
-  ...over,
-});
+const policy = servicePolicy;
 
 describe('recommend()', () => {
   test('183 req/s per replica over 2 replicas vs target 120 → ceil(2 × 183 / 120) = 4', () => {
