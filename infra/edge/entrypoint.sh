@@ -1,8 +1,29 @@
 #!/bin/bash
-# nginx serves; mtail beside it reads the access log as syslog over UDP on loopback and exports
-# edge_http_requests_total{status,cache} on :3903 for Prometheus.
-set -euo pipefail
+# The edge's three processes: HAProxy (balances over ready replicas, haproxy.cfg), nginx (cache,
+# storefront, the public port) and mtail (reads nginx's access log as syslog over UDP on loopback
+# and exports edge_http_requests_total{status,cache} on :3903). When one of them dies the
+# container exits, so Docker restarts the whole edge instead of leaving half of it running.
+set -uo pipefail
 mkdir -p /tmp/mtail
 mtail --progs /etc/mtail --logs udp://127.0.0.1:5140 --port 3903 --logtostderr --emit_prog_label=false >/tmp/mtail/mtail.log 2>&1 &
+mtail_pid=$!
+haproxy -W -db -f /etc/haproxy/haproxy.cfg &
+haproxy_pid=$!
 for _ in $(seq 1 50); do grep -q ':1414 00000000:0000 07' /proc/net/udp && break; sleep 0.1; done # mtail listens on 5140
-exec nginx -g 'daemon off;'
+nginx -g 'daemon off;' &
+nginx_pid=$!
+# SIGQUIT (the stop signal) or SIGTERM: nginx finishes its in-flight requests (SIGQUIT), HAProxy
+# finishes its own (SIGUSR1, a soft stop), then mtail goes.
+stop() {
+  kill -QUIT "$nginx_pid" 2>/dev/null
+  wait "$nginx_pid"
+  kill -USR1 "$haproxy_pid" 2>/dev/null
+  wait "$haproxy_pid"
+  kill "$mtail_pid" 2>/dev/null
+  exit 0
+}
+trap stop QUIT TERM INT
+wait -n "$nginx_pid" "$haproxy_pid" "$mtail_pid"
+echo "edge: a process exited ($?): stopping the container" >&2
+kill -TERM "$nginx_pid" "$haproxy_pid" "$mtail_pid" 2>/dev/null
+exit 1

@@ -1,6 +1,7 @@
 // The Express app every service starts from: request ids and logs, RED metrics, body limits,
 // health endpoints and, once the service added its routes, one 404 and one JSON error handler.
 
+import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { ZodError } from 'zod';
@@ -35,7 +36,16 @@ export interface AppContext {
   guards?: { path: string; handler: RequestHandler }[];
 }
 
-const READY_TIMEOUT_MS = 1_000;
+// The edge's balancer gives /readyz 600 ms before it counts the check as failed: each check
+// answers within 500 ms (a critical dependency slower than that makes the replica unready).
+const READY_TIMEOUT_MS = 500;
+
+/**
+ * An operator takes one replica out of rotation without stopping it (to look at it, or in a
+ * test of the balancer): while this file exists, /readyz answers 503 and the edge sends nothing
+ * new. `docker exec <replica> touch /tmp/out-of-rotation`; remove it to bring it back.
+ */
+export const OUT_OF_ROTATION_FILE = '/tmp/out-of-rotation';
 
 async function runCheck(c: ReadinessCheck): Promise<{ name: string; ok: boolean; error?: string }> {
   const ac = new AbortController();
@@ -75,6 +85,10 @@ export function createApp(ctx: AppContext): Express {
   app.get('/readyz', async (_req, res) => {
     if (ctx.draining.value) {
       res.status(503).json({ status: 'draining', service: ctx.service });
+      return;
+    }
+    if (existsSync(OUT_OF_ROTATION_FILE)) {
+      res.status(503).json({ status: 'out-of-rotation', service: ctx.service });
       return;
     }
     const results = await Promise.all(ctx.readiness.map(runCheck));

@@ -19,7 +19,8 @@ export interface ServeOptions {
 
 export function serve(opts: ServeOptions): Promise<Server> {
   const { app, port, logger, draining } = opts;
-  const drainDelayMs = opts.drainDelayMs ?? 1_000;
+  // The edge's balancer takes a replica whose /readyz fails out of rotation within about 1 s.
+  const drainDelayMs = opts.drainDelayMs ?? 2_000;
   const deadlineMs = opts.deadlineMs ?? 10_000;
   return new Promise((resolve, reject) => {
     const server = app.listen(port, (err?: Error) => {
