@@ -9,9 +9,10 @@ import { lab } from './lab.ts';
 /**
  * In CI, in this order: each experiment waits for the stop conditions the previous one may have
  * left firing, so the ones that cause no 5xx go first. replica-latency is the one whose reads fall
- * back (the Fallbacks panel); static-stability is issue #11's claim about the autoscaler.
+ * back (the Fallbacks panel); static-stability is issue #11's claim about the autoscaler;
+ * dependency-brownout is issue #12's latency budgets.
  */
-export const CI_EXPERIMENTS = ['kafka-outage', 'replica-kill', 'replica-latency', 'db-failover', 'redis-outage', 'unhealthy-recovery', 'static-stability'];
+export const CI_EXPERIMENTS = ['kafka-outage', 'replica-kill', 'replica-latency', 'dependency-brownout', 'db-failover', 'redis-outage', 'unhealthy-recovery', 'static-stability'];
 
 const dir = join(lab.root, 'chaos', 'experiments');
 export const ALL_EXPERIMENTS = readdirSync(dir)

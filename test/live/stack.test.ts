@@ -30,7 +30,7 @@ describe('the lab stack', () => {
     const res = await fetch(`${prometheusUrl()}/api/v1/targets?state=active`);
     const body = (await res.json()) as { data: { activeTargets: { labels: { job: string; instance: string }; health: string }[] } };
     const jobs = new Set(body.data.activeTargets.map((t) => t.labels.job));
-    for (const job of ['etcd', 'patroni', 'postgres', 'pg-router', 'redis', 'nginx', 'edge', 'toxiproxy', 'toxics', 'shop', 'console', 'autoscaler']) expect(jobs).toContain(job);
+    for (const job of ['etcd', 'patroni', 'postgres', 'pg-router', 'redis', 'nginx', 'edge', 'edge-lb', 'toxiproxy', 'toxics', 'shop', 'console', 'autoscaler']) expect(jobs).toContain(job);
     // A target may be between scrapes right after start: wait for every one to report up.
     const { waitFor } = await import('@surge-lab/lab');
     await waitFor(

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import express, { type ErrorRequestHandler, type Express, type RequestHandler } from 'express';
 import { ZodError } from 'zod';
+import { requestDeadline } from './deadline.ts';
 import { AppError, type ErrorCode } from './errors.ts';
 import { type Logger, requestLogging } from './log.ts';
 import { httpMetrics, type Metrics } from './metrics.ts';
@@ -77,6 +78,8 @@ export function createApp(ctx: AppContext): Express {
   app.set('trust proxy', 'loopback, uniquelocal');
   app.use(requestLogging(ctx.logger));
   app.use(httpMetrics(ctx.service, ctx.metrics));
+  // The request's deadline (edge-stamped budget), spent by every guarded call it makes.
+  app.use(requestDeadline());
   for (const g of ctx.guards ?? []) app.use(g.path, g.handler);
 
   app.get('/healthz', (_req, res) => {

@@ -8,6 +8,7 @@ export { httpShape, kafkaShape, pgSettings, pgShape, redisSettings, redisShape }
 export { ConfigError, env, loadConfig } from './config.ts';
 export { clientAddress, type Door, defaultGateways, doorGuard, fileToken, hostResolver, isLoopback, MIN_TOKEN_LENGTH, tokenMatches } from './door.ts';
 export { AppError, DependencyError, ERROR_CODES, type ErrorCode } from './errors.ts';
+export { BUDGET_HEADER, budgetHeaders, callTimeout, DeadlineError, remainingMs, START_HEADER, withDeadline } from './deadline.ts';
 export { type AppContext, createApp, finishApp, OUT_OF_ROTATION_FILE, type ReadinessCheck } from './http.ts';
 export { type ServeOptions, serve } from './lifecycle.ts';
 export { createLogger, type Logger } from './log.ts';

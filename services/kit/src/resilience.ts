@@ -1,13 +1,17 @@
-// Every remote call goes through a guard: a per-call timeout that aborts the underlying work,
-// jittered retries only for idempotent calls, an opossum circuit breaker, a bulkhead (opossum
-// capacity) and an optional fallback - all visible as metrics, breaker state as a gauge.
+// Every remote call goes through a guard: a per-call timeout that aborts the underlying work
+// (its cap, or what is left of the request's budget when that is less: deadline.ts), jittered
+// retries only for idempotent calls and only while budget remains, an opossum circuit breaker,
+// a bulkhead (opossum capacity) and an optional fallback - all visible as metrics, breaker
+// state as a gauge.
 import CircuitBreaker from 'opossum';
+import { callTimeout, DeadlineError, MIN_CALL_MS, remainingMs } from './deadline.ts';
 import { AppError, DependencyError } from './errors.ts';
 import type { Metrics } from './metrics.ts';
 
 export interface GuardOptions<A extends unknown[], R> {
   /** The dependency's name in metrics and errors, e.g. `catalog-db-ro`. */
   name: string;
+  /** The longest one attempt may take; less when the request's budget has less left. */
   timeoutMs: number;
   /** Only idempotent calls are retried. */
   idempotent: boolean;
@@ -46,15 +50,17 @@ export function guard<A extends unknown[], R>(metrics: Metrics, opts: GuardOptio
 
   // The timeout is ours, not opossum's: it aborts the call's signal first, so the underlying
   // work (fetch, a Redis command) is cancelled, then fails the call even if the work ignores it.
-  const action = (...args: A): Promise<R> => {
+  // When the budget set the timeout, running out of it is the deadline's error (503, retry
+  // later), not the dependency's (504): the dependency may just need longer than was left.
+  const action = (limit: { timeoutMs: number; limited: boolean }, ...args: A): Promise<R> => {
     const ac = new AbortController();
     let timer: NodeJS.Timeout | undefined;
     const expired = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
-        const err = new DependencyError(name, { timeout: true });
+        const err = limit.limited ? new DeadlineError(`while waiting for ${name}`) : new DependencyError(name, { timeout: true });
         ac.abort(err);
         reject(err);
-      }, timeoutMs);
+      }, limit.timeoutMs);
     });
     return Promise.race([fn(ac.signal, ...args), expired]).finally(() => clearTimeout(timer));
   };
@@ -67,7 +73,8 @@ export function guard<A extends unknown[], R>(metrics: Metrics, opts: GuardOptio
     volumeThreshold: opts.volumeThreshold ?? 5,
     rollingCountTimeout: 10_000,
     ...(opts.capacity ? { capacity: opts.capacity } : {}),
-    // Business answers (not found, out of stock) are not failures of the dependency.
+    // Business answers (not found, out of stock) are not failures of the dependency; a call cut
+    // short by its request's deadline is not either.
     errorFilter: (err: unknown) => err instanceof AppError && !(err instanceof DependencyError),
   });
   state.set({ breaker: name }, STATE.closed);
@@ -93,28 +100,32 @@ export function guard<A extends unknown[], R>(metrics: Metrics, opts: GuardOptio
     if (code === 'EOPENBREAKER') return new DependencyError(name, { cause: err, retryAfter: Math.ceil((opts.resetTimeoutMs ?? 5_000) / 1000) });
     return new DependencyError(name, { timeout: code === 'ETIMEDOUT', cause: err });
   };
-  const outcome = (e: AppError) => (e.code === 'OVERLOADED' ? 'shed' : e.code === 'DEPENDENCY_TIMEOUT' ? 'timeout' : (e.cause as { code?: string })?.code === 'EOPENBREAKER' ? 'rejected' : 'failure');
+  const outcome = (e: AppError) =>
+    e.code === 'OVERLOADED' ? 'shed' : e.code === 'DEPENDENCY_TIMEOUT' ? 'timeout' : e.code === 'DEADLINE_EXCEEDED' ? 'deadline' : (e.cause as { code?: string })?.code === 'EOPENBREAKER' ? 'rejected' : 'failure';
 
   const call = async (...args: A): Promise<R> => {
     const end = duration.startTimer({ dependency: name });
     for (let attempt = 0; ; attempt++) {
       try {
-        const result = (await breaker.fire(...args)) as R;
+        const result = (await breaker.fire(callTimeout(timeoutMs, name), ...args)) as R;
         calls.inc({ dependency: name, outcome: 'success' });
         end();
         return result;
       } catch (raw) {
         const err = toAppError(raw);
-        const operational = err instanceof DependencyError || err.code === 'OVERLOADED';
+        const operational = err instanceof DependencyError || err.code === 'OVERLOADED' || err.code === 'DEADLINE_EXCEEDED';
         if (!operational) {
           end();
           throw err;
         }
         calls.inc({ dependency: name, outcome: outcome(err) });
-        const retryable = attempt < retries && !breaker.opened && err.code !== 'OVERLOADED';
+        const pause = backoffMs(attempt, retryBaseMs);
+        const left = remainingMs();
+        const budgetLeft = left === undefined || left - pause >= MIN_CALL_MS;
+        const retryable = attempt < retries && !breaker.opened && err.code !== 'OVERLOADED' && err.code !== 'DEADLINE_EXCEEDED' && budgetLeft;
         if (retryable) {
           retried.inc({ dependency: name });
-          await new Promise((r) => setTimeout(r, backoffMs(attempt, retryBaseMs)));
+          await new Promise((r) => setTimeout(r, pause));
           continue;
         }
         end();

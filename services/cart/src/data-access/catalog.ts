@@ -4,7 +4,7 @@
 // and the result is marked stale. A catalog 404 is a business answer, never a breaker failure.
 
 import { Product } from '@surge-lab/contracts/products';
-import { AppError, DependencyError, guard, Lru, type Metrics } from '@surge-lab/kit';
+import { AppError, budgetHeaders, DependencyError, guard, Lru, type Metrics } from '@surge-lab/kit';
 import type { ProductLookup } from '../domain/cart.ts';
 import type { RedisRun } from './redis.ts';
 
@@ -66,7 +66,7 @@ export function createCatalogClient(opts: CatalogOptions, redis: RedisRun, metri
       fallback: snapshot,
     },
     async (signal, productId: string) => {
-      const res = await fetch(`${base}/api/products/${encodeURIComponent(productId)}`, { signal, headers: { accept: 'application/json' } });
+      const res = await fetch(`${base}/api/products/${encodeURIComponent(productId)}`, { signal, headers: { accept: 'application/json', ...budgetHeaders() } });
       if (res.status === 404) {
         await res.body?.cancel();
         throw new AppError({ code: 'PRODUCT_NOT_FOUND', message: `no product ${productId}`, details: { productId } });

@@ -2,7 +2,7 @@
 // payment service (charge). Business answers are values; operational failures throw DependencyError.
 
 import { PRODUCT_ID } from '@surge-lab/contracts/products';
-import { DependencyError, guard, type Metrics } from '@surge-lab/kit';
+import { budgetHeaders, DependencyError, guard, type Metrics } from '@surge-lab/kit';
 import type { CartLine } from '../domain/checkout.ts';
 import type { CartPort, ChargeResult, PaymentPort } from '../domain/place-order.ts';
 
@@ -16,7 +16,7 @@ async function errorCode(res: Response): Promise<string | undefined> {
 
 export function cartClient(baseUrl: string, metrics: Metrics): CartPort {
   const read = guard(metrics, { name: 'checkout-cart', timeoutMs: 800, idempotent: true, retries: 1, capacity: 64 }, async (signal, cartId: string): Promise<CartLine[] | undefined> => {
-    const res = await fetch(`${baseUrl}/api/carts/${cartId}`, { signal });
+    const res = await fetch(`${baseUrl}/api/carts/${cartId}`, { signal, headers: budgetHeaders() });
     if (res.status === 404) return undefined;
     if (!res.ok) throw new DependencyError('cart', { cause: new Error(`cart answered ${res.status} ${(await errorCode(res)) ?? ''}`) });
     const body = (await res.json()) as { items?: { productId: string; quantity: number }[] };
@@ -35,7 +35,7 @@ export function paymentClient(baseUrl: string, metrics: Metrics, timeoutMs: numb
       const res = await fetch(`${baseUrl}/charges`, {
         method: 'POST',
         signal,
-        headers: { 'content-type': 'application/json', 'idempotency-key': `order-${order.id}` },
+        headers: { 'content-type': 'application/json', 'idempotency-key': `order-${order.id}`, ...budgetHeaders() },
         body: JSON.stringify({ orderId: order.id, amountCents: order.totalCents, email: order.email }),
       });
       if (res.status === 402) return { kind: 'declined', reason: 'payment declined' };

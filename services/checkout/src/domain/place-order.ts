@@ -104,8 +104,9 @@ async function pay({ orders, payment, counters }: PlaceOrderPorts, order: Order)
     charge = await payment.charge(order);
     if (charge.kind === 'captured') paid = await orders.markPaid(order.id, charge.chargeId);
   } catch (err) {
-    // Payment slow or down: accepted as payment_pending; the capture job retries. Anything else is not ours to absorb.
-    if (!(err instanceof DependencyError)) throw err;
+    // Payment slow or down, or the request's budget spent before it answered: accepted as
+    // payment_pending; the capture job retries. Anything else is not ours to absorb.
+    if (!(err instanceof DependencyError) && !(err instanceof AppError && err.code === 'DEADLINE_EXCEEDED')) throw err;
     counters.payment('deferred');
     counters.order('payment_pending');
     return { kind: 'payment_pending', order };
