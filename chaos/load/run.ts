@@ -45,9 +45,14 @@ export interface LoadResult {
   resultFile: string;
 }
 
-async function setStock(target: string, token: string, id: string, stock: number): Promise<void> {
+export async function setStock(target: string, token: string, id: string, stock: number): Promise<void> {
   const r = await fetch(`${target}/api/products/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, body: JSON.stringify({ stock }) });
   if (!r.ok) throw new Error(`setting the stock of ${id}: ${r.status} ${await r.text()}`);
+}
+
+/** Sets the stock of every product in `ids` (admin API, `concurrency` at a time: within the catalog's write bulkhead). */
+export async function restock(target: string, token: string, ids: readonly string[], stock: number, concurrency = 8): Promise<void> {
+  for (let i = 0; i < ids.length; i += concurrency) await Promise.all(ids.slice(i, i + concurrency).map((id) => setStock(target, token, id, stock)));
 }
 
 function runPhase(o: LoadOptions, phase: Phase, stats: Stats, onLedger: (e: LedgerEntry) => void, cache: Record<string, number>): Promise<void> {

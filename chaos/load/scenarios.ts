@@ -154,7 +154,10 @@ export function journey(products: () => string, quantity: () => number = () => 1
 
 const HOT = ['p-00001', 'p-00002', 'p-00003', 'p-00004', 'p-00005'];
 // Journeys buy from p-01001..p-05000: the first thousand stay for the flash sale and the tests.
-const zipfShop = zipfSampler(4000);
+const JOURNEY_COUNT = 4000;
+const zipfShop = zipfSampler(JOURNEY_COUNT);
+/** Every product a journey may buy (a bench restocks them so it measures orders, not sold-out answers). */
+export const JOURNEY_PRODUCTS: readonly string[] = Array.from({ length: JOURNEY_COUNT }, (_, i) => productId(1001 + i));
 
 export const SCENARIOS: Record<string, Scenario> = {
   browse: {

@@ -18,6 +18,17 @@ export default dashboard({
       },
     ),
     timeseries(
+      'Replicas in the edge balancer\'s rotation',
+      [
+        ['haproxy_backend_active_servers{proxy=~"catalog|cart|checkout"}', '{{proxy}} in rotation'],
+        ['sum by (proxy) (rate(haproxy_backend_retry_warnings_total{proxy=~"catalog|cart|checkout"}[1m]))', '{{proxy}} retries/s'],
+      ],
+      {
+        description: "The replicas whose /readyz answers, as the edge's HAProxy sees them (checks every 500 ms), and the requests it resent to another replica.",
+        w: 12,
+      },
+    ),
+    timeseries(
       'Scaling metric per replica and its target',
       [
         ['autoscaler_metric_value', '{{service}} {{metric}}'],

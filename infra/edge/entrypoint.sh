@@ -10,7 +10,12 @@ mtail_pid=$!
 haproxy -W -db -f /etc/haproxy/haproxy.cfg &
 haproxy_pid=$!
 for _ in $(seq 1 50); do grep -q ':1414 00000000:0000 07' /proc/net/udp && break; sleep 0.1; done # mtail listens on 5140
-nginx -g 'daemon off;' &
+# The debug switch: EDGE_ACCESS_LOG=all writes an access-log line for every request, not a sample.
+conf=/etc/nginx/nginx.conf
+if [ "${EDGE_ACCESS_LOG:-sampled}" = all ]; then
+  sed 's/ if=\$access_loggable;/;/' "$conf" >/tmp/nginx-all.conf && conf=/tmp/nginx-all.conf
+fi
+nginx -c "$conf" -g 'daemon off;' &
 nginx_pid=$!
 # SIGQUIT (the stop signal) or SIGTERM: nginx finishes its in-flight requests (SIGQUIT), HAProxy
 # finishes its own (SIGUSR1, a soft stop), then mtail goes.

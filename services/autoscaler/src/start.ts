@@ -29,7 +29,7 @@ runMain(async () => {
   const project = await projectOf().catch(() => undefined);
   const lab = openLab({ inside: true, consoleTokenFile: config.CONSOLE_TOKEN_FILE, ...(project ? { project } : {}) });
   let door: Door | undefined;
-  const svc = createService('autoscaler', { logLevel: config.LOG_LEVEL, guards: [{ path: API_PATH, handler: doorGuard(() => door!) }] });
+  const svc = createService('autoscaler', { logLevel: config.LOG_LEVEL, logSuccessEvery: config.LOG_SUCCESS_EVERY, guards: [{ path: API_PATH, handler: doorGuard(() => door!) }] });
   door = {
     name: 'autoscaler',
     answers: 'this machine and the console only',

@@ -6,7 +6,7 @@ import { createDeps } from './deps.ts';
 
 runMain(async () => {
   const config = loadCartConfig();
-  const svc = createService('cart', { logLevel: config.LOG_LEVEL });
+  const svc = createService('cart', { logLevel: config.LOG_LEVEL, logSuccessEvery: config.LOG_SUCCESS_EVERY });
   const redis = createRedis(redisSettings(config), svc.logger);
   const deps = createDeps(svc, config, redis);
   await svc.listen(buildApp(svc, deps), {

@@ -7,7 +7,7 @@ import { productsRepo } from './data-access/products-repo.ts';
 
 runMain(async () => {
   const config = catalogConfig();
-  const svc = createService('catalog', { logLevel: config.LOG_LEVEL });
+  const svc = createService('catalog', { logLevel: config.LOG_LEVEL, logSuccessEvery: config.LOG_SUCCESS_EVERY });
   const pools = createPgPools('catalog', pgSettings(config), svc.logger, svc.metrics);
   const redis = createRedis(redisSettings(config), svc.logger);
   // Pub/sub needs its own connection, which may queue while Redis is away (it re-subscribes).

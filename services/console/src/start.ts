@@ -13,7 +13,7 @@ runMain(async () => {
   const project = await projectOf().catch(() => undefined);
   const lab = openLab({ inside: true, consoleTokenFile: config.CONSOLE_TOKEN_FILE, ...(project ? { project } : {}) });
   let door: Door | undefined;
-  const svc = createService('console', { logLevel: config.LOG_LEVEL, guards: [{ path: '/lab/api', handler: doorGuard(() => door!) }] });
+  const svc = createService('console', { logLevel: config.LOG_LEVEL, logSuccessEvery: config.LOG_SUCCESS_EVERY, guards: [{ path: '/lab/api', handler: doorGuard(() => door!) }] });
   door = {
     name: 'console',
     hostAddresses: [...defaultGateways(readFileSync('/proc/net/route', 'utf8')), ...config.CONSOLE_ALLOW_FROM],

@@ -8,7 +8,7 @@ import { startWorker } from './worker.ts';
 
 runMain(async () => {
   const config = fulfilmentConfig();
-  const svc = createService('fulfilment', { logLevel: config.LOG_LEVEL });
+  const svc = createService('fulfilment', { logLevel: config.LOG_LEVEL, logSuccessEvery: config.LOG_SUCCESS_EVERY });
   const pools = createPgPools('fulfilment', pgSettings(config), svc.logger, svc.metrics);
   await retryUntil('migrations', () => migrate(pools.rw, 'fulfilment', FULFILMENT_MIGRATIONS, svc.logger), svc.logger);
   const kafka = createKafka(

@@ -4,6 +4,9 @@ import { env } from './config.ts';
 export const httpShape = {
   PORT: env.port().default(8080),
   LOG_LEVEL: env.string().default('info'),
+  // Successful requests logged: one in this many (0: none). Errors (5xx) and warnings (4xx) are
+  // always logged; LOG_LEVEL=debug logs every request (the debug switch).
+  LOG_SUCCESS_EVERY: env.int(0, 1_000_000).default(100),
 };
 
 export const pgShape = {

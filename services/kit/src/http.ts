@@ -25,6 +25,8 @@ export interface AppContext {
   /** Set by the lifecycle on SIGTERM: /readyz answers 503 so the edge stops sending. */
   draining: { value: boolean };
   bodyLimit?: string;
+  /** One successful request in this many is logged at info, the rest at debug (errors and 4xx always). */
+  logSuccessEvery?: number;
   /** Load shedding: requests in flight at once before new ones get 429 + Retry-After. */
   maxInFlight?: number;
   /**
@@ -76,7 +78,7 @@ export function createApp(ctx: AppContext): Express {
   app.disable('x-powered-by');
   app.set('etag', false); // services set their own ETags where they mean something
   app.set('trust proxy', 'loopback, uniquelocal');
-  app.use(requestLogging(ctx.logger));
+  app.use(requestLogging(ctx.logger, ctx.logSuccessEvery));
   app.use(httpMetrics(ctx.service, ctx.metrics));
   // The request's deadline (edge-stamped budget), spent by every guarded call it makes.
   app.use(requestDeadline());

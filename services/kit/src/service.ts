@@ -17,7 +17,10 @@ export interface Service {
   listen(app: Express, opts: Omit<ServeOptions, 'app' | 'logger' | 'draining'>): ReturnType<typeof serve>;
 }
 
-export function createService(name: string, opts: { bodyLimit?: string; logLevel?: string; maxInFlight?: number; shedEventLoopDelayMs?: number; guards?: AppContext['guards'] } = {}): Service {
+export function createService(
+  name: string,
+  opts: { bodyLimit?: string; logLevel?: string; logSuccessEvery?: number; maxInFlight?: number; shedEventLoopDelayMs?: number; guards?: AppContext['guards'] } = {},
+): Service {
   const logger = createLogger(name, opts.logLevel);
   const metrics = createMetrics(name);
   const ctx: AppContext = {
@@ -27,6 +30,7 @@ export function createService(name: string, opts: { bodyLimit?: string; logLevel
     readiness: [],
     draining: { value: false },
     ...(opts.bodyLimit ? { bodyLimit: opts.bodyLimit } : {}),
+    ...(opts.logSuccessEvery !== undefined ? { logSuccessEvery: opts.logSuccessEvery } : {}),
     ...(opts.maxInFlight ? { maxInFlight: opts.maxInFlight } : {}),
     ...(opts.shedEventLoopDelayMs ? { shedEventLoopDelayMs: opts.shedEventLoopDelayMs } : {}),
     ...(opts.guards ? { guards: opts.guards } : {}),

@@ -8,7 +8,7 @@ import { sampleLatencyMs } from './domain/charge.ts';
 
 runMain(async () => {
   const config = paymentConfig();
-  const svc = createService('payment', { logLevel: config.LOG_LEVEL });
+  const svc = createService('payment', { logLevel: config.LOG_LEVEL, logSuccessEvery: config.LOG_SUCCESS_EVERY });
   const pools = createPgPools('payment', pgSettings(config), svc.logger, svc.metrics);
   await retryUntil('migrations', () => migrate(pools.rw, 'payment', PAYMENT_MIGRATIONS, svc.logger), svc.logger);
   const app = buildApp(svc, {

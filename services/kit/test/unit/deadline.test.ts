@@ -101,7 +101,8 @@ describe('a service reading the edge-stamped budget', () => {
   });
 
   test('malformed budget headers are a 400 that names the header', async () => {
-    for (const headers of [{ 'x-request-budget-ms': 'soon' }, { 'x-request-budget-ms': '999999999' }, { 'x-request-budget-ms': '100', 'x-request-start': 'yesterday' }]) {
+    const malformed: Record<string, string>[] = [{ 'x-request-budget-ms': 'soon' }, { 'x-request-budget-ms': '999999999' }, { 'x-request-budget-ms': '100', 'x-request-start': 'yesterday' }];
+    for (const headers of malformed) {
       const r = await get(headers);
       expect(r.status).toBe(400);
       expect(r.body.error?.message).toMatch(/x-request-(budget-ms|start)/);

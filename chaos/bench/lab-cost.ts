@@ -1,0 +1,55 @@
+// Lab CPU per operation: the lab's CPU (every container's cgroup plus the engine's processes,
+// services/lab cpu-meter) during a fixed-rate load, minus what it spends idle over the same
+// time, divided by the operations completed. The load generator runs on the host and is not
+// counted.
+import { cpuBetween, type Lab, sampleCpu, sleep } from '@surge-lab/lab';
+
+export interface CostFigure {
+  /** The lab's CPU while the load ran, ms per second of wall time. */
+  busyMsPerSecond: number;
+  idleMsPerSecond: number;
+  operations: number;
+  /** (busy − idle) × seconds / operations. */
+  msPerOperation: number;
+  /** The containers that spent most above idle, ms per operation. */
+  top: { name: string; msPerOperation: number }[];
+}
+
+export interface LabMeter {
+  idleMsPerSecond: number;
+  /** Runs `load` and charges the lab's CPU above idle to the operations it reports. */
+  measure(load: () => Promise<number>): Promise<CostFigure>;
+}
+
+/** Measures the idle rate over `idleSeconds` (nothing else may run), per container too. */
+export async function labMeter(lab: Lab, idleSeconds: number): Promise<LabMeter> {
+  const containers = (await lab.runtime.containers()).filter((c) => c.state === 'running');
+  const ids = containers.map((c) => c.id);
+  const name = new Map(containers.map((c) => [c.id, c.name]));
+  const start = sampleCpu(ids);
+  await sleep(idleSeconds * 1_000);
+  const idle = cpuBetween(start, sampleCpu(ids));
+  const idlePerS = (id: string) => (idle.containersMs[id] ?? 0) / idle.seconds;
+  return {
+    idleMsPerSecond: idle.msPerSecond,
+    async measure(load) {
+      const before = sampleCpu(ids);
+      const operations = await load();
+      const u = cpuBetween(before, sampleCpu(ids));
+      const above = (ms: number, idleRate: number) => Math.max(0, ms - idleRate * u.seconds);
+      const per = (ms: number) => (operations > 0 ? ms / operations : Number.NaN);
+      return {
+        busyMsPerSecond: u.msPerSecond,
+        idleMsPerSecond: idle.msPerSecond,
+        operations,
+        msPerOperation: per(above(u.totalMs, idle.msPerSecond)),
+        top: [
+          { name: 'engine', msPerOperation: per(above(u.engineMs, idle.engineMs / idle.seconds)) },
+          ...Object.entries(u.containersMs).map(([id, ms]) => ({ name: name.get(id) ?? id, msPerOperation: per(above(ms, idlePerS(id))) })),
+        ]
+          .sort((a, b) => b.msPerOperation - a.msPerOperation)
+          .slice(0, 6),
+      };
+    },
+  };
+}
