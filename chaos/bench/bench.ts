@@ -10,7 +10,7 @@ import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Lab, waitFor } from '@surge-lab/lab';
+import { cgroupLayout, containerCpuNs, type Lab, waitFor } from '@surge-lab/lab';
 import autocannon from 'autocannon';
 import { JOURNEY_PRODUCTS, restock, runLoad } from '../load/index.ts';
 import { type CostFigure, labMeter } from './lab-cost.ts';
@@ -23,7 +23,7 @@ const CONNECTIONS = 32;
  * runs on CPU 0), and returns its address. Inside the network it reaches Redis the way the
  * replicas do (through Toxiproxy), with no published-port proxy in the way.
  */
-async function pinnedContainer(lab: Lab, name: string, command: string[], env: Record<string, string>): Promise<string> {
+async function pinnedContainer(lab: Lab, name: string, command: string[], env: Record<string, string>): Promise<Server> {
   const docker = (args: string[]) => lab.runtime.docker(args);
   await docker(['rm', '-f', name]).catch(() => {});
   const envArgs = Object.entries({ ...env, PORT: '8080', LOG_LEVEL: 'warn' }).flatMap(([k, v]) => ['-e', `${k}=${v}`]);
@@ -45,10 +45,27 @@ async function pinnedContainer(lab: Lab, name: string, command: string[], env: R
     `surge-lab/app:${lab.settings.get('LAB_TAG')}`,
     ...command,
   ]);
-  const { stdout } = await docker(['inspect', '-f', '{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]);
-  const url = `http://${stdout.trim()}:8080`;
+  const { stdout } = await docker(['inspect', '-f', '{{.Id}} {{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}', name]);
+  const [id, ip] = stdout.trim().split(' ');
+  const url = `http://${ip}:8080`;
   await waitFor(`${name} answering`, async () => (await fetch(`${url}/healthz`)).status < 500, { timeoutMs: 60_000, intervalMs: 250 });
-  return url;
+  return { url, id: id! };
+}
+
+/** A server under test: its address and its container (whose CPU time the kernel accounts). */
+interface Server {
+  url: string;
+  id: string;
+}
+
+/**
+ * A run and the CPU the server's container spent per request in it. Throughput alone compares
+ * the load generator as much as the server on two cores (autocannon's one thread tops out near
+ * the bare ceilings); CPU per request compares the servers.
+ */
+interface Measured {
+  result: autocannon.Result;
+  cpuUsPerRequest: number;
 }
 
 const rps = (r: autocannon.Result) => r.requests.average;
@@ -81,6 +98,15 @@ export async function runBench(lab: Lab, o: BenchOptions): Promise<Record<string
     new Promise((resolve, reject) => {
       autocannon({ duration: DURATION, connections: CONNECTIONS, pipelining: 1, ...opts }, (err, r) => (err ? reject(err) : resolve(r)));
     });
+  const layout = cgroupLayout();
+  const measured = async (containerId: string, opts: autocannon.Options): Promise<Measured> => {
+    const before = containerCpuNs(layout, containerId) ?? 0;
+    const result = await run(opts);
+    const after = containerCpuNs(layout, containerId) ?? 0;
+    return { result, cpuUsPerRequest: (after - before) / 1_000 / Math.max(1, result.requests.total) };
+  };
+  const efficiency = (ceiling: Measured, m: Measured) => ceiling.cpuUsPerRequest / m.cpuUsPerRequest;
+  const cpuLine = (m: Measured) => `    ${m.cpuUsPerRequest.toFixed(1)} µs CPU per request`;
   const docker = (args: string[]) => lab.runtime.docker(args);
   // The load generator (this process, all its threads) on CPU 0; the servers under test on CPU 1.
   if (process.platform === 'linux') spawnSync('taskset', ['-a', '-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
@@ -90,14 +116,98 @@ export async function runBench(lab: Lab, o: BenchOptions): Promise<Record<string
   const goals: Goal[] = [];
   console.log(`Surge Lab bench: ${DURATION} s per run, ${CONNECTIONS} connections, load generator on CPU 0; the catalog and ceiling containers pinned to CPU 1\n`);
 
-  // 0. The lab's CPU per operation, first (nothing of the bench's own running): idle, then
-  //    fixed-rate loads through the edge, each charged what the lab spent above idle.
+  // 1-2. Catalog replicas against their ceilings. For "from Redis" L1 is kept tiny and ids cycle
+  //    over 2,000 products, so nearly every request misses L1 and is answered from Redis (warmed
+  //    first); its ceiling is Express with one Redis GET per request over the same Toxiproxy link.
+  const bare = await pinnedContainer(lab, 'surge-bench-bare-express', ['node', 'bench/bare-express.ts'], {});
+  const sample = await (await fetch(`${edge}/api/products/p-00001`)).text();
+  const redisCeilingServer = await pinnedContainer(lab, 'surge-bench-express-redis', ['node', 'bench/express-redis.ts'], { REDIS_URL: 'redis://toxiproxy:16379', SAMPLE_BODY: sample });
+  const catalogEnv = {
+    PG_RW_URL: `postgres://${env.APP_DB_USER}:${env.APP_DB_PASSWORD}@toxiproxy:15432/${env.APP_DB_NAME}`,
+    PG_RO_URL: `postgres://${env.APP_DB_USER}:${env.APP_DB_PASSWORD}@toxiproxy:15433/${env.APP_DB_NAME}`,
+    REDIS_URL: 'redis://toxiproxy:16379',
+    ADMIN_TOKEN: env.ADMIN_TOKEN!,
+    CACHE_FRESH_SECONDS: '600',
+  };
+  const catalog = await pinnedContainer(lab, 'surge-bench-catalog', ['node', 'services/catalog/src/start.ts'], { ...catalogEnv, L1_MAX_ENTRIES: '10' });
+  try {
+    const ids = Array.from({ length: 2_000 }, (_, i) => `p-${String(i + 1).padStart(5, '0')}`);
+    const byId = (url: string) => ({ url, requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: `/api/products/${ids[n++ % ids.length]}` }) }] });
+    let n = 0;
+    for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => fetch(`${catalog.url}/api/products/${id}`).then((r) => r.arrayBuffer())));
+    const ceilingM = await measured(bare.id, { url: `${bare.url}/hello` });
+    const redisCeilingM = await measured(redisCeilingServer.id, byId(redisCeilingServer.url));
+    const fromRedisM = await measured(catalog.id, byId(catalog.url));
+    const [ceiling, redisCeiling, fromRedis] = [ceilingM.result, redisCeilingM.result, fromRedisM.result];
+    const metrics = await (await fetch(`${catalog.url}/metrics`)).text();
+    const redisHits = Number(/cache_requests_total\{layer="redis",result="hit"[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
+    console.log(line('bare Express 5 hello JSON (ceiling)', ceiling));
+    console.log(cpuLine(ceilingM));
+    console.log(line('Express 5 + one Redis GET (ceiling)', redisCeiling));
+    console.log(cpuLine(redisCeilingM));
+    console.log(line('catalog GET /api/products/{id} from Redis', fromRedis));
+    console.log(cpuLine(fromRedisM));
+    const ratioRedis = rps(fromRedis) / rps(redisCeiling);
+    const effRedis = efficiency(redisCeilingM, fromRedisM);
+    console.log(`  ratio ${ratioRedis.toFixed(2)} of Express + Redis in req/s, ${effRedis.toFixed(2)} in CPU per request (goal >= 0.80); ${(rps(fromRedis) / rps(ceiling)).toFixed(2)} of bare Express; ${redisHits} answers came from Redis`);
+    results.catalogFromRedis = { reqPerSec: rps(fromRedis), p99: fromRedis.latency.p99, cpuUsPerRequest: fromRedisM.cpuUsPerRequest, ceilingReqPerSec: rps(redisCeiling), ceilingCpuUsPerRequest: redisCeilingM.cpuUsPerRequest, bareReqPerSec: rps(ceiling), ratio: ratioRedis, cpuRatio: effRedis, goal: 0.8, redisHits };
+    goals.push(
+      { what: 'catalog from Redis / Express + one Redis GET, req/s', value: ratioRedis, unit: 'ratio', goal: 0.8, direction: 'at-least' },
+      { what: 'catalog from Redis / Express + one Redis GET, CPU/request', value: effRedis, unit: 'ratio', goal: 0.8, direction: 'at-least' },
+    );
+
+    // The same replica with an L1 large enough for every id: the in-process layer alone.
+    await docker(['rm', '-f', 'surge-bench-catalog']);
+    const l1 = await pinnedContainer(lab, 'surge-bench-catalog', ['node', 'services/catalog/src/start.ts'], { ...catalogEnv, L1_MAX_ENTRIES: '5000' });
+    for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => fetch(`${l1.url}/api/products/${id}`).then((r) => r.arrayBuffer())));
+    const fromL1M = await measured(l1.id, byId(l1.url));
+    const fromL1 = fromL1M.result;
+    console.log(line('catalog GET /api/products/{id} from L1', fromL1));
+    console.log(cpuLine(fromL1M));
+    const ratioL1 = rps(fromL1) / rps(ceiling);
+    const effL1 = efficiency(ceilingM, fromL1M);
+    console.log(`  ratio ${ratioL1.toFixed(2)} of bare Express in req/s, ${effL1.toFixed(2)} in CPU per request (goal >= 0.85)\n`);
+    results.catalogFromL1 = { reqPerSec: rps(fromL1), p99: fromL1.latency.p99, cpuUsPerRequest: fromL1M.cpuUsPerRequest, ceilingReqPerSec: rps(ceiling), ceilingCpuUsPerRequest: ceilingM.cpuUsPerRequest, ratio: ratioL1, cpuRatio: effL1, goal: 0.85 };
+    goals.push(
+      { what: 'catalog from L1 / bare Express 5, req/s', value: ratioL1, unit: 'ratio', goal: 0.85, direction: 'at-least' },
+      { what: 'catalog from L1 / bare Express 5, CPU/request', value: effL1, unit: 'ratio', goal: 0.85, direction: 'at-least' },
+    );
+  } finally {
+    await docker(['rm', '-f', 'surge-bench-bare-express', 'surge-bench-express-redis', 'surge-bench-catalog']).catch(() => {});
+  }
+
+  // 3. Edge-cached catalog page vs nginx answering by itself.
+  await fetch(`${edge}/api/products/p-00001`);
+  const edgeId = (await lab.runtime.containers()).find((c) => c.service === 'edge')!.id;
+  const nginxCeilingM = await measured(edgeId, { url: `${edge}/healthz` });
+  const edgeHitM = await measured(edgeId, { url: `${edge}/api/products/p-00001` });
+  const [nginxCeiling, edgeHit] = [nginxCeilingM.result, edgeHitM.result];
+  console.log(line('nginx return 200 (edge /healthz, ceiling)', nginxCeiling));
+  console.log(cpuLine(nginxCeilingM));
+  console.log(line('edge-cached GET /api/products/p-00001', edgeHit));
+  console.log(cpuLine(edgeHitM));
+  const ratio2 = rps(edgeHit) / rps(nginxCeiling);
+  const eff2 = efficiency(nginxCeilingM, edgeHitM);
+  console.log(`  ratio ${ratio2.toFixed(2)} in req/s, ${eff2.toFixed(2)} in the edge container's CPU per request (goal >= 0.70)\n`);
+  results.edgeCached = { reqPerSec: rps(edgeHit), p99: edgeHit.latency.p99, cpuUsPerRequest: edgeHitM.cpuUsPerRequest, ceilingReqPerSec: rps(nginxCeiling), ceilingCpuUsPerRequest: nginxCeilingM.cpuUsPerRequest, ratio: ratio2, cpuRatio: eff2, goal: 0.7 };
+  goals.push(
+    { what: 'edge-cached GET / nginx return 200, req/s', value: ratio2, unit: 'ratio', goal: 0.7, direction: 'at-least' },
+    { what: 'edge-cached GET / nginx return 200, CPU/request', value: eff2, unit: 'ratio', goal: 0.7, direction: 'at-least' },
+  );
+
+  // 4. The lab's CPU per operation (the bench's own containers are gone): idle, then fixed-rate
+  //    loads through the edge after a warm-up, each charged what the lab spent above idle.
   const reportDir = join(tmpdir(), `surge-bench-${Date.now()}`);
   await restock(edge, env.ADMIN_TOKEN!, JOURNEY_PRODUCTS, 1_000_000);
   const meter = await labMeter(lab, o.costSeconds);
-  const load = async (scenario: string, rate: number, bypassEdgeCache = false) => runLoad({ scenario, target: edge, durationSeconds: o.costSeconds, connections: 16, rate, bypassEdgeCache, reportDir, log: () => {} });
+  const load = (scenario: string, rate: number, bypassEdgeCache = false, seconds = o.costSeconds) =>
+    runLoad({ scenario, target: edge, durationSeconds: seconds, connections: 16, rate, bypassEdgeCache, reportDir, log: () => {} });
+  // Each measured load comes after a short one of the same kind (JIT, caches, pools), not counted.
+  await load('browse', 200, false, 5);
   const cached = await meter.measure(async () => (await load('browse', 200)).summary.requests);
+  await load('browse', 100, true, 5);
   const origin = await meter.measure(async () => (await load('browse', 100, true)).summary.requests);
+  await load('journey', 10, false, 5);
   let journey = { requests: 0, orders: 0 };
   const journeyCost = await meter.measure(async () => {
     const r = await load('journey', 10);
@@ -117,63 +227,6 @@ export async function runBench(lab: Lab, o: BenchOptions): Promise<Record<string
     { what: 'journey, ms CPU per acknowledged order', value: perOrder, unit: 'ms/order', goal: 16, direction: 'at-most' },
     { what: 'journey, ms CPU per request', value: journeyCost.msPerOperation, unit: 'ms/request', goal: 2.2, direction: 'at-most' },
   );
-
-  // 1-2. Catalog replicas against their ceilings. For "from Redis" L1 is kept tiny and ids cycle
-  //    over 2,000 products, so nearly every request misses L1 and is answered from Redis (warmed
-  //    first); its ceiling is Express with one Redis GET per request over the same Toxiproxy link.
-  const bareUrl = await pinnedContainer(lab, 'surge-bench-bare-express', ['node', 'bench/bare-express.ts'], {});
-  const sample = await (await fetch(`${edge}/api/products/p-00001`)).text();
-  const redisCeilingUrl = await pinnedContainer(lab, 'surge-bench-express-redis', ['node', 'bench/express-redis.ts'], { REDIS_URL: 'redis://toxiproxy:16379', SAMPLE_BODY: sample });
-  const catalogEnv = {
-    PG_RW_URL: `postgres://${env.APP_DB_USER}:${env.APP_DB_PASSWORD}@toxiproxy:15432/${env.APP_DB_NAME}`,
-    PG_RO_URL: `postgres://${env.APP_DB_USER}:${env.APP_DB_PASSWORD}@toxiproxy:15433/${env.APP_DB_NAME}`,
-    REDIS_URL: 'redis://toxiproxy:16379',
-    ADMIN_TOKEN: env.ADMIN_TOKEN!,
-    CACHE_FRESH_SECONDS: '600',
-  };
-  const catalogUrl = await pinnedContainer(lab, 'surge-bench-catalog', ['node', 'services/catalog/src/start.ts'], { ...catalogEnv, L1_MAX_ENTRIES: '10' });
-  try {
-    const ids = Array.from({ length: 2_000 }, (_, i) => `p-${String(i + 1).padStart(5, '0')}`);
-    const byId = (url: string) => ({ url, requests: [{ setupRequest: (req: autocannon.Request) => ({ ...req, path: `/api/products/${ids[n++ % ids.length]}` }) }] });
-    let n = 0;
-    for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => fetch(`${catalogUrl}/api/products/${id}`).then((r) => r.arrayBuffer())));
-    const ceiling = await run({ url: `${bareUrl}/hello` });
-    const redisCeiling = await run(byId(redisCeilingUrl));
-    const fromRedis = await run(byId(catalogUrl));
-    const metrics = await (await fetch(`${catalogUrl}/metrics`)).text();
-    const redisHits = Number(/cache_requests_total\{layer="redis",result="hit"[^}]*\} (\d+)/.exec(metrics)?.[1] ?? 0);
-    console.log(line('bare Express 5 hello JSON (ceiling)', ceiling));
-    console.log(line('Express 5 + one Redis GET (ceiling)', redisCeiling));
-    console.log(line('catalog GET /api/products/{id} from Redis', fromRedis));
-    const ratioRedis = rps(fromRedis) / rps(redisCeiling);
-    console.log(`  ratio ${ratioRedis.toFixed(2)} of Express + Redis (goal >= 0.80), ${(rps(fromRedis) / rps(ceiling)).toFixed(2)} of bare Express; ${redisHits} answers came from Redis`);
-    results.catalogFromRedis = { reqPerSec: rps(fromRedis), p99: fromRedis.latency.p99, ceilingReqPerSec: rps(redisCeiling), bareReqPerSec: rps(ceiling), ratio: ratioRedis, goal: 0.8, redisHits };
-    goals.push({ what: 'catalog from Redis / Express + one Redis GET', value: ratioRedis, unit: 'ratio', goal: 0.8, direction: 'at-least' });
-
-    // The same replica with an L1 large enough for every id: the in-process layer alone.
-    await docker(['rm', '-f', 'surge-bench-catalog']);
-    const l1Url = await pinnedContainer(lab, 'surge-bench-catalog', ['node', 'services/catalog/src/start.ts'], { ...catalogEnv, L1_MAX_ENTRIES: '5000' });
-    for (let i = 0; i < ids.length; i += 100) await Promise.all(ids.slice(i, i + 100).map((id) => fetch(`${l1Url}/api/products/${id}`).then((r) => r.arrayBuffer())));
-    const fromL1 = await run(byId(l1Url));
-    console.log(line('catalog GET /api/products/{id} from L1', fromL1));
-    const ratioL1 = rps(fromL1) / rps(ceiling);
-    console.log(`  ratio ${ratioL1.toFixed(2)} of bare Express (goal >= 0.85)\n`);
-    results.catalogFromL1 = { reqPerSec: rps(fromL1), p99: fromL1.latency.p99, ceilingReqPerSec: rps(ceiling), ratio: ratioL1, goal: 0.85 };
-    goals.push({ what: 'catalog from L1 / bare Express 5', value: ratioL1, unit: 'ratio', goal: 0.85, direction: 'at-least' });
-  } finally {
-    await docker(['rm', '-f', 'surge-bench-bare-express', 'surge-bench-express-redis', 'surge-bench-catalog']).catch(() => {});
-  }
-
-  // 3. Edge-cached catalog page vs nginx answering by itself.
-  await fetch(`${edge}/api/products/p-00001`);
-  const nginxCeiling = await run({ url: `${edge}/healthz` });
-  const edgeHit = await run({ url: `${edge}/api/products/p-00001` });
-  console.log(line('nginx return 200 (edge /healthz, ceiling)', nginxCeiling));
-  console.log(line('edge-cached GET /api/products/p-00001', edgeHit));
-  const ratio2 = rps(edgeHit) / rps(nginxCeiling);
-  console.log(`  ratio ${ratio2.toFixed(2)} (goal >= 0.70)\n`);
-  results.edgeCached = { reqPerSec: rps(edgeHit), p99: edgeHit.latency.p99, ceilingReqPerSec: rps(nginxCeiling), ratio: ratio2, goal: 0.7 };
-  goals.push({ what: 'edge-cached GET / nginx return 200', value: ratio2, unit: 'ratio', goal: 0.7, direction: 'at-least' });
 
   // 5. Checkouts: each request a fresh Idempotency-Key on one of 64 carts holding one unit.
   const admin = { authorization: `Bearer ${env.ADMIN_TOKEN}`, 'content-type': 'application/json' };

@@ -6,6 +6,8 @@ export interface CheckoutDeps {
   orders: OrdersRepo;
   cart: CartPort;
   payment: PaymentPort;
+  /** Told of every order this replica committed (its relay publishes the event at once). */
+  onOrderCommitted?: () => void;
 }
 
 type Refusal = Exclude<PlaceOrderOutcome, { kind: 'placed' | 'payment_pending' | 'replayed' }>;
@@ -47,6 +49,7 @@ export function buildApp(svc: Service, deps: CheckoutDeps) {
     const key = idempotencyKey(req.headers['idempotency-key']);
     const request = CheckoutRequest.parse(req.body ?? {});
     const outcome = await placeOrder(ports, { key, request });
+    if (outcome.kind === 'placed' || outcome.kind === 'payment_pending' || outcome.kind === 'declined') deps.onOrderCommitted?.();
     switch (outcome.kind) {
       case 'replayed':
         res.setHeader('Idempotent-Replayed', 'true');

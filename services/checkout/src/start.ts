@@ -24,6 +24,7 @@ runMain(async () => {
     orders: ordersRepo(pools.rw, svc.metrics, { orderTxCapacity: config.ORDER_TX_CAPACITY }),
     cart: cartClient(config.CART_URL, svc.metrics),
     payment,
+    onOrderCommitted: () => jobs.orderCommitted(),
   });
   await svc.listen(app, {
     port: config.PORT,

@@ -50,6 +50,13 @@ const READY_TIMEOUT_MS = 500;
  */
 export const OUT_OF_ROTATION_FILE = '/tmp/out-of-rotation';
 
+/**
+ * The dependency checks' answer is shared for this long: the edge asks every 500 ms and Docker
+ * every 3 s, and each answer would otherwise cost a query on every dependency. Draining and the
+ * out-of-rotation switch are read on every call.
+ */
+const READY_CACHE_MS = 1_000;
+
 async function runCheck(c: ReadinessCheck): Promise<{ name: string; ok: boolean; error?: string }> {
   const ac = new AbortController();
   const timer = setTimeout(() => ac.abort(), READY_TIMEOUT_MS);
@@ -87,6 +94,7 @@ export function createApp(ctx: AppContext): Express {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', service: ctx.service });
   });
+  let lastChecks: { at: number; results: Promise<Awaited<ReturnType<typeof runCheck>>[]> } | undefined;
   app.get('/readyz', async (_req, res) => {
     if (ctx.draining.value) {
       res.status(503).json({ status: 'draining', service: ctx.service });
@@ -96,7 +104,9 @@ export function createApp(ctx: AppContext): Express {
       res.status(503).json({ status: 'out-of-rotation', service: ctx.service });
       return;
     }
-    const results = await Promise.all(ctx.readiness.map(runCheck));
+    const now = Date.now();
+    if (!lastChecks || now - lastChecks.at > READY_CACHE_MS) lastChecks = { at: now, results: Promise.all(ctx.readiness.map(runCheck)) };
+    const results = await lastChecks.results;
     const ready = results.every((r, i) => r.ok || ctx.readiness[i]!.critical === false);
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unready', service: ctx.service, checks: results });
   });

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { catalogMigrations } from '@surge-lab/catalog/migrations';
 import { ORDERS_TOPIC, OrderPlacedEvent } from '@surge-lab/contracts/orders';
-import { createKafka, createMetrics, createPublisher, type Loop, migrate, type PgPools } from '@surge-lab/kit';
+import { createKafka, createMetrics, createPublisher, migrate, type PgPools } from '@surge-lab/kit';
 import { waitFor } from '@surge-lab/lab';
 import { pause, pgPools, type RunningKafka, type RunningPostgres, silentLogger, startAll, startKafka, startPostgres, stopAll } from '@surge-lab/tests/integration';
 import type { Kafka } from 'kafkajs';
@@ -11,13 +11,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { checkoutMigrations } from '../../src/data-access/migrations.ts';
 import { markPaid, outboxStats, placeOrderTx } from '../../src/data-access/orders-repo.ts';
 import { fingerprint } from '../../src/domain/checkout.ts';
-import { startJobs } from '../../src/jobs.ts';
+import { type Jobs, startJobs } from '../../src/jobs.ts';
 
 let pg: RunningPostgres | undefined;
 let kafka: RunningKafka | undefined;
 let pools: PgPools;
 let client: Kafka;
-let jobs: Loop | undefined;
+let jobs: Jobs | undefined;
 /** Every message on `orders`, read by one consumer for the whole file: order id -> event ids seen. */
 const seen = new Map<string, string[]>();
 let reader: ReturnType<Kafka['consumer']> | undefined;
