@@ -9,8 +9,8 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '@surge-lab/lab';
-import { JOURNEY_PRODUCTS } from '../load/scenarios.ts';
 import { type LoadResult, restock, runLoad } from '../load/run.ts';
+import { JOURNEY_PRODUCTS } from '../load/scenarios.ts';
 import { writeBenchReport } from './report.ts';
 
 const CHECKOUT_P99_BOUND_MS = 500;
@@ -66,7 +66,9 @@ export async function runCapacity(lab: Lab, o: CapacityOptions): Promise<Record<
     if (!ok) break;
   }
   const best = journeys.filter((j) => j.ok).at(-1);
-  console.log(`checkout capacity (p99 ≤ ${CHECKOUT_P99_BOUND_MS} ms, 0 errors): ${best ? `${best.checkoutsPerSecond.toFixed(1)} checkouts/s at ${best.rate} req/s` : 'below the first step'} (goal ≥ 25/s)`);
+  console.log(
+    `checkout capacity (p99 ≤ ${CHECKOUT_P99_BOUND_MS} ms, 0 errors): ${best ? `${best.checkoutsPerSecond.toFixed(1)} checkouts/s at ${best.rate} req/s` : 'below the first step'} (goal ≥ 25/s)`,
+  );
   results.journey = journeys;
   results.checkoutCapacity = { checkoutsPerSecond: best?.checkoutsPerSecond ?? 0, rate: best?.rate ?? 0, p99BoundMs: CHECKOUT_P99_BOUND_MS, goal: 25, met: (best?.checkoutsPerSecond ?? 0) >= 25 };
 

@@ -4,12 +4,14 @@
 // counted.
 import { cpuBetween, type Lab, sampleCpu, sleep } from '@surge-lab/lab';
 
+const NOISE_MS_PER_SECOND = 30;
+
 export interface CostFigure {
   /** The lab's CPU while the load ran, ms per second of wall time. */
   busyMsPerSecond: number;
   idleMsPerSecond: number;
   operations: number;
-  /** (busy − idle) × seconds / operations. */
+  /** (busy − idle) × seconds / operations; NaN when busy − idle is within the idle rate's noise. */
   msPerOperation: number;
   /** The containers that spent most above idle, ms per operation. */
   top: { name: string; msPerOperation: number }[];
@@ -38,11 +40,14 @@ export async function labMeter(lab: Lab, idleSeconds: number): Promise<LabMeter>
       const u = cpuBetween(before, sampleCpu(ids));
       const above = (ms: number, idleRate: number) => Math.max(0, ms - idleRate * u.seconds);
       const per = (ms: number) => (operations > 0 ? ms / operations : Number.NaN);
+      // The idle rate wanders by tens of ms/s (checkpoints, Patroni's loop, healthchecks): a load
+      // that costs less than that above it is not measured, not free.
+      const signal = u.msPerSecond - idle.msPerSecond;
       return {
         busyMsPerSecond: u.msPerSecond,
         idleMsPerSecond: idle.msPerSecond,
         operations,
-        msPerOperation: per(above(u.totalMs, idle.msPerSecond)),
+        msPerOperation: signal > NOISE_MS_PER_SECOND ? per(above(u.totalMs, idle.msPerSecond)) : Number.NaN,
         top: [
           { name: 'engine', msPerOperation: per(above(u.engineMs, idle.engineMs / idle.seconds)) },
           ...Object.entries(u.containersMs).map(([id, ms]) => ({ name: name.get(id) ?? id, msPerOperation: per(above(ms, idlePerS(id))) })),

@@ -1,7 +1,8 @@
 // reports/bench.json holds the last `npm run bench` and the last `npm run bench:capacity`, each
 // under its own key with the time and the machine it ran on, so one file answers "how fast, here".
-import { cpus, totalmem } from 'node:os';
+
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 
 export function writeBenchReport(root: string, part: 'bench' | 'capacity', body: Record<string, unknown>): string {

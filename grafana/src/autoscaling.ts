@@ -18,7 +18,7 @@ export default dashboard({
       },
     ),
     timeseries(
-      'Replicas in the edge balancer\'s rotation',
+      "Replicas in the edge balancer's rotation",
       [
         ['haproxy_backend_active_servers{proxy=~"catalog|cart|checkout"}', '{{proxy}} in rotation'],
         ['sum by (proxy) (rate(haproxy_backend_retry_warnings_total{proxy=~"catalog|cart|checkout"}[1m]))', '{{proxy}} retries/s'],

@@ -28,7 +28,15 @@ async function balancerStats(): Promise<ServerStats[]> {
   const at = (name: string) => cols.indexOf(name);
   return rows.map((line) => {
     const f = line.split(',');
-    return { backend: f[at('pxname')]!, slot: f[at('svname')]!, status: f[at('status')]!, addr: f[at('addr')]!, requests: Number(f[at('req_tot')]), connects: Number(f[at('connect')]), reuses: Number(f[at('reuse')]) };
+    return {
+      backend: f[at('pxname')]!,
+      slot: f[at('svname')]!,
+      status: f[at('status')]!,
+      addr: f[at('addr')]!,
+      requests: Number(f[at('req_tot')]),
+      connects: Number(f[at('connect')]),
+      reuses: Number(f[at('reuse')]),
+    };
   });
 }
 
@@ -82,7 +90,9 @@ describe('the edge balancer', () => {
     const victimAnswers = answers.filter((a) => a.servedBy === servedByVictim);
     const lastBeforeBack = Math.max(...victimAnswers.filter((a) => a.at < back).map((a) => a.at));
     const firstAfterBack = Math.min(...victimAnswers.filter((a) => a.at >= back).map((a) => a.at));
-    console.log(`[balancer] ${answers.length} reads; ${victim} (${servedByVictim}) last answered ${lastBeforeBack - out} ms after it left rotation, first again ${firstAfterBack - back} ms after it was ready`);
+    console.log(
+      `[balancer] ${answers.length} reads; ${victim} (${servedByVictim}) last answered ${lastBeforeBack - out} ms after it left rotation, first again ${firstAfterBack - back} ms after it was ready`,
+    );
     expect(answers.filter((a) => a.status !== 200)).toEqual([]);
     expect(victimAnswers.filter((a) => a.at < out).length).toBeGreaterThan(0); // it had its share before
     expect(lastBeforeBack - out).toBeLessThanOrEqual(BOUND_MS);
@@ -91,7 +101,8 @@ describe('the edge balancer', () => {
 
   test('shop requests reuse kept-alive connections to the replicas instead of opening one each', async () => {
     const cartId = await cartWith({ 'p-00002': 1 });
-    const sum = (s: ServerStats[]) => s.filter((x) => x.backend === 'cart' && x.slot !== 'BACKEND').reduce((a, x) => ({ requests: a.requests + x.requests, connects: a.connects + x.connects }), { requests: 0, connects: 0 });
+    const sum = (s: ServerStats[]) =>
+      s.filter((x) => x.backend === 'cart' && x.slot !== 'BACKEND').reduce((a, x) => ({ requests: a.requests + x.requests, connects: a.connects + x.connects }), { requests: 0, connects: 0 });
     const before = sum(await balancerStats());
     for (let i = 0; i < 200; i++) expect((await api('GET', `/api/carts/${cartId}`)).status).toBe(200);
     const after = sum(await balancerStats());

@@ -8,7 +8,12 @@ import { startJobs } from './jobs.ts';
 
 runMain(async () => {
   const config = checkoutConfig();
-  const svc = createService('checkout', { logLevel: config.LOG_LEVEL, logSuccessEvery: config.LOG_SUCCESS_EVERY, maxInFlight: config.MAX_IN_FLIGHT, shedEventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS });
+  const svc = createService('checkout', {
+    logLevel: config.LOG_LEVEL,
+    logSuccessEvery: config.LOG_SUCCESS_EVERY,
+    maxInFlight: config.MAX_IN_FLIGHT,
+    shedEventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS,
+  });
   const pools = createPgPools('checkout', pgSettings(config), svc.logger, svc.metrics);
   // Orders reference catalog's products: wait until catalog created them.
   await retryUntil('products table', () => pools.rw.query('SELECT 1 FROM products LIMIT 1'), svc.logger, 300_000);

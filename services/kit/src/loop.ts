@@ -11,14 +11,7 @@ export interface Loop {
   wake(): void;
 }
 
-export function startLoop(opts: {
-  name: string;
-  intervalMs: number;
-  maxBackoffMs?: number;
-  idleMaxMs?: number;
-  logger: Logger;
-  run: () => Promise<number | undefined> | Promise<void>;
-}): Loop {
+export function startLoop(opts: { name: string; intervalMs: number; maxBackoffMs?: number; idleMaxMs?: number; logger: Logger; run: () => Promise<number | undefined> | Promise<void> }): Loop {
   const { name, intervalMs, logger, run } = opts;
   const maxBackoffMs = opts.maxBackoffMs ?? Math.max(intervalMs, 5_000);
   const idleMaxMs = Math.max(intervalMs, opts.idleMaxMs ?? intervalMs);

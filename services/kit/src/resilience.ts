@@ -101,7 +101,15 @@ export function guard<A extends unknown[], R>(metrics: Metrics, opts: GuardOptio
     return new DependencyError(name, { timeout: code === 'ETIMEDOUT', cause: err });
   };
   const outcome = (e: AppError) =>
-    e.code === 'OVERLOADED' ? 'shed' : e.code === 'DEPENDENCY_TIMEOUT' ? 'timeout' : e.code === 'DEADLINE_EXCEEDED' ? 'deadline' : (e.cause as { code?: string })?.code === 'EOPENBREAKER' ? 'rejected' : 'failure';
+    e.code === 'OVERLOADED'
+      ? 'shed'
+      : e.code === 'DEPENDENCY_TIMEOUT'
+        ? 'timeout'
+        : e.code === 'DEADLINE_EXCEEDED'
+          ? 'deadline'
+          : (e.cause as { code?: string })?.code === 'EOPENBREAKER'
+            ? 'rejected'
+            : 'failure';
 
   const call = async (...args: A): Promise<R> => {
     const end = duration.startTimer({ dependency: name });

@@ -82,7 +82,11 @@ describe('a service reading the edge-stamped budget', () => {
 
   const get = async (headers: Record<string, string>) => {
     const r = await fetch(`${origin}/budget`, { headers });
-    return { status: r.status, retryAfter: r.headers.get('retry-after'), body: (await r.json()) as { remaining: number | null; passedOn: Record<string, string>; error?: { code: string; message: string } } };
+    return {
+      status: r.status,
+      retryAfter: r.headers.get('retry-after'),
+      body: (await r.json()) as { remaining: number | null; passedOn: Record<string, string>; error?: { code: string; message: string } },
+    };
   };
 
   test('the deadline is the edge stamp plus the budget; what is left goes on to the next call', async () => {

@@ -36,7 +36,15 @@ describe('startLoop', () => {
   test('a run that found work is followed by another at once', async () => {
     let left = 5;
     let runs = 0;
-    const loop = startLoop({ name: 'busy', intervalMs: 1_000, logger, run: async () => (runs++, left > 0 ? left-- : 0) });
+    const loop = startLoop({
+      name: 'busy',
+      intervalMs: 1_000,
+      logger,
+      run: async () => {
+        runs++;
+        return left > 0 ? left-- : 0;
+      },
+    });
     loop.wake();
     await sleep(100);
     await loop.stop();
