@@ -196,7 +196,7 @@ export async function runBench(lab: Lab, o: BenchOptions): Promise<Record<string
   console.log(cpuLine(nginxCeilingM));
   console.log(line('edge-cached GET /api/products/p-00001', edgeHit));
   console.log(cpuLine(edgeHitM));
-  results.edgeCached = versus("edge-cached GET / nginx return 200 (the edge container's CPU)", nginxCeilingM, edgeHitM, 0.7);
+  results.edgeCached = versus('edge-cached GET / nginx return 200', nginxCeilingM, edgeHitM, 0.7);
   console.log('');
 
   // 4. The lab's CPU per operation (the bench's own containers are gone): idle, then fixed-rate
