@@ -37,6 +37,14 @@ export function withDeadline<T>(deadline: number, fn: () => T): T {
   return current.run({ deadline }, fn);
 }
 
+/**
+ * Runs `fn` outside any request's deadline: background work a request sets off (a job it wakes)
+ * would otherwise inherit its budget, and every later run of it the same spent deadline.
+ */
+export function withoutDeadline<T>(fn: () => T): T {
+  return current.exit(fn);
+}
+
 /** The headers that carry the rest of the budget to a downstream call (none without a deadline). */
 export function budgetHeaders(now = Date.now()): Record<string, string> {
   const left = remainingMs(now);

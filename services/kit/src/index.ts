@@ -6,7 +6,7 @@ export { createPgPools, type PgPools, type PgSettings } from './clients/pg.ts';
 export { createRedis, type RedisSettings } from './clients/redis.ts';
 export { httpShape, kafkaShape, pgSettings, pgShape, redisSettings, redisShape } from './common-config.ts';
 export { ConfigError, env, loadConfig } from './config.ts';
-export { BUDGET_HEADER, budgetHeaders, callTimeout, DeadlineError, remainingMs, START_HEADER, withDeadline } from './deadline.ts';
+export { BUDGET_HEADER, budgetHeaders, callTimeout, DeadlineError, remainingMs, START_HEADER, withDeadline, withoutDeadline } from './deadline.ts';
 export { clientAddress, type Door, defaultGateways, doorGuard, fileToken, hostResolver, isLoopback, MIN_TOKEN_LENGTH, tokenMatches } from './door.ts';
 export { AppError, DependencyError, ERROR_CODES, type ErrorCode } from './errors.ts';
 export { type AppContext, createApp, finishApp, OUT_OF_ROTATION_FILE, type ReadinessCheck } from './http.ts';

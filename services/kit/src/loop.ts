@@ -3,6 +3,7 @@
 // With `idleMaxMs`, a run that finds nothing doubles the wait up to that bound (an idle lab's
 // polling loops were most of its CPU), and wake() runs it at once when this process knows there
 // is work (checkout wakes its outbox relay after it committed an order).
+import { withoutDeadline } from './deadline.ts';
 import type { Logger } from './log.ts';
 
 export interface Loop {
@@ -73,7 +74,8 @@ export function startLoop(opts: { name: string; intervalMs: number; maxBackoffMs
         return;
       }
       clearTimeout(timer);
-      timer = setTimeout(tick, 0);
+      // Woken from a request: the job's runs must not carry that request's deadline.
+      timer = withoutDeadline(() => setTimeout(tick, 0));
       timer.unref();
     },
   };

@@ -1,7 +1,7 @@
 // Background loops: an idle job polls less and less often (up to its idle bound), a job that
 // finds work runs again at once, and wake() runs a waiting job now.
 import { describe, expect, test } from 'vitest';
-import { createLogger, startLoop } from '../../src/index.ts';
+import { createLogger, remainingMs, startLoop, withDeadline } from '../../src/index.ts';
 
 const logger = createLogger('loop-test', 'silent');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -31,6 +31,15 @@ describe('startLoop', () => {
     await loop.stop();
     expect(runs.length).toBeGreaterThan(before);
     expect(runs.at(-1)! - woke).toBeLessThan(30);
+  });
+
+  test('a job woken from inside a request does not inherit its deadline', async () => {
+    const seen: (number | undefined)[] = [];
+    const loop = startLoop({ name: 'outside', intervalMs: 10_000, logger, run: async () => void seen.push(remainingMs()) });
+    withDeadline(Date.now() + 50, () => loop.wake());
+    await sleep(30);
+    await loop.stop();
+    expect(seen).toEqual([undefined]);
   });
 
   test('a run that found work is followed by another at once', async () => {
