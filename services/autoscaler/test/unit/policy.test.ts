@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { formatProblem, ValidationError } from '@surge-lab/lab';
 import { describe, expect, test } from 'vitest';
+import { parse } from 'yaml';
 import { APP_SERVICES, parsePolicy, scheduleEntry } from '../../src/domain/policy.ts';
 
 const FILE = 'infra/autoscaler/scaling.yaml';
@@ -37,7 +38,18 @@ describe("the lab's policy file", () => {
     for (const name of Object.keys(policy.services)) expect(APP_SERVICES).toContain(name);
     expect(policy.schedule[0]).toMatchObject({ name: 'flash sale', service: 'checkout', when: { kind: 'daily', minuteOfDay: 720 }, minReplicas: 4 });
     expect(policy.predictive).toMatchObject({ enabled: true, services: ['catalog', 'checkout'], periodSeconds: 3600 });
-    expect(policy.recovery).toMatchObject({ enabled: true, unhealthyThreshold: 3, maxRestarts: 3, windowSeconds: 600 });
+    expect(policy.recovery).toMatchObject({ enabled: true, unhealthyThreshold: 2, maxRestarts: 3, windowSeconds: 600 });
+  });
+
+  test("a hung replica is restarted within 10 s of its first missed healthcheck: the compose file's interval × the policy's threshold", () => {
+    const policy = parsePolicy(readFileSync(join(root, FILE), 'utf8'), FILE);
+    const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true }) as { services: Record<string, { healthcheck: { interval: string; retries: number } }> };
+    for (const name of APP_SERVICES) {
+      const { interval, retries } = compose.services[name]!.healthcheck;
+      const seconds = Number(/^(\d+)s$/.exec(interval)?.[1]);
+      // Docker says unhealthy after `retries` misses; the controller restarts after `threshold` of them.
+      expect(seconds * Math.max(retries, policy.recovery.unhealthyThreshold), name).toBeLessThanOrEqual(10);
+    }
   });
 
   test('the app services are catalog, cart and checkout', () => {
