@@ -19,6 +19,8 @@ export interface CostFigure {
 
 export interface LabMeter {
   idleMsPerSecond: number;
+  /** The whole machine's busy time over the idle window: the lab plus runc per healthcheck and the kernel. */
+  machineIdleMsPerSecond?: number;
   /** Runs `load` and charges the lab's CPU above idle to the operations it reports. */
   measure(load: () => Promise<number>): Promise<CostFigure>;
 }
@@ -34,6 +36,7 @@ export async function labMeter(lab: Lab, idleSeconds: number): Promise<LabMeter>
   const idlePerS = (id: string) => (idle.containersMs[id] ?? 0) / idle.seconds;
   return {
     idleMsPerSecond: idle.msPerSecond,
+    ...(idle.machineMsPerSecond !== undefined ? { machineIdleMsPerSecond: idle.machineMsPerSecond } : {}),
     async measure(load) {
       const before = sampleCpu(ids);
       const operations = await load();

@@ -4,6 +4,13 @@
 // spent between them; divided by operations completed it is the lab CPU per operation that
 // `npm run bench` reports, and with no load the idle rate.
 //
+// What no cgroup of a container and no long-lived engine process holds: runc, which the engine
+// starts for every container start and every healthcheck (about 24 ms of CPU per exec on the 2-core
+// machine). A shim reaps it, but a shim's children also include each healthcheck's command, which
+// its container's cgroup already counts, so the meter cannot add runc without counting those
+// twice. It reports the whole machine's busy time (/proc/stat) beside the lab's instead: with
+// nothing else running, the difference is runc, the kernel's own threads and the meter.
+//
 // cgroup v1 (cpuacct) and v2 (unified: cpu.stat), with Docker's cgroupfs or systemd driver.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,6 +25,8 @@ export interface CpuSample {
   containers: Map<string, number>;
   /** CPU time of the engine's processes (ns), by pid. */
   engine: Map<number, number>;
+  /** The machine's busy time (ns, every CPU, /proc/stat), when readable. */
+  machineBusy?: number;
 }
 
 export interface CpuUsage {
@@ -29,6 +38,8 @@ export interface CpuUsage {
   containersMs: Record<string, number>;
   /** totalMs per second of wall time: 1000 is one core busy. */
   msPerSecond: number;
+  /** The whole machine's busy time per second (lab, runc, kernel threads, anything else). */
+  machineMsPerSecond?: number;
 }
 
 export interface CpuMeterOptions {
@@ -70,6 +81,20 @@ export function containerCpuNs(layout: CgroupLayout, id: string): number | undef
   return undefined;
 }
 
+/** Busy time (ns) of every CPU since boot: the first line of /proc/stat less idle and iowait. */
+export function machineBusyNs(procRoot = '/proc', clockTicks = 100): number | undefined {
+  try {
+    const line = readFileSync(join(procRoot, 'stat'), 'utf8').split('\n', 1)[0] ?? '';
+    if (!line.startsWith('cpu ')) return undefined;
+    // cpu user nice system idle iowait irq softirq steal …
+    const [user, nice, system, , , irq, softirq, steal] = line.slice(4).trim().split(/\s+/).map(Number);
+    const ticks = [user, nice, system, irq, softirq, steal].reduce<number>((a, b) => a + (b ?? 0), 0);
+    return Number.isFinite(ticks) ? (ticks * 1e9) / clockTicks : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** CPU time (ns) of the engine's processes, by pid. */
 export function engineCpuNs(procRoot = '/proc', clockTicks = 100): Map<number, number> {
   const out = new Map<number, number>();
@@ -102,7 +127,8 @@ export function sampleCpu(containerIds: readonly string[], o: CpuMeterOptions = 
     const ns = containerCpuNs(layout, id);
     if (ns !== undefined) containers.set(id, ns);
   }
-  return { at: performance.now(), containers, engine: engineCpuNs(o.procRoot, o.clockTicks) };
+  const machineBusy = machineBusyNs(o.procRoot, o.clockTicks);
+  return { at: performance.now(), containers, engine: engineCpuNs(o.procRoot, o.clockTicks), ...(machineBusy !== undefined ? { machineBusy } : {}) };
 }
 
 /**
@@ -123,5 +149,7 @@ export function cpuBetween(before: CpuSample, after: CpuSample): CpuUsage {
   for (const pid of after.engine.keys()) engineMs += delta(before.engine, after.engine, pid) / 1e6;
   total += engineMs;
   const seconds = (after.at - before.at) / 1_000;
-  return { seconds, totalMs: total, engineMs, containersMs, msPerSecond: seconds > 0 ? total / seconds : 0 };
+  const usage: CpuUsage = { seconds, totalMs: total, engineMs, containersMs, msPerSecond: seconds > 0 ? total / seconds : 0 };
+  if (before.machineBusy !== undefined && after.machineBusy !== undefined && seconds > 0) usage.machineMsPerSecond = (after.machineBusy - before.machineBusy) / 1e6 / seconds;
+  return usage;
 }

@@ -57,16 +57,19 @@ describe('lab CPU meter', () => {
     const p = join(root, 'proc');
     put(join(sys, 'cpuacct', 'docker', ID_A, 'cpuacct.usage'), '1000000000');
     proc(p, 10, 'dockerd', 100, 0);
+    put(join(p, 'stat'), 'cpu  1000 0 500 90000 100 0 0 0 0 0\ncpu0 500 0 250 45000 50 0 0 0 0 0\n');
     const before = sampleCpu([ID_A, ID_B], { cgroupRoot: sys, procRoot: p });
     put(join(sys, 'cpuacct', 'docker', ID_A, 'cpuacct.usage'), '1250000000');
     put(join(sys, 'cpuacct', 'docker', ID_B, 'cpuacct.usage'), '50000000');
     proc(p, 10, 'dockerd', 110, 0);
+    put(join(p, 'stat'), 'cpu  1080 0 520 90100 999 5 5 10 0 0\n'); // busy: +80 user +20 system +5 irq +5 softirq +10 steal; iowait is not busy
     const after = { ...sampleCpu([ID_A, ID_B], { cgroupRoot: sys, procRoot: p }), at: before.at + 2_000 };
     const u = cpuBetween(before, after);
     expect(u.containersMs).toEqual({ [ID_A]: 250, [ID_B]: 50 });
     expect(u.engineMs).toBe(100);
     expect(u.totalMs).toBe(400);
     expect(u.msPerSecond).toBeCloseTo(200, 6); // `at` is a fractional clock: 2 s apart within float error
+    expect(u.machineMsPerSecond).toBeCloseTo(600, 6); // 120 ticks = 1.2 s of the machine's busy time over 2 s
   });
 
   test('a host without container cgroups says so', () => {
