@@ -1,23 +1,24 @@
 #!/bin/bash
 # The edge's three processes: HAProxy (balances over ready replicas, haproxy.cfg), nginx (cache,
-# storefront, the public port) and mtail (reads nginx's access log as syslog over UDP on loopback
-# and exports edge_http_requests_total{status,cache} on :3903). When nginx or HAProxy dies the
+# storefront, the public port) and mtail (reads nginx's metrics log, /run/edge-log/metrics.log, and
+# exports edge_http_requests_total{status,cache} on :3903). When nginx or HAProxy dies the
 # container exits, so Docker restarts the whole edge instead of leaving half of it running.
 # mtail only counts: when it dies (a bench at 10k req/s once grew it past the memory limit) it is
 # started again and the edge keeps serving; GOMEMLIMIT makes its Go runtime collect before that.
 set -uo pipefail
-mkdir -p /tmp/mtail
+mkdir -p /tmp/mtail /run/edge-log
+log=/run/edge-log/metrics.log
+: >"$log" # mtail follows the files that exist when it starts
 export GOMEMLIMIT="${MTAIL_MEMORY_LIMIT:-40MiB}"
 (
   while true; do
-    mtail --progs /etc/mtail --logs udp://127.0.0.1:5140 --port 3903 --logtostderr --emit_prog_label=false >>/tmp/mtail/mtail.log 2>&1
+    mtail --progs /etc/mtail --logs "$log" --port 3903 --logtostderr --emit_prog_label=false >>/tmp/mtail/mtail.log 2>&1
     echo "edge: mtail exited ($?), starting it again" >&2
     sleep 1
   done
 ) &
 haproxy -W -db -f /etc/haproxy/haproxy.cfg &
 haproxy_pid=$!
-for _ in $(seq 1 50); do grep -q ':1414 00000000:0000 07' /proc/net/udp && break; sleep 0.1; done # mtail listens on 5140
 # The debug switch: EDGE_ACCESS_LOG=all writes an access-log line for every request, not a sample.
 conf=/etc/nginx/nginx.conf
 if [ "${EDGE_ACCESS_LOG:-sampled}" = all ]; then
@@ -25,6 +26,16 @@ if [ "${EDGE_ACCESS_LOG:-sampled}" = all ]; then
 fi
 nginx -c "$conf" -g 'daemon off;' &
 nginx_pid=$!
+# Keeps the metrics log small (it lives in memory, counted against the container's limit): past
+# 4 MiB it is renamed and nginx reopens its logs (SIGUSR1, which also flushes their buffers);
+# mtail sees the new file, reads the rest of the old one first, and follows the new.
+(
+  while sleep 10; do
+    if [ "$(stat -c %s "$log" 2>/dev/null || echo 0)" -gt 4194304 ]; then
+      mv -f "$log" "$log.1" && kill -USR1 "$nginx_pid" 2>/dev/null
+    fi
+  done
+) &
 # SIGQUIT (the stop signal) or SIGTERM: nginx finishes its in-flight requests (SIGQUIT), HAProxy
 # finishes its own (SIGUSR1, a soft stop), then mtail goes.
 stop() {
