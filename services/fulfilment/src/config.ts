@@ -19,6 +19,8 @@ export function fulfilmentConfig(source: NodeJS.ProcessEnv = process.env) {
       FULFILMENT_FROM_BEGINNING: env.bool().default(true),
       FULFILMENT_SHIP_DELAY_MS: env.int(0, 86_400_000).default(3_000),
       FULFILMENT_SHIP_INTERVAL_MS: env.int(50, 60_000).default(500),
+      /** Idle, the shipper polls less and less often, up to this; a confirmed order wakes it when due. */
+      FULFILMENT_SHIP_IDLE_MAX_MS: env.int(50, 300_000).default(10_000),
       FULFILMENT_SHIP_BATCH: env.int(1, 1_000).default(50),
       FULFILMENT_LAG_INTERVAL_MS: env.int(500, 300_000).default(5_000),
       /** Per transaction (guard timeout). */

@@ -18,7 +18,21 @@ export function startWorker(svc: Service, config: FulfilmentConfig, pools: PgPoo
   const repo = fulfilmentRepo(pools.rw, metrics, { timeoutMs: config.DB_TIMEOUT_MS, shipDelayMs: config.FULFILMENT_SHIP_DELAY_MS });
   const publisher = createPublisher(kafka, logger);
   const deadLetter = (d: DeadLetter) => publisher.send(config.FULFILMENT_DLQ_TOPIC, [{ key: d.key, value: d.value, headers: d.headers }]);
-  const handle = orderMessageHandler({ apply: (e) => repo.applyOrderPlaced(e), deadLetter, logger, metrics });
+  const shipper = startShipper({
+    intervalMs: config.FULFILMENT_SHIP_INTERVAL_MS,
+    idleMaxMs: config.FULFILMENT_SHIP_IDLE_MAX_MS,
+    shipDelayMs: config.FULFILMENT_SHIP_DELAY_MS,
+    batch: config.FULFILMENT_SHIP_BATCH,
+    shipDue: (n) => repo.shipDue(n),
+    logger,
+    metrics,
+  });
+  const apply = async (e: Parameters<typeof repo.applyOrderPlaced>[0]) => {
+    const outcome = await repo.applyOrderPlaced(e);
+    if (outcome === 'confirm') shipper.confirmed();
+    return outcome;
+  };
+  const handle = orderMessageHandler({ apply, deadLetter, logger, metrics });
   const consumer = startOrderConsumer({
     kafka,
     topic: config.FULFILMENT_TOPIC,
@@ -29,7 +43,6 @@ export function startWorker(svc: Service, config: FulfilmentConfig, pools: PgPoo
     metrics,
     ...opts,
   });
-  const shipper = startShipper({ intervalMs: config.FULFILMENT_SHIP_INTERVAL_MS, batch: config.FULFILMENT_SHIP_BATCH, shipDue: (n) => repo.shipDue(n), logger, metrics });
   const lag = startLagMonitor({ kafka, topic: config.FULFILMENT_TOPIC, groupId: config.FULFILMENT_GROUP_ID, intervalMs: config.FULFILMENT_LAG_INTERVAL_MS, logger, metrics });
   return {
     joined: () => consumer.joined(),

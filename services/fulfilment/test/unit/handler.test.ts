@@ -4,7 +4,7 @@ import type { KafkaMessage } from 'kafkajs';
 import { describe, expect, test, vi } from 'vitest';
 import { fulfilmentConfig } from '../../src/config.ts';
 import { type DeadLetter, orderMessageHandler } from '../../src/workers/handler.ts';
-import { every } from '../../src/workers/loops.ts';
+import { startShipper } from '../../src/workers/loops.ts';
 import { sampleEvent } from '../sample-event.ts';
 
 const msg = (value: string | null, offset = '7'): KafkaMessage =>
@@ -62,38 +62,55 @@ describe('orderMessageHandler', () => {
 });
 
 describe('config and loops', () => {
-  test('defaults: group fulfilment, ship delay 3 s, shipper every 500 ms, lag every 5 s', () => {
+  test('defaults: group fulfilment, ship delay 3 s, shipper every 500 ms (up to 10 s idle), lag every 5 s', () => {
     const c = fulfilmentConfig({ PG_RW_URL: 'postgres://a@h/db', PG_RO_URL: 'postgres://a@h/db', KAFKA_BROKERS: 'k1:9092, k2:9092' });
     expect(c).toMatchObject({
       FULFILMENT_GROUP_ID: 'fulfilment',
       FULFILMENT_SHIP_DELAY_MS: 3_000,
       FULFILMENT_SHIP_INTERVAL_MS: 500,
+      FULFILMENT_SHIP_IDLE_MAX_MS: 10_000,
       FULFILMENT_LAG_INTERVAL_MS: 5_000,
       KAFKA_BROKERS: ['k1:9092', 'k2:9092'],
       FULFILMENT_FROM_BEGINNING: true,
     });
   });
-  test('a loop never overlaps itself and stop waits for the running tick', async () => {
-    let active = 0,
-      maxActive = 0,
-      ticks = 0;
-    const loop = every(
-      5,
-      async () => {
-        active++;
-        maxActive = Math.max(maxActive, active);
-        await new Promise((r) => setTimeout(r, 30));
-        ticks++;
-        active--;
+  test('idle, the shipper polls less and less often; a confirmed order wakes it when it falls due', async () => {
+    const calls: number[] = [];
+    let due = 0;
+    const t0 = Date.now();
+    const shipper = startShipper({
+      intervalMs: 20,
+      idleMaxMs: 400,
+      shipDelayMs: 150,
+      batch: 50,
+      shipDue: async () => {
+        calls.push(Date.now() - t0);
+        const n = due > 0 && Date.now() >= due ? 1 : 0;
+        if (n) due = 0;
+        return n;
       },
-      () => {},
-    );
+      logger: createLogger('fulfilment', 'silent'),
+      metrics: createMetrics('fulfilment'),
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 1_000));
+      // 20, 40, 80, 160, 320, 400 ms apart: 6 polls in the idle second, where a fixed 20 ms would make 50.
+      expect(calls.length).toBeGreaterThanOrEqual(4);
+      expect(calls.length).toBeLessThanOrEqual(7);
+      const confirmedAt = Date.now();
+      due = confirmedAt + 150;
+      shipper.confirmed();
+      await new Promise((r) => setTimeout(r, 300));
+      const shipped = calls.map((c) => c + t0).find((at) => at >= confirmedAt + 150);
+      expect(shipped).toBeDefined();
+      // Woken at its due time, not at the next idle poll (up to 400 ms later).
+      expect(shipped! - (confirmedAt + 150)).toBeLessThan(100);
+      expect(due).toBe(0);
+    } finally {
+      await shipper.stop();
+    }
+    const after = calls.length;
     await new Promise((r) => setTimeout(r, 100));
-    await loop.stop();
-    const after = ticks;
-    await new Promise((r) => setTimeout(r, 50));
-    expect(maxActive).toBe(1);
-    expect(ticks).toBe(after);
-    expect(active).toBe(0);
+    expect(calls.length).toBe(after);
   });
 });
