@@ -1,5 +1,6 @@
 // The service kit's public surface: services import from here only.
 
+export { type HttpAnswer, type HttpCall, httpRequest } from './clients/http-client.ts';
 export { type Admin, type Consumer, createKafka, createPublisher, type Kafka, type KafkaMessage, type Message, needsNewProducer, type Publisher } from './clients/kafka.ts';
 export { type Migration, migrate, retryUntil } from './clients/migrate.ts';
 export { createPgPools, type PgPools, type PgSettings } from './clients/pg.ts';

@@ -4,7 +4,7 @@
 // and the result is marked stale. A catalog 404 is a business answer, never a breaker failure.
 
 import { Product } from '@surge-lab/contracts/products';
-import { AppError, budgetHeaders, DependencyError, guard, Lru, type Metrics } from '@surge-lab/kit';
+import { AppError, budgetHeaders, DependencyError, guard, httpRequest, Lru, type Metrics } from '@surge-lab/kit';
 import type { ProductLookup } from '../domain/cart.ts';
 import type { RedisRun } from './redis.ts';
 
@@ -66,19 +66,13 @@ export function createCatalogClient(opts: CatalogOptions, redis: RedisRun, metri
       fallback: snapshot,
     },
     async (signal, productId: string) => {
-      const res = await fetch(`${base}/api/products/${encodeURIComponent(productId)}`, { signal, headers: { accept: 'application/json', ...budgetHeaders() } });
-      if (res.status === 404) {
-        await res.body?.cancel();
-        throw new AppError({ code: 'PRODUCT_NOT_FOUND', message: `no product ${productId}`, details: { productId } });
-      }
-      if (!res.ok) {
-        await res.body?.cancel();
-        throw new Error(`catalog answered ${res.status}`); // operational: counts against the breaker
-      }
-      const product = Product.parse(await res.json());
+      const res = await httpRequest(`${base}/api/products/${encodeURIComponent(productId)}`, { signal, headers: { accept: 'application/json', ...budgetHeaders() } });
+      if (res.status === 404) throw new AppError({ code: 'PRODUCT_NOT_FOUND', message: `no product ${productId}`, details: { productId } });
+      if (res.status < 200 || res.status > 299) throw new Error(`catalog answered ${res.status}`); // operational: counts against the breaker
+      const product = Product.parse(res.json());
       remember(product).catch(onError); // the snapshot is best effort; the answer does not wait for it
       // Catalog itself may be answering from its caches while its database is down.
-      return { product, stale: res.headers.get('x-data-stale') === 'true' };
+      return { product, stale: res.headers['x-data-stale'] === 'true' };
     },
   );
 
@@ -93,9 +87,8 @@ export function createCatalogClient(opts: CatalogOptions, redis: RedisRun, metri
       }
     },
     async ping(signal) {
-      const res = await fetch(`${base}/healthz`, { signal });
-      await res.body?.cancel();
-      if (!res.ok) throw new Error(`catalog /healthz answered ${res.status}`);
+      const res = await httpRequest(`${base}/healthz`, { signal });
+      if (res.status !== 200) throw new Error(`catalog /healthz answered ${res.status}`);
     },
   };
 }
