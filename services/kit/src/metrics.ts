@@ -14,7 +14,9 @@ export interface Metrics {
 export function createMetrics(service: string): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 20 });
+  // The lag gauges are read at each scrape (5 s): a sample every 100 ms is plenty, and each sample
+  // wakes an idle process (10 + 20 ms samplers cost 5.8 ms/s of CPU, 20 + 100 ms 4.5: idle lab).
+  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 100 });
   const cache = new Map<string, unknown>();
   function once<T>(name: string, make: () => T): T {
     if (!cache.has(name)) cache.set(name, make());
