@@ -5,7 +5,7 @@
 //     send time) and no errors, in checkouts per second (issue #12's definition; goal ≥ 25/s),
 //     with every product a journey buys in stock
 //   - flash-sale: p99 and shed requests (429) during a x10 spike
-// Needs the lab running. Each step runs `--step` seconds (default 10).
+// Needs the lab running. Each step runs `--step` seconds (default 10), a journey step twice that.
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Lab } from '@surge-lab/lab';
@@ -14,6 +14,17 @@ import { JOURNEY_PRODUCTS } from '../load/scenarios.ts';
 import { writeBenchReport } from './report.ts';
 
 const CHECKOUT_P99_BOUND_MS = 500;
+
+/**
+ * Connections for a journey step: 5 requests per second each. autocannon's rate limit hands each
+ * connection its quota at the start of every second, and the connections' seconds are aligned: with
+ * 64 connections at 40 req/s the lab got all 40 requests of a second at the same instant (p99
+ * 537–921 ms); at 8 connections the quota goes out one request after another on each connection
+ * (p99 232 ms), and a slow answer counts the requests it held back (expected interval 0.2 s).
+ */
+const journeyConnections = (rate: number) => Math.min(64, Math.max(4, Math.round(rate / 5)));
+/** Browse answers in milliseconds, so a connection can carry 10 a second one after another. */
+const browseConnections = (rate: number) => Math.min(64, Math.max(4, Math.round(rate / 10)));
 
 const quiet = () => {};
 const fmt = (r: LoadResult) => `${r.summary.throughput.toFixed(0)} req/s, p99 ${r.summary.latencyMs.p99} ms, errors ${JSON.stringify(r.summary.errors)}`;
@@ -26,10 +37,10 @@ interface Ctx {
 
 async function maxBrowse({ target, STEP, reportDir }: Ctx, bypassEdgeCache: boolean): Promise<{ rate: number; result?: LoadResult }> {
   // Warm caches and JIT first: the steps measure a running shop, not a cold start.
-  await runLoad({ scenario: 'browse', target, durationSeconds: STEP, connections: 64, rate: 250, bypassEdgeCache, reportDir, log: quiet });
+  await runLoad({ scenario: 'browse', target, durationSeconds: STEP, connections: browseConnections(250), rate: 250, bypassEdgeCache, reportDir, log: quiet });
   let best: { rate: number; result?: LoadResult } = { rate: 0 };
   for (const rate of [250, 500, 1000, 2000, 4000, 8000]) {
-    const r = await runLoad({ scenario: 'browse', target, durationSeconds: STEP, connections: 64, rate, bypassEdgeCache, reportDir, log: quiet });
+    const r = await runLoad({ scenario: 'browse', target, durationSeconds: STEP, connections: browseConnections(rate), rate, bypassEdgeCache, reportDir, log: quiet });
     const ok = r.summary.latencyMs.p99 < 100 && Object.keys(r.summary.errors).length === 0 && r.summary.throughput > rate * 0.9;
     console.log(`  browse ${bypassEdgeCache ? 'edge cache OFF' : 'edge cache on '} at ${String(rate).padStart(5)} req/s: ${fmt(r)} ${ok ? 'ok' : 'over the bound'}`);
     if (!ok) break;
@@ -56,9 +67,13 @@ export async function runCapacity(lab: Lab, o: CapacityOptions): Promise<Record<
   console.log(`browse, p99 < 100 ms: ${on.rate} req/s with the edge cache, ${off.rate} req/s without\n`);
 
   await restock(target, lab.adminToken!, JOURNEY_PRODUCTS, 1_000_000);
+  // A warm-up at the first rate (the browse steps just left the lab scaled out and its caches
+  // full of other work), and journey steps twice as long as the browse ones: a p99 over 10 s of
+  // 20 req/s is the second-worst of 200 requests, and one stall decides it.
+  await runLoad({ scenario: 'journey', target, durationSeconds: STEP, connections: journeyConnections(20), rate: 20, reportDir, log: quiet });
   const journeys: { rate: number; checkoutsPerSecond: number; p99: number; errors: Record<string, number>; ok: boolean }[] = [];
-  for (const rate of [20, 40, 80, 120, 160, 200, 280]) {
-    const r = await runLoad({ scenario: 'journey', target, durationSeconds: STEP, connections: 64, rate, reportDir, log: quiet });
+  for (const rate of [20, 40, 80, 100, 120, 140, 160, 180, 200, 240, 280]) {
+    const r = await runLoad({ scenario: 'journey', target, durationSeconds: STEP * 2, connections: journeyConnections(rate), rate, reportDir, log: quiet });
     const perSecond = r.acknowledgedOrders / r.summary.durationSeconds;
     const ok = r.summary.latencyMs.p99 <= CHECKOUT_P99_BOUND_MS && Object.keys(r.summary.errors).length === 0;
     console.log(`  journey at ${String(rate).padStart(3)} req/s: ${perSecond.toFixed(1)} checkouts/s, ${fmt(r)} ${ok ? 'ok' : 'over the bound'}`);
