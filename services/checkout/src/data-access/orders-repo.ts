@@ -125,7 +125,8 @@ export async function placeOrderTx(pool: pg.Pool, { key, fingerprint: fp, email,
       event,
     ]);
     const row = recorded.rows[0];
-    if (!row || row.items !== items.length || row.keys !== 1 || row.events !== 1) throw new Error(`order ${orderId}: recorded ${JSON.stringify(row ?? null)}, expected ${items.length} lines, 1 key, 1 event`);
+    if (!row || row.items !== items.length || row.keys !== 1 || row.events !== 1)
+      throw new Error(`order ${orderId}: recorded ${JSON.stringify(row ?? null)}, expected ${items.length} lines, 1 key, 1 event`);
     await client.query('COMMIT');
     open = false;
     // The order as findOrder would read it: lines by product id.
