@@ -3,14 +3,16 @@ import { describe, expect, test } from 'vitest';
 import { edgeUrl, lab, prometheusUrl, ps } from './lab.ts';
 
 describe('the lab stack', () => {
-  test('every service with an image is running and healthy', async () => {
+  test('every service with an image is running, and healthy unless it is an exporter (which have no healthcheck)', async () => {
     const skipped = await lab.runtime.unavailableImages();
     const expected = (await lab.runtime.serviceNames()).filter((s) => !skipped.includes(s));
     const containers = await ps();
     for (const service of expected) {
       const c = containers.find((x) => x.service === service);
       expect(c, `${service} has a container`).toBeDefined();
-      expect(`${service}: ${c!.state}/${c!.health}`).toBe(`${service}: running/healthy`);
+      // Nothing waits on an exporter, and each healthcheck exec costs ~40 ms of CPU (docker-compose.yml).
+      const want = service.endsWith('-exporter') ? 'running/' : 'running/healthy';
+      expect(`${service}: ${c!.state}/${c!.health}`).toBe(`${service}: ${want}`);
     }
   });
 
