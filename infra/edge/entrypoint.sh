@@ -1,13 +1,13 @@
 #!/bin/bash
 # The edge's three processes: HAProxy (balances over ready replicas, haproxy.cfg), nginx (cache,
-# storefront, the public port) and mtail (reads nginx's metrics log, /run/edge-log/metrics.log, and
+# storefront, the public port) and mtail (reads nginx's metrics log, /dev/shm/edge-log/metrics.log, and
 # exports edge_http_requests_total{status,cache} on :3903). When nginx or HAProxy dies the
 # container exits, so Docker restarts the whole edge instead of leaving half of it running.
 # mtail only counts: when it dies (a bench at 10k req/s once grew it past the memory limit) it is
 # started again and the edge keeps serving; GOMEMLIMIT makes its Go runtime collect before that.
 set -uo pipefail
-mkdir -p /tmp/mtail /run/edge-log
-log=/run/edge-log/metrics.log
+mkdir -p /tmp/mtail /dev/shm/edge-log # /dev/shm: 1777 after every restart (docker-compose.yml)
+log=/dev/shm/edge-log/metrics.log
 : >"$log" # mtail follows the files that exist when it starts
 export GOMEMLIMIT="${MTAIL_MEMORY_LIMIT:-40MiB}"
 (

@@ -53,3 +53,22 @@ describe('graceful shutdown of a replica under load', () => {
     for (const id of orders) expect((await api('GET', `/api/orders/${id}`)).status, id).toBe(200);
   });
 });
+
+describe('a restarted edge', () => {
+  test('serves again and still counts its answers (its metrics log is writable after the restart)', async () => {
+    const edge = (await ps()).find((c) => c.service === 'edge')!;
+    await docker(['restart', '--time', '10', edge.name]);
+    await compose(['up', '-d', '--wait', 'edge'], { timeoutMs: 90_000 });
+    expect((await api('GET', '/api/products?category=toys&limit=3')).status).toBe(200);
+    // mtail counts every answer nginx logs; a log nginx cannot open stops the edge, and one it
+    // writes but mtail cannot read leaves the counter at 0 after the restart.
+    let counted = 0;
+    for (let i = 0; i < 20 && counted === 0; i++) {
+      await api('GET', `/api/products/p-00001?restart=${i}`);
+      await sleep(500);
+      const metrics = await docker(['exec', edge.name, 'curl', '-fs', 'http://127.0.0.1:3903/metrics']);
+      counted = [...metrics.stdout.matchAll(/^edge_http_requests_total\{[^}]*\} (\d+)/gm)].reduce((n, m) => n + Number(m[1]), 0);
+    }
+    expect(counted).toBeGreaterThan(0);
+  });
+});
