@@ -1,10 +1,10 @@
 // The order transaction and the reads and updates around it. All on the read-write pool:
 // an order page must show what was just written.
 import { randomUUID } from 'node:crypto';
-import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
+import { ORDERS_TOPIC, type OrderPlacedEvent } from '@surge-lab/contracts/orders';
 import { guard, type Metrics } from '@surge-lab/kit';
 import type pg from 'pg';
-import { CAPTURE_BACKOFF_TABLE, type Order, type OrderLine, totalOf } from '../domain/checkout.ts';
+import { CAPTURE_BACKOFF_TABLE, type Order, type OrderLine } from '../domain/checkout.ts';
 import type { NewOrder, OrdersRepo, Placement, Replay } from '../domain/place-order.ts';
 
 const ORDER_SQL = `
@@ -52,88 +52,46 @@ export async function findReplay(db: pg.Pool, key: string, fp: string): Promise<
   return rowCount ? replay(db, key, fp) : undefined;
 }
 
-// Every line's stock in one statement: the products locked in id order (so two orders for the same
-// products never deadlock), each decremented only if it has enough. A row another order changed
-// meanwhile is re-checked on its newest version (READ COMMITTED's re-check of updated rows).
-const DECREMENT_SQL = `
-  WITH want AS (SELECT * FROM unnest($1::text[], $2::int[]) AS w(id, quantity)),
-       locked AS (SELECT p.id FROM products p WHERE p.id IN (SELECT id FROM want) ORDER BY p.id FOR UPDATE)
-  UPDATE products p SET stock = p.stock - w.quantity, updated_at = now()
-  FROM want w
-  WHERE p.id = w.id AND p.id IN (SELECT id FROM locked) AND p.stock >= w.quantity
-  RETURNING p.id, p.name, p.price_cents, w.quantity`;
+const ORDER_PLACED: OrderPlacedEvent['type'] = 'order.placed';
 
-// The order, its lines, the key's order id and the outbox event in one statement.
-const RECORD_SQL = `
-  WITH o AS (
-         INSERT INTO orders (id, email, status, total_cents, next_payment_attempt_at)
-         VALUES ($1, $2, 'payment_pending', $3, now() + interval '2 seconds')
-         RETURNING id, status, email, total_cents::int AS total_cents, payment_id, created_at, updated_at),
-       i AS (
-         INSERT INTO order_items (order_id, product_id, name, quantity, price_cents)
-         SELECT $1, * FROM unnest($4::text[], $5::text[], $6::int[], $7::int[]) RETURNING 1),
-       k AS (UPDATE idempotency_keys SET order_id = $1 WHERE key = $8 RETURNING 1),
-       e AS (INSERT INTO outbox (event_id, order_id, type, payload) VALUES ($9, $1, $10, $11) RETURNING 1)
-  SELECT o.*, (SELECT count(*) FROM i)::int AS items, (SELECT count(*) FROM k)::int AS keys, (SELECT count(*) FROM e)::int AS events FROM o`;
+interface PlaceRow extends Omit<OrderRow, 'lines'> {
+  kind: 'claimed' | 'product_not_found' | 'out_of_stock' | 'placed';
+  product_id: string | null;
+  requested: number | null;
+  available: number | null;
+  lines: OrderLine[];
+}
 
 /**
- * One transaction: the idempotency record, a conditional stock decrement of every line (never below
- * zero), the order and its lines, and the order's outbox event (released once payment is captured).
- * A concurrent request with the same key waits on the key's row, then replays this order.
- * Five round trips to Postgres (BEGIN, the key, the stock, the rest, COMMIT) whatever the number of
- * lines: each one crosses Toxiproxy and the router, and one per statement cost the lab more CPU per
- * order than Postgres spent executing them.
+ * One transaction, in one round trip: Postgres's `place_order` (migrations.ts) claims the
+ * idempotency key, locks the lines' products in id order, takes every line's stock or none (never
+ * below zero), and writes the order, its lines, the key's order id and the order's outbox event
+ * (released once payment is captured). A concurrent request with the same key waits on the key's
+ * row, then replays this order. The row locks are held only while Postgres works and commits: with
+ * the statements sent one by one, a CPU-starved checkout replica held them across its own pauses,
+ * and every order for a popular product queued behind it.
  */
 export async function placeOrderTx(pool: pg.Pool, { key, fingerprint: fp, email, lines }: NewOrder): Promise<Placement> {
-  const client = await pool.connect();
-  let open = false;
-  try {
-    await client.query('BEGIN');
-    open = true;
-    const claimed = await client.query('INSERT INTO idempotency_keys (key, fingerprint) VALUES ($1, $2) ON CONFLICT (key) DO NOTHING', [key, fp]);
-    if (claimed.rowCount === 0) {
-      await client.query('ROLLBACK');
-      open = false;
-      return await replay(client, key, fp);
-    }
-    const dec = await client.query<{ id: string; name: string; price_cents: number; quantity: number }>(DECREMENT_SQL, [lines.map((l) => l.productId), lines.map((l) => l.quantity)]);
-    const got = new Map(dec.rows.map((r) => [r.id, r]));
-    const short = lines.find((l) => !got.has(l.productId));
-    if (short) {
-      // The first line, in the order given, that is unknown or short of stock (its stock untouched).
-      const p = await client.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [short.productId]);
-      await client.query('ROLLBACK');
-      open = false;
-      if (!p.rows[0]) return { kind: 'product_not_found', productId: short.productId };
-      return { kind: 'out_of_stock', productId: short.productId, requested: short.quantity, available: p.rows[0].stock };
-    }
-    const items: OrderLine[] = lines.map((l) => ({ productId: l.productId, name: got.get(l.productId)!.name, quantity: l.quantity, priceCents: got.get(l.productId)!.price_cents }));
-    const orderId = randomUUID();
-    const total = totalOf(items);
-    const event = { eventId: randomUUID(), type: 'order.placed', orderId, email, totalCents: total, lines: items.map(({ productId, quantity, priceCents }) => ({ productId, quantity, priceCents })) };
-    const recorded = await client.query<Omit<OrderRow, 'lines'> & { items: number; keys: number; events: number }>(RECORD_SQL, [
-      orderId,
-      email,
-      total,
-      items.map((i) => i.productId),
-      items.map((i) => i.name),
-      items.map((i) => i.quantity),
-      items.map((i) => i.priceCents),
-      key,
-      event.eventId,
-      event.type,
-      event,
-    ]);
-    const row = recorded.rows[0];
-    if (!row || row.items !== items.length || row.keys !== 1 || row.events !== 1)
-      throw new Error(`order ${orderId}: recorded ${JSON.stringify(row ?? null)}, expected ${items.length} lines, 1 key, 1 event`);
-    await client.query('COMMIT');
-    open = false;
-    // The order as findOrder would read it: lines by product id.
-    return { kind: 'placed', order: toOrder({ ...row, lines: [...items].sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0)) }) };
-  } finally {
-    if (open) await client.query('ROLLBACK').catch(() => {});
-    client.release();
+  const { rows } = await pool.query<PlaceRow>('SELECT * FROM place_order($1, $2, $3, $4, $5, $6, $7, $8)', [
+    key,
+    fp,
+    email,
+    lines.map((l) => l.productId),
+    lines.map((l) => l.quantity),
+    randomUUID(),
+    randomUUID(),
+    ORDER_PLACED,
+  ]);
+  const row = rows[0]!;
+  switch (row.kind) {
+    case 'claimed':
+      return replay(pool, key, fp);
+    case 'product_not_found':
+      return { kind: 'product_not_found', productId: row.product_id! };
+    case 'out_of_stock':
+      return { kind: 'out_of_stock', productId: row.product_id!, requested: row.requested!, available: row.available! };
+    case 'placed':
+      return { kind: 'placed', order: toOrder(row) };
   }
 }
 
