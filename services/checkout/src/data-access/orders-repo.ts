@@ -191,12 +191,15 @@ export function ordersRepo(pool: pg.Pool, metrics: Metrics, opts: { orderTxCapac
   const place = guard(metrics, { name: 'checkout-db-order', timeoutMs: 5_000, idempotent: false, capacity: opts.orderTxCapacity, resetTimeoutMs: 2_000 }, (_s, o: NewOrder) => placeOrderTx(pool, o));
   const read = guard(metrics, { name: 'checkout-db-read', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64, resetTimeoutMs: 2_000 }, (_s, fn: () => Promise<unknown>) => fn());
   const reading = <T>(fn: () => Promise<T>) => read(fn) as Promise<T>;
+  // Settling an order after its charge: both updates are conditional on payment_pending, so a retry
+  // changes nothing twice. A failure is a DependencyError: after a capture the order is answered
+  // 202 payment_pending and the capture job settles it (the provider is idempotent by order id).
+  const settle = guard(metrics, { name: 'checkout-db-settle', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64, resetTimeoutMs: 2_000 }, (_s, fn: () => Promise<boolean>) => fn());
   return {
     findReplay: (key, fp) => reading(() => findReplay(pool, key, fp)),
     place,
-    // Not guarded, as before: a failure here surfaces as is (the capture job settles the order later).
-    markPaid: (orderId, paymentId) => markPaid(pool, orderId, paymentId),
-    cancelUnpaid: (orderId) => cancelUnpaid(pool, orderId),
+    markPaid: (orderId, paymentId) => settle(() => markPaid(pool, orderId, paymentId)),
+    cancelUnpaid: (orderId) => settle(() => cancelUnpaid(pool, orderId)),
     findOrder: (id) => reading(() => findOrder(pool, id)),
   };
 }

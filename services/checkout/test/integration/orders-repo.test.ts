@@ -58,7 +58,9 @@ describe('checkout migrations', () => {
     const tables = (await db().query(`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY 1`)).rows.map((r) => r.table_name);
     // One string: the table names are not the orders topics' names (test/unit/architecture.test.ts looks for those).
     expect(tables.join(' ')).toBe('idempotency_keys order_items orders outbox products schema_migrations');
-    const functions = (await db().query(`SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')`)).rows.map((r) => r.proname);
+    const functions = (await db().query(`SELECT proname FROM pg_proc WHERE pronamespace = 'public'::regnamespace AND prolang = (SELECT oid FROM pg_language WHERE lanname = 'plpgsql')`)).rows.map(
+      (r) => r.proname,
+    );
     expect(functions).toEqual(['place_order']);
   });
 });
