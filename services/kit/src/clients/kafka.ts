@@ -16,12 +16,32 @@
 //  - The partitioner warning: a producer made without `createPartitioner` logs once per process
 //    that kafkajs 2 changed its default partitioner (now the Java client's murmur2; every
 //    producer here uses it). KAFKAJS_NO_PARTITIONER_WARNING=1 would silence it.
-//  - TimeoutNegativeWarning: with nothing pending, its request queue calls
-//    setTimeout(fn, -1 - Date.now()) (network/requestQueue, tulios/kafkajs#1751, open). Node 24
-//    warns once per process (Node 20 did not) and runs the timer after 1 ms: harmless. The
-//    services print it when they first talk to Kafka; the CLIs drop it (chaos/quiet-kafkajs.ts).
+//  - A timer every millisecond, for ever: with nothing pending and no throttle, each broker
+//    connection's request queue re-arms setTimeout(check, -1 - Date.now()), which Node runs after
+//    1 ms, and the check arms it again (network/requestQueue; tulios/kafkajs#1556, #1704, #1751,
+//    all open). It starts with the first request that had to wait, so a lab that had been under
+//    load kept its checkout and fulfilment replicas waking ~1,500 times a second while idle
+//    (strace: epoll_pwait returning on a 1 ms timeout), 15-35 ms/s of CPU each. Node 24 also
+//    prints a TimeoutNegativeWarning for it. Fixed below: a queue with nothing waiting and no
+//    throttle running schedules no check (a request that has to wait schedules its own).
+import { createRequire } from 'node:module';
 import { type Admin, type Consumer, Kafka, type KafkaMessage, logLevel, type Message, type Producer } from 'kafkajs';
 import type { Logger } from '../log.ts';
+
+/** The part of kafkajs's RequestQueue (CommonJS, outside its typings) the fix touches. */
+export interface KafkaRequestQueue {
+  pending: unknown[];
+  throttledUntil: number;
+  throttleCheckTimeoutId: NodeJS.Timeout | null;
+  checkPendingRequests(): void;
+  scheduleCheckPendingRequests(): void;
+}
+export const KafkaRequestQueue = createRequire(import.meta.url)('kafkajs/src/network/requestQueue/index.js') as new (o: object) => KafkaRequestQueue;
+const scheduleCheck = KafkaRequestQueue.prototype.scheduleCheckPendingRequests;
+KafkaRequestQueue.prototype.scheduleCheckPendingRequests = function (this: KafkaRequestQueue) {
+  if (this.pending.length === 0 && this.throttledUntil <= Date.now()) return;
+  scheduleCheck.call(this);
+};
 
 export interface KafkaSettings {
   brokers: string[];

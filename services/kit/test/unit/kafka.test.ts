@@ -4,6 +4,7 @@ import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import type { Kafka } from 'kafkajs';
 import kafkajs from 'kafkajs';
 import { describe, expect, test } from 'vitest';
+import { KafkaRequestQueue } from '../../src/clients/kafka.ts';
 import { createLogger, createPublisher, needsNewProducer } from '../../src/index.ts';
 
 const { KafkaJSProtocolError, KafkaJSNumberOfRetriesExceeded, KafkaJSConnectionError } = kafkajs as unknown as {
@@ -132,5 +133,35 @@ describe('createPublisher', () => {
     const publisher = createPublisher(kafka, createLogger('test', 'silent'));
     for (let i = 0; i < 3; i++) await publisher.send(ORDERS_TOPIC, [{ value: String(i) }]);
     expect(producers).toHaveLength(1);
+  });
+});
+
+// kafkajs re-armed a 1 ms timer on every idle broker connection for ever (tulios/kafkajs#1556):
+// an idle checkout replica woke ~1,500 times a second after the lab had been under load.
+describe("kafkajs's request queue, with the kit's fix", () => {
+  const silent = { debug() {}, info() {}, warn() {}, error() {} };
+  const queue = () => new KafkaRequestQueue({ maxInFlightRequests: 1, requestTimeout: 1_000, enforceRequestTimeout: false, clientId: 'test', broker: 'kafka:9092', logger: silent });
+
+  test('with nothing waiting it arms no timer after a check', () => {
+    const q = queue();
+    q.checkPendingRequests();
+    expect(q.throttleCheckTimeoutId).toBeNull();
+  });
+
+  test('a request waiting behind a broker throttle is still checked when the throttle ends', () => {
+    const q = queue();
+    q.throttledUntil = Date.now() + 60_000;
+    q.pending.push({});
+    q.scheduleCheckPendingRequests();
+    expect(q.throttleCheckTimeoutId).not.toBeNull();
+    clearTimeout(q.throttleCheckTimeoutId!);
+  });
+
+  test('a throttle still running with nothing waiting keeps its one check at its end', () => {
+    const q = queue();
+    q.throttledUntil = Date.now() + 60_000;
+    q.scheduleCheckPendingRequests();
+    expect(q.throttleCheckTimeoutId).not.toBeNull();
+    clearTimeout(q.throttleCheckTimeoutId!);
   });
 });
