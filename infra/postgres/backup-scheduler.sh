@@ -10,7 +10,7 @@ DIFF_EVERY=${BACKUP_DIFF_EVERY:-3600}
 FULL_REQUESTED=/var/lib/pgbackrest/FULL_BACKUP_REQUESTED
 log() { echo "pg-backup-scheduler: $*" >&2; }
 
-is_leader() { curl -fs -o /dev/null --max-time 2 http://127.0.0.1:8008/primary; }
+is_leader() { curl -fs -o /dev/null --max-time 2 "http://127.0.0.1:${PATRONI_PORT:-8008}/primary"; }
 
 run_backup() {
   log "starting $1 backup"

@@ -3,7 +3,7 @@
 set -euo pipefail
 
 missing=()
-for v in PATRONI_NAME PATRONI_RESTAPI_CONNECT_ADDRESS PATRONI_POSTGRESQL_CONNECT_ADDRESS \
+for v in PATRONI_NAME \
          PATRONI_SUPERUSER_PASSWORD PATRONI_REPLICATION_PASSWORD APP_DB_NAME APP_DB_USER APP_DB_PASSWORD; do
   [ -n "${!v:-}" ] || missing+=("$v")
 done
@@ -35,14 +35,20 @@ if [ "${1:-}" = "patroni" ] && [ -f "$RESTORE_MARKER" ] && [ -z "$(ls -A "$PGDAT
 fi
 
 if [ "${1:-}" = "patroni" ]; then
-  # Each member announces its current IP rather than its name. Patroni's etcd module caches DNS for
-  # every HTTP connection it makes (10 minutes), and a member killed and started again can come back
-  # with another IP: the other member then kept calling the old one, and a switchover found "no good
-  # candidates". The address in etcd is renewed on every start, so nobody needs DNS to find a member.
-  ip=$(getent hosts "$(hostname)" | awk '{ print $1; exit }')
-  if [ -n "$ip" ]; then
-    export PATRONI_RESTAPI_CONNECT_ADDRESS="${ip}:${PATRONI_RESTAPI_CONNECT_ADDRESS##*:}"
-    export PATRONI_POSTGRESQL_CONNECT_ADDRESS="${ip}:${PATRONI_POSTGRESQL_CONNECT_ADDRESS##*:}"
+  # Each member listens on its own ports, PGPORT and PATRONI_PORT, and is announced by its global
+  # name, <member>.surge, which has a fixed address in its own site and is Toxiproxy's WAN listener in
+  # the others (services/lab/src/wan.ts): so members in two regions find each other through the WAN.
+  export PATRONI_POSTGRESQL_LISTEN="0.0.0.0:${PGPORT:-5432}"
+  export PATRONI_RESTAPI_LISTEN="0.0.0.0:${PATRONI_PORT:-8008}"
+  export PATRONI_POSTGRESQL_CONNECT_ADDRESS="${PATRONI_NAME}.surge:${PGPORT:-5432}"
+  export PATRONI_RESTAPI_CONNECT_ADDRESS="${PATRONI_NAME}.surge:${PATRONI_PORT:-8008}"
+  # Tags have no environment variables in Patroni: PATRONI_TAG_NOSYNC=true (region B's member, an
+  # asynchronous replica) becomes one more file of the configuration directory.
+  if [ -n "${PATRONI_TAG_NOSYNC:-}" ]; then
+    if [ "$config" = /etc/patroni/patroni.yml ]; then
+      config=/tmp/patroni.d; mkdir -p "$config"; cp /etc/patroni/patroni.yml "$config/00-patroni.yml"
+    fi
+    printf 'tags:\n  nofailover: false\n  noloadbalance: false\n  clonefrom: false\n  nosync: %s\n' "$PATRONI_TAG_NOSYNC" > "$config/20-tags.yml"
   fi
   # Backups run beside Patroni; the scheduler acts only while this member leads.
   /usr/local/bin/pg-backup-scheduler &

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Healthy when Postgres runs and this member is either the leader or a streaming replica.
 set -eo pipefail
-state=$(curl -fs --max-time 2 http://127.0.0.1:8008/patroni) || exit 1
+state=$(curl -fs --max-time 2 "http://127.0.0.1:${PATRONI_PORT:-8008}/patroni") || exit 1
 role=$(jq -r .role <<<"$state"); pg=$(jq -r .state <<<"$state")
 [ "$pg" = "running" ] || exit 1
 case "$role" in

@@ -1,13 +1,17 @@
 // toxiproxy-exporter: what Toxiproxy's own /metrics lacks - which links are enabled and which
 // toxics are active on each - as Prometheus gauges, read from the Toxiproxy API on every scrape.
+// At start it also gives the WAN's proxies their standing latency (the "baseline" of a proxy in
+// proxies.json), which Toxiproxy's config file cannot hold.
 package main
 
 import (
+	"bytes"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"log"
 	"net/http"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -26,11 +30,71 @@ type proxy struct {
 	Toxics  []toxic `json:"toxics"`
 }
 
+// A proxy of proxies.json; Baseline is the latency a WAN link always has (each direction).
+type configured struct {
+	Name     string `json:"name"`
+	Baseline *struct {
+		Name    string `json:"name"`
+		Latency int    `json:"latency"`
+		Jitter  int    `json:"jitter"`
+	} `json:"baseline"`
+}
+
+// applyBaselines adds the baseline toxics that a proxy lacks, in both directions, once the API answers.
+func applyBaselines(client *http.Client, api, file string) error {
+	raw, err := os.ReadFile(file)
+	if err != nil {
+		return err
+	}
+	var proxies []configured
+	if err := json.Unmarshal(raw, &proxies); err != nil {
+		return err
+	}
+	for i := 0; ; i++ {
+		if res, err := client.Get(api + "/version"); err == nil {
+			res.Body.Close()
+			break
+		} else if i == 100 {
+			return err
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	for _, p := range proxies {
+		if p.Baseline == nil {
+			continue
+		}
+		for _, stream := range []string{"downstream", "upstream"} {
+			body, _ := json.Marshal(map[string]any{
+				"name": p.Baseline.Name + "-" + stream, "type": "latency", "stream": stream, "toxicity": 1,
+				"attributes": map[string]int{"latency": p.Baseline.Latency, "jitter": p.Baseline.Jitter},
+			})
+			res, err := client.Post(api+"/proxies/"+p.Name+"/toxics", "application/json", bytes.NewReader(body))
+			if err != nil {
+				return err
+			}
+			res.Body.Close()
+			// 409: it is there already (the exporter restarted, Toxiproxy did not).
+			if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusConflict {
+				return fmt.Errorf("%s: baseline toxic: HTTP %d", p.Name, res.StatusCode)
+			}
+		}
+	}
+	return nil
+}
+
 func main() {
 	api := flag.String("api", "http://127.0.0.1:8474", "Toxiproxy API")
 	listen := flag.String("listen", ":8475", "address for /metrics")
+	baselines := flag.String("baselines", "", "proxies.json whose baseline toxics to apply at start")
 	flag.Parse()
 	client := &http.Client{Timeout: 2 * time.Second}
+	if *baselines != "" {
+		go func() {
+			if err := applyBaselines(client, *api, *baselines); err != nil {
+				log.Fatalf("WAN baselines: %v", err)
+			}
+		}()
+	}
 
 	http.HandleFunc("/metrics", func(w http.ResponseWriter, _ *http.Request) {
 		res, err := client.Get(*api + "/proxies")

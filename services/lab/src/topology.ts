@@ -4,6 +4,11 @@
 // a unit test checks it against docker-compose.yml and infra/toxiproxy/proxies.json.
 
 export type Group = 'shop' | 'data' | 'platform' | 'observability';
+/** Where a container runs: region a (the default lab), region b (the `multi-region` profile), or the
+ * lab plane, which belongs to neither region and survives either's loss (docker label `region`). */
+export type Region = 'a' | 'b' | 'lab';
+/** The compose profile that adds region B and the third-site witness. */
+export const MULTI_REGION_PROFILE = 'multi-region';
 
 /** A Toxiproxy link: a dependency reached through a proxy, so it can be slowed or cut. */
 export interface LinkSpec {
@@ -27,6 +32,9 @@ export interface ServiceSpec {
   readonly links: readonly LinkName[];
   /** A Patroni member (the database cluster). */
   readonly patroni?: true;
+  readonly region: Region;
+  /** Started only with this compose profile. */
+  readonly profile?: typeof MULTI_REGION_PROFILE;
 }
 
 export const LINKS = {
@@ -40,16 +48,20 @@ export const LINKS = {
 export type LinkName = keyof typeof LINKS;
 export const LINK_NAMES = Object.keys(LINKS) as LinkName[];
 
-const shop = <S extends boolean>(links: readonly LinkName[], scales: S) => ({ group: 'shop' as const, scales, recoverable: true, stateful: false, links });
-const data = (extra: Partial<ServiceSpec> = {}): ServiceSpec => ({ group: 'data', scales: false, recoverable: false, stateful: true, links: [], ...extra });
-const plain = (group: Group): ServiceSpec => ({ group, scales: false, recoverable: false, stateful: false, links: [] });
+const A = { region: 'a' } as const;
+const B = { region: 'b', profile: MULTI_REGION_PROFILE } as const;
+const LAB = { region: 'lab' } as const;
+const shop = <S extends boolean>(links: readonly LinkName[], scales: S) => ({ group: 'shop' as const, scales, recoverable: true, stateful: false, links, ...A });
+const data = (extra: Partial<ServiceSpec> = {}): ServiceSpec => ({ group: 'data', scales: false, recoverable: false, stateful: true, links: [], ...A, ...extra });
+const plain = (group: Group, where: Pick<ServiceSpec, 'region'> = LAB): ServiceSpec => ({ group, scales: false, recoverable: false, stateful: false, links: [], ...where });
 
 export const SERVICES = {
   edge: shop([], false),
   catalog: shop(['pg-ro', 'pg-rw', 'redis'], true),
   cart: shop(['redis'], true),
   checkout: shop(['pg-rw', 'kafka', 'payment'], true),
-  payment: shop(['pg-rw'], false),
+  // The card processor is an external provider: it belongs to neither region.
+  payment: { ...shop(['pg-rw'], false), ...LAB },
   fulfilment: shop(['pg-rw', 'kafka'], false),
   etcd: data(),
   'pg-1': data({ patroni: true }),
@@ -57,15 +69,20 @@ export const SERVICES = {
   'pg-router': { ...data(), stateful: false },
   redis: data(),
   kafka: data(),
+  // Region B's database member (async replica of region A's leader, through the WAN) and the
+  // DCS in three places: region A's etcd, region B's, and a witness on a third site.
+  'etcd-b': data(B),
+  'pg-b1': data({ ...B, patroni: true }),
+  'etcd-witness': data({ ...LAB, profile: MULTI_REGION_PROFILE }),
   toxiproxy: plain('platform'),
   console: plain('platform'),
   autoscaler: plain('platform'),
   prometheus: { ...plain('observability'), stateful: true },
   grafana: plain('observability'),
-  'pg-1-exporter': plain('observability'),
-  'pg-2-exporter': plain('observability'),
-  'redis-exporter': plain('observability'),
-  'edge-exporter': plain('observability'),
+  'pg-1-exporter': plain('observability', A),
+  'pg-2-exporter': plain('observability', A),
+  'redis-exporter': plain('observability', A),
+  'edge-exporter': plain('observability', A),
 } as const satisfies Record<string, ServiceSpec>;
 export type ServiceName = keyof typeof SERVICES;
 export const SERVICE_NAMES = Object.keys(SERVICES) as ServiceName[];
@@ -77,8 +94,12 @@ export type ScalableService = { [K in ServiceName]: (typeof SERVICES)[K]['scales
 export const SCALABLE_SERVICES = where((s) => s.scales) as readonly ScalableService[];
 /** The services auto-recovery may restart when hung. */
 export const RECOVERABLE_SERVICES = where((s) => s.recoverable);
-/** The Patroni members, in order. */
-export const PATRONI_MEMBERS = where((s) => s.patroni === true);
+/** Region A's Patroni members, in order: the default lab's database cluster. */
+export const PATRONI_MEMBERS = where((s) => s.patroni === true && s.region === 'a');
+/** Every Patroni member of the stretched cluster, region B's included. */
+export const ALL_PATRONI_MEMBERS = where((s) => s.patroni === true);
+/** The services of the default lab (no profile). */
+export const DEFAULT_SERVICES = where((s) => s.profile === undefined);
 
 export const isServiceName = (name: string): name is ServiceName => Object.hasOwn(SERVICES, name);
 export const isScalable = (name: string): name is ScalableService => (SCALABLE_SERVICES as readonly string[]).includes(name);
@@ -86,3 +107,5 @@ export const isLinkName = (name: string): name is LinkName => Object.hasOwn(LINK
 
 /** The group of a service; a replica made by hand (or a service not in the manifest) is observability's. */
 export const groupOf = (service: string): Group => (isServiceName(service) ? SERVICES[service].group : 'observability');
+/** The region of a service (a replica made by hand is the lab plane's). */
+export const regionOf = (service: string): Region => (isServiceName(service) ? SERVICES[service].region : 'lab');

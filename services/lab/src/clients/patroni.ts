@@ -4,6 +4,14 @@
 import type { Runtime } from '../runtime/runtime.ts';
 import { PATRONI_MEMBERS } from '../topology.ts';
 import { waitFor } from '../wait.ts';
+import { WAN_HOSTS } from '../wan.ts';
+
+/** A member's Patroni REST port: each member has its own (services/lab/src/wan.ts). */
+export const patroniPort = (member: string): number => {
+  const host = WAN_HOSTS[member as keyof typeof WAN_HOSTS] as { ports: { patroni?: number } } | undefined;
+  if (!host?.ports.patroni) throw new Error(`${member} is not a Patroni member`);
+  return host.ports.patroni;
+};
 
 export type PatroniRole = 'leader' | 'sync_standby' | 'replica' | 'standby_leader';
 
@@ -39,11 +47,11 @@ export class PatroniClient {
   /** GET a Patroni REST path of one member. */
   async rest<T = unknown>(member: string, path: string): Promise<T> {
     if (this.o.direct) {
-      const r = await fetch(`http://${member}:8008${path}`, { signal: AbortSignal.timeout(2_000) });
+      const r = await fetch(`http://${member}:${patroniPort(member)}${path}`, { signal: AbortSignal.timeout(2_000) });
       if (!r.ok) throw new Error(`patroni ${member} ${path}: ${r.status}`);
       return (await r.json()) as T;
     }
-    const { stdout } = await this.o.runtime.execIn(member, ['curl', '-fs', '--max-time', '2', `http://127.0.0.1:8008${path}`], { timeoutMs: 10_000 });
+    const { stdout } = await this.o.runtime.execIn(member, ['curl', '-fs', '--max-time', '2', `http://127.0.0.1:${patroniPort(member)}${path}`], { timeoutMs: 10_000 });
     return JSON.parse(stdout) as T;
   }
 

@@ -2,6 +2,7 @@
 // proxy or a toxic is deprecated since Toxiproxy 2.6).
 import { randomUUID } from 'node:crypto';
 import type { LinkName } from '../topology.ts';
+import { WAN_BASELINE_TOXIC, WAN_LATENCY, WAN_PROXIES } from '../wan.ts';
 import { jsonCall, LabHttpError } from './http.ts';
 
 export type ToxicType = 'latency' | 'bandwidth' | 'timeout' | 'reset_peer' | 'slow_close' | 'slicer' | 'limit_data';
@@ -58,8 +59,23 @@ export class ToxiproxyClient {
     await this.call('PATCH', `/proxies/${link}`, { enabled });
   }
 
-  /** Removes every toxic and enables every link. */
+  /** Removes every toxic and enables every link; the WAN keeps its standing latency. */
   async reset(): Promise<void> {
     await this.call('POST', '/reset');
+    await this.restoreWanBaseline();
+  }
+
+  /** Gives every WAN proxy its standing latency, both ways (toxiproxy-exporter does at start). */
+  async restoreWanBaseline(): Promise<void> {
+    const present = new Set((await this.proxies()).map((p) => p.name));
+    await Promise.all(
+      WAN_PROXIES.filter((p) => present.has(p.name)).flatMap((p) =>
+        (['downstream', 'upstream'] as const).map((stream) =>
+          this.addToxic(p.name, 'latency', WAN_LATENCY, { stream, name: `${WAN_BASELINE_TOXIC}-${stream}` }).catch((err: unknown) => {
+            if (!(err instanceof LabHttpError && err.status === 409)) throw err;
+          }),
+        ),
+      ),
+    );
   }
 }
