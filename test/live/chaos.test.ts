@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { labDeps, parseExperiment, runExperiment } from '@surge-lab/chaos/runner';
-import { waitFor } from '@surge-lab/lab';
+import { injectedToxics, waitFor } from '@surge-lab/lab';
 import { describe, expect, test } from 'vitest';
 import { CI_EXPERIMENTS, expectPass, runNamed } from './experiments.ts';
 import { lab, projectRoot, prometheusUrl } from './lab.ts';
@@ -96,7 +96,7 @@ audit: false
     expect(exitCode).toBe(2);
     expect(journal.status).toBe('aborted');
     expect(Date.now() - started).toBeLessThan(45_000);
-    expect((await lab.toxiproxy.proxies()).flatMap((p) => p.toxics)).toEqual([]);
+    expect((await lab.toxiproxy.proxies()).flatMap(injectedToxics)).toEqual([]);
   }, 120_000);
 
   test('Ctrl-C during `npm run gameday` rolls the fault back and exits 2', async () => {

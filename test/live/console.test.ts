@@ -4,7 +4,7 @@
 
 import { inject } from '@surge-lab/chaos/faults';
 import type { ControllerState } from '@surge-lab/contracts/autoscaler';
-import { hostConsoleToken, waitFor } from '@surge-lab/lab';
+import { hostConsoleToken, injectedToxics, type ProxyState, waitFor } from '@surge-lab/lab';
 import { afterAll, describe, expect, it } from 'vitest';
 import { docker, edgeUrl, faultCtx, lab, labProject, toxiproxyUrl } from './lab.ts';
 
@@ -165,8 +165,8 @@ describe('lab console API', () => {
     expect(r.status).toBe(200);
     expect(r.body.reverted).toHaveLength(2);
     expect(r.body.broughtBack).toContain(`${labProject}-cart-2`);
-    const proxies = Object.values((await (await fetch(`${toxiproxyUrl()}/proxies`)).json()) as Record<string, { enabled: boolean; toxics: unknown[] }>);
-    expect(proxies.every((p) => p.enabled && p.toxics.length === 0)).toBe(true);
+    const proxies = Object.values((await (await fetch(`${toxiproxyUrl()}/proxies`)).json()) as Record<string, ProxyState>);
+    expect(proxies.every((p) => p.enabled && injectedToxics(p).length === 0)).toBe(true);
     const topo = (await consoleApi('GET', '/topology')).body;
     expect(topo.services.find((s: { name: string }) => s.name === 'cart')!.replicas).toMatchObject({ running: 2, healthy: 2 });
   });

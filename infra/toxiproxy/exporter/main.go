@@ -40,16 +40,19 @@ type configured struct {
 	} `json:"baseline"`
 }
 
-// applyBaselines adds the baseline toxics that a proxy lacks, in both directions, once the API answers.
-func applyBaselines(client *http.Client, api, file string) error {
+var streams = []string{"downstream", "upstream"}
+
+func readConfigured(file string) ([]configured, error) {
 	raw, err := os.ReadFile(file)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	var proxies []configured
-	if err := json.Unmarshal(raw, &proxies); err != nil {
-		return err
-	}
+	return proxies, json.Unmarshal(raw, &proxies)
+}
+
+// applyBaselines adds the baseline toxics that a proxy lacks, in both directions, once the API answers.
+func applyBaselines(client *http.Client, api string, proxies []configured) error {
 	for i := 0; ; i++ {
 		if res, err := client.Get(api + "/version"); err == nil {
 			res.Body.Close()
@@ -63,7 +66,7 @@ func applyBaselines(client *http.Client, api, file string) error {
 		if p.Baseline == nil {
 			continue
 		}
-		for _, stream := range []string{"downstream", "upstream"} {
+		for _, stream := range streams {
 			body, _ := json.Marshal(map[string]any{
 				"name": p.Baseline.Name + "-" + stream, "type": "latency", "stream": stream, "toxicity": 1,
 				"attributes": map[string]int{"latency": p.Baseline.Latency, "jitter": p.Baseline.Jitter},
@@ -88,9 +91,22 @@ func main() {
 	baselines := flag.String("baselines", "", "proxies.json whose baseline toxics to apply at start")
 	flag.Parse()
 	client := &http.Client{Timeout: 2 * time.Second}
+	// The standing WAN latency is the link itself, not a fault: toxiproxy_toxics_active leaves it out.
+	standing := map[string]bool{}
 	if *baselines != "" {
+		configuredProxies, err := readConfigured(*baselines)
+		if err != nil {
+			log.Fatalf("WAN baselines: %v", err)
+		}
+		for _, p := range configuredProxies {
+			if p.Baseline != nil {
+				for _, s := range streams {
+					standing[p.Name+"/"+p.Baseline.Name+"-"+s] = true
+				}
+			}
+		}
 		go func() {
-			if err := applyBaselines(client, *api, *baselines); err != nil {
+			if err := applyBaselines(client, *api, configuredProxies); err != nil {
 				log.Fatalf("WAN baselines: %v", err)
 			}
 		}()
@@ -123,14 +139,18 @@ func main() {
 			}
 			fmt.Fprintf(&b, "toxiproxy_proxy_enabled{proxy=%q} %d\n", n, enabled)
 		}
-		b.WriteString("# HELP toxiproxy_toxics_active Toxics active on a link, by type and direction.\n# TYPE toxiproxy_toxics_active gauge\n")
+		b.WriteString("# HELP toxiproxy_toxics_active Toxics injected on a link (not the WAN's standing latency), by type and direction.\n# TYPE toxiproxy_toxics_active gauge\n")
 		for _, n := range names {
-			// Every link reports a total, so "no toxics" is a 0, not a missing series.
-			fmt.Fprintf(&b, "toxiproxy_toxics_active{proxy=%q,type=\"any\",stream=\"any\"} %d\n", n, len(proxies[n].Toxics))
+			injected := 0
 			counts := map[[2]string]int{}
 			for _, t := range proxies[n].Toxics {
-				counts[[2]string{t.Type, t.Stream}]++
+				if !standing[n+"/"+t.Name] {
+					injected++
+					counts[[2]string{t.Type, t.Stream}]++
+				}
 			}
+			// Every link reports a total, so "no toxics" is a 0, not a missing series.
+			fmt.Fprintf(&b, "toxiproxy_toxics_active{proxy=%q,type=\"any\",stream=\"any\"} %d\n", n, injected)
 			keys := make([][2]string, 0, len(counts))
 			for k := range counts {
 				keys = append(keys, k)

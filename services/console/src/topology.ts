@@ -1,6 +1,6 @@
 // The lab at a glance: every container of the compose project with its health, the Patroni role
 // of each database member, replica counts per service, and the state of every Toxiproxy link.
-import { type Container, groupOf, type Lab } from '@surge-lab/lab';
+import { ALL_PATRONI_MEMBERS, type Container, groupOf, injectedToxics, isWanProxy, type Lab, regionOf } from '@surge-lab/lab';
 
 export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
 export const healthOf = (c: Pick<Container, 'health'>): Health => (c.health === 'healthy' || c.health === 'unhealthy' || c.health === 'starting' ? c.health : 'none');
@@ -10,7 +10,7 @@ export type Desired = (service: string) => number | undefined;
 /** `desired`: the autoscaler's counts, asked for while Docker and Toxiproxy are (absent when it does not answer). */
 export async function topology(lab: Lab, desired: () => Promise<Desired> = async () => () => undefined) {
   const [containers, links, desiredOf] = await Promise.all([lab.runtime.containers({ all: true }), lab.toxiproxy.proxies().catch(() => []), desired().catch((): Desired => () => undefined)]);
-  const roles = await lab.patroni.roles(containers.filter((c) => lab.patroni.members.includes(c.service) && c.state === 'running').map((c) => c.service));
+  const roles = await lab.patroni.roles(containers.filter((c) => (ALL_PATRONI_MEMBERS as readonly string[]).includes(c.service) && c.state === 'running').map((c) => c.service));
   const byService = new Map<string, Container[]>();
   for (const c of containers) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
   const services = [...byService.entries()]
@@ -21,6 +21,7 @@ export async function topology(lab: Lab, desired: () => Promise<Desired> = async
       return {
         name,
         group: groupOf(name),
+        region: regionOf(name),
         replicas: { running: running.length, healthy: running.filter((c) => c.health === 'healthy' || c.health === '').length, ...(want !== undefined ? { desired: want } : {}) },
         containers: cs
           .sort((a, b) => a.number - b.number)
@@ -37,6 +38,7 @@ export async function topology(lab: Lab, desired: () => Promise<Desired> = async
   return {
     at: new Date().toISOString(),
     services,
-    links: links.map((l) => ({ name: l.name, enabled: l.enabled, toxics: l.toxics.map((t) => ({ name: t.name, type: t.type, attributes: t.attributes })) })),
+    // A WAN link's standing latency is the link itself, not an injected toxic.
+    links: links.map((l) => ({ name: l.name, enabled: l.enabled, wan: isWanProxy(l.name), toxics: injectedToxics(l).map((t) => ({ name: t.name, type: t.type, attributes: t.attributes })) })),
   };
 }

@@ -43,7 +43,9 @@ describe("the lab's policy file", () => {
 
   test("a hung container is restarted as soon as with 3 s checks: the compose file's interval × the policy's threshold", () => {
     const policy = parsePolicy(readFileSync(join(root, FILE), 'utf8'), FILE);
-    const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true, maxAliasCount: -1 }) as { services: Record<string, { healthcheck: { interval: string; retries: number } }> };
+    const compose = parse(readFileSync(join(root, 'docker-compose.yml'), 'utf8'), { merge: true, maxAliasCount: -1 }) as {
+      services: Record<string, { healthcheck: { interval: string; retries: number } }>;
+    };
     // Before checks ran every 5 s: the shop's replicas 3 × 3 s, the edge 5 × 3 s.
     const bound: Record<string, number> = { edge: 15 };
     for (const name of RECOVERABLE_SERVICES) {

@@ -1,4 +1,4 @@
-// The console API's answers (services/console/README.md). Types only: nothing here ships.
+// The console API's answers (services/console/README.md), and what the UI reads off them.
 export type ServiceGroup = 'shop' | 'data' | 'platform' | 'observability';
 export type Health = 'healthy' | 'unhealthy' | 'starting' | 'none';
 
@@ -8,7 +8,7 @@ export interface ContainerInfo {
   /** Docker's state: running, exited, paused, restarting, created, dead… */
   state: string;
   health: Health | string;
-  /** Patroni role of pg-1 / pg-2: leader, sync_standby, replica. */
+  /** Patroni role of a database member (pg-1, pg-2, pg-b1): leader, sync_standby, replica. */
   role?: string;
   startedAt: string;
 }
@@ -16,6 +16,8 @@ export interface ContainerInfo {
 export interface ServiceInfo {
   name: string;
   group: ServiceGroup | string;
+  /** a, b, or lab (the lab plane, in neither region). */
+  region: string;
   replicas: { running: number; healthy: number; desired?: number };
   containers: ContainerInfo[];
 }
@@ -28,6 +30,8 @@ export interface Toxic {
 export interface LinkInfo {
   name: string;
   enabled: boolean;
+  /** A link of the WAN between the regions (its standing latency is not listed in toxics). */
+  wan: boolean;
   toxics: Toxic[];
 }
 export interface Topology {
@@ -35,6 +39,12 @@ export interface Topology {
   services: ServiceInfo[];
   links: LinkInfo[];
 }
+
+/** The links worth showing: the WAN's only while region B runs (Toxiproxy always has them). */
+export const visibleLinks = (t: Pick<Topology, 'services' | 'links'> | undefined): LinkInfo[] => {
+  const twoRegions = (t?.services ?? []).some((s) => s.region === 'b' && s.replicas.running > 0);
+  return (t?.links ?? []).filter((l) => twoRegions || !l.wan);
+};
 
 /** A JSON schema, as far as the fault form reads it. */
 export interface JsonSchema {

@@ -2,7 +2,7 @@
 // proxy or a toxic is deprecated since Toxiproxy 2.6).
 import { randomUUID } from 'node:crypto';
 import type { LinkName } from '../topology.ts';
-import { WAN_BASELINE_TOXIC, WAN_LATENCY, WAN_PROXIES } from '../wan.ts';
+import { isWanProxy, WAN_BASELINE_TOXIC, WAN_LATENCY, WAN_PROXIES } from '../wan.ts';
 import { jsonCall, LabHttpError } from './http.ts';
 
 export type ToxicType = 'latency' | 'bandwidth' | 'timeout' | 'reset_peer' | 'slow_close' | 'slicer' | 'limit_data';
@@ -22,6 +22,10 @@ export interface ProxyState {
   upstream: string;
   toxics: Toxic[];
 }
+
+/** The toxics chaos injected on a proxy: all of them but the WAN's standing latency. */
+export const injectedToxics = (p: Pick<ProxyState, 'name' | 'toxics'>): Toxic[] =>
+  p.toxics.filter((t) => !(isWanProxy(p.name) && (t.name === `${WAN_BASELINE_TOXIC}-downstream` || t.name === `${WAN_BASELINE_TOXIC}-upstream`)));
 
 export class ToxiproxyClient {
   readonly url: string;

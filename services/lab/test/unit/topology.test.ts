@@ -28,7 +28,12 @@ describe('the topology manifest', () => {
   });
 
   test('every Toxiproxy link is a proxy of proxies.json with the same port and upstream', () => {
-    expect(proxies.filter((p) => !isWan(p)).map((p) => p.name).sort()).toEqual([...LINK_NAMES].sort());
+    expect(
+      proxies
+        .filter((p) => !isWan(p))
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual([...LINK_NAMES].sort());
     for (const p of proxies.filter((p) => !isWan(p))) {
       const link = LINKS[p.name as keyof typeof LINKS];
       expect({ listen: p.listen, upstream: p.upstream }).toEqual({ listen: `0.0.0.0:${link.listen}`, upstream: link.upstream });
@@ -58,9 +63,7 @@ describe('the topology manifest', () => {
 
 describe('the WAN', () => {
   test('proxies.json has every WAN proxy, on its site address, with the standing latency', () => {
-    expect(proxies.filter(isWan)).toEqual(
-      WAN_PROXIES.map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: true, baseline: { name: WAN_BASELINE_TOXIC, ...WAN_LATENCY } })),
-    );
+    expect(proxies.filter(isWan)).toEqual(WAN_PROXIES.map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: true, baseline: { name: WAN_BASELINE_TOXIC, ...WAN_LATENCY } })));
   });
 
   test("each site is a network of its own and Toxiproxy, on all of them, answers for the other sites' hosts", () => {

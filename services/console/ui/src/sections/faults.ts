@@ -7,14 +7,16 @@ import { type FieldSlot, h, messageBox, reconcile, setText, showFieldErrors } fr
 import { clockText, countdownText } from '../format.ts';
 import { poll } from '../poll.ts';
 import { describeFields, type FieldDescriptor, fieldProblems, optionKey, type RawValues, readArgs, readDuration, selectOptions, type TopologyChoices } from '../schema-form.ts';
-import type { CatalogFault, FaultInPlace, Topology } from '../types.ts';
+import { type CatalogFault, type FaultInPlace, type Topology, visibleLinks } from '../types.ts';
 
 const idFor = (name: string) => `arg-${name.replace(/[^A-Za-z0-9_-]/g, '_')}`;
 const DURATION = 'durationSeconds';
 
 function choices(t: Topology | undefined): TopologyChoices {
   const services = (t?.services ?? []).map((s) => s.name).sort();
-  const links = (t?.links ?? []).map((l) => l.name).sort();
+  const links = visibleLinks(t)
+    .map((l) => l.name)
+    .sort();
   return { services, links, replicas: (name) => (t?.services.find((s) => s.name === name)?.containers ?? []).map((c) => c.number).sort((a, b) => a - b) };
 }
 

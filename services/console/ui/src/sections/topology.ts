@@ -6,7 +6,7 @@ import { h, messageBox, reconcile, setAttr, setText } from '../dom.ts';
 import { clockText } from '../format.ts';
 import { containerStatus, groupServices, linkState, replicaText, roleLabel, serviceTone, sortContainers, toxicText } from '../health.ts';
 import { poll } from '../poll.ts';
-import type { ContainerInfo, LinkInfo, ServiceInfo } from '../types.ts';
+import { type ContainerInfo, type LinkInfo, type ServiceInfo, visibleLinks } from '../types.ts';
 
 const QUICK = [
   { word: 'kill', fault: 'container-kill', needsRunning: true, done: 'killed; it stays down until the fault is reverted (Faults, or Reset all)' },
@@ -137,10 +137,11 @@ export function topologySection(ctx: Ctx): Section {
       groups.setAttribute('aria-busy', 'false');
       if (!grouped.length) setText(updated, 'No services found: is the lab up? (npm run lab:up)');
       else setText(updated, `As of ${clockText(t.at) || 'now'}; updated every 2 s while this tab is visible.`);
-      linksBlock.hidden = !(t.links ?? []).length;
+      const shown = visibleLinks(t);
+      linksBlock.hidden = !shown.length;
       reconcile(
         links,
-        [...(t.links ?? [])].sort((a, b) => a.name.localeCompare(b.name)),
+        [...shown].sort((a, b) => a.name.localeCompare(b.name)),
         (l) => l.name,
         createLink,
         updateLink,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { containerStatus, groupServices, linkState, replicaText, roleLabel, serviceTone, sortContainers, toxicText } from '../../src/health.ts';
-import type { ContainerInfo, ServiceInfo } from '../../src/types.ts';
+import { type ContainerInfo, type ServiceInfo, visibleLinks } from '../../src/types.ts';
 
 const ctr = (name: string, number: number, state: string, health: string, role?: string): ContainerInfo => ({
   name,
@@ -13,6 +13,7 @@ const ctr = (name: string, number: number, state: string, health: string, role?:
 const svc = (name: string, group: string, containers: ContainerInfo[], desired?: number): ServiceInfo => ({
   name,
   group,
+  region: 'a',
   containers,
   replicas: {
     running: containers.filter((c) => c.state === 'running').length,
@@ -89,8 +90,19 @@ describe('groupServices', () => {
 
 describe('links', () => {
   test('enabled or cut', () => {
-    expect(linkState({ name: 'redis', enabled: true, toxics: [] })).toBe('enabled');
-    expect(linkState({ name: 'redis', enabled: false, toxics: [] })).toBe('cut');
+    expect(linkState({ name: 'redis', enabled: true, wan: false, toxics: [] })).toBe('enabled');
+    expect(linkState({ name: 'redis', enabled: false, wan: false, toxics: [] })).toBe('cut');
+  });
+
+  test("the WAN's links are shown only while region B runs", () => {
+    const links = [
+      { name: 'redis', enabled: true, wan: false, toxics: [] },
+      { name: 'wan-b-pg-1-postgres', enabled: true, wan: true, toxics: [] },
+    ];
+    const b = (running: number) => ({ ...svc('pg-b1', 'data', []), region: 'b', replicas: { running, healthy: running } });
+    expect(visibleLinks({ services: [svc('redis', 'data', [])], links }).map((l) => l.name)).toEqual(['redis']);
+    expect(visibleLinks({ services: [b(0)], links }).map((l) => l.name)).toEqual(['redis']);
+    expect(visibleLinks({ services: [b(1)], links }).map((l) => l.name)).toEqual(['redis', 'wan-b-pg-1-postgres']);
   });
   test('a toxic in one line', () => {
     expect(toxicText({ name: 'latency_downstream', type: 'latency', attributes: { latency: 200, jitter: 0 } })).toBe('latency (latency_downstream): latency 200, jitter 0');
