@@ -17,7 +17,11 @@ fi
 # Without the marker (a brand-new lab) nothing changes. Patroni only bootstraps when etcd holds no
 # cluster, so with the marker a member that finds a live leader still just clones it as a replica.
 RESTORE_MARKER=/var/lib/pgbackrest/RESTORE_REQUESTED
-config=/etc/patroni/patroni.yml
+# Patroni merges every *.yml of a config directory in name order: the base file, then what this start
+# adds (a restore method, the member's tags). Made afresh on every start.
+config=/tmp/patroni.d
+rm -rf "$config"; mkdir -p "$config"
+cp /etc/patroni/patroni.yml "$config/00-patroni.yml"
 if [ "${1:-}" = "patroni" ] && [ -f "$RESTORE_MARKER" ] && [ -z "$(ls -A "$PGDATA" 2>/dev/null)" ]; then
   # Refuse rather than loop on failed restores (or silently initdb) when the repo holds no backup.
   if ! pgbackrest --stanza=surge --output=json info | jq -e '.[0].backup | length > 0' >/dev/null; then
@@ -25,10 +29,6 @@ if [ "${1:-}" = "patroni" ] && [ -f "$RESTORE_MARKER" ] && [ -z "$(ls -A "$PGDAT
     exit 65
   fi
   echo "pg-entrypoint: restore requested and $PGDATA is empty: bootstrap method pgbackrest" >&2
-  # Patroni merges every *.yml of a config directory in name order: the base file, then the restore method.
-  config=/tmp/patroni.d
-  mkdir -p "$config"
-  cp /etc/patroni/patroni.yml "$config/00-patroni.yml"
   cp /etc/patroni/restore.yml "$config/10-restore.yml"
   # Tells post-bootstrap that this bootstrap is a restore (clear the marker, ask for a fresh full backup).
   export SURGE_RESTORE_BOOTSTRAP=1
@@ -42,14 +42,15 @@ if [ "${1:-}" = "patroni" ]; then
   export PATRONI_RESTAPI_LISTEN="0.0.0.0:${PATRONI_PORT:-8008}"
   export PATRONI_POSTGRESQL_CONNECT_ADDRESS="${PATRONI_NAME}.surge:${PGPORT:-5432}"
   export PATRONI_RESTAPI_CONNECT_ADDRESS="${PATRONI_NAME}.surge:${PATRONI_PORT:-8008}"
-  # Tags have no environment variables in Patroni: PATRONI_TAG_NOSYNC=true (region B's member, an
-  # asynchronous replica) becomes one more file of the configuration directory.
-  if [ -n "${PATRONI_TAG_NOSYNC:-}" ]; then
-    if [ "$config" = /etc/patroni/patroni.yml ]; then
-      config=/tmp/patroni.d; mkdir -p "$config"; cp /etc/patroni/patroni.yml "$config/00-patroni.yml"
-    fi
-    printf 'tags:\n  nofailover: false\n  noloadbalance: false\n  clonefrom: false\n  nosync: %s\n' "$PATRONI_TAG_NOSYNC" > "$config/20-tags.yml"
+  # The member's tags say its region's role: a member of the replica region is `nosync` (never the
+  # leader's synchronous standby: commits do not wait for the WAN). `npm run region` rewrites them
+  # when the regions swap roles (then asks Patroni to reload), so they live on the data volume, and
+  # a member that restarts keeps its region's role. PATRONI_TAG_NOSYNC is the role at first start.
+  tags=/var/lib/postgresql/data/region-tags.yml
+  if [ ! -f "$tags" ]; then
+    printf 'tags:\n  nofailover: false\n  noloadbalance: false\n  clonefrom: false\n  nosync: %s\n' "${PATRONI_TAG_NOSYNC:-false}" > "$tags"
   fi
+  ln -sf "$tags" "$config/20-tags.yml"
   # Backups run beside Patroni; the scheduler acts only while this member leads.
   /usr/local/bin/pg-backup-scheduler &
   exec patroni "$config"

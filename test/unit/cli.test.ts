@@ -36,3 +36,18 @@ describe('CLI entry points', () => {
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('npm run region', () => {
+  test.each([
+    [['switchover', 'c'], /switchover needs a region, one of a, b; got "c"/],
+    [['switchover'], /switchover needs a region/],
+    [['explode', 'a'], /unknown action "explode": one of status, switchover, sync/],
+    [['sync', 'maybe'], /sync needs on or off, got "maybe"/],
+    [['status', 'a'], /status takes no argument/],
+  ])('%j is refused with exit 64, naming the problem, before the lab is touched', async (args, message) => {
+    const r = await exec('region.ts', args);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(message);
+    expect(r.stdout).toBe('');
+  });
+});

@@ -73,6 +73,9 @@ export const SERVICES = {
   // DCS in three places: region A's etcd, region B's, and a witness on a third site.
   'etcd-b': data(B),
   'pg-b1': data({ ...B, patroni: true }),
+  'pg-b2': data({ ...B, patroni: true }),
+  // Region B's Redis: a replica of region A's through the WAN (carts and the cache).
+  'redis-b': data(B),
   'etcd-witness': data({ ...LAB, profile: MULTI_REGION_PROFILE }),
   toxiproxy: plain('platform'),
   console: plain('platform'),

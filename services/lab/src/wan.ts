@@ -44,6 +44,8 @@ export const WAN_HOSTS = {
   redis: { site: 'a', address: '10.231.0.13', ports: { redis: 6379 }, reachedFrom: ['b'] },
   'etcd-b': { site: 'b', address: '10.231.1.10', ports: { client: 2389, peer: 2390 } },
   'pg-b1': { site: 'b', address: '10.231.1.11', ports: { postgres: 5434, patroni: 8010 }, reachedFrom: ['a'] },
+  'pg-b2': { site: 'b', address: '10.231.1.12', ports: { postgres: 5435, patroni: 8011 }, reachedFrom: ['a'] },
+  'redis-b': { site: 'b', address: '10.231.1.13', ports: { redis: 6380 }, reachedFrom: ['a'] },
   'etcd-witness': { site: 'witness', address: '10.231.2.10', ports: { client: 2399, peer: 2400 } },
 } as const satisfies Record<string, WanHost>;
 export type WanHostName = keyof typeof WAN_HOSTS;
@@ -82,6 +84,9 @@ export const WAN_PROXIES: readonly WanProxy[] = SITES.flatMap((from) =>
 export const wanProxiesOf = (site: Site) => WAN_PROXIES.filter((p) => p.from === site || WAN_HOSTS[p.host].site === site);
 
 export const isWanProxy = (name: string) => WAN_PROXIES.some((p) => p.name === name);
+
+/** proxies.json's WAN entries: Toxiproxy loads the proxies, toxiproxy-exporter adds their baseline. */
+export const wanProxiesConfig = () => WAN_PROXIES.map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: true, baseline: { name: WAN_BASELINE_TOXIC, ...WAN_LATENCY } }));
 
 /** The global names Toxiproxy answers for in a site: every remote host that site reaches. */
 export const toxiproxyAliasesIn = (site: Site) => [...new Set(WAN_PROXIES.filter((p) => p.from === site).map((p) => globalName(p.host)))];

@@ -24,9 +24,33 @@ export interface PatroniMember {
   /** Replication lag in bytes (a number), or Patroni's "unknown". */
   lag?: number | string;
   host?: string;
+  tags?: { nosync?: boolean };
 }
 
 export const PATRONI_CONFIG = '/etc/patroni/patroni.yml';
+/** A member's tags, on its data volume (infra/postgres/entrypoint.sh writes them at first start). */
+export const PATRONI_TAGS_FILE = '/var/lib/postgresql/data/region-tags.yml';
+
+/** A standby as the leader's pg_stat_replication sees it. */
+export interface StandbyLag {
+  name: string;
+  state: string;
+  sync: string;
+  /** Bytes of WAL the leader has that the standby has not replayed. */
+  bytes: number;
+  /** Seconds the standby's replay is behind (0 when it has caught up). */
+  seconds: number;
+}
+
+/** The cluster's dynamic configuration (kept in the DCS), as far as the lab reads and changes it. */
+export interface PatroniDynamicConfig {
+  synchronous_mode?: boolean;
+  synchronous_node_count?: number;
+  maximum_lag_on_failover?: number;
+  ttl?: number;
+  loop_wait?: number;
+  retry_timeout?: number;
+}
 
 export interface PatroniClientOptions {
   runtime: Runtime;
@@ -53,6 +77,47 @@ export class PatroniClient {
     }
     const { stdout } = await this.o.runtime.execIn(member, ['curl', '-fs', '--max-time', '2', `http://127.0.0.1:${patroniPort(member)}${path}`], { timeoutMs: 10_000 });
     return JSON.parse(stdout) as T;
+  }
+
+  /** A REST call that changes something (POST or PATCH), through the member's container. */
+  private async send(member: string, method: 'POST' | 'PATCH', path: string, body?: unknown): Promise<string> {
+    const data = body === undefined ? [] : ['-H', 'Content-Type: application/json', '-d', JSON.stringify(body)];
+    const { stdout } = await this.o.runtime.execIn(member, ['curl', '-fsS', '--max-time', '10', '-X', method, ...data, `http://127.0.0.1:${patroniPort(member)}${path}`], { timeoutMs: 20_000 });
+    return stdout;
+  }
+
+  /** The dynamic configuration, as one member sees it. */
+  async config(member: string): Promise<PatroniDynamicConfig> {
+    return this.rest<PatroniDynamicConfig>(member, '/config');
+  }
+
+  /** Changes the dynamic configuration (written to the DCS through `member`: it needs quorum). */
+  async patchConfig(member: string, change: PatroniDynamicConfig): Promise<void> {
+    await this.send(member, 'PATCH', '/config', change);
+  }
+
+  /**
+   * Sets a member's `nosync` tag (a member of the replica region is never a synchronous standby):
+   * rewrites its tags file and has Patroni reload its configuration.
+   */
+  async setNosync(member: string, nosync: boolean): Promise<void> {
+    const tags = `tags:\n  nofailover: false\n  noloadbalance: false\n  clonefrom: false\n  nosync: ${nosync}\n`;
+    await this.o.runtime.execIn(member, ['sh', '-c', `printf "$1" > ${PATRONI_TAGS_FILE}`, 'sh', tags], { timeoutMs: 10_000 });
+    await this.send(member, 'POST', '/reload');
+  }
+
+  /** How far each standby is behind, asked of the leader's Postgres (its Unix socket, as postgres). */
+  async standbyLag(leader: string): Promise<StandbyLag[]> {
+    const sql = `SELECT application_name, state, sync_state, pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)::bigint, COALESCE(EXTRACT(EPOCH FROM replay_lag), 0) FROM pg_stat_replication`;
+    const { stdout } = await this.o.runtime.execIn(leader, ['psql', '-XAtq', '-F', '|', '-d', 'postgres', '-c', sql], { timeoutMs: 10_000 });
+    return stdout
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => {
+        const [name = '', state = '', sync = '', bytes = '0', seconds = '0'] = l.split('|');
+        return { name, state, sync, bytes: Number(bytes), seconds: Number(bytes) === 0 ? 0 : Number(seconds) };
+      });
   }
 
   /** The member's Patroni says it is the primary (its REST `/primary` answers 200). */

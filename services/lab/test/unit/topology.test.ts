@@ -7,7 +7,7 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from '../../src/settings.ts';
 import { DEFAULT_SERVICES, LINK_NAMES, LINKS, MULTI_REGION_PROFILE, RECOVERABLE_SERVICES, SCALABLE_SERVICES, SERVICE_NAMES, SERVICES } from '../../src/topology.ts';
-import { globalName, SITE_NETWORKS, SITES, toxiproxyAliasesIn, WAN_BASELINE_TOXIC, WAN_HOSTS, WAN_LATENCY, WAN_PROXIES, wanProxiesOf } from '../../src/wan.ts';
+import { globalName, SITE_NETWORKS, SITES, toxiproxyAliasesIn, WAN_BASELINE_TOXIC, WAN_HOSTS, WAN_LATENCY, wanProxiesConfig, wanProxiesOf } from '../../src/wan.ts';
 
 interface ComposeService {
   environment?: Record<string, string | number>;
@@ -63,7 +63,9 @@ describe('the topology manifest', () => {
 
 describe('the WAN', () => {
   test('proxies.json has every WAN proxy, on its site address, with the standing latency', () => {
-    expect(proxies.filter(isWan)).toEqual(WAN_PROXIES.map((p) => ({ name: p.name, listen: p.listen, upstream: p.upstream, enabled: true, baseline: { name: WAN_BASELINE_TOXIC, ...WAN_LATENCY } })));
+    // Regenerate with `npm run wan:proxies` after changing services/lab/src/wan.ts.
+    expect(proxies.filter(isWan)).toEqual(wanProxiesConfig());
+    expect(wanProxiesConfig().every((p) => p.baseline.name === WAN_BASELINE_TOXIC && p.baseline.latency === WAN_LATENCY.latency)).toBe(true);
   });
 
   test("each site is a network of its own and Toxiproxy, on all of them, answers for the other sites' hosts", () => {

@@ -1,0 +1,203 @@
+// The two regions of the multi-region lab, as the database and Redis see them, and the planned
+// switchover between them. One Patroni cluster is stretched over both regions (docs/regions.md):
+// the primary region holds the leader and its synchronous standby; the other region's members are
+// `nosync` replicas through the WAN. Swapping the regions' roles is swapping those tags, then a
+// Patroni switchover to a member that has every commit.
+import type { PatroniClient, PatroniDynamicConfig, PatroniMember, StandbyLag } from './clients/patroni.ts';
+import type { Runtime } from './runtime/runtime.ts';
+import { ALL_PATRONI_MEMBERS, SERVICES, type ServiceName } from './topology.ts';
+import { waitFor } from './wait.ts';
+import { WAN_HOSTS } from './wan.ts';
+
+export type RegionName = 'a' | 'b';
+export const REGION_NAMES: readonly RegionName[] = ['a', 'b'];
+export const isRegionName = (s: string): s is RegionName => (REGION_NAMES as readonly string[]).includes(s);
+export const otherRegion = (r: RegionName): RegionName => (r === 'a' ? 'b' : 'a');
+
+/** A region's Patroni members, in order. */
+export const membersOf = (r: RegionName): ServiceName[] => ALL_PATRONI_MEMBERS.filter((m) => SERVICES[m].region === r);
+/** Each region's Redis (the primary region's takes writes, the other's replicates it). */
+export const REDIS_OF = { a: 'redis', b: 'redis-b' } as const satisfies Record<RegionName, ServiceName>;
+export const regionOfMember = (member: string): RegionName | undefined => REGION_NAMES.find((r) => membersOf(r).includes(member as ServiceName));
+
+export interface MemberStatus {
+  name: string;
+  role: string;
+  state: string;
+  nosync: boolean;
+  /** Behind the leader (absent for the leader and for a member the leader does not stream to). */
+  lag?: { bytes: number; seconds: number };
+}
+
+export interface RegionStatus {
+  region: RegionName;
+  /** primary: it has the leader; replica: its members follow it; down: members exist but none runs; absent: not started. */
+  role: 'primary' | 'replica' | 'down' | 'absent';
+  members: MemberStatus[];
+  /** The most any of its members is behind the leader (0 in the primary region). */
+  lag: { bytes: number; seconds: number };
+}
+
+export interface RegionsReport {
+  primary?: RegionName;
+  leader?: string;
+  /** Commits wait for a member of the other region too (synchronous_node_count 2, a replica-region member not nosync). */
+  crossRegionSync: boolean;
+  regions: RegionStatus[];
+}
+
+export interface RegionsDeps {
+  runtime: Runtime;
+  patroni: PatroniClient;
+}
+
+/** The regions now: which one is primary, and how far the other is behind. */
+export async function regionsReport(d: RegionsDeps): Promise<RegionsReport> {
+  const running = new Set((await d.runtime.containers()).filter((c) => c.state === 'running').map((c) => c.service));
+  const existing = new Set((await d.runtime.containers({ all: true })).map((c) => c.service));
+  const cluster: PatroniMember[] = await d.patroni.cluster(ALL_PATRONI_MEMBERS.filter((m) => running.has(m)));
+  const leader = cluster.find((m) => m.role === 'leader' && m.state === 'running')?.name;
+  const lags: StandbyLag[] = leader ? await d.patroni.standbyLag(leader).catch(() => []) : [];
+  const primary = leader ? regionOfMember(leader) : undefined;
+  const config: PatroniDynamicConfig = leader ? await d.patroni.config(leader).catch(() => ({})) : {};
+  const regions = REGION_NAMES.map((region): RegionStatus => {
+    const members = membersOf(region).map((name): MemberStatus => {
+      const m = cluster.find((c) => c.name === name);
+      const l = lags.find((x) => x.name === name);
+      return {
+        name,
+        role: m?.role ?? 'absent',
+        state: m?.state ?? (running.has(name) ? 'unknown' : 'not running'),
+        nosync: m?.tags?.nosync === true,
+        ...(l ? { lag: { bytes: l.bytes, seconds: l.seconds } } : {}),
+      };
+    });
+    const role = region === primary ? 'primary' : members.some((m) => m.role !== 'absent') ? 'replica' : membersOf(region).some((m) => existing.has(m)) ? 'down' : 'absent';
+    const behind = region === primary ? [] : members.filter((m) => m.lag);
+    return {
+      region,
+      role,
+      members,
+      lag: { bytes: Math.max(0, ...behind.map((m) => m.lag!.bytes)), seconds: Math.max(0, ...behind.map((m) => m.lag!.seconds)) },
+    };
+  });
+  const replicaRegion = regions.find((r) => r.role === 'replica');
+  const crossRegionSync = (config.synchronous_node_count ?? 1) >= 2 && (replicaRegion?.members.some((m) => m.role !== 'absent' && !m.nosync) ?? false);
+  return { ...(primary ? { primary } : {}), ...(leader ? { leader } : {}), crossRegionSync, regions };
+}
+
+/** A refusal that changes nothing (exit 1 from the CLI, a 409 from the console). */
+export class RegionRefusal extends Error {
+  override readonly name = 'RegionRefusal';
+}
+
+export interface SwitchoverOptions {
+  /** Refuse when the target region is further behind than this (bytes of WAL). */
+  maxLagBytes?: number;
+  log?: (line: string) => void;
+  timeoutMs?: number;
+}
+
+export interface SwitchoverResult {
+  from: RegionName;
+  to: RegionName;
+  oldLeader: string;
+  newLeader: string;
+  /** From the moment commits waited for the target region until the new leader took writes. */
+  writesPausedMs: number;
+  totalMs: number;
+}
+
+/**
+ * The planned switchover: commits first wait for a member of the target region (the target's members
+ * lose `nosync`, the old primary region's gain it), so when Patroni switches over to that synchronous
+ * standby it has every acknowledged commit (RPO 0). Then the target region's second member becomes
+ * the new leader's synchronous standby, and the old region's members replicate through the WAN.
+ * Redis follows: the target's replica, once it has every write, becomes the primary.
+ */
+export async function switchoverTo(d: RegionsDeps, to: RegionName, o: SwitchoverOptions = {}): Promise<SwitchoverResult> {
+  const log = o.log ?? (() => {});
+  const started = Date.now();
+  const before = await regionsReport(d);
+  const target = before.regions.find((r) => r.region === to)!;
+  if (!before.primary || !before.leader) throw new RegionRefusal('no region is primary now (no running leader): a switchover needs one; an outage is the region controller’s');
+  if (before.primary === to) throw new RegionRefusal(`region ${to} is already the primary region (leader ${before.leader})`);
+  const ready = target.members.filter((m) => m.state === 'streaming');
+  if (ready.length === 0) throw new RegionRefusal(`region ${to} has no streaming member (${target.members.map((m) => `${m.name} ${m.state}`).join(', ')})`);
+  const maxLag = o.maxLagBytes ?? 16 * 1024 * 1024;
+  if (target.lag.bytes > maxLag) throw new RegionRefusal(`region ${to} is ${target.lag.bytes} bytes (${target.lag.seconds.toFixed(1)} s) behind, more than ${maxLag}: wait until it catches up`);
+  const from = before.primary;
+  const oldLeader = before.leader;
+
+  // 1. Commits wait for the target region: its members may be synchronous, the old region's may not.
+  log(`commits now wait for region ${to}: ${membersOf(to).join(', ')} eligible as synchronous standbys, ${membersOf(from).join(', ')} not`);
+  const pausedFrom = Date.now();
+  for (const m of ready) await d.patroni.setNosync(m.name, false);
+  for (const m of membersOf(from)) if (m !== oldLeader) await d.patroni.setNosync(m, true).catch(() => {});
+  await d.patroni.patchConfig(oldLeader, { synchronous_node_count: 1 });
+  const candidate = await waitFor(
+    `a member of region ${to} as the synchronous standby`,
+    async () => (await d.patroni.cluster([oldLeader])).find((m) => m.role === 'sync_standby' && regionOfMember(m.name) === to && m.state === 'streaming')?.name,
+    { timeoutMs: o.timeoutMs ?? 60_000, intervalMs: 250 },
+  );
+  log(`${candidate} is the synchronous standby: every acknowledged commit is in region ${to}`);
+
+  // 2. Patroni's switchover to that standby: the old leader stops, the candidate promotes.
+  await d.patroni.switchover(oldLeader, candidate);
+  await d.patroni.setNosync(oldLeader, true).catch(() => {});
+  await waitFor(`${candidate} to lead and take writes`, () => d.patroni.isPrimary(candidate), { timeoutMs: o.timeoutMs ?? 60_000, intervalMs: 200 });
+  const writesPausedMs = Date.now() - pausedFrom;
+  log(`${candidate} leads (writes paused ${writesPausedMs} ms, counting the wait for a synchronous standby in region ${to})`);
+  await waitFor(
+    `a synchronous standby in region ${to}`,
+    async () => (await d.patroni.cluster(membersOf(to))).some((m) => m.role === 'sync_standby' && regionOfMember(m.name) === to) || membersOf(to).length < 2,
+    { timeoutMs: o.timeoutMs ?? 90_000, intervalMs: 500 },
+  ).catch(() => log(`no synchronous standby in region ${to} yet: the new leader commits alone until one streams`));
+  await switchRedis(d, to, log);
+  return { from, to, oldLeader, newLeader: candidate, writesPausedMs, totalMs: Date.now() - started };
+}
+
+const redisCli = (d: RegionsDeps, r: RegionName, ...args: string[]) =>
+  d.runtime.execIn(REDIS_OF[r], ['redis-cli', '-p', String(redisPort(r)), ...args], { timeoutMs: 10_000 }).then((x) => x.stdout.trim());
+const replOffset = (info: string, key: 'master_repl_offset' | 'slave_repl_offset') => Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(info)?.[1] ?? -1);
+
+/** Redis follows the database: `to`'s Redis, once it has every write of the old primary, takes writes. */
+export async function switchRedis(d: RegionsDeps, to: RegionName, log: (l: string) => void = () => {}): Promise<void> {
+  const from = otherRegion(to);
+  const fromInfo = await redisCli(d, from, 'INFO', 'replication').catch(() => '');
+  if (fromInfo.includes('role:master')) {
+    const offset = replOffset(fromInfo, 'master_repl_offset');
+    await waitFor(`region ${to}'s Redis to have every write (offset ${offset})`, async () => replOffset(await redisCli(d, to, 'INFO', 'replication'), 'slave_repl_offset') >= offset, {
+      timeoutMs: 30_000,
+    });
+  }
+  await redisCli(d, to, 'REPLICAOF', 'NO', 'ONE');
+  await redisCli(d, from, 'REPLICAOF', `${REDIS_OF[to]}.surge`, String(redisPort(to))).catch(() =>
+    log(`region ${from}'s Redis is not running: it follows region ${to} once it is back (npm run region -- switchover ${to})`),
+  );
+  log(`Redis: region ${to}'s takes writes, region ${from}'s replicates it`);
+}
+
+/**
+ * Cross-region synchronous commits on or off: on, a commit waits for the primary region's standby
+ * and one member of the other region (RPO 0 for a region's loss, at a WAN round trip per commit).
+ */
+export async function setCrossRegionSync(d: RegionsDeps, on: boolean, log: (l: string) => void = () => {}): Promise<RegionsReport> {
+  const now = await regionsReport(d);
+  if (!now.primary || !now.leader) throw new RegionRefusal('no region is primary now (no running leader)');
+  const replica = otherRegion(now.primary);
+  const first = now.regions.find((r) => r.region === replica)!.members.find((m) => m.state === 'streaming');
+  if (on && !first) throw new RegionRefusal(`region ${replica} has no streaming member to commit to`);
+  for (const m of membersOf(replica)) if (m !== first?.name || !on) await d.patroni.setNosync(m, true).catch(() => {});
+  if (on && first) await d.patroni.setNosync(first.name, false);
+  await d.patroni.patchConfig(now.leader, { synchronous_node_count: on ? 2 : 1 });
+  log(on ? `commits wait for the primary region's standby and ${first?.name} (region ${replica})` : `commits wait for the primary region's standby only`);
+  if (on)
+    await waitFor(`${first?.name} as a synchronous standby`, async () => (await d.patroni.cluster([now.leader!])).some((m) => m.name === first?.name && m.role === 'sync_standby'), {
+      timeoutMs: 60_000,
+    });
+  return regionsReport(d);
+}
+
+/** The WAN host of a region's Redis (its replica follows the primary region's). */
+export const redisPort = (r: RegionName) => WAN_HOSTS[REDIS_OF[r]].ports.redis;
