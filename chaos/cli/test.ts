@@ -1,6 +1,7 @@
 // npm test: the whole test suite in the order CI needs it, each phase timed so the budget can be
 // watched: lint and types, unit tests, integration tests on testcontainers (no lab), then the
-// lab once with every live suite against it. `--full` adds the experiments CI leaves out.
+// lab once with every live suite against it, then what region B adds beside it (the multi-region
+// profile). `--full` adds the experiments CI leaves out.
 import { spawn } from 'node:child_process';
 import { main, parseCli, UsageError } from './support/cli.ts';
 
@@ -10,10 +11,11 @@ const PHASES = {
   unit: ['npx', 'vitest', 'run', '--project', 'unit'],
   integration: ['npx', 'vitest', 'run', '--project', 'integration'],
   live: ['npx', 'vitest', 'run', '--project', 'live'],
+  regions: ['npx', 'vitest', 'run', '--project', 'regions'],
   full: ['npx', 'vitest', 'run', '--project', 'full'],
 } as const;
 type Phase = keyof typeof PHASES;
-const DEFAULT: Phase[] = ['lint', 'typecheck', 'unit', 'integration', 'live'];
+const DEFAULT: Phase[] = ['lint', 'typecheck', 'unit', 'integration', 'live', 'regions'];
 
 const spec = {
   command: 'npm test --',

@@ -77,6 +77,7 @@ export const SERVICES = {
   // Region B's Redis: a replica of region A's through the WAN (carts and the cache).
   'redis-b': data(B),
   'etcd-witness': data({ ...LAB, profile: MULTI_REGION_PROFILE }),
+  'region-controller': { ...plain('platform'), profile: MULTI_REGION_PROFILE },
   toxiproxy: plain('platform'),
   console: plain('platform'),
   autoscaler: plain('platform'),

@@ -1,5 +1,6 @@
 // The WAN between the sites of the multi-region lab: region A (the default lab's network), region B
-// and the witness's third site. Each site is its own Docker network, and Toxiproxy, attached to all
+// and the lab plane's own site (the etcd witness; later the global entry and the region controller,
+// which must see a region the way shoppers do: through the WAN). Each site is its own Docker network, and Toxiproxy, attached to all
 // three, is the only thing that joins them: a cut is a real partition. Every host another site
 // reaches has a global name (`<host>.surge`): in its own site the name is the host itself, in every
 // other site it is Toxiproxy, which listens there on that host's port (on the address it has in that
@@ -8,8 +9,8 @@
 // have fixed addresses; so has Toxiproxy, whose WAN listeners bind one address per site.
 // docker-compose.yml, infra/toxiproxy/wan.json and the members' settings are checked against this file.
 
-export type Site = 'a' | 'b' | 'witness';
-export const SITES: readonly Site[] = ['a', 'b', 'witness'];
+export type Site = 'a' | 'b' | 'lab';
+export const SITES: readonly Site[] = ['a', 'b', 'lab'];
 
 export interface SiteSpec {
   /** The compose network of the site. */
@@ -24,7 +25,7 @@ export interface SiteSpec {
 export const SITE_NETWORKS = {
   a: { network: 'default', subnet: '10.231.0.0/24', dynamicRange: '10.231.0.128/25', toxiproxy: '10.231.0.2' },
   b: { network: 'region-b', subnet: '10.231.1.0/24', dynamicRange: '10.231.1.128/25', toxiproxy: '10.231.1.2' },
-  witness: { network: 'witness', subnet: '10.231.2.0/24', dynamicRange: '10.231.2.128/25', toxiproxy: '10.231.2.2' },
+  lab: { network: 'lab-plane', subnet: '10.231.2.0/24', dynamicRange: '10.231.2.128/25', toxiproxy: '10.231.2.2' },
 } as const satisfies Record<Site, SiteSpec>;
 
 export interface WanHost {
@@ -36,17 +37,17 @@ export interface WanHost {
   readonly reachedFrom?: readonly Site[];
 }
 
-const ETCD_SITES: readonly Site[] = ['a', 'b', 'witness'];
+const ETCD_SITES: readonly Site[] = ['a', 'b', 'lab'];
 export const WAN_HOSTS = {
   etcd: { site: 'a', address: '10.231.0.10', ports: { client: 2379, peer: 2380 } },
-  'pg-1': { site: 'a', address: '10.231.0.11', ports: { postgres: 5432, patroni: 8008 }, reachedFrom: ['b'] },
-  'pg-2': { site: 'a', address: '10.231.0.12', ports: { postgres: 5433, patroni: 8009 }, reachedFrom: ['b'] },
+  'pg-1': { site: 'a', address: '10.231.0.11', ports: { postgres: 5432, patroni: 8008 }, reachedFrom: ['b', 'lab'] },
+  'pg-2': { site: 'a', address: '10.231.0.12', ports: { postgres: 5433, patroni: 8009 }, reachedFrom: ['b', 'lab'] },
   redis: { site: 'a', address: '10.231.0.13', ports: { redis: 6379 }, reachedFrom: ['b'] },
   'etcd-b': { site: 'b', address: '10.231.1.10', ports: { client: 2389, peer: 2390 } },
-  'pg-b1': { site: 'b', address: '10.231.1.11', ports: { postgres: 5434, patroni: 8010 }, reachedFrom: ['a'] },
-  'pg-b2': { site: 'b', address: '10.231.1.12', ports: { postgres: 5435, patroni: 8011 }, reachedFrom: ['a'] },
+  'pg-b1': { site: 'b', address: '10.231.1.11', ports: { postgres: 5434, patroni: 8010 }, reachedFrom: ['a', 'lab'] },
+  'pg-b2': { site: 'b', address: '10.231.1.12', ports: { postgres: 5435, patroni: 8011 }, reachedFrom: ['a', 'lab'] },
   'redis-b': { site: 'b', address: '10.231.1.13', ports: { redis: 6380 }, reachedFrom: ['a'] },
-  'etcd-witness': { site: 'witness', address: '10.231.2.10', ports: { client: 2399, peer: 2400 } },
+  'etcd-witness': { site: 'lab', address: '10.231.2.10', ports: { client: 2399, peer: 2400 } },
 } as const satisfies Record<string, WanHost>;
 export type WanHostName = keyof typeof WAN_HOSTS;
 

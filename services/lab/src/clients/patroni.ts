@@ -57,6 +57,11 @@ export interface PatroniClientOptions {
   /** Ask members over the network (inside the lab) instead of through their containers. */
   direct: boolean;
   members?: readonly string[];
+  /** The name a member is reached by over the network (default: its service name; the region
+   * controller uses global names, `<member>.surge`, to see members through the WAN). */
+  hostOf?: (member: string) => string;
+  /** Per request, over the network (default 2 s). */
+  timeoutMs?: number;
 }
 
 export class PatroniClient {
@@ -71,7 +76,7 @@ export class PatroniClient {
   /** GET a Patroni REST path of one member. */
   async rest<T = unknown>(member: string, path: string): Promise<T> {
     if (this.o.direct) {
-      const r = await fetch(`http://${member}:${patroniPort(member)}${path}`, { signal: AbortSignal.timeout(2_000) });
+      const r = await fetch(this.url(member, path), { signal: AbortSignal.timeout(this.o.timeoutMs ?? 2_000) });
       if (!r.ok) throw new Error(`patroni ${member} ${path}: ${r.status}`);
       return (await r.json()) as T;
     }
@@ -79,8 +84,22 @@ export class PatroniClient {
     return JSON.parse(stdout) as T;
   }
 
-  /** A REST call that changes something (POST or PATCH), through the member's container. */
+  private url(member: string, path: string): string {
+    return `http://${this.o.hostOf?.(member) ?? member}:${patroniPort(member)}${path}`;
+  }
+
+  /** A REST call that changes something (POST or PATCH), over the network or through the member's container. */
   private async send(member: string, method: 'POST' | 'PATCH', path: string, body?: unknown): Promise<string> {
+    if (this.o.direct) {
+      const r = await fetch(this.url(member, path), {
+        method,
+        signal: AbortSignal.timeout(10_000),
+        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      const text = await r.text();
+      if (!r.ok) throw new Error(`patroni ${member} ${method} ${path}: ${r.status} ${text.trim()}`);
+      return text;
+    }
     const data = body === undefined ? [] : ['-H', 'Content-Type: application/json', '-d', JSON.stringify(body)];
     const { stdout } = await this.o.runtime.execIn(member, ['curl', '-fsS', '--max-time', '10', '-X', method, ...data, `http://127.0.0.1:${patroniPort(member)}${path}`], { timeoutMs: 20_000 });
     return stdout;

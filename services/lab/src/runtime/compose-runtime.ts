@@ -161,8 +161,8 @@ export class ComposeRuntime implements Runtime {
     );
   }
 
-  async serviceNames(): Promise<string[]> {
-    const { stdout } = await this.compose(['config', '--services']);
+  async serviceNames(profiles: readonly string[] = []): Promise<string[]> {
+    const { stdout } = await this.compose([...profileArgs(profiles), 'config', '--services']);
     return stdout
       .split('\n')
       .map((s) => s.trim())
@@ -171,8 +171,8 @@ export class ComposeRuntime implements Runtime {
   }
 
   /** Services whose image can be neither built nor found locally nor pulled (Grafana where no registry is reachable). */
-  async unavailableImages(): Promise<string[]> {
-    const { stdout } = await this.compose(['config', '--format', 'json']);
+  async unavailableImages(profiles: readonly string[] = []): Promise<string[]> {
+    const { stdout } = await this.compose([...profileArgs(profiles), 'config', '--format', 'json']);
     const config = JSON.parse(stdout) as { services: Record<string, { image?: string; build?: unknown }> };
     const missing: string[] = [];
     for (const [name, svc] of Object.entries(config.services)) {
@@ -191,16 +191,18 @@ export class ComposeRuntime implements Runtime {
     return missing;
   }
 
-  /** `docker compose up -d --wait`, leaving out services whose image cannot be had. */
-  async upWait(log: (line: string) => void = () => {}): Promise<{ seconds: number; skipped: string[] }> {
-    const skipped = await this.unavailableImages();
-    const services = (await this.serviceNames()).filter((s) => !skipped.includes(s));
+  /** `docker compose up -d --wait` (with these profiles too), leaving out services whose image cannot be had. */
+  async upWait(log: (line: string) => void = () => {}, profiles: readonly string[] = []): Promise<{ seconds: number; skipped: string[] }> {
+    const skipped = await this.unavailableImages(profiles);
+    const services = (await this.serviceNames(profiles)).filter((s) => !skipped.includes(s));
     if (skipped.length) log(`[lab] image not available, not started: ${skipped.join(', ')}`);
     const started = Date.now();
-    await this.compose(['up', '-d', '--wait', '--wait-timeout', '600', ...(skipped.length ? services : [])], { timeoutMs: 900_000 });
+    await this.compose([...profileArgs(profiles), 'up', '-d', '--wait', '--wait-timeout', '600', ...(skipped.length ? services : [])], { timeoutMs: 900_000 });
     return { seconds: (Date.now() - started) / 1000, skipped };
   }
 }
+
+const profileArgs = (profiles: readonly string[]) => profiles.flatMap((p) => ['--profile', p]);
 
 interface ContainerDetailState {
   Status: string;

@@ -104,6 +104,6 @@ describe('the WAN', () => {
     const a = wanProxiesOf('a').map((p) => p.name);
     expect(a).toContain('wan-b-pg-1-postgres');
     expect(a).toContain('wan-a-etcd-witness-peer');
-    expect(a.some((n) => n.startsWith('wan-b-etcd-witness') || n.startsWith('wan-witness-etcd-b'))).toBe(false);
+    expect(a.some((n) => n.startsWith('wan-b-etcd-witness') || n.startsWith('wan-lab-etcd-b'))).toBe(false);
   });
 });

@@ -1,0 +1,20 @@
+import { env, httpShape, loadConfig } from '@surge-lab/kit';
+
+export function regionControllerConfig(source: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(
+    'region-controller',
+    {
+      ...httpShape,
+      /** How often the regions are probed through the WAN. */
+      REGION_TICK_MS: env.int(200, 10_000).default(1_000),
+      /** The confirmation window: how long the primary region must be out of sight before anything is done. */
+      REGION_CONFIRM_MS: env.int(1_000, 120_000).default(5_000),
+      /** Added to Patroni's ttl + loop_wait: the time a cut-off leader may still acknowledge writes. */
+      REGION_DEMOTE_MARGIN_MS: env.int(0, 60_000).default(2_000),
+      /** Act (fail over) or only report what it would do. */
+      REGION_FAILOVER: env.bool().default(true),
+    },
+    source,
+  );
+}
+export type RegionControllerConfig = ReturnType<typeof regionControllerConfig>;

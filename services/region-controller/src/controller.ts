@@ -1,0 +1,129 @@
+// The region controller: every tick it probes each database member's Patroni through the WAN, from
+// the lab plane's site (so a region cut off from shoppers is cut off from it too), decides
+// (domain/decide.ts), and acts. Failing over is lifting synchronous mode, so that Patroni lets the
+// other region's most advanced member take the leader key, then putting it back once that region
+// leads, with its members as the synchronous candidates and Redis promoted beside them. Tags are set
+// through the members' containers (the Docker socket: the provider's API, not the WAN).
+import type { Logger, Metrics } from '@surge-lab/kit';
+import { ALL_PATRONI_MEMBERS, globalName, type Lab, membersOf, otherRegion, PatroniClient, type RegionName, regionOfMember, switchRedis, type WanHostName } from '@surge-lab/lab';
+import { type Decision, decide, type MemberView, type Memory } from './domain/decide.ts';
+
+export interface RegionControllerOptions {
+  confirmMs: number;
+  demoteMarginMs: number;
+  /** false: decide and report, never act. */
+  act: boolean;
+}
+
+export interface ControllerEvent {
+  at: string;
+  kind: 'fail-over' | 'failed-over' | 'retag';
+  detail: string;
+}
+
+export class RegionController {
+  private memory: Memory = { unreachableSince: {} };
+  private last: { decision?: Decision; members: MemberView[]; demoteBoundMs?: number } = { members: [] };
+  private readonly events: ControllerEvent[] = [];
+  private readonly wan: PatroniClient;
+  private readonly m;
+  private reachableBefore = new Set<string>();
+  private readonly lab: Lab;
+  private readonly o: RegionControllerOptions;
+  private readonly log: Logger;
+
+  constructor(lab: Lab, o: RegionControllerOptions, log: Logger, metrics: Metrics) {
+    this.lab = lab;
+    this.o = o;
+    this.log = log;
+    this.wan = new PatroniClient({ runtime: lab.runtime, direct: true, members: ALL_PATRONI_MEMBERS, hostOf: (m) => globalName(m as WanHostName), timeoutMs: 800 });
+    this.m = {
+      primary: metrics.gauge('region_primary', '1 for the region that has the database leader', ['region']),
+      reachable: metrics.gauge('region_reachable', '1 while a member of the region answers through the WAN', ['region']),
+      lost: metrics.gauge('region_out_of_sight_seconds', 'How long no member of the region has answered', ['region']),
+      failovers: metrics.counter('region_failovers_total', 'Unplanned failovers the controller made', ['from', 'to']),
+    };
+  }
+
+  /** One probe, decision and action. */
+  async tick(now = Date.now()): Promise<Decision> {
+    const members = await Promise.all(
+      ALL_PATRONI_MEMBERS.map(async (name): Promise<MemberView> => {
+        const region = regionOfMember(name)!;
+        try {
+          const p = await this.wan.rest<{ role?: string; state?: string; replication_state?: string }>(name, '/patroni');
+          return { name, region, reachable: true, role: p.role ?? '', state: p.role === 'primary' ? 'running' : (p.replication_state ?? p.state ?? '') };
+        } catch {
+          return { name, region, reachable: false };
+        }
+      }),
+    );
+    const reachable = members.filter((m) => m.reachable).map((m) => m.name);
+    const cluster = reachable.length ? await this.wan.cluster(reachable) : [];
+    const leader = cluster.find((m) => m.role === 'leader' && m.state === 'running')?.name;
+    if (this.last.demoteBoundMs === undefined && reachable.length) {
+      const c = await this.wan.config(reachable[0]!).catch(() => undefined);
+      if (c) this.last.demoteBoundMs = ((c.ttl ?? 20) + (c.loop_wait ?? 2)) * 1000 + this.o.demoteMarginMs;
+    }
+    const demoteBoundMs = this.last.demoteBoundMs ?? 24_000;
+    const { decision, memory } = decide({ at: now, members, ...(leader ? { leader } : {}) }, this.memory, { confirmMs: this.o.confirmMs, demoteBoundMs });
+    this.memory = memory;
+    this.last = { decision, members, demoteBoundMs };
+    for (const r of ['a', 'b'] as const) {
+      this.m.primary.set({ region: r }, memory.primary === r ? 1 : 0);
+      this.m.reachable.set({ region: r }, members.some((m) => m.region === r && m.reachable) ? 1 : 0);
+      this.m.lost.set({ region: r }, memory.unreachableSince[r] !== undefined ? (now - memory.unreachableSince[r]!) / 1000 : 0);
+    }
+    if (this.o.act) await this.act(decision, members);
+    this.reachableBefore = new Set(reachable);
+    return decision;
+  }
+
+  private event(kind: ControllerEvent['kind'], detail: string) {
+    this.events.push({ at: new Date().toISOString(), kind, detail });
+    if (this.events.length > 50) this.events.shift();
+    this.log.warn({ kind }, detail);
+  }
+
+  private async act(d: Decision, members: MemberView[]): Promise<void> {
+    if (d.kind === 'fail-over') {
+      const via = members.find((m) => m.region === d.to && m.reachable)!;
+      this.event('fail-over', `region ${d.from} out of sight past its leader's demotion bound: lifting synchronous mode so that region ${d.to} takes the leader key`);
+      for (const m of membersOf(d.to)) await this.lab.patroni.setNosync(m, false).catch((err: Error) => this.log.error({ member: m, err: err.message }, 'could not set the tag'));
+      await this.wan.patchConfig(via.name, { synchronous_mode: false });
+      return;
+    }
+    if (d.kind === 'complete-failover') {
+      const leader = members.find((m) => m.region === d.to && m.reachable && m.role === 'primary')?.name ?? membersOf(d.to)[0]!;
+      await this.wan.patchConfig(leader, { synchronous_mode: true });
+      await switchRedis({ runtime: this.lab.runtime, patroni: this.lab.patroni }, d.to, (l) => this.log.info(l)).catch((err: Error) => this.log.error({ err: err.message }, 'Redis did not follow'));
+      this.m.failovers.inc({ from: d.from, to: d.to });
+      this.event('failed-over', `region ${d.to} is primary (leader ${leader}); synchronous mode is back, with region ${d.to}'s members as its candidates`);
+      delete this.memory.failover;
+      return;
+    }
+    if (d.kind === 'steady') {
+      // A member back in sight (a region that rejoins after an outage) takes its region's role.
+      for (const m of members.filter((x) => x.reachable && !this.reachableBefore.has(x.name) && this.reachableBefore.size > 0)) {
+        const nosync = m.region !== d.primary;
+        await this.lab.patroni.setNosync(m.name, nosync).then(
+          () => this.event('retag', `${m.name} is back: ${nosync ? `a replica of region ${otherRegion(m.region)} (nosync)` : 'a synchronous candidate'}`),
+          (err: Error) => this.log.error({ member: m.name, err: err.message }, 'could not set the tag'),
+        );
+      }
+    }
+  }
+
+  state() {
+    return {
+      primary: this.memory.primary ?? null,
+      decision: this.last.decision ?? null,
+      demoteBoundMs: this.last.demoteBoundMs ?? null,
+      confirmMs: this.o.confirmMs,
+      acting: this.o.act,
+      outOfSightSince: Object.fromEntries(Object.entries(this.memory.unreachableSince).map(([r, t]) => [r, new Date(t).toISOString()])) as Partial<Record<RegionName, string>>,
+      members: this.last.members,
+      events: [...this.events],
+    };
+  }
+}

@@ -1,0 +1,78 @@
+// The region controller's decision, as a pure function of what it sees through the WAN from the lab
+// plane's site (as a global load balancer would) and what it remembers. It never promotes a region
+// while the other may still accept writes: the primary region must have been out of sight for longer
+// than its leader takes to demote itself without quorum (ttl + loop_wait of Patroni's settings, plus
+// a margin), and Patroni itself still takes the leader key only once it has expired.
+import type { RegionName } from '@surge-lab/lab';
+
+export interface MemberView {
+  name: string;
+  region: RegionName;
+  /** Its Patroni answered through the WAN this tick. */
+  reachable: boolean;
+  role?: string;
+  state?: string;
+}
+
+export interface Observation {
+  at: number;
+  members: readonly MemberView[];
+  /** The running leader, as a reachable member's /cluster says (absent when none says so). */
+  leader?: string;
+}
+
+export interface DecideSettings {
+  /** How long the primary region must be out of sight before anything is done (the confirmation window). */
+  confirmMs: number;
+  /** How long a cut-off leader may still acknowledge writes (ttl + loop_wait + margin). */
+  demoteBoundMs: number;
+}
+
+export interface Memory {
+  /** The region that had the leader when last seen. */
+  primary?: RegionName;
+  /** Since when no member of each region answered (absent while one does). */
+  unreachableSince: Partial<Record<RegionName, number>>;
+  /** A failover under way: synchronous mode was lifted so that `to` could take the leader key. */
+  failover?: { from: RegionName; to: RegionName; startedAt: number };
+}
+
+export type Decision =
+  | { kind: 'steady'; primary: RegionName }
+  | { kind: 'wait'; reason: string }
+  | { kind: 'fail-over'; from: RegionName; to: RegionName }
+  | { kind: 'complete-failover'; from: RegionName; to: RegionName };
+
+const other = (r: RegionName): RegionName => (r === 'a' ? 'b' : 'a');
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+export function decide(obs: Observation, memory: Memory, s: DecideSettings): { decision: Decision; memory: Memory } {
+  const unreachableSince: Memory['unreachableSince'] = {};
+  for (const r of ['a', 'b'] as const) {
+    const members = obs.members.filter((m) => m.region === r);
+    if (members.length > 0 && !members.some((m) => m.reachable)) unreachableSince[r] = memory.unreachableSince[r] ?? obs.at;
+  }
+  const next: Memory = { ...memory, unreachableSince };
+  const leader = obs.leader ? obs.members.find((m) => m.name === obs.leader) : undefined;
+
+  if (leader && unreachableSince[leader.region] === undefined) {
+    next.primary = leader.region;
+    if (memory.failover && memory.failover.to === leader.region) return { decision: { kind: 'complete-failover', from: memory.failover.from, to: leader.region }, memory: next };
+    if (memory.failover) delete next.failover; // the old region led again before the new one did: nothing to complete
+    return { decision: { kind: 'steady', primary: leader.region }, memory: next };
+  }
+  if (memory.failover) return { decision: { kind: 'wait', reason: `failing over to region ${memory.failover.to}: waiting for its leader` }, memory: next };
+  const primary = memory.primary;
+  if (!primary) return { decision: { kind: 'wait', reason: 'no primary region seen yet' }, memory: next };
+  const lostAt = unreachableSince[primary];
+  if (lostAt === undefined) return { decision: { kind: 'wait', reason: `region ${primary} answers but has no leader: Patroni is electing one there` }, memory: next };
+  const lostFor = obs.at - lostAt;
+  if (lostFor < s.confirmMs) return { decision: { kind: 'wait', reason: `region ${primary} out of sight for ${seconds(lostFor)}: confirming (${seconds(s.confirmMs)})` }, memory: next };
+  if (lostFor < s.demoteBoundMs)
+    return { decision: { kind: 'wait', reason: `region ${primary} out of sight for ${seconds(lostFor)}: its leader may still take writes until ${seconds(s.demoteBoundMs)}` }, memory: next };
+  const to = other(primary);
+  const candidates = obs.members.filter((m) => m.region === to && m.reachable && m.state === 'streaming');
+  if (candidates.length === 0) return { decision: { kind: 'wait', reason: `region ${primary} is lost, and region ${to} has no streaming member to promote` }, memory: next };
+  next.failover = { from: primary, to, startedAt: obs.at };
+  return { decision: { kind: 'fail-over', from: primary, to }, memory: next };
+}

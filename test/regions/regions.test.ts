@@ -1,0 +1,225 @@
+// Region B beside region A (docs/regions.md): what it replicates through the WAN, what a region cut
+// off by the WAN does (it stops acknowledging writes: no split brain), and the planned switchover
+// both ways with no acknowledged write lost. Each test starts from region A primary and leaves it so.
+import { ALL_PATRONI_MEMBERS, membersOf, type RegionName, regionsReport, switchoverTo, WAN_LATENCY, waitFor, wanProxiesOf } from '@surge-lab/lab';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { lab, pgClient, redisClient } from '../live/lab.ts';
+
+const deps = { runtime: lab.runtime, patroni: lab.patroni };
+const sqlIn = async (member: string, sql: string) =>
+  (await lab.runtime.execIn(member, ['psql', '-XAtq', '-v', 'ON_ERROR_STOP=1', '-d', lab.db.database, '-c', sql], { timeoutMs: 15_000 })).stdout.trim();
+const leader = async () =>
+  waitFor('a running leader', async () => (await lab.patroni.cluster(ALL_PATRONI_MEMBERS)).find((m) => m.role === 'leader' && m.state === 'running')?.name, { timeoutMs: 90_000, intervalMs: 500 });
+const primaryRegion = async () => (await regionsReport(deps)).primary;
+
+/** Region A primary, every member streaming, every WAN link up: where each test starts. */
+async function regionAPrimary(): Promise<void> {
+  await Promise.all(wanProxiesOf('a').map((p) => lab.toxiproxy.setEnabled(p.name, true)));
+  if ((await waitFor('a primary region', primaryRegion, { timeoutMs: 120_000, intervalMs: 1_000 })) !== 'a') await switchoverTo(deps, 'a');
+  await waitFor(
+    'every member streaming',
+    async () => {
+      const r = await regionsReport(deps);
+      return r.regions.every((g) => g.members.every((m) => m.role === 'leader' || m.state === 'streaming'));
+    },
+    { timeoutMs: 120_000, intervalMs: 1_000 },
+  );
+}
+
+beforeAll(async () => {
+  await regionAPrimary();
+  await sqlIn(
+    await leader(),
+    `CREATE TABLE IF NOT EXISTS region_probe (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), tag text NOT NULL); GRANT ALL ON region_probe, region_probe_id_seq TO ${lab.db.user}`,
+  );
+}, 300_000);
+afterAll(regionAPrimary, 300_000);
+
+describe('region B', () => {
+  test('replicates region A through the WAN: two streaming nosync members, a write there within a second, a WAN round trip behind', async () => {
+    const r = await regionsReport(deps);
+    expect(r.primary).toBe('a');
+    const b = r.regions.find((g) => g.region === 'b')!;
+    expect(b.role).toBe('replica');
+    expect(b.members.map((m) => [m.name, m.state, m.nosync])).toEqual(membersOf('b').map((m) => [m, 'streaming', true]));
+
+    const tag = `seen-in-b-${Date.now()}`;
+    const written = Date.now();
+    await sqlIn(r.leader!, `INSERT INTO region_probe (tag) VALUES ('${tag}')`);
+    await waitFor('the row in region B', async () => (await sqlIn('pg-b1', `SELECT count(*) FROM region_probe WHERE tag = '${tag}'`)) === '1', { timeoutMs: 5_000, intervalMs: 50 });
+    expect(Date.now() - written).toBeLessThan(1_000);
+
+    // The leader measures how long a standby takes to confirm a write: at least the WAN's round trip.
+    const lag = await sqlIn(r.leader!, `SELECT EXTRACT(EPOCH FROM write_lag) FROM pg_stat_replication WHERE application_name = 'pg-b1'`);
+    if (lag !== '') expect(Number(lag) * 1000).toBeGreaterThanOrEqual(2 * (WAN_LATENCY.latency - WAN_LATENCY.jitter) - 5);
+  });
+
+  test('the DCS has a voting member in region A, in region B and on the witness site', async () => {
+    const { stdout } = await lab.runtime.execIn('etcd', ['etcdctl', '--endpoints=http://127.0.0.1:2379', 'member', 'list', '-w', 'json'], { timeoutMs: 10_000 });
+    const members = (JSON.parse(stdout) as { members: { name: string; isLearner?: boolean }[] }).members;
+    expect(members.map((m) => [m.name, m.isLearner ?? false]).sort()).toEqual([
+      ['etcd', false],
+      ['etcd-b', false],
+      ['etcd-witness', false],
+    ]);
+  });
+
+  test("a cart written in region A is in region B's Redis within a second", async () => {
+    const redis = redisClient();
+    await redis.connect();
+    const key = `region-probe:${Date.now()}`;
+    try {
+      await redis.set(key, 'in-a', 'EX', 60);
+      const written = Date.now();
+      await waitFor('the key in region B', async () => (await lab.runtime.execIn('redis-b', ['redis-cli', '-p', '6380', 'GET', key])).stdout.trim() === 'in-a', { timeoutMs: 5_000, intervalMs: 50 });
+      expect(Date.now() - written).toBeLessThan(1_000);
+    } finally {
+      redis.disconnect();
+    }
+  });
+});
+
+describe('the primary region cut off by the WAN', () => {
+  test('stops acknowledging writes within ttl + loop_wait, while region B takes none; healed, region A leads again', async () => {
+    const { ttl = 20, loop_wait: loopWait = 2 } = await lab.patroni.config(await leader());
+    const bound = (ttl + loopWait) * 1000;
+    const client = pgClient('PG_RW_PORT', { query_timeout: 2_000 });
+    await client.connect();
+    let lastAck = 0;
+    let writing = true;
+    const writer = (async () => {
+      let c = client;
+      while (writing) {
+        try {
+          await c.query(`INSERT INTO region_probe (tag) VALUES ('partition')`);
+          lastAck = Date.now();
+        } catch {
+          await c.end().catch(() => {});
+          c = pgClient('PG_RW_PORT', { query_timeout: 2_000, connectionTimeoutMillis: 1_000 });
+          await c.connect().catch(() => {});
+        }
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      await c.end().catch(() => {});
+    })();
+    await waitFor('writes acknowledged before the cut', () => lastAck > 0, { timeoutMs: 10_000 });
+
+    const cut = Date.now();
+    await Promise.all(wanProxiesOf('a').map((p) => lab.toxiproxy.setEnabled(p.name, false)));
+    let bPrimary = false;
+    // Well past the bound: writes have stopped, and region B (still with quorum) has promoted nothing.
+    while (Date.now() - cut < bound + 10_000) {
+      for (const m of membersOf('b')) if (await lab.patroni.isPrimary(m)) bPrimary = true;
+      await new Promise((r) => setTimeout(r, 1_000));
+    }
+    const stoppedAfter = lastAck - cut;
+    writing = false;
+    await writer;
+    await Promise.all(wanProxiesOf('a').map((p) => lab.toxiproxy.setEnabled(p.name, true)));
+    console.log(`[regions] cut off at ${new Date(cut).toISOString()}: last write acknowledged ${(stoppedAfter / 1000).toFixed(1)} s later (bound ${bound / 1000} s)`);
+    expect(stoppedAfter).toBeLessThanOrEqual(bound);
+    expect(bPrimary).toBe(false);
+    await waitFor('region A leading again', async () => (await primaryRegion()) === 'a', { timeoutMs: 120_000, intervalMs: 1_000 });
+  }, 240_000);
+});
+
+describe('npm run region -- switchover', () => {
+  /** Writes to whichever member leads, through its container, until stopped; returns the acknowledged ids. */
+  function writeThroughout(tag: string) {
+    const acked: number[] = [];
+    let on = true;
+    const done = (async () => {
+      let at: string | undefined;
+      while (on) {
+        try {
+          at ??= await leader();
+          acked.push(Number(await sqlIn(at, `INSERT INTO region_probe (tag) VALUES ('${tag}') RETURNING id`)));
+        } catch {
+          at = undefined; // it stopped leading: ask again
+        }
+      }
+    })();
+    return {
+      acked,
+      stop: async () => {
+        on = false;
+        await done;
+      },
+    };
+  }
+
+  test('to region B and back: every write acknowledged meanwhile is in the new primary region, writes paused under 10 s each way', async () => {
+    for (const to of ['b', 'a'] as RegionName[]) {
+      const w = writeThroughout(`switchover-${to}`);
+      await waitFor('writes acknowledged before the switchover', () => w.acked.length >= 3, { timeoutMs: 30_000 });
+      const r = await switchoverTo(deps, to, { log: (l) => console.log(`[regions] ${l}`) });
+      const n = w.acked.length;
+      await waitFor('a write acknowledged after it', () => w.acked.length > n, { timeoutMs: 30_000 });
+      await w.stop();
+      const found = Number(await sqlIn(r.newLeader, `SELECT count(*) FROM region_probe WHERE id IN (${w.acked.join(',')})`));
+      console.log(`[regions] switchover to ${to}: ${w.acked.length} writes acknowledged, ${found} of them in ${r.newLeader}; writes paused ${r.writesPausedMs} ms`);
+      expect(found).toBe(w.acked.length);
+      expect(r.writesPausedMs).toBeLessThan(10_000);
+      expect((await regionsReport(deps)).primary).toBe(to);
+    }
+  }, 300_000);
+
+  test('to the region that is already primary: refused, and nothing changes', async () => {
+    const before = await regionsReport(deps);
+    await expect(switchoverTo(deps, before.primary!)).rejects.toThrow(/already the primary region/);
+    expect((await regionsReport(deps)).leader).toBe(before.leader);
+  });
+});
+
+describe('the region controller', () => {
+  test('every container of region A killed: region B takes writes within 30 s, and only writes of the last WAN round trips are lost, each named', async () => {
+    const acked: { id: number; at: number }[] = [];
+    let on = true;
+    const writer = (async () => {
+      while (on) {
+        try {
+          acked.push({ id: Number(await sqlIn('pg-1', `INSERT INTO region_probe (tag) VALUES ('outage') RETURNING id`)), at: Date.now() });
+        } catch {
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+    })();
+    expect(await leader()).toBe('pg-1');
+    await waitFor('writes acknowledged before the outage', () => acked.length >= 10, { timeoutMs: 30_000 });
+    const ids = (await lab.runtime.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${lab.project}`, '--filter', 'label=region=a'])).stdout.split('\n').filter(Boolean);
+    const killed = Date.now();
+    await lab.runtime.docker(['kill', ...ids]);
+    on = false;
+    await writer;
+    try {
+      const newLeader = await waitFor(
+        'a leader in region B',
+        async () => {
+          for (const m of membersOf('b')) if (await lab.patroni.isPrimary(m)) return m;
+          return undefined;
+        },
+        { timeoutMs: 60_000, intervalMs: 250 },
+      );
+      const writesAfter = Date.now() - killed;
+      const present = new Set((await sqlIn(newLeader, `SELECT id FROM region_probe WHERE id IN (${acked.map((a) => a.id).join(',')})`)).split('\n').filter(Boolean).map(Number));
+      const lost = acked.filter((a) => !present.has(a.id));
+      console.log(
+        `[regions] region A killed: ${newLeader} took writes ${(writesAfter / 1000).toFixed(1)} s later; ${acked.length} writes acknowledged, ${lost.length} lost${lost.length ? ` (ids ${lost.map((l) => l.id).join(', ')}, acknowledged ${lost.map((l) => `${killed - l.at} ms`).join(', ')} before the kill)` : ''}`,
+      );
+      expect(writesAfter).toBeLessThanOrEqual(30_000);
+      // Asynchronous replication: what is lost is what had not crossed the WAN yet.
+      for (const l of lost) expect(killed - l.at, `write ${l.id}`).toBeLessThanOrEqual(2_000);
+      await waitFor('the controller done: synchronous mode back on', async () => (await lab.patroni.config(newLeader)).synchronous_mode === true, { timeoutMs: 30_000, intervalMs: 500 });
+    } finally {
+      await lab.runtime.docker(['start', ...ids]);
+    }
+    await waitFor(
+      "region A's members back, as replicas of region B",
+      async () => {
+        const r = await regionsReport(deps);
+        return r.primary === 'b' && r.regions.find((g) => g.region === 'a')!.members.every((m) => m.state === 'streaming' && m.nosync);
+      },
+      { timeoutMs: 180_000, intervalMs: 2_000 },
+    );
+  }, 420_000);
+});
