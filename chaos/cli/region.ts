@@ -60,7 +60,9 @@ main(spec, async () => {
     if (action === 'switchover') {
       const r = await switchoverTo(deps, arg as 'a' | 'b', { maxLagBytes, log });
       console.log(
-        values.json ? JSON.stringify(r) : `region ${r.to} is primary (leader ${r.newLeader}); writes paused ${(r.writesPausedMs / 1000).toFixed(1)} s, ${(r.totalMs / 1000).toFixed(1)} s in all`,
+        values.json
+          ? JSON.stringify(r)
+          : `region ${r.to} is primary (leader ${r.newLeader}); commits waited for it ${(r.syncWaitMs / 1000).toFixed(1)} s, then writes paused ${(r.writesPausedMs / 1000).toFixed(1)} s; ${(r.totalMs / 1000).toFixed(1)} s in all`,
       );
       return 0;
     }

@@ -103,7 +103,9 @@ export interface SwitchoverResult {
   to: RegionName;
   oldLeader: string;
   newLeader: string;
-  /** From the moment commits waited for the target region until the new leader took writes. */
+  /** Commits went on meanwhile, each waiting for the target region too: from the tags' change until a member there was the synchronous standby. */
+  syncWaitMs: number;
+  /** Patroni's switchover: from the old leader's stop until the new one took writes. */
   writesPausedMs: number;
   totalMs: number;
 }
@@ -140,42 +142,83 @@ export async function switchoverTo(d: RegionsDeps, to: RegionName, o: Switchover
     async () => (await d.patroni.cluster([oldLeader])).find((m) => m.role === 'sync_standby' && regionOfMember(m.name) === to && m.state === 'streaming')?.name,
     { timeoutMs: o.timeoutMs ?? 60_000, intervalMs: 250 },
   );
-  log(`${candidate} is the synchronous standby: every acknowledged commit is in region ${to}`);
+  const syncWaitMs = Date.now() - pausedFrom;
+  log(`${candidate} is the synchronous standby after ${syncWaitMs} ms: every acknowledged commit is in region ${to}`);
 
   // 2. Patroni's switchover to that standby: the old leader stops, the candidate promotes.
+  const switchedFrom = Date.now();
   await d.patroni.switchover(oldLeader, candidate);
   await d.patroni.setNosync(oldLeader, true).catch(() => {});
   await waitFor(`${candidate} to lead and take writes`, () => d.patroni.isPrimary(candidate), { timeoutMs: o.timeoutMs ?? 60_000, intervalMs: 200 });
-  const writesPausedMs = Date.now() - pausedFrom;
-  log(`${candidate} leads (writes paused ${writesPausedMs} ms, counting the wait for a synchronous standby in region ${to})`);
+  const writesPausedMs = Date.now() - switchedFrom;
+  log(`${candidate} leads: writes paused ${writesPausedMs} ms`);
   await waitFor(
     `a synchronous standby in region ${to}`,
     async () => (await d.patroni.cluster(membersOf(to))).some((m) => m.role === 'sync_standby' && regionOfMember(m.name) === to) || membersOf(to).length < 2,
     { timeoutMs: o.timeoutMs ?? 90_000, intervalMs: 500 },
   ).catch(() => log(`no synchronous standby in region ${to} yet: the new leader commits alone until one streams`));
   await switchRedis(d, to, log);
-  return { from, to, oldLeader, newLeader: candidate, writesPausedMs, totalMs: Date.now() - started };
+  return { from, to, oldLeader, newLeader: candidate, syncWaitMs, writesPausedMs, totalMs: Date.now() - started };
 }
 
 const redisCli = (d: RegionsDeps, r: RegionName, ...args: string[]) =>
   d.runtime.execIn(REDIS_OF[r], ['redis-cli', '-p', String(redisPort(r)), ...args], { timeoutMs: 10_000 }).then((x) => x.stdout.trim());
-const replOffset = (info: string, key: 'master_repl_offset' | 'slave_repl_offset') => Number(new RegExp(`^${key}:(\\d+)`, 'm').exec(info)?.[1] ?? -1);
 
-/** Redis follows the database: `to`'s Redis, once it has every write of the old primary, takes writes. */
+interface RedisRole {
+  up: boolean;
+  master: boolean;
+  /** Replicating whom (its global name), with the link up. */
+  following?: string;
+  linkUp: boolean;
+  offset: number;
+}
+
+async function redisRole(d: RegionsDeps, r: RegionName): Promise<RedisRole> {
+  const info = await redisCli(d, r, 'INFO', 'replication').catch(() => '');
+  const field = (k: string) => new RegExp(`^${k}:(.*)$`, 'm').exec(info)?.[1]?.trim();
+  const master = field('role') === 'master';
+  const host = field('master_host');
+  return {
+    up: info !== '',
+    master,
+    ...(host ? { following: host } : {}),
+    linkUp: field('master_link_status') === 'up',
+    offset: Number(field(master ? 'master_repl_offset' : 'slave_repl_offset') ?? -1),
+  };
+}
+
+/** Makes `r`'s Redis follow `primary`'s (or take writes when it is the primary's), and keeps that across restarts. */
+async function redisFollow(d: RegionsDeps, r: RegionName, primary: RegionName): Promise<void> {
+  const args = r === primary ? ['NO', 'ONE'] : [`${REDIS_OF[primary]}.surge`, String(redisPort(primary))];
+  await redisCli(d, r, 'REPLICAOF', ...args);
+  await redisCli(d, r, 'CONFIG', 'REWRITE');
+}
+
+/**
+ * Redis follows the database: `to`'s Redis, once it has every write of the old primary's (when it
+ * is replicating it), takes writes, and the other region's replicates it.
+ */
 export async function switchRedis(d: RegionsDeps, to: RegionName, log: (l: string) => void = () => {}): Promise<void> {
   const from = otherRegion(to);
-  const fromInfo = await redisCli(d, from, 'INFO', 'replication').catch(() => '');
-  if (fromInfo.includes('role:master')) {
-    const offset = replOffset(fromInfo, 'master_repl_offset');
-    await waitFor(`region ${to}'s Redis to have every write (offset ${offset})`, async () => replOffset(await redisCli(d, to, 'INFO', 'replication'), 'slave_repl_offset') >= offset, {
-      timeoutMs: 30_000,
-    });
+  const [src, dst] = await Promise.all([redisRole(d, from), redisRole(d, to)]);
+  if (src.up && src.master && !dst.master && dst.linkUp && dst.following === `${REDIS_OF[from]}.surge`) {
+    await waitFor(`region ${to}'s Redis to have every write (offset ${src.offset})`, async () => (await redisRole(d, to)).offset >= src.offset, { timeoutMs: 30_000 });
+  } else if (!dst.master) {
+    log(`region ${to}'s Redis was not streaming from region ${from}'s (${src.up ? 'link down' : `region ${from}'s Redis is down`}): it takes writes with what it has`);
   }
-  await redisCli(d, to, 'REPLICAOF', 'NO', 'ONE');
-  await redisCli(d, from, 'REPLICAOF', `${REDIS_OF[to]}.surge`, String(redisPort(to))).catch(() =>
-    log(`region ${from}'s Redis is not running: it follows region ${to} once it is back (npm run region -- switchover ${to})`),
-  );
+  await redisFollow(d, to, to);
+  if (src.up) await redisFollow(d, from, to);
+  else log(`region ${from}'s Redis is not running: it is told to follow region ${to} when its region is back`);
   log(`Redis: region ${to}'s takes writes, region ${from}'s replicates it`);
+}
+
+/** After a region is back: its Redis follows the primary region's (a restarted one came back as it was). */
+export async function alignRedis(d: RegionsDeps, primary: RegionName): Promise<boolean> {
+  const other = otherRegion(primary);
+  const role = await redisRole(d, other);
+  if (!role.up || role.following === `${REDIS_OF[primary]}.surge`) return false;
+  await redisFollow(d, other, primary);
+  return true;
 }
 
 /**

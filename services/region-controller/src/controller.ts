@@ -5,7 +5,7 @@
 // leads, with its members as the synchronous candidates and Redis promoted beside them. Tags are set
 // through the members' containers (the Docker socket: the provider's API, not the WAN).
 import type { Logger, Metrics } from '@surge-lab/kit';
-import { ALL_PATRONI_MEMBERS, globalName, type Lab, membersOf, otherRegion, PatroniClient, type RegionName, regionOfMember, switchRedis, type WanHostName } from '@surge-lab/lab';
+import { ALL_PATRONI_MEMBERS, alignRedis, globalName, type Lab, membersOf, otherRegion, PatroniClient, type RegionName, regionOfMember, switchRedis, type WanHostName } from '@surge-lab/lab';
 import { type Decision, decide, type MemberView, type Memory } from './domain/decide.ts';
 
 export interface RegionControllerOptions {
@@ -28,6 +28,7 @@ export class RegionController {
   private readonly wan: PatroniClient;
   private readonly m;
   private reachableBefore = new Set<string>();
+  private redisCheckedAt = 0;
   private readonly lab: Lab;
   private readonly o: RegionControllerOptions;
   private readonly log: Logger;
@@ -51,8 +52,8 @@ export class RegionController {
       ALL_PATRONI_MEMBERS.map(async (name): Promise<MemberView> => {
         const region = regionOfMember(name)!;
         try {
-          const p = await this.wan.rest<{ role?: string; state?: string; replication_state?: string }>(name, '/patroni');
-          return { name, region, reachable: true, role: p.role ?? '', state: p.role === 'primary' ? 'running' : (p.replication_state ?? p.state ?? '') };
+          const p = await this.wan.rest<{ role?: string; state?: string }>(name, '/patroni');
+          return { name, region, reachable: true, role: p.role ?? '', state: p.state ?? '' };
         } catch {
           return { name, region, reachable: false };
         }
@@ -89,24 +90,34 @@ export class RegionController {
     if (d.kind === 'fail-over') {
       const via = members.find((m) => m.region === d.to && m.reachable)!;
       this.event('fail-over', `region ${d.from} out of sight past its leader's demotion bound: lifting synchronous mode so that region ${d.to} takes the leader key`);
-      for (const m of membersOf(d.to)) await this.lab.patroni.setNosync(m, false).catch((err: Error) => this.log.error({ member: m, err: err.message }, 'could not set the tag'));
+      for (const m of membersOf(d.to)) await this.wan.setNosync(m, false).catch((err: Error) => this.log.error({ member: m, err: err.message }, 'could not set the tag'));
       await this.wan.patchConfig(via.name, { synchronous_mode: false });
       return;
     }
     if (d.kind === 'complete-failover') {
       const leader = members.find((m) => m.region === d.to && m.reachable && m.role === 'primary')?.name ?? membersOf(d.to)[0]!;
       await this.wan.patchConfig(leader, { synchronous_mode: true });
-      await switchRedis({ runtime: this.lab.runtime, patroni: this.lab.patroni }, d.to, (l) => this.log.info(l)).catch((err: Error) => this.log.error({ err: err.message }, 'Redis did not follow'));
+      await switchRedis({ runtime: this.lab.runtime, patroni: this.wan }, d.to, (l) => this.log.info(l)).catch((err: Error) => this.log.error({ err: err.message }, 'Redis did not follow'));
       this.m.failovers.inc({ from: d.from, to: d.to });
       this.event('failed-over', `region ${d.to} is primary (leader ${leader}); synchronous mode is back, with region ${d.to}'s members as its candidates`);
       delete this.memory.failover;
       return;
     }
     if (d.kind === 'steady') {
-      // A member back in sight (a region that rejoins after an outage) takes its region's role.
-      for (const m of members.filter((x) => x.reachable && !this.reachableBefore.has(x.name) && this.reachableBefore.size > 0)) {
+      // A member back in sight (a region that rejoins after an outage) takes its region's role, and
+      // its region's Redis follows the primary's again.
+      const back = members.filter((x) => x.reachable && !this.reachableBefore.has(x.name) && this.reachableBefore.size > 0);
+      // Redis's role is checked every 10 s (two execs): a Redis that restarts alone comes back as it was.
+      if (Date.now() - this.redisCheckedAt >= 10_000 && members.some((m) => m.region !== d.primary && m.reachable)) {
+        this.redisCheckedAt = Date.now();
+        await alignRedis({ runtime: this.lab.runtime, patroni: this.wan }, d.primary).then(
+          (changed) => changed && this.event('retag', `region ${otherRegion(d.primary)}'s Redis follows region ${d.primary}'s again`),
+          (err: Error) => this.log.error({ err: err.message }, 'Redis could not follow'),
+        );
+      }
+      for (const m of back) {
         const nosync = m.region !== d.primary;
-        await this.lab.patroni.setNosync(m.name, nosync).then(
+        await this.wan.setNosync(m.name, nosync).then(
           () => this.event('retag', `${m.name} is back: ${nosync ? `a replica of region ${otherRegion(m.region)} (nosync)` : 'a synchronous candidate'}`),
           (err: Error) => this.log.error({ member: m.name, err: err.message }, 'could not set the tag'),
         );

@@ -10,6 +10,7 @@ export interface MemberView {
   region: RegionName;
   /** Its Patroni answered through the WAN this tick. */
   reachable: boolean;
+  /** Patroni's role (primary, replica) and Postgres' state (running, stopped, starting…). */
   role?: string;
   state?: string;
 }
@@ -71,8 +72,9 @@ export function decide(obs: Observation, memory: Memory, s: DecideSettings): { d
   if (lostFor < s.demoteBoundMs)
     return { decision: { kind: 'wait', reason: `region ${primary} out of sight for ${seconds(lostFor)}: its leader may still take writes until ${seconds(s.demoteBoundMs)}` }, memory: next };
   const to = other(primary);
-  const candidates = obs.members.filter((m) => m.region === to && m.reachable && m.state === 'streaming');
-  if (candidates.length === 0) return { decision: { kind: 'wait', reason: `region ${primary} is lost, and region ${to} has no streaming member to promote` }, memory: next };
+  // A replica whose leader is gone no longer streams: running is what makes it a candidate.
+  const candidates = obs.members.filter((m) => m.region === to && m.reachable && m.role === 'replica' && m.state === 'running');
+  if (candidates.length === 0) return { decision: { kind: 'wait', reason: `region ${primary} is lost, and region ${to} has no running replica to promote` }, memory: next };
   next.failover = { from: primary, to, startedAt: obs.at };
   return { decision: { kind: 'fail-over', from: primary, to }, memory: next };
 }

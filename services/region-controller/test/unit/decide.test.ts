@@ -5,8 +5,8 @@ import { describe, expect, test } from 'vitest';
 import { type DecideSettings, decide, type MemberView, type Memory, type Observation } from '../../src/domain/decide.ts';
 
 const s: DecideSettings = { confirmMs: 5_000, demoteBoundMs: 24_000 };
-const member = (name: string, region: 'a' | 'b', reachable: boolean, state = 'streaming'): MemberView => ({ name, region, reachable, state, role: 'replica' });
-const both = (aUp: boolean, bUp = true) => [member('pg-1', 'a', aUp, 'running'), member('pg-2', 'a', aUp), member('pg-b1', 'b', bUp), member('pg-b2', 'b', bUp)];
+const member = (name: string, region: 'a' | 'b', reachable: boolean, state = 'running', role = 'replica'): MemberView => ({ name, region, reachable, state, role });
+const both = (aUp: boolean, bUp = true) => [member('pg-1', 'a', aUp, 'running', 'primary'), member('pg-2', 'a', aUp), member('pg-b1', 'b', bUp), member('pg-b2', 'b', bUp)];
 const fresh: Memory = { unreachableSince: {} };
 
 /** Runs ticks one after another, carrying the memory: the decisions, in order. */
@@ -72,14 +72,14 @@ describe('the region controller', () => {
     expect(decisions.at(-1)).toMatchObject({ kind: 'wait', reason: expect.stringMatching(/electing/) });
   });
 
-  test('the region is lost but the other has no streaming member: it waits, promoting nothing', () => {
+  test('the region is lost but the other has no running replica: it waits, promoting nothing', () => {
     const members = [member('pg-1', 'a', false), member('pg-b1', 'b', true, 'stopped')];
     const { decisions } = run([
       { at: 0, members: both(true), leader: 'pg-1' },
       { at: 1_000, members },
       { at: 60_000, members },
     ]);
-    expect(decisions.at(-1)).toMatchObject({ kind: 'wait', reason: expect.stringMatching(/no streaming member/) });
+    expect(decisions.at(-1)).toMatchObject({ kind: 'wait', reason: expect.stringMatching(/no running replica/) });
   });
 
   test('back in sight before the bound, the primary region keeps leading and the clock starts again', () => {
