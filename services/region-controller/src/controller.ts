@@ -8,6 +8,10 @@ import type { Logger, Metrics } from '@surge-lab/kit';
 import { ALL_PATRONI_MEMBERS, alignRedis, globalName, type Lab, membersOf, otherRegion, PatroniClient, type RegionName, regionOfMember, switchRedis, type WanHostName } from '@surge-lab/lab';
 import { type Decision, decide, type MemberView, type Memory } from './domain/decide.ts';
 
+// Patroni's REST API answers slowly while its HA loop waits on the DCS (an etcd election after a
+// cut, over the WAN): 800 ms made region B's members look lost too in one partition run.
+const PROBE_TIMEOUT_MS = 2_500;
+
 export interface RegionControllerOptions {
   confirmMs: number;
   demoteMarginMs: number;
@@ -37,7 +41,7 @@ export class RegionController {
     this.lab = lab;
     this.o = o;
     this.log = log;
-    this.wan = new PatroniClient({ runtime: lab.runtime, direct: true, members: ALL_PATRONI_MEMBERS, hostOf: (m) => globalName(m as WanHostName), timeoutMs: 800 });
+    this.wan = new PatroniClient({ runtime: lab.runtime, direct: true, members: ALL_PATRONI_MEMBERS, hostOf: (m) => globalName(m as WanHostName), timeoutMs: PROBE_TIMEOUT_MS });
     this.m = {
       primary: metrics.gauge('region_primary', '1 for the region that has the database leader', ['region']),
       reachable: metrics.gauge('region_reachable', '1 while a member of the region answers through the WAN', ['region']),
@@ -66,9 +70,11 @@ export class RegionController {
       const c = await this.wan.config(reachable[0]!).catch(() => undefined);
       if (c) this.last.demoteBoundMs = ((c.ttl ?? 20) + (c.loop_wait ?? 2)) * 1000 + this.o.demoteMarginMs;
     }
-    const demoteBoundMs = this.last.demoteBoundMs ?? 24_000;
+    const demoteBoundMs = this.last.demoteBoundMs ?? 22_000 + this.o.demoteMarginMs; // Patroni's defaults here: ttl 20 s, loop_wait 2 s
     const { decision, memory } = decide({ at: now, members, ...(leader ? { leader } : {}) }, this.memory, { confirmMs: this.o.confirmMs, demoteBoundMs });
     this.memory = memory;
+    const said = (x?: Decision) => (x ? `${x.kind} ${'reason' in x ? x.reason.replace(/[\d.]+ s/g, '') : ''}` : '');
+    if (said(decision) !== said(this.last.decision)) this.log.info({ decision }, 'decision');
     this.last = { decision, members, demoteBoundMs };
     for (const r of ['a', 'b'] as const) {
       this.m.primary.set({ region: r }, memory.primary === r ? 1 : 0);
