@@ -55,7 +55,7 @@ describe('region B', () => {
     if (lag !== '') expect(Number(lag) * 1000).toBeGreaterThanOrEqual(2 * (WAN_LATENCY.latency - WAN_LATENCY.jitter) - 5);
   });
 
-  test('the DCS has a voting member in region A, in region B and on the witness site', async () => {
+  test("the DCS has a voting member in region A, in region B and on the lab plane's site", async () => {
     const { stdout } = await lab.runtime.execIn('etcd', ['etcdctl', '--endpoints=http://127.0.0.1:2379', 'member', 'list', '-w', 'json'], { timeoutMs: 10_000 });
     const members = (JSON.parse(stdout) as { members: { name: string; isLearner?: boolean }[] }).members;
     expect(members.map((m) => [m.name, m.isLearner ?? false]).sort()).toEqual([
