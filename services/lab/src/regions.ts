@@ -134,14 +134,22 @@ export async function switchoverTo(d: RegionsDeps, to: RegionName, o: Switchover
   // 1. Commits wait for the target region: its members may be synchronous, the old region's may not.
   log(`commits now wait for region ${to}: ${membersOf(to).join(', ')} eligible as synchronous standbys, ${membersOf(from).join(', ')} not`);
   const pausedFrom = Date.now();
-  for (const m of ready) await d.patroni.setNosync(m.name, false);
-  for (const m of membersOf(from)) if (m !== oldLeader) await d.patroni.setNosync(m, true).catch(() => {});
-  await d.patroni.patchConfig(oldLeader, { synchronous_node_count: 1 });
-  const candidate = await waitFor(
-    `a member of region ${to} as the synchronous standby`,
-    async () => (await d.patroni.cluster([oldLeader])).find((m) => m.role === 'sync_standby' && regionOfMember(m.name) === to && m.state === 'streaming')?.name,
-    { timeoutMs: o.timeoutMs ?? 60_000, intervalMs: 250 },
-  );
+  let candidate: string;
+  try {
+    for (const m of ready) await d.patroni.setNosync(m.name, false);
+    for (const m of membersOf(from)) if (m !== oldLeader) await d.patroni.setNosync(m, true).catch(() => {});
+    await d.patroni.patchConfig(oldLeader, { synchronous_node_count: 1 });
+    candidate = await waitFor(
+      `a member of region ${to} as the synchronous standby`,
+      async () => (await d.patroni.cluster([oldLeader])).find((m) => m.role === 'sync_standby' && regionOfMember(m.name) === to && m.state === 'streaming')?.name,
+      { timeoutMs: o.timeoutMs ?? 60_000, intervalMs: 250 },
+    );
+  } catch (err) {
+    // Nothing has switched yet: the regions get their roles back, and the error says where it stopped.
+    for (const m of membersOf(to)) await d.patroni.setNosync(m, true).catch(() => {});
+    for (const m of membersOf(from)) await d.patroni.setNosync(m, false).catch(() => {});
+    throw new RegionRefusal(`switchover to region ${to} stopped before Patroni's switchover, roles put back: ${(err as Error).message}`);
+  }
   const syncWaitMs = Date.now() - pausedFrom;
   log(`${candidate} is the synchronous standby after ${syncWaitMs} ms: every acknowledged commit is in region ${to}`);
 
@@ -239,6 +247,12 @@ export async function setCrossRegionSync(d: RegionsDeps, on: boolean, log: (l: s
     await waitFor(`${first?.name} as a synchronous standby`, async () => (await d.patroni.cluster([now.leader!])).some((m) => m.name === first?.name && m.role === 'sync_standby'), {
       timeoutMs: 60_000,
     });
+  else
+    await waitFor(
+      `region ${replica}'s members nosync and asynchronous again`,
+      async () => (await d.patroni.cluster([now.leader!])).filter((m) => regionOfMember(m.name) === replica).every((m) => m.tags?.nosync === true && m.role !== 'sync_standby'),
+      { timeoutMs: 60_000 },
+    );
   return regionsReport(d);
 }
 
