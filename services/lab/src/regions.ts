@@ -7,7 +7,7 @@ import type { PatroniClient, PatroniDynamicConfig, PatroniMember, StandbyLag } f
 import type { Runtime } from './runtime/runtime.ts';
 import { ALL_PATRONI_MEMBERS, SERVICES, type ServiceName } from './topology.ts';
 import { waitFor } from './wait.ts';
-import { WAN_HOSTS } from './wan.ts';
+import { globalName, WAN_HOSTS } from './wan.ts';
 
 export type RegionName = 'a' | 'b';
 export const REGION_NAMES: readonly RegionName[] = ['a', 'b'];
@@ -53,8 +53,9 @@ export interface RegionsDeps {
 
 /** The regions now: which one is primary, and how far the other is behind. */
 export async function regionsReport(d: RegionsDeps): Promise<RegionsReport> {
-  const running = new Set((await d.runtime.containers()).filter((c) => c.state === 'running').map((c) => c.service));
-  const existing = new Set((await d.runtime.containers({ all: true })).map((c) => c.service));
+  const containers = await d.runtime.containers({ all: true });
+  const running = new Set(containers.filter((c) => c.state === 'running').map((c) => c.service));
+  const existing = new Set(containers.map((c) => c.service));
   const cluster: PatroniMember[] = await d.patroni.cluster(ALL_PATRONI_MEMBERS.filter((m) => running.has(m)));
   const leader = cluster.find((m) => m.role === 'leader' && m.state === 'running')?.name;
   const lags: StandbyLag[] = leader ? await d.patroni.standbyLag(leader).catch(() => []) : [];
@@ -133,7 +134,7 @@ export async function switchoverTo(d: RegionsDeps, to: RegionName, o: Switchover
 
   // 1. Commits wait for the target region: its members may be synchronous, the old region's may not.
   log(`commits now wait for region ${to}: ${membersOf(to).join(', ')} eligible as synchronous standbys, ${membersOf(from).join(', ')} not`);
-  const pausedFrom = Date.now();
+  const syncFrom = Date.now();
   let candidate: string;
   try {
     for (const m of ready) await d.patroni.setNosync(m.name, false);
@@ -150,7 +151,7 @@ export async function switchoverTo(d: RegionsDeps, to: RegionName, o: Switchover
     for (const m of membersOf(from)) await d.patroni.setNosync(m, false).catch(() => {});
     throw new RegionRefusal(`switchover to region ${to} stopped before Patroni's switchover, roles put back: ${(err as Error).message}`);
   }
-  const syncWaitMs = Date.now() - pausedFrom;
+  const syncWaitMs = Date.now() - syncFrom;
   log(`${candidate} is the synchronous standby after ${syncWaitMs} ms: every acknowledged commit is in region ${to}`);
 
   // 2. Patroni's switchover to that standby: the old leader stops, the candidate promotes.
@@ -197,7 +198,7 @@ async function redisRole(d: RegionsDeps, r: RegionName): Promise<RedisRole> {
 
 /** Makes `r`'s Redis follow `primary`'s (or take writes when it is the primary's), and keeps that across restarts. */
 async function redisFollow(d: RegionsDeps, r: RegionName, primary: RegionName): Promise<void> {
-  const args = r === primary ? ['NO', 'ONE'] : [`${REDIS_OF[primary]}.surge`, String(redisPort(primary))];
+  const args = r === primary ? ['NO', 'ONE'] : [globalName(REDIS_OF[primary]), String(redisPort(primary))];
   await redisCli(d, r, 'REPLICAOF', ...args);
   await redisCli(d, r, 'CONFIG', 'REWRITE');
 }
@@ -209,7 +210,7 @@ async function redisFollow(d: RegionsDeps, r: RegionName, primary: RegionName): 
 export async function switchRedis(d: RegionsDeps, to: RegionName, log: (l: string) => void = () => {}): Promise<void> {
   const from = otherRegion(to);
   const [src, dst] = await Promise.all([redisRole(d, from), redisRole(d, to)]);
-  if (src.up && src.master && !dst.master && dst.linkUp && dst.following === `${REDIS_OF[from]}.surge`) {
+  if (src.up && src.master && !dst.master && dst.linkUp && dst.following === globalName(REDIS_OF[from])) {
     await waitFor(`region ${to}'s Redis to have every write (offset ${src.offset})`, async () => (await redisRole(d, to)).offset >= src.offset, { timeoutMs: 30_000 });
   } else if (!dst.master) {
     log(`region ${to}'s Redis was not streaming from region ${from}'s (${src.up ? 'link down' : `region ${from}'s Redis is down`}): it takes writes with what it has`);
@@ -224,7 +225,7 @@ export async function switchRedis(d: RegionsDeps, to: RegionName, log: (l: strin
 export async function alignRedis(d: RegionsDeps, primary: RegionName): Promise<boolean> {
   const other = otherRegion(primary);
   const role = await redisRole(d, other);
-  if (!role.up || role.following === `${REDIS_OF[primary]}.surge`) return false;
+  if (!role.up || role.following === globalName(REDIS_OF[primary])) return false;
   await redisFollow(d, other, primary);
   return true;
 }

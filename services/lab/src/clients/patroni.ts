@@ -120,8 +120,8 @@ export class PatroniClient {
    * rewrites its tags file and has Patroni reload its configuration.
    */
   async setNosync(member: string, nosync: boolean): Promise<void> {
-    const tags = `tags:\n  nofailover: false\n  noloadbalance: false\n  clonefrom: false\n  nosync: ${nosync}\n`;
-    await this.o.runtime.execIn(member, ['sh', '-c', `printf "$1" > ${PATRONI_TAGS_FILE}`, 'sh', tags], { timeoutMs: 10_000 });
+    // Only the nosync line changes: the file's layout is the entrypoint's.
+    await this.o.runtime.execIn(member, ['sed', '-i', `s/^  nosync: .*/  nosync: ${nosync}/`, PATRONI_TAGS_FILE], { timeoutMs: 10_000 });
     await this.send(member, 'POST', '/reload');
   }
 
