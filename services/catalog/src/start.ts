@@ -1,9 +1,10 @@
-import { createPgPools, createRedis, createService, migrate, pgSettings, redisSettings, retryUntil, runMain } from '@surge-lab/kit';
+import { createPgPools, createRedis, createService, pgSettings, prepareSchema, redisSettings, runMain } from '@surge-lab/kit';
 import { buildApp, INVALIDATION_CHANNEL } from './app.ts';
 import { catalogConfig } from './config.ts';
 import { LayeredCache } from './data-access/layered-cache.ts';
 import { catalogMigrations } from './data-access/migrations.ts';
 import { productsRepo } from './data-access/products-repo.ts';
+import { watchReplicaLag } from './data-access/replica-lag.ts';
 
 runMain(async () => {
   const config = catalogConfig();
@@ -13,7 +14,7 @@ runMain(async () => {
   // Pub/sub needs its own connection, which may queue while Redis is away (it re-subscribes).
   const subscriber = redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null, commandTimeout: undefined });
 
-  await retryUntil('catalog migrations', () => migrate(pools.rw, 'catalog', catalogMigrations, svc.logger), svc.logger);
+  await prepareSchema(pools, config.DB_SCHEMA, 'catalog', catalogMigrations, svc.logger);
 
   const cache = new LayeredCache(redis, svc.metrics, {
     freshMs: config.CACHE_FRESH_SECONDS * 1000,
@@ -28,7 +29,15 @@ runMain(async () => {
 
   // Catalog keeps answering from its caches when the database or Redis is down: neither makes it unready.
   svc.readiness.push({ name: 'postgres-replica', critical: false, check: () => pools.ro.query('SELECT 1') }, { name: 'redis', critical: false, check: () => redis.ping() });
-  const app = buildApp(svc, { repo: productsRepo(pools, svc.metrics, { readTimeoutMs: config.DB_READ_TIMEOUT_MS }), cache, publisher: redis, adminToken: config.ADMIN_TOKEN });
+  const lag = watchReplicaLag(pools.ro, svc.metrics);
+  const app = buildApp(svc, {
+    repo: productsRepo(pools, svc.metrics, { readTimeoutMs: config.DB_READ_TIMEOUT_MS }),
+    cache,
+    publisher: redis,
+    adminToken: config.ADMIN_TOKEN,
+    replicaLagSeconds: lag.seconds,
+    staleAfterSeconds: config.STALE_AFTER_SECONDS,
+  });
   await svc.listen(app, {
     port: config.PORT,
     closers: [
@@ -39,7 +48,13 @@ runMain(async () => {
           return redis.quit();
         },
       },
-      { name: 'postgres', close: () => pools.close() },
+      {
+        name: 'postgres',
+        close: () => {
+          lag.stop();
+          return pools.close();
+        },
+      },
     ],
   });
 });

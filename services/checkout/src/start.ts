@@ -1,4 +1,4 @@
-import { createKafka, createPgPools, createPublisher, createService, migrate, pgSettings, retryUntil, runMain } from '@surge-lab/kit';
+import { createKafka, createPgPools, createPublisher, createService, pgSettings, prepareSchema, retryUntil, runMain } from '@surge-lab/kit';
 import { buildApp } from './app.ts';
 import { checkoutConfig } from './config.ts';
 import { checkoutMigrations } from './data-access/migrations.ts';
@@ -15,9 +15,10 @@ runMain(async () => {
     shedEventLoopDelayMs: config.SHED_EVENT_LOOP_DELAY_MS,
   });
   const pools = createPgPools('checkout', pgSettings(config), svc.logger, svc.metrics);
-  // Orders reference catalog's products: wait until catalog created them.
-  await retryUntil('products table', () => pools.rw.query('SELECT 1 FROM products LIMIT 1'), svc.logger, 300_000);
-  await retryUntil('checkout migrations', () => migrate(pools.rw, 'checkout', checkoutMigrations, svc.logger), svc.logger);
+  // Orders reference catalog's products: wait until catalog created them (or they replicated here).
+  const schemaPool = config.DB_SCHEMA === 'apply' ? pools.rw : pools.ro;
+  await retryUntil('products table', () => schemaPool.query('SELECT 1 FROM products LIMIT 1'), svc.logger, 300_000);
+  await prepareSchema(pools, config.DB_SCHEMA, 'checkout', checkoutMigrations, svc.logger);
 
   const payment = paymentClient(config.PAYMENT_URL, svc.metrics, config.PAYMENT_TIMEOUT_MS);
   const publisher = createPublisher(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'checkout', connectTimeoutMs: 2_000, requestTimeoutMs: 5_000 }, svc.logger), svc.logger);

@@ -1,4 +1,5 @@
 // Config shapes shared by services: each service spreads the ones it needs into its schema.
+import { SCHEMA_MODES } from './clients/migrate.ts';
 import { env } from './config.ts';
 
 export const httpShape = {
@@ -15,6 +16,8 @@ export const pgShape = {
   PG_POOL_MAX: env.int(1, 100).default(10),
   PG_CONNECT_TIMEOUT_MS: env.int(100, 60_000).default(2_000),
   PG_STATEMENT_TIMEOUT_MS: env.int(100, 60_000).default(3_000),
+  // `follow` in a region that is not primary: its database is a replica, the schema replicates.
+  DB_SCHEMA: env.oneOf(SCHEMA_MODES).default('apply'),
 };
 
 export const redisShape = {

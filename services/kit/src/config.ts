@@ -17,6 +17,7 @@ export const env = {
   int: (min = 0, max = Number.MAX_SAFE_INTEGER) => z.coerce.number().int('must be an integer').min(min).max(max),
   port: () => z.coerce.number().int('must be an integer').min(1).max(65535),
   url: () => z.string().url('must be a URL'),
+  oneOf: <T extends string>(values: readonly T[]) => z.enum(values as [T, ...T[]], { message: `must be one of ${values.join(', ')}` }),
   bool: () => z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1'),
   hostPort: () => z.string().regex(/^[A-Za-z0-9.-]+:\d{1,5}$/, 'must be host:port'),
   list: () =>

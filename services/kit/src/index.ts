@@ -2,7 +2,7 @@
 
 export { type HttpAnswer, type HttpCall, httpRequest } from './clients/http-client.ts';
 export { type Admin, type Consumer, createKafka, createPublisher, type Kafka, type KafkaMessage, type Message, needsNewProducer, type Publisher } from './clients/kafka.ts';
-export { type Migration, migrate, retryUntil } from './clients/migrate.ts';
+export { followMigrations, type Migration, migrate, prepareSchema, retryUntil, SCHEMA_MODES, type SchemaMode } from './clients/migrate.ts';
 export { createPgPools, type PgPools, type PgSettings } from './clients/pg.ts';
 export { createRedis, type RedisSettings } from './clients/redis.ts';
 export { httpShape, kafkaShape, pgSettings, pgShape, redisSettings, redisShape } from './common-config.ts';

@@ -24,6 +24,7 @@ export function startLoop(opts: { name: string; intervalMs: number; maxBackoffMs
   let current: Promise<void> = Promise.resolve();
   let failures = 0;
   let lastError = '';
+  let lastSaidAt = 0;
   const tick = () => {
     running = true;
     current = (async () => {
@@ -40,11 +41,17 @@ export function startLoop(opts: { name: string; intervalMs: number; maxBackoffMs
           idleDelay = Math.min(idleMaxMs, idleDelay * 2);
         }
       } catch (err) {
-        // Said when it starts failing, when the reason changes, and every 20th failure: a job that
+        // Said when it starts failing, when the reason changes (at most once a minute: a database
+        // that is away fails with one of two messages in turn), and every 20th failure: a job that
         // keeps failing must not go quiet after its first line.
         const message = (err as Error).message;
-        if (failures === 0) logger.warn({ job: name, err: message }, 'job failed; backing off');
-        else if (message !== lastError || failures % 20 === 0) logger.warn({ job: name, err: message, failures }, 'job still failing');
+        const now = Date.now();
+        const say = failures === 0 || failures % 20 === 0 || (message !== lastError && now - lastSaidAt >= 60_000);
+        if (say) {
+          if (failures === 0) logger.warn({ job: name, err: message }, 'job failed; backing off');
+          else logger.warn({ job: name, err: message, failures }, 'job still failing');
+          lastSaidAt = now;
+        }
         lastError = message;
         failures++;
         delay = Math.min(maxBackoffMs, intervalMs * 2 ** failures);

@@ -42,6 +42,25 @@ export async function migrate(pool: pg.Pool, owner: string, migrations: Migratio
   }
 }
 
+/** Where a service's schema comes from: it applies its migrations (in the primary region), or it
+ * waits until replication has brought them (a region that is not primary: its database is a replica,
+ * and its writes go to the primary region's services). */
+export type SchemaMode = 'apply' | 'follow';
+export const SCHEMA_MODES: readonly SchemaMode[] = ['apply', 'follow'];
+
+/** Fails, naming them, while any of `owner`'s migrations is missing from the database `pool` reads. */
+export async function followMigrations(pool: pg.Pool, owner: string, migrations: Migration[]): Promise<number> {
+  const { rows } = await pool.query<{ version: number }>('SELECT version FROM schema_migrations WHERE owner = $1', [owner]);
+  const applied = new Set(rows.map((r) => r.version));
+  const missing = migrations.filter((m) => !applied.has(m.version)).map((m) => m.version);
+  if (missing.length > 0) throw new Error(`${owner}: migrations ${missing.join(', ')} have not replicated here yet`);
+  return 0;
+}
+
+/** Start-up: the schema applied (`apply`) or replicated (`follow`) before the service answers. */
+export const prepareSchema = (pools: { rw: pg.Pool; ro: pg.Pool }, mode: SchemaMode, owner: string, migrations: Migration[], logger: Logger) =>
+  retryUntil(`${owner} migrations`, () => (mode === 'apply' ? migrate(pools.rw, owner, migrations, logger) : followMigrations(pools.ro, owner, migrations)), logger);
+
 /** Retries `fn` until it succeeds or `timeoutMs` passes: start-up waits for the database. */
 export async function retryUntil<T>(what: string, fn: () => Promise<T>, logger: Logger, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
