@@ -1,5 +1,5 @@
-// POST /charges (idempotent; approves after a simulated processor delay, declines test addresses) and
-// GET /charges/:chargeId. Failures come from the lab's chaos, never from random code paths.
+// POST /charges (idempotent; approves after a simulated processor delay, declines test addresses),
+// GET /charges/:chargeId and GET /charges?orderId=. Failures come from the lab's chaos, never from random code paths.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppError, type Service } from '@surge-lab/kit';
@@ -12,17 +12,17 @@ export interface PaymentDeps {
   charges: ChargesRepo;
   /** Milliseconds the simulated processor takes for a new charge. */
   latencyMs: () => number;
-  pingDb: () => Promise<unknown>;
 }
 
 const view = (c: Charge) => ({ chargeId: c.chargeId, status: c.status, amountCents: c.amountCents, orderId: c.orderId, createdAt: c.createdAt });
 const ChargeIdParams = z.object({ chargeId: z.uuid() });
+const ChargesQuery = z.strictObject({ orderId: z.uuid() });
 
 export function buildApp(svc: Service, deps: PaymentDeps): Express {
   const captured = svc.metrics.counter('payment_charges_captured_total', 'New charges captured', []);
   const replays = svc.metrics.counter('payment_charge_replays_total', 'Requests answered from a stored charge (same Idempotency-Key)', []);
   const reused = svc.metrics.counter('payment_idempotency_key_reused_total', 'Idempotency-Key reused with a different request (422)', []);
-  svc.readiness.push({ name: 'postgres', check: () => deps.pingDb() });
+  svc.readiness.push({ name: 'ledger', check: () => deps.charges.ping() });
 
   const replay = (res: Response, stored: Charge, req: ChargeRequest) => {
     if (!isReplay(stored.fingerprint, req)) {
@@ -53,6 +53,11 @@ export function buildApp(svc: Service, deps: PaymentDeps): Express {
     }
     captured.inc();
     res.status(201).location(`/charges/${chargeId}`).json(view(stored));
+  });
+  // An order's charges: how a merchant (the audit) checks that nothing was charged twice.
+  app.get('/charges', async (req, res) => {
+    const { orderId } = ChargesQuery.parse(req.query);
+    res.json({ charges: (await deps.charges.forOrder(orderId)).map(view) });
   });
   app.get('/charges/:chargeId', async (req, res) => {
     const { chargeId } = ChargeIdParams.parse(req.params);

@@ -1,8 +1,10 @@
-// payment_charges through one guarded call (timeout, breaker). Every statement is safe to
-// retry: the insert carries its own charge id and does nothing on a key conflict.
-
-import { guard, type Metrics } from '@surge-lab/kit';
-import type pg from 'pg';
+// The provider's own ledger of charges: SQLite in a file on the provider's volume, not the shop's
+// database. Payment is an external provider on the lab plane (Stripe-like): it must outlive either
+// region, so it keeps no state in theirs (it did, and a lost region A took the card processor with
+// it). Its replicas share the file (WAL mode, one writer at a time, a busy wait for the lock).
+// Every statement is safe to retry: the insert carries its own charge id and does nothing when
+// the key exists.
+import { DatabaseSync } from 'node:sqlite';
 
 export interface Charge {
   chargeId: string;
@@ -19,10 +21,27 @@ export interface ChargesRepo {
   byId(chargeId: string): Promise<Charge | null>;
   /** Inserts unless the key exists; returns the stored row for the key either way. */
   insert(c: Omit<Charge, 'createdAt'>): Promise<Charge>;
+  /** The charges of an order (the audit's question: was it charged twice?). */
+  forOrder(orderId: string): Promise<Charge[]>;
+  ping(): Promise<void>;
+  close(): void;
 }
 
-const COLUMNS = `charge_id, idempotency_key, order_id, amount_cents, status, request_fingerprint, created_at`;
-type Row = { charge_id: string; idempotency_key: string; order_id: string; amount_cents: number; status: 'captured'; request_fingerprint: string; created_at: Date };
+// request_fingerprint tells a replay from a reused key; the e-mail itself is not kept.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS payment_charges (
+  idempotency_key text PRIMARY KEY,
+  charge_id text NOT NULL UNIQUE,
+  order_id text NOT NULL,
+  amount_cents integer NOT NULL CHECK (amount_cents > 0),
+  status text NOT NULL CHECK (status IN ('captured')),
+  request_fingerprint text NOT NULL,
+  created_at text NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+CREATE INDEX IF NOT EXISTS payment_charges_order_id_idx ON payment_charges (order_id);`;
+
+const COLUMNS = 'charge_id, idempotency_key, order_id, amount_cents, status, request_fingerprint, created_at';
+type Row = { charge_id: string; idempotency_key: string; order_id: string; amount_cents: number; status: 'captured'; request_fingerprint: string; created_at: string };
 const toCharge = (r: Row): Charge => ({
   chargeId: r.charge_id,
   idempotencyKey: r.idempotency_key,
@@ -30,28 +49,35 @@ const toCharge = (r: Row): Charge => ({
   amountCents: r.amount_cents,
   status: r.status,
   fingerprint: r.request_fingerprint,
-  createdAt: r.created_at.toISOString(),
+  createdAt: r.created_at,
 });
 
-export function chargesRepo(pool: pg.Pool, metrics: Metrics, timeoutMs: number): ChargesRepo {
-  const query = guard(metrics, { name: 'payment-db', timeoutMs, idempotent: true }, async (_signal, sql: string, params: unknown[]) => (await pool.query<Row>(sql, params)).rows);
-  const one = async (sql: string, params: unknown[]) => {
-    const [r] = await query(sql, params);
-    return r ? toCharge(r) : null;
-  };
-  const byKey = (key: string) => one(`SELECT ${COLUMNS} FROM payment_charges WHERE idempotency_key = $1`, [key]);
+/** Opens (and creates) the ledger at `path`; `:memory:` for a private one. */
+export function chargesRepo(path: string, o: { busyTimeoutMs?: number } = {}): ChargesRepo {
+  const db = new DatabaseSync(path, { timeout: o.busyTimeoutMs ?? 2_000 });
+  // WAL: readers never wait for the writer; NORMAL: a commit survives a crash of the process
+  // (it is in the WAL), an fsync per checkpoint rather than per charge.
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
+  db.exec(SCHEMA);
+  const byKeyStmt = db.prepare(`SELECT ${COLUMNS} FROM payment_charges WHERE idempotency_key = ?`);
+  const byIdStmt = db.prepare(`SELECT ${COLUMNS} FROM payment_charges WHERE charge_id = ?`);
+  const forOrderStmt = db.prepare(`SELECT ${COLUMNS} FROM payment_charges WHERE order_id = ? ORDER BY created_at`);
+  const insertStmt = db.prepare(
+    `INSERT INTO payment_charges (charge_id, idempotency_key, order_id, amount_cents, status, request_fingerprint)
+     VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
+  );
+  const one = (r: unknown) => (r ? toCharge(r as Row) : null);
+  const byKey = (key: string) => one(byKeyStmt.get(key));
   return {
-    byKey,
-    byId: (id) => one(`SELECT ${COLUMNS} FROM payment_charges WHERE charge_id = $1`, [id]),
+    byKey: async (key) => byKey(key),
+    byId: async (id) => one(byIdStmt.get(id)),
+    forOrder: async (orderId) => (forOrderStmt.all(orderId) as Row[]).map(toCharge),
     async insert(c) {
-      const inserted = await one(
-        `INSERT INTO payment_charges (charge_id, idempotency_key, order_id, amount_cents, status, request_fingerprint)
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
-        [c.chargeId, c.idempotencyKey, c.orderId, c.amountCents, c.status, c.fingerprint],
-      );
-      const stored = inserted ?? (await byKey(c.idempotencyKey));
+      const stored = one(insertStmt.get(c.chargeId, c.idempotencyKey, c.orderId, c.amountCents, c.status, c.fingerprint)) ?? byKey(c.idempotencyKey);
       if (!stored) throw new Error(`charge for key ${c.idempotencyKey} neither inserted nor found`);
       return stored;
     },
+    ping: async () => void db.prepare('SELECT 1').get(),
+    close: () => db.close(),
   };
 }

@@ -1,25 +1,27 @@
-// payment's charges on a real Postgres (the lab's image, no Patroni). Checkout charges with one
-// Idempotency-Key per order (`order-<id>`): however often it retries, the order is charged once.
+// payment's ledger (SQLite in a file) as its two replicas use it: two connections to one file.
+// Checkout charges with one Idempotency-Key per order (`order-<id>`): however often it retries,
+// and whichever replica it reaches, the order is charged once.
 import { randomUUID } from 'node:crypto';
-import { createMetrics, DependencyError, migrate, type PgPools } from '@surge-lab/kit';
-import { DEAD_PG_URL, pgPools, type RunningPostgres, silentLogger, startPostgres, stopAll } from '@surge-lab/tests/integration';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Charge, type ChargesRepo, chargesRepo } from '../../src/data-access/charges-repo.ts';
-import { PAYMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
 import { type ChargeRequest, fingerprint, isReplay } from '../../src/domain/charge.ts';
 
-let pg: RunningPostgres | undefined;
-let pools: PgPools;
+const dir = mkdtempSync(join(tmpdir(), 'payment-ledger-'));
+const file = join(dir, 'charges.db');
 let repo: ChargesRepo;
+let other: ChargesRepo; // the second replica
 
-beforeAll(async () => {
-  pg = await startPostgres();
-  pools = pgPools(pg.url, 'payment-it');
-  repo = chargesRepo(pools.rw, createMetrics('payment-it'), 2_000);
+beforeAll(() => {
+  repo = chargesRepo(file);
+  other = chargesRepo(file);
 });
-afterAll(async () => {
-  await pools?.close();
-  await stopAll(pg);
+afterAll(() => {
+  repo?.close();
+  other?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 /** What payment's POST /charges stores for a request: a fresh charge id every time. */
@@ -32,14 +34,7 @@ const chargeFor = (req: ChargeRequest): Omit<Charge, 'createdAt'> => ({
   fingerprint: fingerprint(req),
 });
 const request = (over: Partial<ChargeRequest> = {}): ChargeRequest => ({ orderId: randomUUID(), amountCents: 4_250, email: 'shopper@example.com', ...over });
-const rowsForOrder = async (orderId: string) => (await pools.rw.query<{ charge_id: string }>('SELECT charge_id FROM payment_charges WHERE order_id = $1', [orderId])).rows;
-
-describe('payment migrations', () => {
-  test('apply once', async () => {
-    expect(await migrate(pools.rw, 'payment', PAYMENT_MIGRATIONS, silentLogger)).toBe(1);
-    expect(await migrate(pools.rw, 'payment', PAYMENT_MIGRATIONS, silentLogger)).toBe(0);
-  });
-});
+const rowsForOrder = async (orderId: string) => (await other.forOrder(orderId)).map((c) => ({ charge_id: c.chargeId }));
 
 describe('charges repo', () => {
   test('a charge is stored and found again by its key and by its id', async () => {
@@ -78,14 +73,24 @@ describe('charges repo', () => {
     expect(await rowsForOrder(req.orderId)).toHaveLength(1);
   });
 
-  test('with the database down, a charge fails as a dependency error instead of hanging', async () => {
-    const down = pgPools(DEAD_PG_URL, 'payment-it-down');
+  test('both replicas see one charge per key: one made through either, concurrently, is the same', async () => {
+    const req = request();
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => (i % 2 ? other : repo).insert(chargeFor(req))));
+    expect(new Set(results.map((r) => r.chargeId)).size).toBe(1);
+    expect(await other.byKey(`order-${req.orderId}`)).toEqual(results[0]);
+  });
+
+  test('a charge survives the process: a ledger opened again has it', async () => {
+    const stored = await repo.insert(chargeFor(request()));
+    const reopened = chargesRepo(file);
     try {
-      const started = Date.now();
-      await expect(chargesRepo(down.rw, createMetrics('payment-it-down'), 500).insert(chargeFor(request()))).rejects.toBeInstanceOf(DependencyError);
-      expect(Date.now() - started).toBeLessThan(5_000);
+      expect(await reopened.byId(stored.chargeId)).toEqual(stored);
     } finally {
-      await down.close();
+      reopened.close();
     }
+  });
+
+  test('a ledger that cannot be opened fails at start, naming the problem', () => {
+    expect(() => chargesRepo(join(dir, 'missing', 'charges.db'))).toThrow(/unable to open/);
   });
 });

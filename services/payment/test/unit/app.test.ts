@@ -1,30 +1,25 @@
-// The routes against an in-memory repository: replay, reuse, 404 and validation, no Docker.
+// The routes against a private in-memory ledger (the real SQLite one): replay, reuse, 404 and validation.
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createService } from '@surge-lab/kit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../src/app.ts';
-import type { Charge, ChargesRepo } from '../../src/data-access/charges-repo.ts';
+import { chargesRepo } from '../../src/data-access/charges-repo.ts';
 
-const rows = new Map<string, Charge>();
-const repo: ChargesRepo = {
-  byKey: async (k) => rows.get(k) ?? null,
-  byId: async (id) => [...rows.values()].find((c) => c.chargeId === id) ?? null,
-  insert: async (c) => {
-    if (!rows.has(c.idempotencyKey)) rows.set(c.idempotencyKey, { ...c, createdAt: new Date().toISOString() });
-    return rows.get(c.idempotencyKey)!;
-  },
-};
+const repo = chargesRepo(':memory:');
 let server: Server;
 let base: string;
 beforeAll(async () => {
-  const app = buildApp(createService('payment', { logLevel: 'silent' }), { charges: repo, latencyMs: () => 1, pingDb: async () => 1 });
+  const app = buildApp(createService('payment', { logLevel: 'silent' }), { charges: repo, latencyMs: () => 1 });
   server = await new Promise((r) => {
     const s = app.listen(0, () => r(s));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise((r) => server.close(r)));
+afterAll(async () => {
+  await new Promise((r) => server.close(r));
+  repo.close();
+});
 
 const body = { orderId: '0b7f3c1e-8a52-4d43-9d3e-6f5f0a1b2c3d', amountCents: 500, email: 'a@example.com' };
 const post = (key: string | null, b: unknown) =>
@@ -50,20 +45,23 @@ describe('payment routes (in-memory)', () => {
     expect(await (await fetch(`${base}/charges/${charge.chargeId}`)).json()).toEqual(charge);
     expect((await fetch(`${base}/charges/6b7f3c1e-8a52-4d43-9d3e-6f5f0a1b2c3d`)).status).toBe(404);
     expect((await fetch(`${base}/charges/nope`)).status).toBe(400);
+    // The order's charges: exactly the one.
+    expect(await (await fetch(`${base}/charges?orderId=${body.orderId}`)).json()).toEqual({ charges: [charge] });
+    expect((await fetch(`${base}/charges?orderId=nope`)).status).toBe(400);
   });
   test('missing key → 400 REQUEST_MISSING_IDEMPOTENCY_KEY; nothing stored', async () => {
-    const before = rows.size;
+    const before = (await repo.forOrder(body.orderId)).length;
     const res = await post(null, body);
     expect(res.status).toBe(400);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('REQUEST_MISSING_IDEMPOTENCY_KEY');
-    expect(rows.size).toBe(before);
+    expect((await repo.forOrder(body.orderId)).length).toBe(before);
   });
   test('a test address (+decline) is declined with 402 PAYMENT_DECLINED and nothing is stored', async () => {
-    const before = rows.size;
+    const before = (await repo.forOrder(body.orderId)).length;
     const res = await post('k-decline', { ...body, email: 'shopper+decline@example.com' });
     expect(res.status).toBe(402);
     expect(((await res.json()) as { error: { code: string } }).error.code).toBe('PAYMENT_DECLINED');
-    expect(rows.size).toBe(before);
+    expect((await repo.forOrder(body.orderId)).length).toBe(before);
   });
   // Regression: checkout accepted this address and payment refused it with 400, so the order
   // stayed payment_pending forever. Both now validate with the shared contract.

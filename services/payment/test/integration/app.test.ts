@@ -1,40 +1,41 @@
-// payment in-process (port 0) against the lab's Postgres: charge, replay, key reuse, and every
-// bad-input class answered 4xx JSON naming the problem with nothing written.
+// payment in-process (port 0) over a ledger file, as a replica runs it: charge, replay, key reuse,
+// and every bad-input class answered 4xx JSON naming the problem with nothing written (read back
+// through a second connection to the file, as the other replica would).
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createPgPools, createService, migrate, type PgPools, pgSettings } from '@surge-lab/kit';
-import { openLab } from '@surge-lab/lab';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createService } from '@surge-lab/kit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { paymentConfig } from '../../src/config.ts';
-import { chargesRepo } from '../../src/data-access/charges-repo.ts';
-import { PAYMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
+import { type ChargesRepo, chargesRepo } from '../../src/data-access/charges-repo.ts';
 
-const lab = openLab();
-const e = lab.settings.values;
-const labPort = (name: string) => lab.settings.port(name);
-const url = (port: string) => `postgres://${e.APP_DB_USER}:${e.APP_DB_PASSWORD}@127.0.0.1:${labPort(port)}/${e.APP_DB_NAME}`;
+const dir = mkdtempSync(join(tmpdir(), 'payment-app-'));
 const run = `t${randomUUID().slice(0, 8)}`; // prefixes every key this run writes
-let pools: PgPools;
+let ledger: ChargesRepo;
+let reader: ChargesRepo;
 let server: Server;
 let base: string;
 
 beforeAll(async () => {
-  const config = paymentConfig({ PG_RW_URL: url('PG_RW_PORT'), PG_RO_URL: url('PG_RO_PORT'), LOG_LEVEL: 'warn' });
+  const config = paymentConfig({ PAYMENT_DB_PATH: join(dir, 'charges.db'), LOG_LEVEL: 'warn' });
   const svc = createService('payment', { logLevel: 'warn' });
-  pools = createPgPools('payment-test', pgSettings(config), svc.logger, svc.metrics);
-  await migrate(pools.rw, 'payment', PAYMENT_MIGRATIONS, svc.logger);
-  const app = buildApp(svc, { charges: chargesRepo(pools.rw, svc.metrics, config.DB_TIMEOUT_MS), latencyMs: () => 20, pingDb: () => pools.rw.query('SELECT 1') });
+  ledger = chargesRepo(config.PAYMENT_DB_PATH, { busyTimeoutMs: config.PAYMENT_DB_BUSY_TIMEOUT_MS });
+  reader = chargesRepo(config.PAYMENT_DB_PATH);
+  const app = buildApp(svc, { charges: ledger, latencyMs: () => 20 });
   server = await new Promise((r) => {
     const s = app.listen(0, '127.0.0.1', () => r(s));
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await pools?.rw.query(`DELETE FROM payment_charges WHERE idempotency_key LIKE $1`, [`${run}%`]);
   await new Promise((r) => server?.close(r));
-  await pools?.close();
+  ledger?.close();
+  reader?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 type ErrorBody = { error: { code: string; message: string; details?: unknown } };
@@ -45,9 +46,9 @@ const post = (key: string | null, payload: unknown, headers: Record<string, stri
     body: typeof payload === 'string' ? payload : JSON.stringify(payload),
     headers: { 'content-type': 'application/json', ...(key === null ? {} : { 'idempotency-key': key }), ...headers },
   });
-const rowsFor = async (key: string, orderId: string) => (await pools.rw.query('SELECT 1 FROM payment_charges WHERE idempotency_key = $1 OR order_id = $2', [key, orderId])).rowCount;
+const rowsFor = async (key: string, orderId: string) => new Set([...(await reader.forOrder(orderId)), ...[await reader.byKey(key)].filter((c) => c !== null)].map((c) => c.chargeId)).size;
 
-describe('payment against the lab database', () => {
+describe('payment over its ledger', () => {
   test('readiness is green', async () => {
     expect((await fetch(`${base}/readyz`)).status).toBe(200);
   });
