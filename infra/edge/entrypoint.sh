@@ -6,6 +6,10 @@
 # mtail only counts: when it dies (a bench at 10k req/s once grew it past the memory limit) it is
 # started again and the edge keeps serving; GOMEMLIMIT makes its Go runtime collect before that.
 set -uo pipefail
+# This edge's settings (docker-compose.yml), checked before anything starts.
+case "${LAB_REGION:-}" in a | b) ;; *) echo "edge: LAB_REGION must be a or b, got '${LAB_REGION:-}'" >&2; exit 64 ;; esac
+case "${EDGE_LISTEN_PORT:-}" in '' | *[!0-9]*) echo "edge: EDGE_LISTEN_PORT must be a port, got '${EDGE_LISTEN_PORT:-}'" >&2; exit 64 ;; esac
+for v in PG_ROUTER PEER_FRONT_DOOR; do [ -n "${!v:-}" ] || { echo "edge: $v is required (docker-compose.yml)" >&2; exit 64; }; done
 mkdir -p /tmp/mtail /dev/shm/edge-log # /dev/shm: 1777 after every restart (docker-compose.yml)
 log=/dev/shm/edge-log/metrics.log
 : >"$log" # mtail follows the files that exist when it starts
@@ -19,11 +23,12 @@ export GOMEMLIMIT="${MTAIL_MEMORY_LIMIT:-40MiB}"
 ) &
 haproxy -W -db -f /etc/haproxy/haproxy.cfg &
 haproxy_pid=$!
-# The debug switch: EDGE_ACCESS_LOG=all writes an access-log line for every request, not a sample.
-conf=/etc/nginx/nginx.conf
-if [ "${EDGE_ACCESS_LOG:-sampled}" = all ]; then
-  sed 's/ if=\$access_loggable;/;/' "$conf" >/tmp/nginx-all.conf && conf=/tmp/nginx-all.conf
-fi
+# nginx's configuration for this edge: its region and public port (nginx.conf's @...@ names);
+# the debug switch EDGE_ACCESS_LOG=all writes an access-log line for every request, not a sample.
+conf=/tmp/nginx.conf
+log_all=''
+[ "${EDGE_ACCESS_LOG:-sampled}" = all ] && log_all='s/ if=\$access_loggable;/;/'
+sed -e "s/@LAB_REGION@/${LAB_REGION}/g; s/@EDGE_LISTEN_PORT@/${EDGE_LISTEN_PORT}/g" -e "${log_all}" /etc/nginx/nginx.conf >"$conf"
 nginx -c "$conf" -g 'daemon off;' &
 nginx_pid=$!
 # Keeps the metrics log small (it lives in memory, counted against the container's limit): past

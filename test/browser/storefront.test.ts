@@ -41,6 +41,8 @@ describe('storefront in Chromium', () => {
     const page = await newPage();
     await page.goto('/');
     await expect.poll(() => page.getByRole('button', { name: /^Add .* to cart$/ }).count(), { timeout: 15_000 }).toBeGreaterThan(10);
+    // The footer names the region that served the page's answers (the single-region lab is region A).
+    await expect.poll(() => page.getByTestId('served-by').textContent()).toBe('Served by region A');
     await page.screenshot({ path: join(shots, 'storefront-home.png') });
     await page.getByRole('navigation', { name: 'Categories' }).getByRole('link', { name: 'Books' }).click();
     await page.waitForURL(/category=books/);

@@ -16,10 +16,15 @@ describe('configuration sanity', () => {
     expect(err?.message).toMatch(/is not set \(see \.env\)/);
   });
 
-  test('nginx accepts the edge configuration', async () => {
-    const { stderr } = await compose(['exec', '-T', 'edge', 'nginx', '-t']);
+  test('nginx accepts the edge configuration (as its entrypoint rendered it for the region)', async () => {
+    const { stderr } = await compose(['exec', '-T', 'edge', 'nginx', '-t', '-c', '/tmp/nginx.conf']);
     expect(stderr).toMatch(/syntax is ok/);
     expect(stderr).toMatch(/test is successful/);
+  });
+
+  test("HAProxy accepts the edge's balancer configuration", async () => {
+    const { stdout, stderr } = await compose(['exec', '-T', 'edge', 'haproxy', '-c', '-f', '/etc/haproxy/haproxy.cfg']);
+    expect(stdout + stderr).not.toMatch(/WARNING|ALERT/);
   });
 
   test('HAProxy accepts the router configuration', async () => {

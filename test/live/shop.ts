@@ -24,9 +24,10 @@ export interface Answer<T = ShopBody> {
   body: T;
 }
 
-export async function api<T = ShopBody>(method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Answer<T>> {
+/** A shop call through region A's front door, or through `base` (region B's: lab.endpoints.url('edge-b')). */
+export async function api<T = ShopBody>(method: string, path: string, opts: { body?: unknown; raw?: string; headers?: Record<string, string>; base?: string } = {}): Promise<Answer<T>> {
   const headers: Record<string, string> = { ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}), ...opts.headers };
-  const res = await fetch(`${edgeUrl()}${path}`, { method, headers, body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined) });
+  const res = await fetch(`${opts.base ?? edgeUrl()}${path}`, { method, headers, body: opts.raw ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined) });
   const text = await res.text();
   let body: unknown = text;
   try {
@@ -50,11 +51,12 @@ export async function dbStock(productId: string): Promise<number> {
   return row!.stock;
 }
 
-export async function cartWith(items: Record<string, number>): Promise<string> {
-  const c = await api<{ id: string }>('POST', '/api/carts');
+export async function cartWith(items: Record<string, number>, base?: string): Promise<string> {
+  const at = base === undefined ? {} : { base };
+  const c = await api<{ id: string }>('POST', '/api/carts', at);
   if (c.status !== 201) throw new Error(`create cart: ${c.status} ${JSON.stringify(c.body)}`);
   for (const [productId, quantity] of Object.entries(items)) {
-    const r = await api('PUT', `/api/carts/${c.body.id}/items/${productId}`, { body: { quantity } });
+    const r = await api('PUT', `/api/carts/${c.body.id}/items/${productId}`, { body: { quantity }, ...at });
     if (r.status !== 200) throw new Error(`add ${productId}: ${r.status} ${JSON.stringify(r.body)}`);
   }
   return c.body.id;
@@ -62,6 +64,6 @@ export async function cartWith(items: Record<string, number>): Promise<string> {
 
 export const newKey = () => `test-${randomUUID()}`;
 
-export function checkout(cartId: string, key = newKey(), email = 'shopper@example.com') {
-  return api('POST', '/api/checkout', { body: { cartId, email }, headers: { 'idempotency-key': key } });
+export function checkout(cartId: string, key = newKey(), email = 'shopper@example.com', base?: string) {
+  return api('POST', '/api/checkout', { body: { cartId, email }, headers: { 'idempotency-key': key }, ...(base === undefined ? {} : { base }) });
 }

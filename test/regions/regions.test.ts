@@ -1,9 +1,10 @@
 // Region B beside region A (docs/regions.md): what it replicates through the WAN, what a region cut
 // off by the WAN does (it stops acknowledging writes: no split brain), and the planned switchover
 // both ways with no acknowledged write lost. Each test starts from region A primary and leaves it so.
-import { ALL_PATRONI_MEMBERS, membersOf, type RegionName, regionsReport, switchoverTo, WAN_LATENCY, waitFor, wanProxiesOf } from '@surge-lab/lab';
+import { ALL_PATRONI_MEMBERS, membersOf, type RegionName, regionsReport, switchoverTo, WAN_LATENCY, WAN_PROXIES, waitFor, wanProxiesOf } from '@surge-lab/lab';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { lab, pgClient, redisClient } from '../live/lab.ts';
+import { api, cartWith, checkout, newKey } from '../live/shop.ts';
 
 const deps = { runtime: lab.runtime, patroni: lab.patroni };
 const sqlIn = async (member: string, sql: string) =>
@@ -11,6 +12,18 @@ const sqlIn = async (member: string, sql: string) =>
 const leader = async () =>
   waitFor('a running leader', async () => (await lab.patroni.cluster(ALL_PATRONI_MEMBERS)).find((m) => m.role === 'leader' && m.state === 'running')?.name, { timeoutMs: 90_000, intervalMs: 500 });
 const primaryRegion = async () => (await regionsReport(deps)).primary;
+const doorOf = (r: RegionName) => lab.endpoints.url(r === 'a' ? 'edge' : 'edge-b');
+/** What a front door says of its region (GET /region): whether it has the leader, where its writes go. */
+const where = async (r: RegionName) => (await (await fetch(`${doorOf(r)}/region`)).json()) as { region: RegionName; primary: boolean; writes: 'local' | 'forwarded' | 'unavailable' };
+const doorsAgree = (primary: RegionName) =>
+  waitFor(
+    `region ${primary}'s front door taking writes, the other's forwarding them there`,
+    async () => (await where(primary)).writes === 'local' && (await where(primary === 'a' ? 'b' : 'a')).writes === 'forwarded',
+    {
+      timeoutMs: 30_000,
+      intervalMs: 250,
+    },
+  );
 
 /** Region A primary, every member streaming, every WAN link up: where each test starts. */
 async function regionAPrimary(): Promise<void> {
@@ -78,6 +91,46 @@ describe('region B', () => {
       redis.disconnect();
     }
   });
+});
+
+describe("region B's front door", () => {
+  test('serves catalog reads and pages from region B, and forwards every write to region A over HTTP: the answer says which region served it', async () => {
+    await doorsAgree('a');
+    const read = await api('GET', '/api/products/p-00001', { base: doorOf('b'), headers: { 'x-bypass-edge-cache': '1' } });
+    expect([read.status, read.headers.get('x-region'), read.headers.get('x-data-stale')]).toEqual([200, 'b', null]);
+    expect(read.headers.get('x-served-by')).toMatch(/^catalog\//);
+    expect((await fetch(`${doorOf('b')}/`)).headers.get('x-region')).toBe('b');
+
+    const cartId = await cartWith({ 'p-00101': 1 }, doorOf('b'));
+    const placed = await checkout(cartId, newKey(), 'region-b@example.com', doorOf('b'));
+    expect([placed.status, placed.headers.get('x-region')]).toEqual([201, 'a']);
+    // Served by region A's checkout itself: the request crossed the WAN once, as HTTP.
+    expect(placed.headers.get('x-served-by')).toMatch(/^checkout\//);
+    const found = await api('GET', `/api/orders/${placed.body.id}`);
+    expect([found.status, found.headers.get('x-region'), found.body.status]).toEqual([200, 'a', placed.body.status]);
+  });
+
+  test("marks region B's catalog reads X-Data-Stale while its replication is more than 5 s behind, and stops once it has caught up", async () => {
+    const replication = WAN_PROXIES.filter((p) => p.from === 'b' && p.name.endsWith('-postgres')).map((p) => p.name);
+    const readIn = async (r: RegionName) => {
+      const a = await api('GET', '/api/products/p-00002', { base: doorOf(r), headers: { 'x-bypass-edge-cache': '1' } });
+      return { status: a.status, stale: a.headers.get('x-data-stale'), lag: Number(a.headers.get('x-replication-lag') ?? 0) };
+    };
+    expect((await readIn('b')).stale).toBeNull();
+    const cut = Date.now();
+    await Promise.all(replication.map((n) => lab.toxiproxy.setEnabled(n, false)));
+    try {
+      const stale = await waitFor('a stale read in region B', async () => ((await readIn('b')).stale === 'true' ? await readIn('b') : undefined), { timeoutMs: 20_000, intervalMs: 250 });
+      console.log(`[regions] region B's replication cut: its reads marked stale ${((Date.now() - cut) / 1000).toFixed(1)} s later (lag ${stale.lag} s)`);
+      expect(stale.status).toBe(200);
+      expect(stale.lag).toBeGreaterThan(5);
+      expect(Date.now() - cut).toBeGreaterThan(5_000);
+      expect((await readIn('a')).stale).toBeNull();
+    } finally {
+      await Promise.all(replication.map((n) => lab.toxiproxy.setEnabled(n, true)));
+    }
+    await waitFor('fresh reads in region B again', async () => (await readIn('b')).stale === null, { timeoutMs: 30_000, intervalMs: 250 });
+  }, 90_000);
 });
 
 describe('the primary region cut off by the WAN', () => {
@@ -180,6 +233,10 @@ describe('npm run region -- switchover', () => {
       expect(found).toBe(w.acked.length);
       expect(gap).toBeLessThanOrEqual(10_000);
       expect((await regionsReport(deps)).primary).toBe(to);
+      // Shoppers follow: the other region's front door forwards its writes to the new primary region.
+      await doorsAgree(to);
+      const cart = await api('POST', '/api/carts', { base: doorOf(to === 'a' ? 'b' : 'a') });
+      expect([cart.status, cart.headers.get('x-region')]).toEqual([201, to]);
     }
   }, 300_000);
 
@@ -194,16 +251,18 @@ describe('the region controller', () => {
   test('every container of region A killed: region B takes writes within 30 s, and only writes of the last WAN round trips are lost, each named', async () => {
     const acked: { id: number; at: number }[] = [];
     let on = true;
+    // Either member of region A may lead (a switchover back picks the synchronous standby).
+    const aLeader = await leader();
+    expect(membersOf('a')).toContain(aLeader);
     const writer = (async () => {
       while (on) {
         try {
-          acked.push({ id: Number(await sqlIn('pg-1', `INSERT INTO region_probe (tag) VALUES ('outage') RETURNING id`)), at: Date.now() });
+          acked.push({ id: Number(await sqlIn(aLeader, `INSERT INTO region_probe (tag) VALUES ('outage') RETURNING id`)), at: Date.now() });
         } catch {
           await new Promise((r) => setTimeout(r, 100));
         }
       }
     })();
-    expect(await leader()).toBe('pg-1');
     await waitFor('writes acknowledged before the outage', () => acked.length >= 10, { timeoutMs: 30_000 });
     const ids = (await lab.runtime.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${lab.project}`, '--filter', 'label=region=a'])).stdout.split('\n').filter(Boolean);
     const killed = Date.now();

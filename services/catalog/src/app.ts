@@ -12,6 +12,10 @@ export interface CatalogDeps {
   /** Publishes invalidations to every replica (pub/sub). */
   publisher: Pick<Redis, 'publish'>;
   adminToken: string;
+  /** How far behind the replica reads come from is (seconds; undefined: unknown). */
+  replicaLagSeconds?: () => number | undefined;
+  /** Reads are marked stale while the replica is further behind than this. */
+  staleAfterSeconds?: number;
 }
 
 export const INVALIDATION_CHANNEL = 'catalog:invalidate';
@@ -21,11 +25,15 @@ export const INVALIDATION_CHANNEL = 'catalog:invalidate';
 const CACHEABLE = 'public, max-age=5, s-maxage=15, stale-while-revalidate=30, stale-if-error=600';
 const STALE = 'public, max-age=0, s-maxage=1';
 
-function sendCached(req: Request, res: Response, r: CacheResult): void {
+// A read is stale when it came from a cache past its freshness (the database failed), or when the
+// replica behind it lags the leader by more than the limit (a region far behind, or cut off).
+function sendCached(req: Request, res: Response, r: CacheResult, lagSeconds?: number): void {
+  const stale = r.stale || lagSeconds !== undefined;
   res.setHeader('ETag', r.etag);
-  res.setHeader('Cache-Control', r.stale ? STALE : CACHEABLE);
+  res.setHeader('Cache-Control', stale ? STALE : CACHEABLE);
   res.setHeader('X-Cache-Layer', r.source);
-  if (r.stale) {
+  if (lagSeconds !== undefined) res.setHeader('X-Replication-Lag', lagSeconds.toFixed(1));
+  if (stale) {
     res.setHeader('X-Data-Stale', 'true');
     res.setHeader('Warning', '110 - "Response is Stale"');
   }
@@ -39,6 +47,10 @@ function sendCached(req: Request, res: Response, r: CacheResult): void {
 export function buildApp(svc: Service, deps: CatalogDeps) {
   const app = svc.app();
   const { repo, cache } = deps;
+  const laggingBy = () => {
+    const lag = deps.replicaLagSeconds?.();
+    return lag !== undefined && lag > (deps.staleAfterSeconds ?? 5) ? lag : undefined;
+  };
   const productBody = (id: string) =>
     cache.get(`product:${id}`, async () => {
       const row = await repo.byId(id);
@@ -60,19 +72,19 @@ export function buildApp(svc: Service, deps: CatalogDeps) {
       const nextCursor = rows.length > q.limit ? encodeCursor(page[page.length - 1]!.id) : null;
       return JSON.stringify({ items: page.map(toProduct), nextCursor });
     });
-    sendCached(req, res, r!);
+    sendCached(req, res, r!, laggingBy());
   });
 
   app.get('/api/categories', async (req, res) => {
     const r = await cache.get('categories', async () => JSON.stringify({ categories: await repo.categories() }));
-    sendCached(req, res, r!);
+    sendCached(req, res, r!, laggingBy());
   });
 
   app.get('/api/products/:id', async (req, res) => {
     const { id } = ProductIdParam.parse(req.params);
     const r = await productBody(id);
     if (!r) throw notFound(id);
-    sendCached(req, res, r);
+    sendCached(req, res, r, laggingBy());
   });
 
   app.get('/api/products/:id/image.svg', async (req, res) => {

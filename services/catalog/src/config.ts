@@ -14,6 +14,8 @@ export function catalogConfig(source: NodeJS.ProcessEnv = process.env) {
       CACHE_KEEP_SECONDS: env.int(60, 86_400).default(3_600),
       L1_MAX_ENTRIES: env.int(10, 1_000_000).default(5_000),
       DB_READ_TIMEOUT_MS: env.int(50, 10_000).default(300),
+      /** Reads are marked X-Data-Stale while the read replica lags the leader by more than this. */
+      STALE_AFTER_SECONDS: env.int(1, 3_600).default(5),
     },
     source,
   );

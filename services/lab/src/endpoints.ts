@@ -5,12 +5,14 @@ import { LINKS, type LinkName } from './topology.ts';
 
 const HTTP = {
   edge: { portVar: 'EDGE_PORT', host: 'edge', port: 8080 },
+  // Region B's front door (the multi-region profile).
+  'edge-b': { portVar: 'EDGE_B_PORT', host: 'edge-b', port: 8081 },
   prometheus: { portVar: 'PROMETHEUS_PORT', host: 'prometheus', port: 9090 },
   grafana: { portVar: 'GRAFANA_PORT', host: 'grafana', port: 3000 },
   toxiproxy: { portVar: 'TOXIPROXY_PORT', host: 'toxiproxy', port: 8474 },
 } as const;
 
-export type Endpoint = keyof typeof HTTP | Exclude<LinkName, 'kafka-host' | 'payment'>;
+export type Endpoint = keyof typeof HTTP | Exclude<LinkName, 'kafka-host' | 'payment' | `b-${string}`>;
 
 export interface Address {
   host: string;

@@ -2,6 +2,7 @@
 // scales it, whether auto-recovery may restart it, whether it holds state, and the links it
 // reaches its dependencies through. Every list of services in the project reads this file;
 // a unit test checks it against docker-compose.yml and infra/toxiproxy/proxies.json.
+import { SITE_NETWORKS, type Site } from './wan.ts';
 
 export type Group = 'shop' | 'data' | 'platform' | 'observability';
 /** Where a container runs: region a (the default lab), region b (the `multi-region` profile), or the
@@ -17,6 +18,8 @@ export interface LinkSpec {
   readonly upstream: string;
   /** The .env variable of its host port (127.0.0.1), when the host reaches it too. */
   readonly hostPortVar?: string;
+  /** Listens only on Toxiproxy's address in this site (a region B link is not region A's to reach). */
+  readonly site?: Site;
   readonly summary: string;
 }
 
@@ -44,14 +47,23 @@ export const LINKS = {
   kafka: { listen: 19092, upstream: 'kafka:9092', summary: "Kafka for the lab's containers" },
   'kafka-host': { listen: 29092, upstream: 'kafka:9094', hostPortVar: 'KAFKA_PORT', summary: 'Kafka for host clients' },
   payment: { listen: 18090, upstream: 'payment:8080', summary: 'the payment provider' },
+  // Region B's links: its services reach region B's router, Redis and broker, and the provider.
+  'b-pg-rw': { listen: 25432, upstream: 'pg-router-b:5000', site: 'b', summary: 'Postgres read-write in region B (its leader, while region B is primary)' },
+  'b-pg-ro': { listen: 25433, upstream: 'pg-router-b:5001', site: 'b', summary: "Postgres read-only in region B (region B's replicas)" },
+  'b-redis': { listen: 26379, upstream: 'redis-b:6380', site: 'b', summary: "Region B's Redis (a replica of region A's while region A is primary)" },
+  'b-kafka': { listen: 29093, upstream: 'kafka-b:9092', site: 'b', summary: "Region B's Kafka" },
+  'b-payment': { listen: 28090, upstream: 'payment:8080', site: 'b', summary: 'the payment provider, from region B' },
 } as const satisfies Record<string, LinkSpec>;
 export type LinkName = keyof typeof LINKS;
+/** The address a link listens on in Toxiproxy. */
+export const linkListen = (link: LinkSpec) => `${link.site === undefined ? '0.0.0.0' : SITE_NETWORKS[link.site].toxiproxy}:${link.listen}`;
 export const LINK_NAMES = Object.keys(LINKS) as LinkName[];
 
 const A = { region: 'a' } as const;
 const B = { region: 'b', profile: MULTI_REGION_PROFILE } as const;
 const LAB = { region: 'lab' } as const;
 const shop = <S extends boolean>(links: readonly LinkName[], scales: S) => ({ group: 'shop' as const, scales, recoverable: true, stateful: false, links, ...A });
+const shopB = (links: readonly LinkName[]) => ({ ...shop(links, false), ...B });
 const data = (extra: Partial<ServiceSpec> = {}): ServiceSpec => ({ group: 'data', scales: false, recoverable: false, stateful: true, links: [], ...A, ...extra });
 const plain = (group: Group, where: Pick<ServiceSpec, 'region'> = LAB): ServiceSpec => ({ group, scales: false, recoverable: false, stateful: false, links: [], ...where });
 
@@ -60,8 +72,8 @@ export const SERVICES = {
   catalog: shop(['pg-ro', 'pg-rw', 'redis'], true),
   cart: shop(['redis'], true),
   checkout: shop(['pg-rw', 'kafka', 'payment'], true),
-  // The card processor is an external provider: it belongs to neither region.
-  payment: { ...shop(['pg-rw'], false), ...LAB },
+  // The card processor is an external provider: it belongs to neither region (its ledger is its own).
+  payment: { ...shop([], false), ...LAB },
   fulfilment: shop(['pg-rw', 'kafka'], false),
   etcd: data(),
   'pg-1': data({ patroni: true }),
@@ -78,6 +90,15 @@ export const SERVICES = {
   'redis-b': data(B),
   'etcd-witness': data({ ...LAB, profile: MULTI_REGION_PROFILE }),
   'region-controller': { ...plain('platform'), profile: MULTI_REGION_PROFILE },
+  // Region B's shop: reads served from region B's replica and caches, writes forwarded by its edge
+  // to the primary region's (docs/regions.md). One replica each; `--scale catalog-b=2` adds more.
+  'edge-b': shopB([]),
+  'catalog-b': shopB(['b-pg-ro', 'b-pg-rw', 'b-redis']),
+  'cart-b': shopB(['b-redis']),
+  'checkout-b': shopB(['b-pg-rw', 'b-kafka', 'b-payment']),
+  'fulfilment-b': shopB(['b-pg-rw', 'b-kafka']),
+  'pg-router-b': { ...data(B), stateful: false },
+  'kafka-b': data(B),
   toxiproxy: plain('platform'),
   console: plain('platform'),
   autoscaler: plain('platform'),

@@ -48,6 +48,10 @@ export const WAN_HOSTS = {
   'pg-b2': { site: 'b', address: '10.231.1.12', ports: { postgres: 5435, patroni: 8011 }, reachedFrom: ['a', 'lab'] },
   'redis-b': { site: 'b', address: '10.231.1.13', ports: { redis: 6380 }, reachedFrom: ['a'] },
   'etcd-witness': { site: 'lab', address: '10.231.2.10', ports: { client: 2399, peer: 2400 } },
+  // The front doors: a region's edge forwards writes to the primary region's (HTTP, never SQL, across
+  // the WAN), and the lab plane (the global entry, the region controller) reaches both as shoppers do.
+  edge: { site: 'a', address: '10.231.0.14', ports: { http: 8080 }, reachedFrom: ['b', 'lab'] },
+  'edge-b': { site: 'b', address: '10.231.1.14', ports: { http: 8081 }, reachedFrom: ['a', 'lab'] },
 } as const satisfies Record<string, WanHost>;
 export type WanHostName = keyof typeof WAN_HOSTS;
 

@@ -14,6 +14,11 @@ export function regionControllerConfig(source: NodeJS.ProcessEnv = process.env) 
       // ttl >= loop_wait + 2 x retry_timeout): ttl + loop_wait leaves a loop of margin. Measured: the
       // last write a cut-off region acknowledged came 8.9-13.6 s after the cut (bound 22 s).
       REGION_DEMOTE_MARGIN_MS: env.int(0, 60_000).default(0),
+      /** The replication heartbeat (heartbeat.ts): the shop's database and credentials, how often. */
+      PG_DATABASE: env.string(),
+      PG_USER: env.string(),
+      PG_PASSWORD: env.string(),
+      HEARTBEAT_MS: env.int(100, 10_000).default(1_000),
       /** Act (fail over) or only report what it would do. */
       REGION_FAILOVER: env.bool().default(true),
     },

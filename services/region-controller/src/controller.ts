@@ -27,7 +27,7 @@ export interface ControllerEvent {
 
 export class RegionController {
   private memory: Memory = { unreachableSince: {} };
-  private last: { decision?: Decision; members: MemberView[]; demoteBoundMs?: number } = { members: [] };
+  private last: { decision?: Decision; members: MemberView[]; demoteBoundMs?: number; leader?: string } = { members: [] };
   private readonly events: ControllerEvent[] = [];
   private readonly wan: PatroniClient;
   private readonly m;
@@ -75,7 +75,7 @@ export class RegionController {
     this.memory = memory;
     const said = (x?: Decision) => (x ? `${x.kind} ${'reason' in x ? x.reason.replace(/[\d.]+ s/g, '') : ''}` : '');
     if (said(decision) !== said(this.last.decision)) this.log.info({ decision }, 'decision');
-    this.last = { decision, members, demoteBoundMs };
+    this.last = { decision, members, demoteBoundMs, ...(leader ? { leader } : {}) };
     for (const r of ['a', 'b'] as const) {
       this.m.primary.set({ region: r }, memory.primary === r ? 1 : 0);
       this.m.reachable.set({ region: r }, members.some((m) => m.region === r && m.reachable) ? 1 : 0);
@@ -129,6 +129,11 @@ export class RegionController {
         );
       }
     }
+  }
+
+  /** The running leader the last probe found (undefined while none is in sight). */
+  leader(): string | undefined {
+    return this.last.leader;
   }
 
   state() {

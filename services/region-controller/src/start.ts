@@ -5,6 +5,7 @@ import { createService, runMain, startLoop } from '@surge-lab/kit';
 import { openLab, projectOf } from '@surge-lab/lab';
 import { regionControllerConfig } from './config.ts';
 import { RegionController } from './controller.ts';
+import { startHeartbeat } from './heartbeat.ts';
 
 runMain(async () => {
   const config = regionControllerConfig();
@@ -18,9 +19,21 @@ runMain(async () => {
     svc.metrics,
   );
   const loop = startLoop({ name: 'regions', intervalMs: config.REGION_TICK_MS, logger: svc.logger, run: async () => void (await controller.tick()) });
+  const heartbeat = startHeartbeat({
+    db: { user: config.PG_USER, password: config.PG_PASSWORD, database: config.PG_DATABASE },
+    leader: () => controller.leader(),
+    intervalMs: config.HEARTBEAT_MS,
+    logger: svc.logger,
+  });
   const app = svc.app();
   app.get('/state', (_req, res) => {
     res.json(controller.state());
   });
-  await svc.listen(svc.finish(app), { port: config.PORT, closers: [{ name: 'regions loop', close: () => loop.stop() }] });
+  await svc.listen(svc.finish(app), {
+    port: config.PORT,
+    closers: [
+      { name: 'regions loop', close: () => loop.stop() },
+      { name: 'heartbeat', close: () => heartbeat.stop() },
+    ],
+  });
 });

@@ -89,14 +89,18 @@ export interface ApiClientOptions {
   fetch?: typeof fetch;
   /** Abort a call that has had no answer after this long (default 15 s, the edge's read timeout). */
   timeoutMs?: number;
+  /** Told the region that served each answer (its X-Region header), errors included. */
+  onRegion?: (region: string) => void;
 }
 
 export class ApiClient {
   readonly #baseUrl: string;
   readonly #fetch: typeof fetch;
   readonly #timeoutMs: number;
+  readonly #onRegion: ((region: string) => void) | undefined;
 
   constructor(opts: ApiClientOptions = {}) {
+    this.#onRegion = opts.onRegion;
     this.#baseUrl = opts.baseUrl ?? '';
     this.#fetch = opts.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this.#timeoutMs = opts.timeoutMs ?? 15_000;
@@ -117,6 +121,8 @@ export class ApiClient {
       if (timeout.aborted) throw new ApiError({ kind: 'timeout', status: 0, code: 'TIMEOUT', message: `${method} ${path}: no answer within ${this.#timeoutMs} ms` });
       throw new ApiError({ kind: 'network', status: 0, code: 'NETWORK', message: `${method} ${path}: ${(err as Error).message}` });
     }
+    const region = res.headers.get('x-region');
+    if (region) this.#onRegion?.(region);
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;

@@ -12,7 +12,21 @@ import { checkoutView } from './views/checkout.ts';
 import { orderView } from './views/order.ts';
 import { productView } from './views/product.ts';
 
-const api = new ApiClient();
+// The footer names the region that served the latest answer (a write forwarded to the primary
+// region says that region); before any, the region of the front door that served the page.
+const servedBy = document.getElementById('served-by')!;
+const showRegion = (region: string) => {
+  servedBy.textContent = `Served by region ${region.toUpperCase()}`;
+};
+const api = new ApiClient({ onRegion: showRegion });
+void fetch('/region')
+  .then(
+    (r) => r.headers.get('x-region') ?? undefined,
+    () => undefined,
+  )
+  .then((r) => {
+    if (r && servedBy.textContent === '') showRegion(r);
+  });
 const store = browserStore();
 const cart = new CartService(api, new CartIdStore(store));
 const checkout = new Checkout(api, store);

@@ -47,7 +47,7 @@ describe("the lab's policy file", () => {
       services: Record<string, { healthcheck: { interval: string; retries: number } }>;
     };
     // Before checks ran every 5 s: the shop's replicas 3 × 3 s, the edge 5 × 3 s.
-    const bound: Record<string, number> = { edge: 15 };
+    const bound: Record<string, number> = { edge: 15, 'edge-b': 15 };
     for (const name of RECOVERABLE_SERVICES) {
       const { interval, retries } = compose.services[name]!.healthcheck;
       const seconds = Number(/^(\d+)s$/.exec(interval)?.[1]);

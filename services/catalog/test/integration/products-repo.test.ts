@@ -1,11 +1,13 @@
 // catalog's migrations and products repo against a real Postgres (the lab's image, no Patroni).
 
 import { CATEGORIES } from '@surge-lab/contracts/products';
-import { createMetrics, DependencyError, migrate, type PgPools } from '@surge-lab/kit';
+import { createMetrics, DependencyError, followMigrations, migrate, type PgPools } from '@surge-lab/kit';
+import { waitFor } from '@surge-lab/lab';
 import { DEAD_PG_URL, pgPools, type RunningPostgres, silentLogger, startPostgres, stopAll } from '@surge-lab/tests/integration';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { catalogMigrations } from '../../src/data-access/migrations.ts';
 import { type ProductsRepo, productsRepo } from '../../src/data-access/products-repo.ts';
+import { watchReplicaLag } from '../../src/data-access/replica-lag.ts';
 import { encodeCursor, ListQuery } from '../../src/domain/products.ts';
 
 let pg: RunningPostgres | undefined;
@@ -42,6 +44,30 @@ describe('catalog migrations', () => {
     expect(await migrate(pools.rw, 'catalog', catalogMigrations, silentLogger)).toBe(0);
     expect(await count('SELECT count(*)::int AS n FROM products')).toBe(5_000);
     expect((await repo.byId('p-04990'))!.stock).toBe(3);
+  });
+});
+
+describe('a region that is not primary (DB_SCHEMA=follow)', () => {
+  test('starts once the migrations have replicated, and says which are still missing', async () => {
+    expect(await followMigrations(pools.ro, 'catalog', catalogMigrations)).toBe(0);
+    const later = [...catalogMigrations, { version: 99, name: 'not yet', sql: 'SELECT 1' }];
+    await expect(followMigrations(pools.ro, 'catalog', later)).rejects.toThrow('catalog: migrations 99 have not replicated here yet');
+  });
+
+  test("its reads lag by the age of the heartbeat's copy, and by nothing known without one", async () => {
+    const lag = watchReplicaLag(pools.ro, createMetrics('catalog-lag-it'), 100);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(lag.seconds()).toBeUndefined();
+      await pools.rw.query(`CREATE TABLE region_heartbeat (id int PRIMARY KEY, beat timestamptz NOT NULL, leader text NOT NULL);
+        INSERT INTO region_heartbeat VALUES (1, now() - interval '7 seconds', 'pg-1')`);
+      const seconds = await waitFor('a lag', async () => lag.seconds(), { timeoutMs: 5_000, intervalMs: 50 });
+      expect(seconds).toBeGreaterThanOrEqual(7);
+      expect(seconds).toBeLessThan(9);
+    } finally {
+      lag.stop();
+      await pools.rw.query('DROP TABLE IF EXISTS region_heartbeat');
+    }
   });
 });
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from '../../src/settings.ts';
-import { DEFAULT_SERVICES, LINK_NAMES, LINKS, MULTI_REGION_PROFILE, RECOVERABLE_SERVICES, SCALABLE_SERVICES, SERVICE_NAMES, SERVICES } from '../../src/topology.ts';
+import { DEFAULT_SERVICES, LINK_NAMES, LINKS, linkListen, MULTI_REGION_PROFILE, RECOVERABLE_SERVICES, SCALABLE_SERVICES, SERVICE_NAMES, SERVICES } from '../../src/topology.ts';
 import { globalName, SITE_NETWORKS, SITES, toxiproxyAliasesIn, WAN_BASELINE_TOXIC, WAN_HOSTS, WAN_LATENCY, wanProxiesConfig, wanProxiesOf } from '../../src/wan.ts';
 
 interface ComposeService {
@@ -36,7 +36,7 @@ describe('the topology manifest', () => {
     ).toEqual([...LINK_NAMES].sort());
     for (const p of proxies.filter((p) => !isWan(p))) {
       const link = LINKS[p.name as keyof typeof LINKS];
-      expect({ listen: p.listen, upstream: p.upstream }).toEqual({ listen: `0.0.0.0:${link.listen}`, upstream: link.upstream });
+      expect({ listen: p.listen, upstream: p.upstream }).toEqual({ listen: linkListen(link), upstream: link.upstream });
     }
   });
 
@@ -98,6 +98,34 @@ describe('the WAN', () => {
         PATRONI_PORT: h.ports.patroni,
       });
     }
+  });
+
+  test("each region's router reaches its own region's two members, on their ports", () => {
+    for (const [router, members] of [
+      ['pg-router', ['pg-1', 'pg-2']],
+      ['pg-router-b', ['pg-b1', 'pg-b2']],
+    ] as const) {
+      const env = compose.services[router]?.environment ?? {};
+      members.forEach((m, i) => {
+        const ports = WAN_HOSTS[m].ports;
+        expect([env[`PG_MEMBER_${i + 1}`], Number(env[`PG_MEMBER_${i + 1}_PORT`]), Number(env[`PG_MEMBER_${i + 1}_API`])], router).toEqual([m, ports.postgres, ports.patroni]);
+      });
+    }
+  });
+
+  test("each front door forwards to the other's global name and port, and region B's shop answers under region A's names", () => {
+    const door = (s: string) => compose.services[s]?.environment ?? {};
+    expect([door('edge').LAB_REGION, door('edge').PEER_FRONT_DOOR, Number(door('edge').EDGE_LISTEN_PORT)]).toEqual([
+      'a',
+      `${globalName('edge-b')}:${WAN_HOSTS['edge-b'].ports.http}`,
+      WAN_HOSTS.edge.ports.http,
+    ]);
+    expect([door('edge-b').LAB_REGION, door('edge-b').PEER_FRONT_DOOR, Number(door('edge-b').EDGE_LISTEN_PORT)]).toEqual([
+      'b',
+      `${globalName('edge')}:${WAN_HOSTS.edge.ports.http}`,
+      WAN_HOSTS['edge-b'].ports.http,
+    ]);
+    for (const s of ['catalog', 'cart', 'checkout', 'fulfilment']) expect(compose.services[`${s}-b`]?.networks?.['region-b']?.aliases, s).toEqual([s]);
   });
 
   test('cutting a site off disables every proxy into and out of it, and none between the others', () => {

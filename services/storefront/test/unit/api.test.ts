@@ -85,6 +85,18 @@ describe('the fetch wrapper against an HTTP server', () => {
     expect(await failure(api.createCart())).toMatchObject({ status: 503, code: 'DEPENDENCY_UNAVAILABLE', retryAfterS: 5 });
   });
 
+  test('every answer, an error too, tells which region served it (the footer shows it)', async () => {
+    const regions: string[] = [];
+    const client = new ApiClient({ baseUrl: shop.url, onRegion: (r) => regions.push(r) });
+    shop.handle((_req, res) => send(res, 201, { id: 'c' }, { 'x-region': 'a' }));
+    await client.createCart();
+    shop.handle((_req, res) => send(res, 503, apiError('DEPENDENCY_UNAVAILABLE', 'no primary region'), { 'x-region': 'b' }));
+    await failure(client.product('p-00001'));
+    shop.handle((_req, res) => send(res, 200, { items: [], nextCursor: null }));
+    await client.listProducts({});
+    expect(regions).toEqual(['a', 'b']);
+  });
+
   test('an answer that is not the JSON error format still becomes an ApiError', async () => {
     shop.handle((_req, res) => {
       res.writeHead(502, { 'content-type': 'text/html', 'x-request-id': 'edge-9' });
