@@ -133,6 +133,23 @@ describe("region B's front door", () => {
   }, 90_000);
 });
 
+describe('the global entry (8088)', () => {
+  const entry = () => lab.endpoints.url('global-entry');
+  const viaEntry = async (home?: RegionName) => {
+    const r = await fetch(`${entry()}/api/products/p-00003`, { headers: home ? { cookie: `surge-home=${home}` } : {} });
+    await r.arrayBuffer();
+    return { status: r.status, region: r.headers.get('x-region'), cookie: r.headers.get('set-cookie') };
+  };
+
+  test('gives a new shopper a home region (a cookie) and sends every request of a shopper with one there', async () => {
+    await doorsAgree('a');
+    const first = await viaEntry();
+    expect(first.status).toBe(200);
+    expect(first.cookie).toMatch(new RegExp(`^surge-home=${first.region}; Path=/; Max-Age=\\d+`));
+    for (const home of ['a', 'b', 'a', 'b'] as const) expect(await viaEntry(home)).toEqual({ status: 200, region: home, cookie: null });
+  });
+});
+
 describe('the primary region cut off by the WAN', () => {
   test('stops acknowledging writes within ttl + loop_wait, before region B takes any; then region B is the one primary region', async () => {
     const { ttl = 20, loop_wait: loopWait = 2 } = await lab.patroni.config(await leader());
@@ -248,7 +265,7 @@ describe('npm run region -- switchover', () => {
 });
 
 describe('the region controller', () => {
-  test('every container of region A killed: region B takes writes within 30 s, and only writes of the last WAN round trips are lost, each named', async () => {
+  test('every container of region A killed: reads from region B through the global entry within 5 s, writes within 30 s, only writes of the last WAN round trips lost, each named; its shoppers back home after', async () => {
     const acked: { id: number; at: number }[] = [];
     let on = true;
     // Either member of region A may lead (a switchover back picks the synchronous standby).
@@ -264,6 +281,17 @@ describe('the region controller', () => {
       }
     })();
     await waitFor('writes acknowledged before the outage', () => acked.length >= 10, { timeoutMs: 30_000 });
+    // A shopper at home in region A reads through the global entry all along.
+    const reads: { at: number; region: string | null }[] = [];
+    let reading = true;
+    const reader = (async () => {
+      while (reading) {
+        const r = await fetch(`${lab.endpoints.url('global-entry')}/api/products/p-00004`, { headers: { cookie: 'surge-home=a' }, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
+        if (r) await r.arrayBuffer();
+        if (r?.status === 200) reads.push({ at: Date.now(), region: r.headers.get('x-region') });
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    })();
     const ids = (await lab.runtime.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${lab.project}`, '--filter', 'label=region=a'])).stdout.split('\n').filter(Boolean);
     const killed = Date.now();
     await lab.runtime.docker(['kill', ...ids]);
@@ -285,12 +313,29 @@ describe('the region controller', () => {
         `[regions] region A killed: ${newLeader} took writes ${(writesAfter / 1000).toFixed(1)} s later; ${acked.length} writes acknowledged, ${lost.length} lost${lost.length ? ` (ids ${lost.map((l) => l.id).join(', ')}, acknowledged ${lost.map((l) => `${killed - l.at} ms`).join(', ')} before the kill)` : ''}`,
       );
       expect(writesAfter).toBeLessThanOrEqual(30_000);
+      reading = false;
+      await reader;
+      const after = reads.filter((r) => r.at >= killed);
+      const readsBack = (after.find((r) => r.region === 'b')?.at ?? Number.POSITIVE_INFINITY) - killed;
+      const times = [killed, ...after.map((r) => r.at)];
+      const gap = Math.max(...times.slice(1).map((t, k) => t - times[k]!));
+      console.log(`[regions] region A killed: reads through the global entry from region B ${readsBack} ms later (longest gap between two reads ${gap} ms)`);
+      expect(readsBack).toBeLessThanOrEqual(5_000);
+      expect(gap).toBeLessThanOrEqual(5_000);
       // Asynchronous replication: what is lost is what had not crossed the WAN yet.
       for (const l of lost) expect(killed - l.at, `write ${l.id}`).toBeLessThanOrEqual(2_000);
       await waitFor('the controller done: synchronous mode back on', async () => (await lab.patroni.config(newLeader)).synchronous_mode === true, { timeoutMs: 30_000, intervalMs: 500 });
     } finally {
+      reading = false;
+      await reader;
       await lab.runtime.docker(['start', ...ids]);
     }
+    // Back home: region A's front door healthy again (forwarding writes to region B), its shoppers return.
+    await waitFor(
+      'a region A shopper served by region A again',
+      async () => (await fetch(`${lab.endpoints.url('global-entry')}/api/products/p-00004`, { headers: { cookie: 'surge-home=a' } })).headers.get('x-region') === 'a',
+      { timeoutMs: 120_000, intervalMs: 1_000 },
+    );
     await waitFor(
       "region A's members back, as replicas of region B",
       async () => {

@@ -7,6 +7,8 @@ const HTTP = {
   edge: { portVar: 'EDGE_PORT', host: 'edge', port: 8080 },
   // Region B's front door (the multi-region profile).
   'edge-b': { portVar: 'EDGE_B_PORT', host: 'edge-b', port: 8081 },
+  // The global entry (lab plane): a shopper's home region, steered by health.
+  'global-entry': { portVar: 'GLOBAL_ENTRY_PORT', host: 'global-entry', port: 8088 },
   prometheus: { portVar: 'PROMETHEUS_PORT', host: 'prometheus', port: 9090 },
   grafana: { portVar: 'GRAFANA_PORT', host: 'grafana', port: 3000 },
   toxiproxy: { portVar: 'TOXIPROXY_PORT', host: 'toxiproxy', port: 8474 },

@@ -2,7 +2,19 @@
 // itself already holds it), or `lab:up` stops before Compose does, naming the port and its variable.
 import { createServer } from 'node:net';
 
-export const PORT_VARS = ['EDGE_PORT', 'EDGE_B_PORT', 'GRAFANA_PORT', 'PROMETHEUS_PORT', 'TOXIPROXY_PORT', 'PG_RW_PORT', 'PG_RO_PORT', 'REDIS_PORT', 'KAFKA_PORT', 'PG_ROUTER_STATS_PORT'] as const;
+export const PORT_VARS = [
+  'EDGE_PORT',
+  'EDGE_B_PORT',
+  'GLOBAL_ENTRY_PORT',
+  'GRAFANA_PORT',
+  'PROMETHEUS_PORT',
+  'TOXIPROXY_PORT',
+  'PG_RW_PORT',
+  'PG_RO_PORT',
+  'REDIS_PORT',
+  'KAFKA_PORT',
+  'PG_ROUTER_STATS_PORT',
+] as const;
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -90,6 +90,7 @@ export const SERVICES = {
   'redis-b': data(B),
   'etcd-witness': data({ ...LAB, profile: MULTI_REGION_PROFILE }),
   'region-controller': { ...plain('platform'), profile: MULTI_REGION_PROFILE },
+  'global-entry': { ...plain('platform'), profile: MULTI_REGION_PROFILE },
   // Region B's shop: reads served from region B's replica and caches, writes forwarded by its edge
   // to the primary region's (docs/regions.md). One replica each; `--scale catalog-b=2` adds more.
   'edge-b': shopB([]),
