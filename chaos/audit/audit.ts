@@ -120,6 +120,32 @@ function deliveryChecks(runOrders: OrderRow[], published: Map<string, Map<string
   ];
 }
 
+/** The carrier's record of the run's shipped orders: each left once, whatever a failover lost. */
+async function carrierCheck(lab: Lab, shipped: OrderRow[]): Promise<AuditCheck> {
+  const problems: string[] = [];
+  let refused = 0;
+  for (let i = 0; i < shipped.length; i += 5_000) {
+    const ids = shipped.slice(i, i + 5_000).map((r) => r.id);
+    const res = await fetch(`${lab.endpoints.url('carrier')}/shipments/counts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ orderIds: ids }),
+      signal: AbortSignal.timeout(15_000),
+    });
+    if (!res.ok) throw new Error(`the carrier's record: ${res.status} ${await res.text()}`);
+    for (const c of ((await res.json()) as { counts: { orderId: string; shipments: number; refusals: number }[] }).counts) {
+      refused += c.refusals;
+      if (c.shipments !== 1) problems.push(`${c.orderId}: shipped in the shop, ${c.shipments} shipment(s) at the carrier`);
+    }
+  }
+  return check(
+    'each shipped order left the carrier exactly once (its record)',
+    shipped.length,
+    problems,
+    refused ? `${refused} second shipment(s) refused by the carrier: a region shipping an order the other had shipped already` : undefined,
+  );
+}
+
 export interface AuditOptions {
   /** How long to wait for acknowledged orders to be published and fulfilled (outboxes drain, payments are captured). */
   settleSeconds?: number;
@@ -217,7 +243,15 @@ export async function audit(lab: Lab, ledger: LedgerEntry[], baseline: Baseline,
   }
   checks.push(check('no idempotency key has two orders', byKey.size, keyProblems));
 
-  if (!o.restoredUpTo) checks.push(...deliveryChecks(runOrders, await publishedSince(lab, baseline.topicOffsets)));
+  if (!o.restoredUpTo) {
+    checks.push(...deliveryChecks(runOrders, await publishedSince(lab, baseline.topicOffsets)));
+    checks.push(
+      await carrierCheck(
+        lab,
+        runOrders.filter((r) => r.status === 'shipped'),
+      ),
+    );
+  }
 
   // 5. Stock = initial − sold, never negative, for every product.
   const stockProblems: string[] = [];

@@ -105,7 +105,7 @@ describe('Toxiproxy on the redis link', () => {
 
   test('every dependency link has a proxy', async () => {
     const proxies = (await (await toxiproxy('GET', '/proxies')).json()) as Record<string, { upstream: string; enabled: boolean }>;
-    for (const name of ['pg-rw', 'pg-ro', 'redis', 'kafka', 'payment']) {
+    for (const name of ['pg-rw', 'pg-ro', 'redis', 'kafka', 'payment', 'carrier']) {
       expect(proxies[name], `proxy ${name}`).toBeDefined();
       expect(proxies[name]!.enabled).toBe(true);
     }

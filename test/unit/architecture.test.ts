@@ -16,9 +16,9 @@ const PACKAGES: { name: string; dir: string; mayImport: string[]; typeOnly?: str
   { name: 'kit', dir: 'services/kit', mayImport: ['contracts'] },
   { name: 'web-kit', dir: 'services/web-kit', mayImport: ['contracts'] },
   { name: 'lab', dir: 'services/lab', mayImport: [] },
-  ...['catalog', 'cart', 'payment'].map((s) => ({ name: s, dir: `services/${s}`, mayImport: ['kit', 'contracts'] })),
+  ...['catalog', 'cart', 'payment', 'carrier'].map((s) => ({ name: s, dir: `services/${s}`, mayImport: ['kit', 'contracts'] })),
   { name: 'checkout', dir: 'services/checkout', mayImport: ['kit', 'contracts'], testsMayImport: ['catalog'] },
-  { name: 'fulfilment', dir: 'services/fulfilment', mayImport: ['kit', 'contracts'], testsMayImport: ['catalog', 'checkout'] },
+  { name: 'fulfilment', dir: 'services/fulfilment', mayImport: ['kit', 'contracts'], testsMayImport: ['catalog', 'checkout', 'carrier'] },
   { name: 'storefront', dir: 'services/storefront', mayImport: ['web-kit', 'contracts'] },
   { name: 'console-ui', dir: 'services/console/ui', mayImport: ['web-kit', 'contracts'], typeOnly: ['console', 'autoscaler', 'chaos'] },
   { name: 'chaos', dir: 'chaos', mayImport: ['lab', 'contracts', 'web-kit', 'dashboards'] },
@@ -45,6 +45,7 @@ const SCOPES: Record<string, string> = {
   '@surge-lab/tests': 'tests',
   '@surge-lab/catalog': 'catalog',
   '@surge-lab/checkout': 'checkout',
+  '@surge-lab/carrier': 'carrier',
 };
 
 function sources(dir: string): string[] {
@@ -125,6 +126,9 @@ describe('the dependency rule', () => {
       const text = readFileSync(join(repoRoot, dockerfile), 'utf8');
       for (const w of root.workspaces) expect(text, `${dockerfile} copies ${w}/package.json`).toContain(`COPY ${w}/package.json ${w}/`);
     }
+    // The edge's build context is cut down to what its Dockerfile.dockerignore lets through.
+    const edgeContext = readFileSync(join(repoRoot, 'infra/edge/Dockerfile.dockerignore'), 'utf8').split('\n');
+    for (const w of root.workspaces) expect(edgeContext.some((l) => l === `!${w}/package.json` || l === `!${w}`), `the edge's context has ${w}/package.json`).toBe(true);
   });
 });
 

@@ -23,6 +23,10 @@ export function fulfilmentConfig(source: NodeJS.ProcessEnv = process.env) {
       FULFILMENT_SHIP_IDLE_MAX_MS: env.int(50, 300_000).default(10_000),
       FULFILMENT_SHIP_BATCH: env.int(1, 1_000).default(50),
       FULFILMENT_LAG_INTERVAL_MS: env.int(500, 300_000).default(5_000),
+      /** The shipping carrier (lab plane, through its Toxiproxy link) and the region this fulfilment ships for. */
+      CARRIER_URL: env.url(),
+      CARRIER_TIMEOUT_MS: env.int(50, 30_000).default(2_000),
+      LAB_REGION: env.oneOf(['a', 'b'] as const).default('a'),
       /** Per transaction (guard timeout). */
       DB_TIMEOUT_MS: env.int(50, 60_000).default(5_000),
     },

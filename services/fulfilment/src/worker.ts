@@ -2,6 +2,7 @@
 // tests both use it, so the tests run the same code with their own group id.
 import { createPublisher, type Kafka, type KafkaMessage, type PgPools, type Service } from '@surge-lab/kit';
 import type { FulfilmentConfig } from './config.ts';
+import { carrierClient } from './data-access/carrier-client.ts';
 import { fulfilmentRepo } from './data-access/fulfilment-repo.ts';
 import { startOrderConsumer } from './workers/consumer.ts';
 import { type DeadLetter, orderMessageHandler } from './workers/handler.ts';
@@ -15,7 +16,8 @@ export interface Worker {
 
 export function startWorker(svc: Service, config: FulfilmentConfig, pools: PgPools, kafka: Kafka, opts: { filter?: (m: KafkaMessage) => boolean } = {}): Worker {
   const { logger, metrics } = svc;
-  const repo = fulfilmentRepo(pools.rw, metrics, { timeoutMs: config.DB_TIMEOUT_MS, shipDelayMs: config.FULFILMENT_SHIP_DELAY_MS });
+  const carrier = carrierClient(config.CARRIER_URL, config.LAB_REGION, metrics, config.CARRIER_TIMEOUT_MS);
+  const repo = fulfilmentRepo(pools.rw, metrics, { timeoutMs: config.DB_TIMEOUT_MS, shipDelayMs: config.FULFILMENT_SHIP_DELAY_MS, carrier });
   const publisher = createPublisher(kafka, logger);
   const deadLetter = (d: DeadLetter) => publisher.send(config.FULFILMENT_DLQ_TOPIC, [{ key: d.key, value: d.value, headers: d.headers }]);
   const shipper = startShipper({

@@ -13,6 +13,7 @@ export const PORT_VARS = [
   'PG_RO_PORT',
   'REDIS_PORT',
   'KAFKA_PORT',
+  'CARRIER_PORT',
   'PG_ROUTER_STATS_PORT',
 ] as const;
 

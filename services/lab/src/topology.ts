@@ -47,12 +47,14 @@ export const LINKS = {
   kafka: { listen: 19092, upstream: 'kafka:9092', summary: "Kafka for the lab's containers" },
   'kafka-host': { listen: 29092, upstream: 'kafka:9094', hostPortVar: 'KAFKA_PORT', summary: 'Kafka for host clients' },
   payment: { listen: 18090, upstream: 'payment:8080', summary: 'the payment provider' },
+  carrier: { listen: 18091, upstream: 'carrier:8080', hostPortVar: 'CARRIER_PORT', summary: 'the shipping carrier (the audit reads its record too)' },
   // Region B's links: its services reach region B's router, Redis and broker, and the provider.
   'b-pg-rw': { listen: 25432, upstream: 'pg-router-b:5000', site: 'b', summary: 'Postgres read-write in region B (its leader, while region B is primary)' },
   'b-pg-ro': { listen: 25433, upstream: 'pg-router-b:5001', site: 'b', summary: "Postgres read-only in region B (region B's replicas)" },
   'b-redis': { listen: 26379, upstream: 'redis-b:6380', site: 'b', summary: "Region B's Redis (a replica of region A's while region A is primary)" },
   'b-kafka': { listen: 29093, upstream: 'kafka-b:9092', site: 'b', summary: "Region B's Kafka" },
   'b-payment': { listen: 28090, upstream: 'payment:8080', site: 'b', summary: 'the payment provider, from region B' },
+  'b-carrier': { listen: 28091, upstream: 'carrier:8080', site: 'b', summary: 'the shipping carrier, from region B' },
 } as const satisfies Record<string, LinkSpec>;
 export type LinkName = keyof typeof LINKS;
 /** The address a link listens on in Toxiproxy. */
@@ -74,7 +76,9 @@ export const SERVICES = {
   checkout: shop(['pg-rw', 'kafka', 'payment'], true),
   // The card processor is an external provider: it belongs to neither region (its ledger is its own).
   payment: { ...shop([], false), ...LAB },
-  fulfilment: shop(['pg-rw', 'kafka'], false),
+  // The shipping carrier, the other external provider: ships an order once, whichever region asks.
+  carrier: { ...shop([], false), ...LAB },
+  fulfilment: shop(['pg-rw', 'kafka', 'carrier'], false),
   etcd: data(),
   'pg-1': data({ patroni: true }),
   'pg-2': data({ patroni: true }),
@@ -97,7 +101,7 @@ export const SERVICES = {
   'catalog-b': shopB(['b-pg-ro', 'b-pg-rw', 'b-redis']),
   'cart-b': shopB(['b-redis']),
   'checkout-b': shopB(['b-pg-rw', 'b-kafka', 'b-payment']),
-  'fulfilment-b': shopB(['b-pg-rw', 'b-kafka']),
+  'fulfilment-b': shopB(['b-pg-rw', 'b-kafka', 'b-carrier']),
   'pg-router-b': { ...data(B), stateful: false },
   'kafka-b': data(B),
   toxiproxy: plain('platform'),

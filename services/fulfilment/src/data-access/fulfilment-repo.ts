@@ -1,11 +1,13 @@
 // The two transactions of fulfilment, each on the read-write pool and behind one guard.
 // Both are safe to retry: processed_events makes applying an event idempotent, and the
-// shipper only touches shipments it locked and that are still due.
+// shipper only touches shipments it locked and that are still due. A shipment is booked with the
+// carrier (which ships an order once, whichever region asks) while its row is locked, then marked.
 
 import type { OrderPlacedEvent } from '@surge-lab/contracts/orders';
 import { guard, type Metrics } from '@surge-lab/kit';
 import type pg from 'pg';
 import { type ConfirmDecision, canShip, decideConfirm } from '../domain/rules.ts';
+import type { CarrierPort } from './carrier-client.ts';
 
 export type ApplyOutcome = ConfirmDecision | 'duplicate';
 
@@ -31,7 +33,7 @@ async function inTransaction<T>(pool: pg.Pool, fn: (c: pg.PoolClient) => Promise
   }
 }
 
-export function fulfilmentRepo(pool: pg.Pool, metrics: Metrics, opts: { timeoutMs: number; shipDelayMs: number }): FulfilmentRepo {
+export function fulfilmentRepo(pool: pg.Pool, metrics: Metrics, opts: { timeoutMs: number; shipDelayMs: number; carrier: CarrierPort }): FulfilmentRepo {
   const tx = guard(metrics, { name: 'fulfilment-db', timeoutMs: opts.timeoutMs, idempotent: true }, (_signal, fn: (c: pg.PoolClient) => Promise<unknown>) => inTransaction(pool, fn));
 
   const apply = async (c: pg.PoolClient, e: OrderPlacedEvent): Promise<ApplyOutcome> => {
@@ -64,9 +66,21 @@ export function fulfilmentRepo(pool: pg.Pool, metrics: Metrics, opts: { timeoutM
       await c.query('UPDATE shipments SET skipped_reason = $2 WHERE order_id = $1', [r.order_id, `order is ${r.status}`]);
     }
     if (ready.length === 0) return 0;
-    await c.query(`UPDATE orders SET status = 'shipped', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'confirmed'`, [ready]);
-    await c.query('UPDATE shipments SET shipped_at = now() WHERE order_id = ANY($1::uuid[])', [ready]);
-    return ready.length;
+    const booked = await Promise.allSettled(ready.map((id) => opts.carrier.ship(id)));
+    const done = ready.flatMap((id, i) => {
+      const b = booked[i]!;
+      return b.status === 'fulfilled' ? [{ id, ...b.value }] : [];
+    });
+    // The carrier away: nothing is marked, the shipments stay due, and the loop backs off.
+    if (done.length === 0) throw (booked.find((b) => b.status === 'rejected') as PromiseRejectedResult).reason;
+    const ids = done.map((d) => d.id);
+    await c.query(`UPDATE orders SET status = 'shipped', updated_at = now() WHERE id = ANY($1::uuid[]) AND status = 'confirmed'`, [ids]);
+    await c.query(
+      `UPDATE shipments s SET shipped_at = now(), carrier_shipment_id = d.shipment_id, carrier_duplicate = d.duplicate
+        FROM unnest($1::uuid[], $2::uuid[], $3::boolean[]) AS d(order_id, shipment_id, duplicate) WHERE s.order_id = d.order_id`,
+      [ids, done.map((d) => d.shipmentId), done.map((d) => d.kind === 'duplicate')],
+    );
+    return done.length;
   };
 
   return {

@@ -21,4 +21,11 @@ export const FULFILMENT_MIGRATIONS: Migration[] = [
     );
     CREATE INDEX shipments_due_idx ON shipments (ship_after) WHERE shipped_at IS NULL AND skipped_reason IS NULL;`,
   },
+  {
+    version: 2,
+    name: 'carrier_shipment',
+    // The carrier's shipment id, and whether the carrier had shipped the order already (a failover
+    // that lost this region's mark): then it did not go out twice.
+    sql: `ALTER TABLE shipments ADD COLUMN carrier_shipment_id uuid, ADD COLUMN carrier_duplicate boolean NOT NULL DEFAULT false;`,
+  },
 ];

@@ -1,32 +1,39 @@
 // fulfilment's two transactions on a real Postgres, beside checkout's real orders table (all
-// three services' migrations, as in the lab): each event applied exactly once, shipments shipped once.
+// three services' migrations, as in the lab), shipping through the real carrier: each event applied
+// exactly once, shipments shipped once, and an order another region shipped never twice.
 import { randomUUID } from 'node:crypto';
 import { catalogMigrations } from '@surge-lab/catalog/migrations';
 import { checkoutMigrations } from '@surge-lab/checkout/migrations';
 import { createMetrics, migrate, type PgPools } from '@surge-lab/kit';
 import { pgPools, type RunningPostgres, silentLogger, startPostgres, stopAll } from '@surge-lab/tests/integration';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { carrierClient } from '../../src/data-access/carrier-client.ts';
 import { fulfilmentRepo } from '../../src/data-access/fulfilment-repo.ts';
 import { FULFILMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
+import { type RunningCarrier, startCarrier } from '../carrier.ts';
 import { sampleEvent } from '../sample-event.ts';
 
 let pg: RunningPostgres | undefined;
 let pools: PgPools;
+let carrier: RunningCarrier;
 
 beforeAll(async () => {
   pg = await startPostgres();
   pools = pgPools(pg.url, 'fulfilment-it', { poolMax: 20 });
+  carrier = await startCarrier();
   await migrate(pools.rw, 'catalog', catalogMigrations, silentLogger);
   await migrate(pools.rw, 'checkout', checkoutMigrations, silentLogger);
 });
 afterAll(async () => {
+  await carrier?.close();
   await pools?.close();
   await stopAll(pg);
 });
 
 const db = () => pools.rw;
 /** Shipments not due for an hour unless the test says otherwise: only its own get shipped. */
-const repo = (shipDelayMs = 3_600_000) => fulfilmentRepo(db(), createMetrics('fulfilment-it'), { timeoutMs: 5_000, shipDelayMs });
+const repo = (shipDelayMs = 3_600_000, region: 'a' | 'b' = 'a') =>
+  fulfilmentRepo(db(), createMetrics('fulfilment-it'), { timeoutMs: 5_000, shipDelayMs, carrier: carrierClient(carrier.url, region, createMetrics('fulfilment-it'), 2_000) });
 async function order(status = 'placed'): Promise<string> {
   const id = randomUUID();
   await db().query(`INSERT INTO orders (id, email, status, total_cents) VALUES ($1, 'shopper@example.com', $2, 1000)`, [id, status]);
@@ -37,7 +44,7 @@ const rows = async (sql: string, id: string) => (await db().query(sql, [id])).ro
 
 describe('fulfilment migrations', () => {
   test("apply once, after checkout's", async () => {
-    expect(await migrate(db(), 'fulfilment', FULFILMENT_MIGRATIONS, silentLogger)).toBe(1);
+    expect(await migrate(db(), 'fulfilment', FULFILMENT_MIGRATIONS, silentLogger)).toBe(2);
     expect(await migrate(db(), 'fulfilment', FULFILMENT_MIGRATIONS, silentLogger)).toBe(0);
   });
 });
@@ -124,5 +131,32 @@ describe('shipping', () => {
       [ids],
     );
     expect(shipped.rows[0].n).toBe(20);
+    expect(ids.map((id) => carrier.shipments.forOrder(id).shipments.length)).toEqual(Array(20).fill(1));
+  });
+
+  test('an order region A shipped whose mark was lost is not shipped again by region B: the carrier refuses it, and it is marked shipped as it was', async () => {
+    const orderId = await order();
+    await repo(0).applyOrderPlaced(sampleEvent({ orderId }));
+    expect(await repo(0, 'a').shipDue(50)).toBeGreaterThanOrEqual(1);
+    const first = carrier.shipments.forOrder(orderId).shipments[0]!;
+    // What a failover that lost region A's last commits leaves: the order confirmed and due again.
+    await db().query(`UPDATE orders SET status = 'confirmed' WHERE id = $1`, [orderId]);
+    await db().query('UPDATE shipments SET shipped_at = NULL, carrier_shipment_id = NULL WHERE order_id = $1', [orderId]);
+    expect(await repo(0, 'b').shipDue(50)).toBeGreaterThanOrEqual(1);
+    expect(await status(orderId)).toBe('shipped');
+    expect(await rows('SELECT carrier_shipment_id, carrier_duplicate FROM shipments WHERE order_id = $1', orderId)).toEqual([{ carrier_shipment_id: first.shipmentId, carrier_duplicate: true }]);
+    const record = carrier.shipments.forOrder(orderId);
+    expect(record.shipments).toEqual([first]);
+    expect(record.refusals.map((r) => r.region)).toEqual(['b']);
+  });
+
+  test('with the carrier away nothing is marked shipped: the shipments stay due and go out once it is back', async () => {
+    const orderId = await order();
+    await repo(0).applyOrderPlaced(sampleEvent({ orderId }));
+    const away = fulfilmentRepo(db(), createMetrics('fulfilment-it'), { timeoutMs: 5_000, shipDelayMs: 0, carrier: carrierClient('http://127.0.0.1:9', 'a', createMetrics('fulfilment-it'), 500) });
+    await expect(away.shipDue(50)).rejects.toThrow();
+    expect(await status(orderId)).toBe('confirmed');
+    expect(await repo().shipDue(50)).toBeGreaterThanOrEqual(1);
+    expect(await status(orderId)).toBe('shipped');
   });
 });

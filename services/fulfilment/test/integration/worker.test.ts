@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type FulfilmentConfig, fulfilmentConfig } from '../../src/config.ts';
 import { FULFILMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
 import { startWorker, type Worker } from '../../src/worker.ts';
+import { type RunningCarrier, startCarrier } from '../carrier.ts';
 import { sampleEvent } from '../sample-event.ts';
 
 let pg: RunningPostgres | undefined;
@@ -20,10 +21,13 @@ let client: Kafka;
 let producer: Producer | undefined;
 let config: FulfilmentConfig;
 let worker: { svc: Service; w: Worker } | undefined;
+let carrier: RunningCarrier | undefined;
 
 beforeAll(async () => {
   [pg, kafka] = await startAll(startPostgres, startKafka);
+  carrier = await startCarrier();
   config = fulfilmentConfig({
+    CARRIER_URL: carrier.url,
     PG_RW_URL: pg.url,
     PG_RO_URL: pg.url,
     KAFKA_BROKERS: kafka.brokers.join(','),
@@ -45,6 +49,7 @@ afterAll(async () => {
   await worker?.w.stop().catch(() => {});
   await producer?.disconnect().catch(() => {});
   await pools?.close();
+  await carrier?.close();
   await stopAll(pg, kafka);
 });
 

@@ -11,6 +11,7 @@ import { buildApp } from '../../src/app.ts';
 import { fulfilmentConfig } from '../../src/config.ts';
 import { FULFILMENT_MIGRATIONS } from '../../src/data-access/migrations.ts';
 import { startWorker, type Worker } from '../../src/worker.ts';
+import { type RunningCarrier, startCarrier } from '../carrier.ts';
 import { sampleEvent } from '../sample-event.ts';
 
 const lab = openLab();
@@ -57,8 +58,12 @@ const metric = async (name: string) => {
   return [...text.matchAll(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'gm'))].reduce((s, m) => s + Number(m[1]), 0);
 };
 
+let carrier: RunningCarrier | undefined;
+
 beforeAll(async () => {
+  carrier = await startCarrier(); // the lab's carrier has no host port: the real one, in-process
   const config = fulfilmentConfig({
+    CARRIER_URL: carrier.url,
     PG_RW_URL: url('PG_RW_PORT'),
     PG_RO_URL: url('PG_RO_PORT'),
     KAFKA_BROKERS: `127.0.0.1:${labPort('KAFKA_PORT')}`,
@@ -106,6 +111,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await worker?.stop();
+  await carrier?.close();
   await producer?.disconnect();
   await new Promise((r) => server?.close(r));
   if (pools) {

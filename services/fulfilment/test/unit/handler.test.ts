@@ -62,8 +62,8 @@ describe('orderMessageHandler', () => {
 });
 
 describe('config and loops', () => {
-  test('defaults: group fulfilment, ship delay 3 s, shipper every 500 ms (up to 10 s idle), lag every 5 s', () => {
-    const c = fulfilmentConfig({ PG_RW_URL: 'postgres://a@h/db', PG_RO_URL: 'postgres://a@h/db', KAFKA_BROKERS: 'k1:9092, k2:9092' });
+  test('defaults: group fulfilment, ship delay 3 s, shipper every 500 ms (up to 10 s idle), lag every 5 s, region a', () => {
+    const c = fulfilmentConfig({ PG_RW_URL: 'postgres://a@h/db', PG_RO_URL: 'postgres://a@h/db', KAFKA_BROKERS: 'k1:9092, k2:9092', CARRIER_URL: 'http://toxiproxy:18091' });
     expect(c).toMatchObject({
       FULFILMENT_GROUP_ID: 'fulfilment',
       FULFILMENT_SHIP_DELAY_MS: 3_000,
@@ -72,7 +72,10 @@ describe('config and loops', () => {
       FULFILMENT_LAG_INTERVAL_MS: 5_000,
       KAFKA_BROKERS: ['k1:9092', 'k2:9092'],
       FULFILMENT_FROM_BEGINNING: true,
+      LAB_REGION: 'a',
+      CARRIER_TIMEOUT_MS: 2_000,
     });
+    expect(() => fulfilmentConfig({ PG_RW_URL: 'postgres://a@h/db', PG_RO_URL: 'postgres://a@h/db', KAFKA_BROKERS: 'k:9092' })).toThrow(/CARRIER_URL/);
   });
   test('idle, the shipper polls less and less often; a confirmed order wakes it when it falls due', async () => {
     const calls: number[] = [];

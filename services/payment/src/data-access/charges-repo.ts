@@ -1,10 +1,8 @@
-// The provider's own ledger of charges: SQLite in a file on the provider's volume, not the shop's
-// database. Payment is an external provider on the lab plane (Stripe-like): it must outlive either
-// region, so it keeps no state in theirs (it did, and a lost region A took the card processor with
-// it). Its replicas share the file (WAL mode, one writer at a time, a busy wait for the lock).
-// Every statement is safe to retry: the insert carries its own charge id and does nothing when
-// the key exists.
-import { DatabaseSync } from 'node:sqlite';
+// The payment provider's charges, in its own ledger (@surge-lab/kit/ledger: SQLite on its volume),
+// not the shop's database: it kept them in region A's, and a lost region A took the card processor
+// with it. Every statement is safe to retry: the insert carries its own charge id and does nothing
+// when the key exists.
+import { openLedger } from '@surge-lab/kit/ledger';
 
 export interface Charge {
   chargeId: string;
@@ -54,11 +52,7 @@ const toCharge = (r: Row): Charge => ({
 
 /** Opens (and creates) the ledger at `path`; `:memory:` for a private one. */
 export function chargesRepo(path: string, o: { busyTimeoutMs?: number } = {}): ChargesRepo {
-  const db = new DatabaseSync(path, { timeout: o.busyTimeoutMs ?? 2_000 });
-  // WAL: readers never wait for the writer; NORMAL: a commit survives a crash of the process
-  // (it is in the WAL), an fsync per checkpoint rather than per charge.
-  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
-  db.exec(SCHEMA);
+  const db = openLedger(path, SCHEMA, o);
   const byKeyStmt = db.prepare(`SELECT ${COLUMNS} FROM payment_charges WHERE idempotency_key = ?`);
   const byIdStmt = db.prepare(`SELECT ${COLUMNS} FROM payment_charges WHERE charge_id = ?`);
   const forOrderStmt = db.prepare(`SELECT ${COLUMNS} FROM payment_charges WHERE order_id = ? ORDER BY created_at`);
