@@ -350,9 +350,12 @@ describe('the region controller', () => {
       "region A's members back, as replicas of region B",
       async () => {
         const r = await regionsReport(deps);
-        return r.primary === 'b' && r.regions.find((g) => g.region === 'a')!.members.every((m) => m.state === 'streaming' && m.nosync);
+        const a = r.regions.find((g) => g.region === 'a')!.members;
+        if (r.primary === 'b' && a.every((m) => m.state === 'streaming' && m.nosync)) return true;
+        // What waitFor reports when it gives up: each member's state (a member that cannot rewind is cloned again through the WAN).
+        throw new Error(`primary ${r.primary}; region A: ${a.map((m) => `${m.name} ${m.role} ${m.state}${m.nosync ? ' nosync' : ''}`).join(', ')}`);
       },
-      { timeoutMs: 180_000, intervalMs: 2_000 },
+      { timeoutMs: 300_000, intervalMs: 2_000 },
     );
-  }, 420_000);
+  }, 540_000);
 });

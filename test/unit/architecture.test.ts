@@ -128,7 +128,11 @@ describe('the dependency rule', () => {
     }
     // The edge's build context is cut down to what its Dockerfile.dockerignore lets through.
     const edgeContext = readFileSync(join(repoRoot, 'infra/edge/Dockerfile.dockerignore'), 'utf8').split('\n');
-    for (const w of root.workspaces) expect(edgeContext.some((l) => l === `!${w}/package.json` || l === `!${w}`), `the edge's context has ${w}/package.json`).toBe(true);
+    for (const w of root.workspaces)
+      expect(
+        edgeContext.some((l) => l === `!${w}/package.json` || l === `!${w}`),
+        `the edge's context has ${w}/package.json`,
+      ).toBe(true);
   });
 });
 

@@ -1,10 +1,9 @@
 // The real carrier (its app over a private in-memory ledger), in-process on a free port: fulfilment's
 // tests ship through it as the lab ships through the carrier container.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { buildApp } from '@surge-lab/carrier/app';
 import { type ShipmentsRepo, shipmentsRepo } from '@surge-lab/carrier/shipments';
 import { createService } from '@surge-lab/kit';
+import { serve } from '@surge-lab/tests/serve';
 
 export interface RunningCarrier {
   url: string;
@@ -14,15 +13,12 @@ export interface RunningCarrier {
 
 export async function startCarrier(): Promise<RunningCarrier> {
   const shipments = shipmentsRepo(':memory:');
-  const app = buildApp(createService('carrier', { logLevel: 'silent' }), { shipments, latencyMs: () => 0 });
-  const server: Server = await new Promise((r) => {
-    const s = app.listen(0, '127.0.0.1', () => r(s));
-  });
+  const served = await serve(buildApp(createService('carrier', { logLevel: 'silent' }), { shipments, latencyMs: () => 0 }));
   return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    url: served.url,
     shipments,
     close: async () => {
-      await new Promise((r) => server.close(r));
+      await served.close();
       shipments.close();
     },
   };

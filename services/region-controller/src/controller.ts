@@ -11,6 +11,8 @@ import { type Decision, decide, type MemberView, type Memory } from './domain/de
 // Patroni's REST API answers slowly while its HA loop waits on the DCS (an etcd election after a
 // cut, over the WAN): 800 ms made region B's members look lost too in one partition run.
 const PROBE_TIMEOUT_MS = 2_500;
+/** Longer than a planned switchover may take (its two waits, 60 s each): the controller never undoes one under way. */
+const NOSYNC_GRACE_MS = 150_000;
 
 export interface RegionControllerOptions {
   confirmMs: number;
@@ -33,6 +35,8 @@ export class RegionController {
   private readonly m;
   private reachableBefore = new Set<string>();
   private redisCheckedAt = 0;
+  /** Since when a primary-region member has been tagged nosync (the repair waits for a grace period). */
+  private nosyncSince: Record<string, number> = {};
   private readonly lab: Lab;
   private readonly o: RegionControllerOptions;
   private readonly log: Logger;
@@ -56,8 +60,8 @@ export class RegionController {
       ALL_PATRONI_MEMBERS.map(async (name): Promise<MemberView> => {
         const region = regionOfMember(name)!;
         try {
-          const p = await this.wan.rest<{ role?: string; state?: string }>(name, '/patroni');
-          return { name, region, reachable: true, role: p.role ?? '', state: p.state ?? '' };
+          const p = await this.wan.rest<{ role?: string; state?: string; tags?: { nosync?: boolean } }>(name, '/patroni');
+          return { name, region, reachable: true, role: p.role ?? '', state: p.state ?? '', nosync: p.tags?.nosync === true };
         } catch {
           return { name, region, reachable: false };
         }
@@ -120,6 +124,22 @@ export class RegionController {
           (changed) => changed && this.event('retag', `region ${otherRegion(d.primary)}'s Redis follows region ${d.primary}'s again`),
           (err: Error) => this.log.error({ err: err.message }, 'Redis could not follow'),
         );
+      }
+      // A member of the primary region tagged nosync leaves the region without a synchronous standby.
+      // Tags are set by switchovers and by this controller, and a member that came back while the
+      // primary region changed can keep the old region's tag: after a grace longer than a switchover
+      // (which sets the tags of the region it promotes first), it is made a candidate again.
+      const now = Date.now();
+      for (const m of members) {
+        const wrong = m.reachable && m.region === d.primary && m.state === 'running' && m.nosync === true;
+        if (!wrong) delete this.nosyncSince[m.name];
+        else if ((this.nosyncSince[m.name] ??= now) <= now - NOSYNC_GRACE_MS) {
+          delete this.nosyncSince[m.name];
+          await this.wan.setNosync(m.name, false).then(
+            () => this.event('retag', `${m.name} was tagged nosync in the primary region ${d.primary}: a synchronous candidate again`),
+            (err: Error) => this.log.error({ member: m.name, err: err.message }, 'could not set the tag'),
+          );
+        }
       }
       for (const m of back) {
         const nosync = m.region !== d.primary;

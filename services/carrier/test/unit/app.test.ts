@@ -1,25 +1,21 @@
 // The carrier's routes over a private in-memory ledger (the real SQLite one): an order ships once,
 // whichever region asks; a second request is refused naming the first shipment, and kept.
 import { randomUUID } from 'node:crypto';
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createService } from '@surge-lab/kit';
+import { type Served, serve } from '@surge-lab/tests/serve';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { shipmentsRepo } from '../../src/data-access/shipments-repo.ts';
 
 const repo = shipmentsRepo(':memory:');
-let server: Server;
+let served: Served;
 let base: string;
 beforeAll(async () => {
-  const app = buildApp(createService('carrier', { logLevel: 'silent' }), { shipments: repo, latencyMs: () => 1 });
-  server = await new Promise((r) => {
-    const s = app.listen(0, () => r(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serve(buildApp(createService('carrier', { logLevel: 'silent' }), { shipments: repo, latencyMs: () => 1 }));
+  base = served.url;
 });
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
+  await served.close();
   repo.close();
 });
 

@@ -1,23 +1,19 @@
 // The routes against a private in-memory ledger (the real SQLite one): replay, reuse, 404 and validation.
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createService } from '@surge-lab/kit';
+import { type Served, serve } from '@surge-lab/tests/serve';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildApp } from '../../src/app.ts';
 import { chargesRepo } from '../../src/data-access/charges-repo.ts';
 
 const repo = chargesRepo(':memory:');
-let server: Server;
+let served: Served;
 let base: string;
 beforeAll(async () => {
-  const app = buildApp(createService('payment', { logLevel: 'silent' }), { charges: repo, latencyMs: () => 1 });
-  server = await new Promise((r) => {
-    const s = app.listen(0, () => r(s));
-  });
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serve(buildApp(createService('payment', { logLevel: 'silent' }), { charges: repo, latencyMs: () => 1 }));
+  base = served.url;
 });
 afterAll(async () => {
-  await new Promise((r) => server.close(r));
+  await served.close();
   repo.close();
 });
 

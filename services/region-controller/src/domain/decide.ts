@@ -13,6 +13,8 @@ export interface MemberView {
   /** Patroni's role (primary, replica) and Postgres' state (running, stopped, starting…). */
   role?: string;
   state?: string;
+  /** Its nosync tag (true: never a synchronous standby). */
+  nosync?: boolean;
 }
 
 export interface Observation {
