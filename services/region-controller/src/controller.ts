@@ -132,8 +132,12 @@ export class RegionController {
       const now = Date.now();
       for (const m of members) {
         const wrong = m.reachable && m.region === d.primary && m.state === 'running' && m.nosync === true;
-        if (!wrong) delete this.nosyncSince[m.name];
-        else if ((this.nosyncSince[m.name] ??= now) <= now - NOSYNC_GRACE_MS) {
+        if (!wrong) {
+          delete this.nosyncSince[m.name];
+          continue;
+        }
+        this.nosyncSince[m.name] ??= now;
+        if (this.nosyncSince[m.name]! <= now - NOSYNC_GRACE_MS) {
           delete this.nosyncSince[m.name];
           await this.wan.setNosync(m.name, false).then(
             () => this.event('retag', `${m.name} was tagged nosync in the primary region ${d.primary}: a synchronous candidate again`),
