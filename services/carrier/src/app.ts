@@ -19,7 +19,7 @@ export interface CarrierDeps {
 const ShipRequest = z.strictObject({ orderId: z.uuid(), region: z.enum(['a', 'b']) });
 const ShipmentIdParams = z.object({ shipmentId: z.uuid() });
 const OrderQuery = z.strictObject({ orderId: z.uuid() });
-const CountsRequest = z.strictObject({ orderIds: z.array(z.uuid()).max(10_000) });
+const CountsRequest = z.strictObject({ orderIds: z.array(z.uuid()).max(400) }); // 16 KB bodies at most
 const SummaryQuery = z.strictObject({ limit: z.coerce.number().int().min(0).max(10_000).default(100) });
 
 export function buildApp(svc: Service, deps: CarrierDeps): Express {
