@@ -30,9 +30,9 @@ describe('fault library against the live lab', () => {
   });
 
   test('memory-hog holds the memory asked for inside the container and frees it on revert', async () => {
-    const [c] = await targets(ctx, 'payment', 1);
+    const [c] = await targets(ctx, 'payment', 'one');
     const before = await memBytes(c!.name);
-    const fault = await inject(ctx, 'memory-hog', { service: 'payment', pick: 1, mb: 64 });
+    const fault = await inject(ctx, 'memory-hog', { service: 'payment', pick: 'one', mb: 64 });
     await expect.poll(() => memBytes(c!.name), { timeout: 10_000, interval: 500 }).toBeGreaterThan(before + 50 * 1024 ** 2);
     await fault.revert();
     await expect.poll(() => memBytes(c!.name), { timeout: 10_000, interval: 500 }).toBeLessThan(before + 20 * 1024 ** 2);
