@@ -65,6 +65,7 @@ export function shipmentsRepo(path: string, o: { busyTimeoutMs?: number } = {}):
       (SELECT count(*) FROM refusals r WHERE r.order_id = j.value) AS refusals
     FROM json_each(?) j`);
   const refused = db.prepare('SELECT order_id FROM refusals GROUP BY order_id ORDER BY max(id) DESC LIMIT ?');
+  const pingStmt = db.prepare('SELECT 1'); // readiness asks every few seconds: prepared once
   return {
     ship(s) {
       const created = insert.get(s.shipmentId, s.orderId, s.region) as Row | undefined;
@@ -89,7 +90,7 @@ export function shipmentsRepo(path: string, o: { busyTimeoutMs?: number } = {}):
       const t = totals.get() as { shipments: number; refusals: number };
       return { shipments: t.shipments, refusals: t.refusals, refusedOrders: (refused.all(limit) as { order_id: string }[]).map((r) => r.order_id) };
     },
-    ping: () => void db.prepare('SELECT 1').get(),
+    ping: () => void pingStmt.get(),
     close: () => db.close(),
   };
 }

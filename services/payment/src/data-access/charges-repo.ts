@@ -60,6 +60,7 @@ export function chargesRepo(path: string, o: { busyTimeoutMs?: number } = {}): C
     `INSERT INTO payment_charges (charge_id, idempotency_key, order_id, amount_cents, status, request_fingerprint)
      VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (idempotency_key) DO NOTHING RETURNING ${COLUMNS}`,
   );
+  const pingStmt = db.prepare('SELECT 1'); // readiness asks every few seconds: prepared once
   const one = (r: unknown) => (r ? toCharge(r as Row) : null);
   const byKey = (key: string) => one(byKeyStmt.get(key));
   return {
@@ -71,7 +72,7 @@ export function chargesRepo(path: string, o: { busyTimeoutMs?: number } = {}): C
       if (!stored) throw new Error(`charge for key ${c.idempotencyKey} neither inserted nor found`);
       return stored;
     },
-    ping: async () => void db.prepare('SELECT 1').get(),
+    ping: async () => void pingStmt.get(),
     close: () => db.close(),
   };
 }
