@@ -17,6 +17,13 @@ export function checkoutConfig(source: NodeJS.ProcessEnv = process.env) {
       ORDER_TX_CAPACITY: env.int(1, 1_000).default(64),
       RELAY_INTERVAL_MS: env.int(20, 60_000).default(200),
       CAPTURE_INTERVAL_MS: env.int(100, 60_000).default(1_000),
+      /** The region this replica runs in: the outbox records which region's broker an event went to. */
+      LAB_REGION: env.oneOf(['a', 'b'] as const).default('a'),
+      /**
+       * Events published through the other region's broker this recently are published again here:
+       * that broker may be lost with events fulfilment never read (fulfilment applies an event once).
+       */
+      OUTBOX_RECLAIM_SECONDS: env.int(0, 3_600).default(120),
     },
     source,
   );

@@ -5,7 +5,7 @@
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
 import { DependencyError, type Logger, type Metrics, type Publisher, startLoop } from '@surge-lab/kit';
 import type pg from 'pg';
-import { cancelUnpaid, claimDuePayments, markPaid, outboxStats, relayBatch } from './data-access/orders-repo.ts';
+import { cancelUnpaid, claimDuePayments, markPaid, outboxStats, reclaimForeignEvents, relayBatch } from './data-access/orders-repo.ts';
 import type { ChargeResult, PaymentPort } from './domain/place-order.ts';
 
 export interface Jobs {
@@ -17,7 +17,21 @@ export interface Jobs {
 // Idle, the loops poll less and less often (the relay up to every 2 s, capture every 5 s): an
 // order committed here wakes the relay at once; one committed by a replica that died is
 // published by another within the idle bound.
-export function startJobs(deps: { pool: pg.Pool; publisher: Publisher; logger: Logger; metrics: Metrics; payment: PaymentPort; relayIntervalMs: number; captureIntervalMs: number }): Jobs {
+export interface JobsDeps {
+  pool: pg.Pool;
+  publisher: Publisher;
+  logger: Logger;
+  metrics: Metrics;
+  payment: PaymentPort;
+  relayIntervalMs: number;
+  captureIntervalMs: number;
+  /** This replica's region, recorded with each event it publishes. */
+  region: string;
+  /** Events the other region's broker published this recently are published again here (0: never). */
+  reclaimSeconds: number;
+}
+
+export function startJobs(deps: JobsDeps): Jobs {
   const { pool, publisher, logger, metrics } = deps;
   const published = metrics.counter('outbox_events_published_total', 'Order events published to Kafka', []);
   const captured = metrics.counter('payments_total', 'Payment outcomes', ['result']);
@@ -32,7 +46,7 @@ export function startJobs(deps: { pool: pg.Pool; publisher: Publisher; logger: L
     maxBackoffMs: 5_000,
     logger,
     run: () =>
-      relayBatch(pool, async (rows) => {
+      relayBatch(pool, deps.region, async (rows) => {
         await publisher.send(
           ORDERS_TOPIC,
           rows.map((r) => ({ key: r.order_id, value: JSON.stringify(r.payload), headers: { 'event-id': r.event_id } })),
@@ -84,9 +98,27 @@ export function startJobs(deps: { pool: pg.Pool; publisher: Publisher; logger: L
     },
   });
 
+  // Only the primary region's replicas can write: elsewhere this fails and backs off like any job.
+  const reclaimed = metrics.counter('outbox_events_reclaimed_total', "Events of the other region's broker handed to this region's relay again", []);
+  const reclaim = startLoop({
+    name: 'outbox-reclaim',
+    intervalMs: 5_000,
+    logger,
+    run: async () => {
+      if (deps.reclaimSeconds === 0) return 0;
+      const n = await reclaimForeignEvents(pool, deps.region, deps.reclaimSeconds);
+      if (n > 0) {
+        reclaimed.inc(n);
+        logger.warn({ events: n, region: deps.region }, "events of the other region's broker published again here");
+        relay.wake();
+      }
+      return n;
+    },
+  });
+
   return {
     async stop() {
-      await Promise.all([relay.stop(), capture.stop(), stats.stop()]);
+      await Promise.all([relay.stop(), capture.stop(), stats.stop(), reclaim.stop()]);
       await publisher.close();
     },
     orderCommitted: () => relay.wake(),

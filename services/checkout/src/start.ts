@@ -22,7 +22,17 @@ runMain(async () => {
 
   const payment = paymentClient(config.PAYMENT_URL, svc.metrics, config.PAYMENT_TIMEOUT_MS);
   const publisher = createPublisher(createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'checkout', connectTimeoutMs: 2_000, requestTimeoutMs: 5_000 }, svc.logger), svc.logger);
-  const jobs = startJobs({ pool: pools.rw, publisher, logger: svc.logger, metrics: svc.metrics, payment, relayIntervalMs: config.RELAY_INTERVAL_MS, captureIntervalMs: config.CAPTURE_INTERVAL_MS });
+  const jobs = startJobs({
+    pool: pools.rw,
+    publisher,
+    logger: svc.logger,
+    metrics: svc.metrics,
+    payment,
+    relayIntervalMs: config.RELAY_INTERVAL_MS,
+    captureIntervalMs: config.CAPTURE_INTERVAL_MS,
+    region: config.LAB_REGION,
+    reclaimSeconds: config.OUTBOX_RECLAIM_SECONDS,
+  });
 
   // Orders need the leader; payment and Kafka outages degrade (payment_pending, outbox backlog) instead.
   svc.readiness.push({ name: 'postgres-primary', check: () => pools.rw.query('SELECT 1') });

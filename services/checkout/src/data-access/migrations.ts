@@ -111,4 +111,13 @@ export const checkoutMigrations: Migration[] = [
       END
       $fn$;`,
   },
+  {
+    version: 3,
+    name: 'outbox: the region whose broker published each event',
+    // A region failover can lose the old region's broker with events fulfilment had not read:
+    // the new primary region publishes recent events of the other region's broker again (jobs.ts).
+    sql: `
+      ALTER TABLE outbox ADD COLUMN published_region text;
+      CREATE INDEX outbox_published_at ON outbox (published_at) WHERE published_at IS NOT NULL;`,
+  },
 ];

@@ -148,7 +148,7 @@ export interface OutboxRow {
 }
 
 /** Locks a batch of released, unpublished events; `publish` runs inside the transaction. */
-export async function relayBatch(pool: pg.Pool, publish: (rows: OutboxRow[]) => Promise<void>, limit = 200): Promise<number> {
+export async function relayBatch(pool: pg.Pool, region: string, publish: (rows: OutboxRow[]) => Promise<void>, limit = 200): Promise<number> {
   const client = await pool.connect();
   try {
     await client.query('BEGIN');
@@ -159,7 +159,7 @@ export async function relayBatch(pool: pg.Pool, publish: (rows: OutboxRow[]) => 
     );
     if (rows.length) {
       await publish(rows);
-      await client.query('UPDATE outbox SET published_at = now() WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id)]);
+      await client.query('UPDATE outbox SET published_at = now(), published_region = $2 WHERE id = ANY($1::bigint[])', [rows.map((r) => r.id), region]);
     }
     await client.query('COMMIT');
     return rows.length;
@@ -169,6 +169,21 @@ export async function relayBatch(pool: pg.Pool, publish: (rows: OutboxRow[]) => 
   } finally {
     client.release();
   }
+}
+
+/**
+ * Hands events published through another region's broker in the last `seconds` back to this
+ * region's relay (they are unpublished again): after a region failover the old region's broker may
+ * be gone with events fulfilment never read. Fulfilment applies an event once (processed_events),
+ * so those it had read are skipped. Returns how many.
+ */
+export async function reclaimForeignEvents(pool: pg.Pool, region: string, seconds: number): Promise<number> {
+  const r = await pool.query(
+    `UPDATE outbox SET published_at = NULL, published_region = NULL
+      WHERE published_at > now() - make_interval(secs => $2) AND published_region IS DISTINCT FROM $1`,
+    [region, seconds],
+  );
+  return r.rowCount ?? 0;
 }
 
 export async function outboxStats(pool: pg.Pool) {

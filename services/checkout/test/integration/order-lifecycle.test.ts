@@ -41,6 +41,7 @@ async function drain(publish: (rows: OutboxRow[]) => Promise<void> = async () =>
   while (
     (await relayBatch(
       db(),
+      'a',
       async (rows) => {
         await publish(rows);
         published.push(...rows);

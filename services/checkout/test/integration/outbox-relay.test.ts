@@ -46,6 +46,8 @@ beforeAll(async () => {
     metrics: createMetrics('checkout-it'),
     relayIntervalMs: 100,
     captureIntervalMs: 100,
+    region: 'a',
+    reclaimSeconds: 120,
     // The payment port: declines the test address, as the payment service does.
     payment: {
       charge: async (o) => {
@@ -102,6 +104,23 @@ describe('checkout jobs on Kafka and Postgres', () => {
     expect(await stockOf()).toBe(before);
     await new Promise((r) => setTimeout(r, 500));
     expect(seen.has(o.id)).toBe(false);
+  });
+
+  test("after a region failover: an event the other region's broker published in the last 2 minutes is published again here, once; an older one is not", async () => {
+    // As region B's relay left them: published through region B's broker, 10 s and 10 min ago.
+    const [recent, old] = [await place(), await place()];
+    for (const o of [recent, old]) await markPaid(db(), o.id, randomUUID());
+    await waitFor('both published here first', () => seen.has(recent.id) && seen.has(old.id), { timeoutMs: 30_000, intervalMs: 100 });
+    await db().query(`UPDATE outbox SET published_region = 'b', published_at = now() - interval '10 seconds' WHERE order_id = $1`, [recent.id]);
+    await db().query(`UPDATE outbox SET published_region = 'b', published_at = now() - interval '10 minutes' WHERE order_id = $1`, [old.id]);
+    // The reclaim job runs every 5 s.
+    await waitFor('the recent one on the topic again', () => seen.get(recent.id)!.length === 2, { timeoutMs: 15_000, intervalMs: 100 });
+    const [region] = (await db().query<{ published_region: string }>('SELECT published_region FROM outbox WHERE order_id = $1', [recent.id])).rows;
+    expect(region!.published_region).toBe('a');
+    await new Promise((r) => setTimeout(r, 6_000)); // another round of the job: nothing more
+    expect(new Set(seen.get(recent.id)!.map((m) => m.slice(0, m.indexOf('|'))))).toEqual(new Set([await eventId(recent.id)]));
+    expect(seen.get(recent.id)).toHaveLength(2);
+    expect(seen.get(old.id)).toHaveLength(1);
   });
 
   test('while Kafka does not answer, paid orders wait in the outbox; afterwards every one is published, none lost', async () => {
