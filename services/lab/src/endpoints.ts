@@ -14,7 +14,12 @@ const HTTP = {
   toxiproxy: { portVar: 'TOXIPROXY_PORT', host: 'toxiproxy', port: 8474 },
 } as const;
 
-export type Endpoint = keyof typeof HTTP | Exclude<LinkName, 'kafka-host' | 'payment' | `b-${string}`>;
+/** Region B's links are its services' own, but for the host's view of region B's database. */
+export type Endpoint = keyof typeof HTTP | Exclude<LinkName, 'kafka-host' | 'payment' | `b-${string}`> | 'b-pg-host';
+
+/** Each region's read-write database, for the host's tools (the audit reads the primary region's). */
+const REGION_LINKS = { a: { db: 'pg-rw' }, b: { db: 'b-pg-host' } } as const;
+type Region = keyof typeof REGION_LINKS;
 
 export interface Address {
   host: string;
@@ -26,6 +31,10 @@ export interface Endpoints {
   url(name: Endpoint): string;
   /** Kafka's bootstrap address: the internal listener inside the lab, the host listener outside. */
   kafkaBroker(): string;
+  /** A region's read-write database (its router: it has a backend only while that region is primary). */
+  databaseOf(region: Region): Address;
+  /** A region's Kafka bootstrap address. */
+  kafkaBrokerOf(region: Region): string;
 }
 
 export function endpoints(settings: LabSettings): Endpoints {
@@ -44,9 +53,13 @@ export function endpoints(settings: LabSettings): Endpoints {
       const a = address(name);
       return `http://${a.host}:${a.port}`;
     },
-    kafkaBroker: () => {
-      const a = address('kafka');
-      return `${a.host}:${a.port}`;
-    },
+    kafkaBroker: () => hostPort(address('kafka')),
+    databaseOf: (region) => address(REGION_LINKS[region].db),
+    // Region B's broker advertises its internal listener as its region's link (b-kafka), its
+    // external one as the host link (b-kafka-host): a client must dial the one it is told back.
+    kafkaBrokerOf: (region) =>
+      region === 'a' ? hostPort(address('kafka')) : settings.inside ? `toxiproxy:${LINKS['b-kafka'].listen}` : `127.0.0.1:${settings.port(LINKS['b-kafka-host'].hostPortVar)}`,
   };
 }
+
+const hostPort = (a: Address) => `${a.host}:${a.port}`;

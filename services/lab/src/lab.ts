@@ -11,6 +11,7 @@ import { ToxiproxyClient } from './clients/toxiproxy.ts';
 import { type Endpoints, endpoints } from './endpoints.ts';
 import { ComposeRuntime } from './runtime/compose-runtime.ts';
 import { type LabSettings, readSettings, type SettingsOptions } from './settings.ts';
+import { globalName, type WanHostName } from './wan.ts';
 
 export interface Lab {
   readonly settings: LabSettings;
@@ -48,7 +49,9 @@ export function openLab(o: OpenLabOptions = {}): Lab {
     project: settings.project,
     runtime,
     endpoints: ep,
-    patroni: new PatroniClient({ runtime, direct: settings.inside }),
+    // Inside the lab, a member is asked by its global name: the member itself in its own region, the
+    // WAN's proxy for it in the other (the console's region faults see region B's members too).
+    patroni: new PatroniClient({ runtime, direct: settings.inside, ...(settings.inside ? { hostOf: (m: string) => globalName(m as WanHostName) } : {}) }),
     toxiproxy: new ToxiproxyClient(ep.url('toxiproxy')),
     prometheus: new PrometheusClient(ep.url('prometheus')),
     console: new ConsoleClient({ base: consoleBase, token: consoleToken }),

@@ -14,6 +14,8 @@ export const PORT_VARS = [
   'REDIS_PORT',
   'KAFKA_PORT',
   'CARRIER_PORT',
+  'PG_B_RW_PORT',
+  'KAFKA_B_PORT',
   'PG_ROUTER_STATS_PORT',
 ] as const;
 

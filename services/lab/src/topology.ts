@@ -55,6 +55,10 @@ export const LINKS = {
   'b-kafka': { listen: 29093, upstream: 'kafka-b:9092', site: 'b', summary: "Region B's Kafka" },
   'b-payment': { listen: 28090, upstream: 'payment:8080', site: 'b', summary: 'the payment provider, from region B' },
   'b-carrier': { listen: 28091, upstream: 'carrier:8080', site: 'b', summary: 'the shipping carrier, from region B' },
+  // The host's tools (the audit) read whichever region is primary: region B's router and broker for
+  // the host. Listening on every address, as region A's host links do; no shop service is given them.
+  'b-pg-host': { listen: 25434, upstream: 'pg-router-b:5000', hostPortVar: 'PG_B_RW_PORT', summary: "Postgres read-write in region B, for the host's tools (the audit)" },
+  'b-kafka-host': { listen: 29094, upstream: 'kafka-b:9094', hostPortVar: 'KAFKA_B_PORT', summary: "Region B's Kafka, for host clients (the audit reads both regions' topics)" },
 } as const satisfies Record<string, LinkSpec>;
 export type LinkName = keyof typeof LINKS;
 /** The address a link listens on in Toxiproxy. */
