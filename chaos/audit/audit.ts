@@ -3,11 +3,11 @@
 // failed, with a few examples; the audit fails on any mismatch.
 
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
-import type { Lab } from '@surge-lab/lab';
+import { type Lab, type RegionName, runningRegions } from '@surge-lab/lab';
 import type pg from 'pg';
 import type { LedgerEntry } from '../load/scenarios.ts';
 import type { AuditCheck, AuditReport } from '../runner/journal.ts';
-import { type Baseline, kafka, topicOffsets, withDb } from './baseline.ts';
+import { type Baseline, kafka, type PartitionOffset, regionTopicOffsets, withDb } from './baseline.ts';
 
 interface OrderRow {
   id: string;
@@ -45,20 +45,26 @@ async function ordersSince(c: pg.Client, since: string, ids: string[]): Promise<
   ).rows;
 }
 
-/** Per order id (the message key): how many times each event id was delivered on the orders topic, from the baseline's offsets to the end now. */
+/** Per order id (the message key): how many times each event id was delivered on the orders topic, from the baseline's offsets to the end now, in every running region's broker. */
 async function publishedSince(lab: Lab, from: Baseline['topicOffsets']): Promise<Map<string, Map<string, number>>> {
-  const to = new Map((await topicOffsets(lab)).map((p) => [p.partition, BigInt(p.offset)]));
-  const start = new Map(from.map((p) => [p.partition, BigInt(p.offset)]));
   const counts = new Map<string, Map<string, number>>();
+  for (const region of await runningRegions(lab)) await readTopic(lab, region, from[region] ?? [], counts);
+  return counts;
+}
+
+/** Adds one region's deliveries since `from` (a partition not in it: from its start) into `counts`. */
+async function readTopic(lab: Lab, region: RegionName, from: PartitionOffset[], counts: Map<string, Map<string, number>>): Promise<void> {
+  const to = new Map((await regionTopicOffsets(lab, region)).map((p) => [p.partition, BigInt(p.offset)]));
+  const start = new Map(from.map((p) => [p.partition, BigInt(p.offset)]));
   const pending = [...to].filter(([p, end]) => end > (start.get(p) ?? 0n)).map(([p]) => p);
-  if (pending.length === 0) return counts;
-  const consumer = kafka(lab).consumer({ groupId: `surge-lab-audit-${process.pid}-${Date.now()}` });
+  if (pending.length === 0) return;
+  const consumer = kafka(lab, region).consumer({ groupId: `surge-lab-audit-${process.pid}-${Date.now()}` });
   await consumer.connect();
   try {
     await consumer.subscribe({ topic: ORDERS_TOPIC, fromBeginning: true });
     const left = new Set(pending);
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`reading the ${ORDERS_TOPIC} topic timed out (partitions left: ${[...left].join(', ')})`)), 120_000);
+      const timer = setTimeout(() => reject(new Error(`reading the ${ORDERS_TOPIC} topic of region ${region} timed out (partitions left: ${[...left].join(', ')})`)), 120_000);
       consumer
         .run({
           autoCommit: false,
@@ -87,7 +93,6 @@ async function publishedSince(lab: Lab, from: Baseline['topicOffsets']): Promise
   } finally {
     await consumer.disconnect().catch(() => {});
   }
-  return counts;
 }
 
 /**
@@ -157,6 +162,13 @@ export interface AuditOptions {
    * Kafka and the restored database disagree about orders near the cut-off by design.
    */
   restoredUpTo?: string;
+  /**
+   * After a region was lost (killed or cut off): an acknowledged order missing from the surviving
+   * primary is lost within the RPO when it was acknowledged inside this window (from the
+   * replication lag allowed before the loss to when the old region stopped acknowledging), and
+   * named; one missing from before the window fails the audit.
+   */
+  regionLoss?: { from: string; to: string };
 }
 
 export async function audit(lab: Lab, ledger: LedgerEntry[], baseline: Baseline, o: AuditOptions = {}): Promise<AuditReport> {
@@ -200,10 +212,16 @@ export async function audit(lab: Lab, ledger: LedgerEntry[], baseline: Baseline,
   const missing: string[] = [];
   const cutoff = o.restoredUpTo ? Date.parse(o.restoredUpTo) : Infinity;
   let lostAfterCutoff = 0;
+  const lostWithRegion: { orderId: string; acknowledgedAt: string }[] = [];
+  const inLossWindow = (at: string) => o.regionLoss !== undefined && Date.parse(at) >= Date.parse(o.regionLoss.from) && Date.parse(at) <= Date.parse(o.regionLoss.to);
   for (const e of ledger) {
     const row = byId.get(e.orderId);
     if (!row && Date.parse(e.acknowledgedAt) > cutoff) {
       lostAfterCutoff++;
+      continue;
+    }
+    if (!row && inLossWindow(e.acknowledgedAt)) {
+      lostWithRegion.push({ orderId: e.orderId, acknowledgedAt: e.acknowledgedAt });
       continue;
     }
     if (!row) {
@@ -230,7 +248,16 @@ export async function audit(lab: Lab, ledger: LedgerEntry[], baseline: Baseline,
           missing,
           `${lostAfterCutoff} acknowledged after the cut-off were lost with the unarchived WAL (within the RPO)`,
         )
-      : check('every acknowledged order exists with its lines and total', ledger.length, missing),
+      : o.regionLoss
+        ? check(
+            `every acknowledged order exists with its lines and total, but for those acknowledged in the loss window (${o.regionLoss.from} to ${o.regionLoss.to})`,
+            ledger.length,
+            missing,
+            lostWithRegion.length
+              ? `${lostWithRegion.length} acknowledged in the loss window were lost with the region (within the RPO): ${lostWithRegion.map((l) => l.orderId).join(', ')}`
+              : 'none lost with the region',
+          )
+        : check('every acknowledged order exists with its lines and total', ledger.length, missing),
   );
 
   // 2. One idempotency key, one order.
@@ -278,7 +305,14 @@ export async function audit(lab: Lab, ledger: LedgerEntry[], baseline: Baseline,
     ),
   );
 
-  return { ok: checks.every((c) => c.ok), at: new Date().toISOString(), ledgerOrders: ledgerIds.length, checks, ...(o.restoredUpTo ? { lostAfterCutoff } : {}) };
+  return {
+    ok: checks.every((c) => c.ok),
+    at: new Date().toISOString(),
+    ledgerOrders: ledgerIds.length,
+    checks,
+    ...(o.restoredUpTo ? { lostAfterCutoff } : {}),
+    ...(o.regionLoss ? { lostWithRegion, lossWindow: o.regionLoss } : {}),
+  };
 }
 
 export function formatAudit(r: AuditReport): string {

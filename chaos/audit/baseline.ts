@@ -1,9 +1,9 @@
 // The state an audit compares against, taken before a run: every product's stock, the end of
-// the orders topic, and the database clock. Stock that a scenario sets during the run (the
+// the orders topic in each running region's broker, and the database clock (of the primary region). Stock that a scenario sets during the run (the
 // flash sale's hot products) is recorded as an override with the time it was set.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
-import type { Lab } from '@surge-lab/lab';
+import { type Lab, primaryRegion, type RegionName, runningRegions } from '@surge-lab/lab';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 
@@ -12,12 +12,30 @@ export interface Baseline {
   takenAt: string;
   stock: Record<string, number>;
   overrides: Record<string, { stock: number; at: string }>;
-  /** Offsets of the orders topic at `takenAt`, per partition. */
-  topicOffsets: { partition: number; offset: string }[];
+  /** Offsets of the orders topic at `takenAt`, per partition, in each region's broker that runs. */
+  topicOffsets: Partial<Record<RegionName, PartitionOffset[]>>;
 }
 
+export interface PartitionOffset {
+  partition: number;
+  offset: string;
+}
+
+// Which region is primary, asked at most every 5 s (a monitor records 100 stock overrides at its
+// start): a failover takes longer than that to promote the other region.
+const primaryOf = new WeakMap<Lab, { region: RegionName; at: number }>();
+async function primaryDbRegion(lab: Lab): Promise<RegionName> {
+  const known = primaryOf.get(lab);
+  if (known && Date.now() - known.at < 5_000) return known.region;
+  const region = (await primaryRegion(lab)) ?? 'a';
+  primaryOf.set(lab, { region, at: Date.now() });
+  return region;
+}
+
+/** Runs `fn` on the primary region's database (region A's when no member leads: the error says so). */
 export async function withDb<T>(lab: Lab, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-  const c = new pg.Client({ ...lab.endpoints.address('pg-rw'), user: lab.db.user, password: lab.db.password, database: lab.db.database, connectionTimeoutMillis: 5_000, query_timeout: 60_000 });
+  const region = await primaryDbRegion(lab);
+  const c = new pg.Client({ ...lab.endpoints.databaseOf(region), user: lab.db.user, password: lab.db.password, database: lab.db.database, connectionTimeoutMillis: 5_000, query_timeout: 60_000 });
   c.on('error', () => {});
   await c.connect();
   try {
@@ -27,16 +45,26 @@ export async function withDb<T>(lab: Lab, fn: (c: pg.Client) => Promise<T>): Pro
   }
 }
 
-export const kafka = (lab: Lab) => new Kafka({ clientId: 'surge-lab-audit', brokers: [lab.endpoints.kafkaBroker()], logLevel: logLevel.NOTHING, retry: { retries: 6 } });
+export const kafka = (lab: Lab, region: RegionName = 'a') =>
+  new Kafka({ clientId: 'surge-lab-audit', brokers: [lab.endpoints.kafkaBrokerOf(region)], logLevel: logLevel.NOTHING, retry: { retries: 6 } });
 
-export async function topicOffsets(lab: Lab): Promise<Baseline['topicOffsets']> {
-  const admin = kafka(lab).admin();
+/** The end of the orders topic in one region's broker (none yet: a standby region's broker before its first order). */
+export async function regionTopicOffsets(lab: Lab, region: RegionName): Promise<PartitionOffset[]> {
+  const admin = kafka(lab, region).admin();
   await admin.connect();
   try {
+    if (!(await admin.listTopics()).includes(ORDERS_TOPIC)) return [];
     return (await admin.fetchTopicOffsets(ORDERS_TOPIC)).map((p) => ({ partition: p.partition, offset: p.high }));
   } finally {
     await admin.disconnect();
   }
+}
+
+/** The end of the orders topic in every running region's broker. */
+export async function topicOffsets(lab: Lab): Promise<Baseline['topicOffsets']> {
+  const out: Baseline['topicOffsets'] = {};
+  for (const r of await runningRegions(lab)) out[r] = await regionTopicOffsets(lab, r);
+  return out;
 }
 
 export async function takeBaseline(lab: Lab): Promise<Baseline> {

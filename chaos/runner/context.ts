@@ -28,7 +28,7 @@ export interface RunnerDeps {
   takeBaseline(): Promise<Baseline>;
   recordOverride(b: Baseline, productId: string, units: number): Promise<void>;
   setStock(productId: string, units: number): Promise<void>;
-  audit(ledger: LedgerEntry[], b: Baseline, o: { settleSeconds: number; log: (l: string) => void; restoredUpTo?: string }): Promise<AuditReport>;
+  audit(ledger: LedgerEntry[], b: Baseline, o: { settleSeconds: number; log: (l: string) => void; restoredUpTo?: string; regionLoss?: { from: string; to: string } }): Promise<AuditReport>;
   rollback(action: 'reset-links' | 'start-all' | 'wait-db-healthy', log: (l: string) => void): Promise<void>;
   annotator: Annotator;
   target: string;
@@ -77,7 +77,7 @@ export interface RunContext {
   readonly background: Promise<unknown>[];
   readonly monitors: RunningMonitor[];
   /** When each action of the method injected and reverted its fault (ms). */
-  readonly actionWindows: Map<string, { start: number; end?: number }>;
+  readonly actionWindows: Map<string, { start: number; end?: number; revertStart?: number }>;
   /** The stock before the method, when the experiment audits. */
   baseline?: Baseline;
   /** Aborted by Ctrl-C, a stop condition or an error; and with "done" once the method is over. */

@@ -1,5 +1,5 @@
 // The runner's dependencies against the live lab.
-import type { Lab } from '@surge-lab/lab';
+import { type Lab, runningRegions } from '@surge-lab/lab';
 import { audit } from '../audit/audit.ts';
 import { recordOverride, takeBaseline } from '../audit/baseline.ts';
 import { bringBackAll } from '../faults/containers.ts';
@@ -7,17 +7,21 @@ import { resetAll } from '../faults/links.ts';
 import { inject } from '../faults/registry.ts';
 import { runLoad } from '../load/run.ts';
 import { changeAutoscaler } from './autoscaler.ts';
+import type { FrontDoor } from './experiment.ts';
 import { startMonitor } from './monitors.ts';
 import { httpProbe } from './probes.ts';
 import type { RunnerDeps } from './run.ts';
 
-export async function labDeps(lab: Lab, log: (l: string) => void): Promise<RunnerDeps> {
-  const target = lab.endpoints.url('edge');
+/** The runner against the lab, its shoppers through `frontDoor` (a multi-region door needs region B running). */
+export async function labDeps(lab: Lab, log: (l: string) => void, frontDoor: FrontDoor = 'edge'): Promise<RunnerDeps> {
+  if (frontDoor !== 'edge' && !(await runningRegions(lab)).includes('b'))
+    throw new Error(`this experiment goes through ${frontDoor}: start region B first (docker compose --profile multi-region up -d --wait)`);
+  const target = lab.endpoints.url(frontDoor);
   return {
     inject: (ctx, name, args) => inject({ ...ctx, lab }, name, args),
     autoscaler: (ctx, change) => changeAutoscaler({ ...ctx, lab }, change),
     runLoad,
-    startMonitor: (def, ledger) => startMonitor(def, ledger, target),
+    startMonitor: (def, ledger) => startMonitor(def, ledger, def.via ? lab.endpoints.url(def.via) : target),
     http: (r) => httpProbe(r, target),
     promql: (expr) => lab.prometheus.value(expr),
     firingAlerts: () => lab.prometheus.firingAlerts(),

@@ -51,7 +51,9 @@ const Http = z.strictObject({
 });
 
 export const LOAD_METRICS = ['requests', 'errors', 'unexpected-5xx', 'timeouts', 'shed', 'error-ratio', 'p50-ms', 'p99-ms', 'max-ms', 'throughput', 'acknowledged-orders'] as const;
-export const MONITOR_METRICS = ['failures', 'longest-outage-seconds', 'attempts'] as const;
+export const MONITOR_METRICS = ['failures', 'longest-outage-seconds', 'attempts', 'last-success-seconds'] as const;
+/** Where shoppers come in: region A's front door, region B's, or the global entry (the multi-region lab). */
+export const FRONT_DOORS = ['edge', 'edge-b', 'global-entry'] as const;
 const When = z.array(z.enum(['before', 'during', 'after'])).min(1);
 
 /** What a probe is: a name, when it is judged, one measurement, and the tolerance it is judged by. */
@@ -104,6 +106,8 @@ const MonitorStep = z
     http: Http.optional(),
     expect: z.array(z.number().int()).default([200, 201, 202]),
     'interval-ms': z.number().int().min(50).max(60_000).default(200),
+    /** The front door this monitor goes through (default: the experiment's). */
+    via: z.enum(FRONT_DOORS).optional(),
   })
   .refine((m) => (m.checkout ? 1 : 0) + (m.http ? 1 : 0) === 1, 'a monitor does one thing: give checkout or http');
 
@@ -175,6 +179,8 @@ export const Experiment = z.strictObject({
   title: z.string().min(1),
   description: z.string().optional(),
   tags: z.array(z.string()).default([]),
+  /** Where loads, monitors and http probes go: region A's front door (default) or the global entry. */
+  'front-door': z.enum(FRONT_DOORS).default('edge'),
   'steady-state-hypothesis': z.strictObject({
     title: z.string().min(1),
     /** After the method, each failing probe is retried for up to this long: the time the system has to recover by itself. */
@@ -191,12 +197,15 @@ export const Experiment = z.strictObject({
         'settle-seconds': seconds.default(120),
         /** The method restores the database from backup (db-disaster): orders after the archive cut-off may be lost. */
         'after-restore': z.boolean().default(false),
+        /** The method loses a region (region-outage, region-partition): orders acknowledged in the loss window its fault reports may be lost, each named. */
+        'after-region-loss': z.boolean().default(false),
       }),
     ])
-    .default({ 'settle-seconds': 120, 'after-restore': false }),
+    .default({ 'settle-seconds': 120, 'after-restore': false, 'after-region-loss': false }),
 });
 
 export type ExperimentDef = z.infer<typeof Experiment>;
+export type FrontDoor = (typeof FRONT_DOORS)[number];
 export type MethodStep = z.infer<typeof MethodStep>;
 export type LoadStepDef = z.infer<typeof LoadStep>;
 export type MonitorStepDef = z.infer<typeof MonitorStep>;
@@ -229,6 +238,7 @@ function crossCheck(exp: ExperimentDef, problem: Report): void {
     if (p.monitor) {
       if (!monitors.includes(p.monitor.name)) problem([...path, 'monitor', 'name'], `no monitor "${p.monitor.name}" in the method (monitors: ${monitors.join(', ') || 'none'})`);
       if (p.monitor.action && !actions.includes(p.monitor.action)) problem([...path, 'monitor', 'action'], `no action "${p.monitor.action}" in the method (actions: ${actions.join(', ') || 'none'})`);
+      if (p.monitor.metric === 'last-success-seconds' && !p.monitor.action) problem([...path, 'monitor', 'action'], 'last-success-seconds is counted from an action: name it');
     }
   });
   const seen = new Set<string>();

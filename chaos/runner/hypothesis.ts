@@ -79,13 +79,24 @@ export async function evaluate(rc: RunContext, p: Probe, phase: Phase, quiet = f
       const { name, metric, action } = p.monitor;
       const m = journal.monitors.find((x) => x.name === name);
       if (m) {
-        if (metric === 'longest-outage-seconds' && action) {
+        if (metric === 'last-success-seconds' && action) {
+          // The last success while the fault was in place, from its start: an outage still open
+          // when its revert began started at the monitor's last success (0: none during the fault).
+          const w = rc.actionWindows.get(action);
+          const end = w?.revertStart ?? Date.now();
+          const open = m.outages.find((x) => Date.parse(x.start) <= end && Date.parse(x.end) >= end);
+          const last = open ? Date.parse(open.start) : end;
+          value = w ? Math.max(0, (last - w.start) / 1000) : 0;
+          detail = w ? `last success ${open ? `at ${open.start}` : 'at the end'} of "${action}"` : `"${action}" did not run`;
+        } else if (metric === 'longest-outage-seconds' && action) {
           const w = rc.actionWindows.get(action);
           const inWindow = m.outages.filter((x) => w && Date.parse(x.end) >= w.start && Date.parse(x.start) <= (w.end ?? Date.now()) + 60_000);
           value = Math.max(0, ...inWindow.map((x) => x.seconds));
-          detail = `${inWindow.length} outage(s) around "${action}"`;
+          const worst = inWindow.find((x) => x.seconds === value);
+          detail = `${inWindow.length} outage(s) around "${action}"${worst?.failed ? `; the longest got ${worst.failed}` : ''}`;
         } else {
-          value = { failures: m.failures, 'longest-outage-seconds': m.longestOutageSeconds, attempts: m.attempts }[metric];
+          // last-success-seconds always names an action (the experiment's cross-check): 0 is never reached.
+          value = { failures: m.failures, 'longest-outage-seconds': m.longestOutageSeconds, attempts: m.attempts, 'last-success-seconds': 0 }[metric];
           detail = `${m.attempts} attempts, ${m.failures} failed`;
         }
       } else detail = 'the monitor did not run';

@@ -75,7 +75,8 @@ export interface MonitorRecord {
   /** Longest time between two successes that had failures in between, in seconds. */
   longestOutageSeconds: number;
   /** Outage windows (failures between two successes). */
-  outages: { start: string; end: string; seconds: number }[];
+  /** `failed`: what its failed attempts got, most frequent first. */
+  outages: { start: string; end: string; seconds: number; failed?: string }[];
 }
 
 export interface AuditCheck {
@@ -93,6 +94,10 @@ export interface AuditReport {
   checks: AuditCheck[];
   /** After a restore from backup: acknowledged orders lost because their WAL was not archived yet. */
   lostAfterCutoff?: number;
+  /** After a region was lost: the acknowledged orders that went with it (each inside the loss window), by id. */
+  lostWithRegion?: { orderId: string; acknowledgedAt: string }[];
+  /** The loss window the audit accepted losses in: the replication lag allowed before the loss, and until the old region stopped acknowledging. */
+  lossWindow?: { from: string; to: string };
 }
 
 export interface Journal {

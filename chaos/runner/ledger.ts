@@ -21,6 +21,12 @@ export function collectLoads(rc: RunContext): void {
   if (rc.loads.length > 1) rc.journal.extraLoads = rc.loads.slice(1);
 }
 
+/** The loss window a region fault reported (`loss window from` / `to`, ISO times). */
+function lossWindow(m: Record<string, number | string>): { from: string; to: string } | undefined {
+  const [from, to] = [m['loss window from'], m['loss window to']];
+  return typeof from === 'string' && typeof to === 'string' ? { from, to } : undefined;
+}
+
 /** The audit of the ledger, when the experiment took a baseline; a failed check is a failure of the run. */
 export async function auditLedger(rc: RunContext): Promise<void> {
   const { exp, journal, baseline } = rc;
@@ -28,11 +34,21 @@ export async function auditLedger(rc: RunContext): Promise<void> {
   rc.event('audit', `auditing ${rc.ledger.length} acknowledged order(s)`);
   const restoredUpTo = exp.audit !== false && exp.audit['after-restore'] ? journal.measurements['archive cut-off'] : undefined;
   if (exp.audit !== false && exp.audit['after-restore'] && typeof restoredUpTo !== 'string') rc.failures.push('audit: the experiment restores from backup but no fault reported an archive cut-off');
+  const regionLoss = exp.audit !== false && exp.audit['after-region-loss'] ? lossWindow(journal.measurements) : undefined;
+  if (exp.audit !== false && exp.audit['after-region-loss'] && !regionLoss) rc.failures.push('audit: the experiment loses a region but no fault reported its loss window');
   journal.audit = await rc.deps.audit(rc.ledger, baseline, {
     settleSeconds: exp.audit === false ? 0 : exp.audit['settle-seconds'],
     log: (l) => rc.event('audit', l.replace(/^\[audit\] /, '')),
     ...(typeof restoredUpTo === 'string' ? { restoredUpTo } : {}),
+    ...(regionLoss ? { regionLoss } : {}),
   });
+  // The RPO seen: from the oldest lost acknowledgement to the loss (0 when nothing was lost).
+  const lost = journal.audit.lostWithRegion;
+  if (lost && regionLoss) {
+    const at = Date.parse(String(journal.measurements['region lost at']));
+    journal.measurements['orders lost with the region'] = lost.length;
+    journal.measurements['RPO (s)'] = lost.length ? Number(Math.max(0, (at - Math.min(...lost.map((l) => Date.parse(l.acknowledgedAt)))) / 1000).toFixed(1)) : 0;
+  }
   for (const c of journal.audit.checks) rc.event('audit', `${c.ok ? '✔' : '✘'} ${c.name}: checked ${c.checked}, failed ${c.failed}${c.note ? ` (${c.note})` : ''}`);
   if (!journal.audit.ok)
     rc.failures.push(

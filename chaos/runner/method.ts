@@ -80,6 +80,7 @@ async function runHeld(rc: RunContext, step: ActionStepDef | AutoscalerStepDef, 
   const rest = (async () => {
     await sleep((step.duration ?? 0) * 1_000, signal);
     await probing;
+    rc.actionWindows.get(step.name)!.revertStart = Date.now();
     await revert(rc, entry);
     rc.actionWindows.get(step.name)!.end = Date.now();
     await sleep(step.pauses.after * 1_000, signal);
@@ -141,12 +142,16 @@ async function startMonitor(rc: RunContext, step: MonitorStepDef): Promise<void>
   const d = rc.deps;
   if (step.checkout && d.adminToken) {
     // Monitor purchases must never hit "out of stock": give their products fresh stock.
+    // Ten at a time: through the global entry each is a write forwarded over the WAN.
     const [lo, hi] = step.checkout.products;
-    for (let i = lo; i <= hi; i++) {
-      const id = `p-${String(i).padStart(5, '0')}`;
-      await d.setStock(id, 1_000);
-      if (rc.baseline) await d.recordOverride(rc.baseline, id, 1_000);
-    }
+    const ids = Array.from({ length: hi - lo + 1 }, (_, k) => `p-${String(lo + k).padStart(5, '0')}`);
+    for (let i = 0; i < ids.length; i += 10)
+      await Promise.all(
+        ids.slice(i, i + 10).map(async (id) => {
+          await d.setStock(id, 1_000);
+          if (rc.baseline) await d.recordOverride(rc.baseline, id, 1_000);
+        }),
+      );
   }
   rc.monitors.push(d.startMonitor(step, rc.addToLedger));
   rc.event('monitor', `${step.name} started`);

@@ -11,11 +11,13 @@ export async function revert(rc: RunContext, entry: ActiveEntry): Promise<void> 
     await entry.fault.revert();
     const end = new Date();
     entry.window.end = end.toISOString();
-    Object.assign(rc.journal.measurements, entry.fault.measurements ?? {});
     await entry.closeAnnotation(end);
   } catch (err) {
     rc.failures.push(`rolling back "${entry.window.name}" failed: ${(err as Error).message}`);
     rc.event('rollback', `FAILED to revert ${entry.window.name}: ${(err as Error).message}`);
+  } finally {
+    // What the fault measured holds whether or not its revert went through (the audit needs a loss window).
+    Object.assign(rc.journal.measurements, entry.fault.measurements ?? {});
   }
 }
 

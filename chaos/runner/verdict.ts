@@ -44,7 +44,9 @@ export function judge(journal: Journal, failures: string[]): Verdict {
         ? ''
         : a.lostAfterCutoff !== undefined
           ? `; the audit of ${a.ledgerOrders} acknowledged order(s) found every one acknowledged before the archive cut-off restored, none oversold (${a.lostAfterCutoff} acknowledged after the cut-off were lost: the RPO)`
-          : `; the audit of ${a.ledgerOrders} acknowledged order(s) found nothing lost, oversold or done twice`
+          : a.lostWithRegion !== undefined
+            ? `; the audit of ${a.ledgerOrders} acknowledged order(s) found every one in the surviving primary region but ${a.lostWithRegion.length} acknowledged in the loss window (named in the audit), none oversold or done twice`
+            : `; the audit of ${a.ledgerOrders} acknowledged order(s) found nothing lost, oversold or done twice`
     }.`,
   };
 }

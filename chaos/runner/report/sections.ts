@@ -87,7 +87,8 @@ export function probesSection(j: Journal, fr: Frame): Html {
 function outagesCell(m: MonitorRecord, fr: Frame): Html {
   const outages = m.outages ?? [];
   if (!outages.length) return html`<span class="muted">none</span>`;
-  const item = (o: MonitorRecord['outages'][number]) => html`<li>${offsetText(fr.at(o.start))} → ${offsetText(fr.at(o.end))} <span class="muted">(${num(o.seconds, 1)} s)</span></li>`;
+  const item = (o: MonitorRecord['outages'][number]) =>
+    html`<li>${offsetText(fr.at(o.start))} → ${offsetText(fr.at(o.end))} <span class="muted">(${num(o.seconds, 1)} s${o.failed ? `: ${o.failed}` : ''})</span></li>`;
   if (outages.length <= 5) return html`<ul class="plain">${outages.map(item)}</ul>`;
   return html`<ul class="plain">${outages.slice(0, 3).map(item)}</ul><details><summary>all ${outages.length} outages</summary><ul class="plain">${outages.map(item)}</ul></details>`;
 }
