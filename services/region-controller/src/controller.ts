@@ -51,6 +51,8 @@ export class RegionController {
       reachable: metrics.gauge('region_reachable', '1 while a member of the region answers through the WAN', ['region']),
       lost: metrics.gauge('region_out_of_sight_seconds', 'How long no member of the region has answered', ['region']),
       failovers: metrics.counter('region_failovers_total', 'Unplanned failovers the controller made', ['from', 'to']),
+      // The WAN as the lab plane sees it: each probe crosses it once each way (its standing latency and any toxic).
+      probe: metrics.gauge('region_probe_seconds', "Round trip of the last probe of a member's Patroni through the WAN", ['region', 'member']),
     };
   }
 
@@ -60,7 +62,9 @@ export class RegionController {
       ALL_PATRONI_MEMBERS.map(async (name): Promise<MemberView> => {
         const region = regionOfMember(name)!;
         try {
+          const started = performance.now();
           const p = await this.wan.rest<{ role?: string; state?: string; tags?: { nosync?: boolean } }>(name, '/patroni');
+          this.m.probe.set({ region, member: name }, (performance.now() - started) / 1000);
           return { name, region, reachable: true, role: p.role ?? '', state: p.state ?? '', nosync: p.tags?.nosync === true };
         } catch {
           return { name, region, reachable: false };

@@ -34,8 +34,10 @@ export interface DecideSettings {
 export interface Memory {
   /** The region that had the leader when last seen. */
   primary?: RegionName;
-  /** Since when no member of each region answered (absent while one does). */
+  /** Since when no member of each region answered: the last tick one did (absent while one does). */
   unreachableSince: Partial<Record<RegionName, number>>;
+  /** The last tick a member of each region answered. */
+  lastSeen?: Partial<Record<RegionName, number>>;
   /** A failover under way: synchronous mode was lifted so that `to` could take the leader key. */
   failover?: { from: RegionName; to: RegionName; startedAt: number };
 }
@@ -50,12 +52,16 @@ const other = (r: RegionName): RegionName => (r === 'a' ? 'b' : 'a');
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 export function decide(obs: Observation, memory: Memory, s: DecideSettings): { decision: Decision; memory: Memory } {
+  // A region is out of sight from the last tick it answered, not the first it did not: that tick's
+  // probes took up to their timeout to fail, and the leader's demotion clock started before them.
   const unreachableSince: Memory['unreachableSince'] = {};
+  const lastSeen: NonNullable<Memory['lastSeen']> = { ...memory.lastSeen };
   for (const r of ['a', 'b'] as const) {
     const members = obs.members.filter((m) => m.region === r);
-    if (members.length > 0 && !members.some((m) => m.reachable)) unreachableSince[r] = memory.unreachableSince[r] ?? obs.at;
+    if (members.some((m) => m.reachable)) lastSeen[r] = obs.at;
+    else if (members.length > 0) unreachableSince[r] = memory.unreachableSince[r] ?? memory.lastSeen?.[r] ?? obs.at;
   }
-  const next: Memory = { ...memory, unreachableSince };
+  const next: Memory = { ...memory, unreachableSince, lastSeen };
   const leader = obs.leader ? obs.members.find((m) => m.name === obs.leader) : undefined;
 
   if (leader && unreachableSince[leader.region] === undefined) {

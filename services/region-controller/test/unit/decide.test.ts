@@ -29,7 +29,8 @@ describe('the region controller', () => {
   });
 
   test('waits out the confirmation window and the demotion bound, then fails over to the streaming region', () => {
-    const lost = [0, 4_999, 5_000, 23_999].map((at) => ({ at: 1_000 + at, members: both(false), leader: 'pg-1' }));
+    // Last seen at 0: the windows count from then, not from the first tick that got no answer (1 s).
+    const lost = [0, 3_999, 4_000, 22_999].map((at) => ({ at: 1_000 + at, members: both(false), leader: 'pg-1' }));
     const { decisions, memory } = run([{ at: 0, members: both(true), leader: 'pg-1' }, ...lost, { at: 25_000, members: both(false) }]);
     expect(decisions.map((d) => d.kind)).toEqual(['steady', 'wait', 'wait', 'wait', 'wait', 'fail-over']);
     expect(decisions[2]).toMatchObject({ reason: expect.stringMatching(/confirming/) });
@@ -90,6 +91,7 @@ describe('the region controller', () => {
       { at: 30_000, members: both(false) },
     ]);
     expect(decisions.map((d) => d.kind)).toEqual(['steady', 'wait', 'steady', 'wait']);
-    expect(memory.unreachableSince.a).toBe(30_000);
+    // Out of sight since it last answered.
+    expect(memory.unreachableSince.a).toBe(20_000);
   });
 });
