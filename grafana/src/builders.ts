@@ -25,6 +25,8 @@ export interface PanelSettings<K extends PanelType> {
   faultOnly?: boolean;
   /** The panel's targets after the first need history first (a forecast). */
   needsHistory?: boolean;
+  /** The panel has series only with region B running (the multi-region profile). */
+  regionsOnly?: boolean;
   /** Width in grid columns (8 when left out) and height in grid rows (7). */
   w?: number;
   h?: number;
@@ -49,6 +51,7 @@ function draft<K extends PanelType>(type: K, title: string, queries: readonly Qu
   const marks: SurgeLabMarks = {
     ...(s.faultOnly ? { faultOnly: true } : {}),
     ...(s.needsHistory ? { needsHistory: true } : {}),
+    ...(s.regionsOnly ? { regionsOnly: true } : {}),
   };
   // Without options, Grafana uses the plugin's defaults. ({} is a Loose<…> of any options type; TypeScript
   // cannot see that through the generic K.)

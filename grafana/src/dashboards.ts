@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import autoscaling from './autoscaling.ts';
 import dataTier from './data-tier.ts';
 import labPlatform from './lab-platform.ts';
+import regions from './regions.ts';
 import resilience from './resilience.ts';
 import type { Dashboard } from './schema.ts';
 import surgeOverview from './surge-overview.ts';
@@ -13,7 +14,7 @@ import surgeOverview from './surge-overview.ts';
 /** grafana/dashboards: the directory Grafana provisions from (mounted by docker-compose.yml). */
 export const DASHBOARDS_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'dashboards');
 
-export const DASHBOARDS: readonly Dashboard[] = [surgeOverview, dataTier, resilience, autoscaling, labPlatform];
+export const DASHBOARDS: readonly Dashboard[] = [surgeOverview, dataTier, resilience, autoscaling, labPlatform, regions];
 
 export const fileName = (d: Dashboard) => `${d.uid}.json`;
 

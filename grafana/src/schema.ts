@@ -59,6 +59,8 @@ export interface SurgeLabMarks {
   faultOnly?: boolean;
   /** The panel's later targets need history first (a forecast needs a full period); the first always has data. */
   needsHistory?: boolean;
+  /** The panel has series only with region B running (the multi-region profile): the regions phase checks it has data. */
+  regionsOnly?: boolean;
 }
 
 export type FieldConfigSource<K extends PanelType> = Json<Omit<G.FieldConfigSource, 'defaults'>> & {

@@ -14,7 +14,7 @@ interface Panel {
   gridPos: { x: number; y: number; w: number; h: number };
   datasource?: { uid: string };
   targets?: { refId: string; expr: string }[];
-  surgeLab?: { faultOnly?: boolean; needsHistory?: boolean };
+  surgeLab?: { faultOnly?: boolean; needsHistory?: boolean; regionsOnly?: boolean };
 }
 const dir = join(projectRoot, 'grafana', 'dashboards');
 const dashboards = readdirSync(dir)
@@ -51,9 +51,14 @@ describe.each(dashboards)('dashboard $file', ({ json }) => {
   });
 
   // A fault-only panel has data while a fault is in; a needs-history panel's later targets once
-  // enough history exists (a forecast): both get a valid query here, not data.
+  // enough history exists (a forecast); a regions-only panel once region B runs (the regions phase
+  // checks those): all get a valid query here, not data.
   const targets = json.panels.flatMap((p) =>
-    (p.targets ?? []).map((t, i) => ({ panel: p.title, expr: t.expr, faultOnly: p.surgeLab?.faultOnly === true || (p.surgeLab?.needsHistory === true && i > 0) })),
+    (p.targets ?? []).map((t, i) => ({
+      panel: p.title,
+      expr: t.expr,
+      faultOnly: p.surgeLab?.faultOnly === true || p.surgeLab?.regionsOnly === true || (p.surgeLab?.needsHistory === true && i > 0),
+    })),
   );
   test.each(targets.filter((t) => t.faultOnly))('fault-only panel "$panel" has a valid query (data comes with a fault): $expr', async ({ expr }) => {
     await expect(instantQuery(expr)).resolves.toBeInstanceOf(Array);

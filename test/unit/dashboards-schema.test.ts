@@ -23,8 +23,8 @@ import { beforeAll, describe, expect, test } from 'vitest';
 // - each target against `DataQuery` (refId, hide, datasource…). The query's own keys (expr, legendFormat)
 //   are not checked: the package has no Prometheus query schema (the live test runs every query instead);
 // - `transformations[].options` and override property values are `unknown`/`any` in the schema: unchecked.
-// One lab extension is allowed on panels: `surgeLab: { faultOnly?: boolean; needsHistory?: boolean }`, which marks panels that only
-// have data while a fault is active (test/live/dashboards.test.ts reads it; Grafana ignores it).
+// One lab extension is allowed on panels: `surgeLab` (grafana/src/schema.ts, SurgeLabMarks), which marks panels that only have
+// data while a fault is active, with history, or with region B running (the live and regions tests read it; Grafana ignores it).
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const dashboardsDir = join(root, 'grafana', 'dashboards');
@@ -64,8 +64,8 @@ type GrafanaPanel<Options, Custom> = Json<Omit<G.Panel, 'options' | 'fieldConfig
   targets?: GrafanaTarget[];
   options?: Loose<Options>;
   fieldConfig?: Json<Omit<G.FieldConfigSource, 'defaults'>> & { defaults: Json<Omit<G.FieldConfig, 'custom'>> & { custom?: Loose<Custom> } };
-  /** Lab extension (not Grafana's): the panel only has series while a fault is active. */
-  surgeLab?: { faultOnly?: boolean; needsHistory?: boolean };
+  /** Lab extension (not Grafana's): SurgeLabMarks of grafana/src/schema.ts. */
+  surgeLab?: { faultOnly?: boolean; needsHistory?: boolean; regionsOnly?: boolean };
 };
 type NoCustomFieldConfig = { [key: string]: never };
 type UntypedPanel = GrafanaPanel<Record<string, unknown>, Record<string, unknown>>;

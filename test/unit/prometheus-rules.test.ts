@@ -38,6 +38,8 @@ const ALERTS = [
   'ConsumerLagGrowing',
   'RedisMemoryNearLimit',
   'RequestsShed',
+  'RegionUnreachable',
+  'CrossRegionReplicationLagHigh',
 ];
 
 /** The labels an expression's result keeps: those of its first `by (…)` clause, without a histogram's `le`. */
