@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // (a service's data access against the lab's own Postgres, Redis and Kafka images started by
 // testcontainers), <package>/test/live (against the running lab, brought up once by the global
 // setup), and the repository's own test/unit, test/integration (the containers' helpers),
-// test/live, test/browser, test/regions (region B beside the lab) and test/full (what `npm run test:full` adds).
+// test/live, test/browser, test/regions (region B beside the lab), test/full and test/regions/full (what `npm run test:full` adds).
 // `npm test` runs the projects one after another (chaos/cli/test.ts): never two Docker-heavy ones at once.
 
 /** Against the running lab: one file at a time (several kill containers), services in-process log errors only. */
@@ -40,7 +40,8 @@ export default defineConfig({
       { test: { name: 'live', include: ['**/test/live/**/*.test.ts', 'test/browser/**/*.test.ts'], ...againstTheLab } },
       { test: { name: 'full', include: ['test/full/**/*.test.ts'], ...againstTheLab } },
       // Region B beside the lab (the multi-region profile, brought up by its own global setup after the live suites).
-      { test: { name: 'regions', include: ['test/regions/**/*.test.ts'], ...againstTheLab, globalSetup: ['test/live/global-setup.ts', 'test/regions/global-setup.ts'] } },
+      { test: { name: 'regions', include: ['test/regions/*.test.ts'], ...againstTheLab, globalSetup: ['test/live/global-setup.ts', 'test/regions/global-setup.ts'] } },
+      { test: { name: 'regions-full', include: ['test/regions/full/*.test.ts'], ...againstTheLab, globalSetup: ['test/live/global-setup.ts', 'test/regions/global-setup.ts'] } },
     ],
   },
 });

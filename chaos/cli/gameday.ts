@@ -41,7 +41,13 @@ main(spec, async () => {
   });
   const lab = openLab();
   const log = (l: string) => console.log(l);
-  const { journal, exitCode, journalFile } = await runExperiment(exp, { file, reportDir: join(lab.root, 'reports', 'chaos'), deps: await labDeps(lab, log), log, signal: ac.signal });
+  const { journal, exitCode, journalFile } = await runExperiment(exp, {
+    file,
+    reportDir: join(lab.root, 'reports', 'chaos'),
+    deps: await labDeps(lab, log, exp['front-door']),
+    log,
+    signal: ac.signal,
+  });
   const htmlFile = journalFile.replace(/\.json$/, '.html');
   writeFileSync(htmlFile, renderReport(journal));
   console.log(`\njournal ${journalFile}\nreport  ${htmlFile}`);

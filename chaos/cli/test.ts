@@ -13,6 +13,7 @@ const PHASES = {
   live: ['npx', 'vitest', 'run', '--project', 'live'],
   regions: ['npx', 'vitest', 'run', '--project', 'regions'],
   full: ['npx', 'vitest', 'run', '--project', 'full'],
+  'regions-full': ['npx', 'vitest', 'run', '--project', 'regions-full'],
 } as const;
 type Phase = keyof typeof PHASES;
 const DEFAULT: Phase[] = ['lint', 'typecheck', 'unit', 'integration', 'live', 'regions'];
@@ -38,7 +39,7 @@ const minutes = (ms: number) => `${Math.floor(ms / 60_000)}m${String(Math.round(
 main(spec, async () => {
   const { values } = parseCli(spec);
   // The experiments of --full run against the one-region lab, before region B is added beside it.
-  const wanted = values.only ? values.only.split(',').map((p) => p.trim()) : values.full ? [...DEFAULT.filter((p) => p !== 'regions'), 'full', 'regions'] : DEFAULT;
+  const wanted = values.only ? values.only.split(',').map((p) => p.trim()) : values.full ? [...DEFAULT.filter((p) => p !== 'regions'), 'full', 'regions', 'regions-full'] : DEFAULT;
   for (const p of wanted) if (!Object.hasOwn(PHASES, p)) throw new UsageError(`--only: unknown phase "${p}" (phases: ${Object.keys(PHASES).join(', ')})`);
   const started = Date.now();
   const times: string[] = [];

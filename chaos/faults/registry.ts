@@ -8,6 +8,7 @@ import * as containers from './containers.ts';
 import * as database from './database.ts';
 import { disasterFault } from './dr.ts';
 import * as links from './links.ts';
+import * as regions from './regions.ts';
 import * as resources from './resources.ts';
 import type { ActiveFault, FaultContext } from './types.ts';
 
@@ -80,6 +81,35 @@ export const FAULTS = {
     summary: 'hold memory inside a container',
     args: z.strictObject({ service, pick, mb: z.number().int().min(1).max(16_384) }),
     inject: (c, a) => resources.memoryHog(c, a.service, a.pick, a.mb),
+  }),
+  'region-outage': spec({
+    summary: 'SIGKILL of every container of a region (multi-region lab); the revert starts them and waits until the region is the replica region again',
+    args: z.strictObject({
+      region: z.enum(['primary', 'replica', 'a', 'b']).default('primary'),
+      /** Acknowledged orders this much older than the loss may be lost (asynchronous replication: the lag at the cut). */
+      'rpo-seconds': z.number().min(0).max(600).default(2),
+      'rejoin-seconds': z.number().int().min(30).max(3_600).default(600),
+    }),
+    inject: (c, a) => regions.regionOutage(c, a.region, a['rpo-seconds'], a['rejoin-seconds']),
+  }),
+  'region-partition': spec({
+    summary: 'cut a region off by the WAN, alive (every WAN proxy to or from it disabled); the revert heals the WAN and waits for one primary region',
+    args: z.strictObject({
+      region: z.enum(['primary', 'replica', 'a', 'b']).default('primary'),
+      'rpo-seconds': z.number().min(0).max(600).default(2),
+      'rejoin-seconds': z.number().int().min(30).max(3_600).default(600),
+    }),
+    inject: (c, a) => regions.regionPartition(c, a.region, a['rpo-seconds'], a['rejoin-seconds']),
+  }),
+  'region-switchover': spec({
+    summary: 'planned switchover to a region with RPO 0 (npm run region -- switchover); a named region that leads already is left as it is',
+    args: z.strictObject({ to: z.enum(['replica', 'a', 'b']).default('replica') }),
+    inject: (c, a) => regions.regionSwitchover(c, a.to),
+  }),
+  'wan-brownout': spec({
+    summary: 'added latency (and a bandwidth cap) on every WAN proxy, on top of its standing latency',
+    args: z.strictObject({ 'latency-ms': ms, 'jitter-ms': ms.default(0), 'rate-kbps': z.number().int().min(1).optional() }),
+    inject: (c, a) => regions.wanBrownout(c, a['latency-ms'], a['jitter-ms'], a['rate-kbps']),
   }),
   'autoscaler-down': spec({
     summary: 'stop the autoscaler gracefully (no scaling, no auto-recovery) until the fault ends; then start it and wait until healthy',

@@ -14,16 +14,26 @@ import { lab } from './lab.ts';
  */
 export const CI_EXPERIMENTS = ['kafka-outage', 'replica-kill', 'replica-latency', 'dependency-brownout', 'db-failover', 'redis-outage', 'unhealthy-recovery', 'static-stability'];
 
+/** The region experiments CI runs, in the regions phase (the multi-region lab). */
+export const CI_REGION_EXPERIMENTS = ['region-partition', 'region-outage'];
+
 const dir = join(lab.root, 'chaos', 'experiments');
-export const ALL_EXPERIMENTS = readdirSync(dir)
+const named = readdirSync(dir)
   .filter((f) => f.endsWith('.yaml'))
   .map((f) => f.replace(/\.yaml$/, ''))
   .sort();
+/** An experiment of the multi-region lab (tagged `regions`): it runs once region B is up. */
+const needsRegions = (name: string) => loadExperiment(join(dir, `${name}.yaml`)).tags.includes('regions');
+/** The experiments of the one-region lab. */
+export const ALL_EXPERIMENTS = named.filter((n) => !needsRegions(n));
+/** The experiments of the multi-region lab. */
+export const REGION_EXPERIMENTS = named.filter(needsRegions);
 
 /** Runs chaos/experiments/<name>.yaml against the lab; prints its verdict and figures. */
 export async function runNamed(name: string, log: (l: string) => void): Promise<RunOutcome> {
   const file = join(dir, `${name}.yaml`);
-  const outcome = await runExperiment(loadExperiment(file), { file, reportDir: join(lab.root, 'reports', 'chaos'), deps: await labDeps(lab, log), log });
+  const exp = loadExperiment(file);
+  const outcome = await runExperiment(exp, { file, reportDir: join(lab.root, 'reports', 'chaos'), deps: await labDeps(lab, log, exp['front-door']), log });
   const m = outcome.journal.measurements;
   console.log(
     `[chaos] ${name}: ${outcome.journal.status}; ${Object.entries(m)

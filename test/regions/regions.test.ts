@@ -106,8 +106,10 @@ describe("region B's front door", () => {
     expect([placed.status, placed.headers.get('x-region')]).toEqual([201, 'a']);
     // Served by region A's checkout itself: the request crossed the WAN once, as HTTP.
     expect(placed.headers.get('x-served-by')).toMatch(/^checkout\//);
-    const found = await api('GET', `/api/orders/${placed.body.id}`);
-    expect([found.status, found.headers.get('x-region'), found.body.status]).toEqual([200, 'a', placed.body.status]);
+    // Reading it back through region B's front door is forwarded too. Fulfilment may have confirmed it meanwhile.
+    const found = await api('GET', `/api/orders/${placed.body.id}`, { base: doorOf('b') });
+    expect([found.status, found.headers.get('x-region'), found.body.id]).toEqual([200, 'a', placed.body.id]);
+    expect(['placed', 'confirmed', 'shipped']).toContain(found.body.status);
   });
 
   test("marks region B's catalog reads X-Data-Stale while its replication is more than 5 s behind, and stops once it has caught up", async () => {
@@ -274,89 +276,4 @@ describe('npm run region -- switchover', () => {
   });
 });
 
-describe('the region controller', () => {
-  test('every container of region A killed: reads from region B through the global entry within 5 s, writes within 30 s, only writes of the last WAN round trips lost, each named; its shoppers back home after', async () => {
-    const acked: { id: number; at: number }[] = [];
-    let on = true;
-    // Either member of region A may lead (a switchover back picks the synchronous standby).
-    const aLeader = await leader();
-    expect(membersOf('a')).toContain(aLeader);
-    const writer = (async () => {
-      while (on) {
-        try {
-          acked.push({ id: Number(await sqlIn(aLeader, `INSERT INTO region_probe (tag) VALUES ('outage') RETURNING id`)), at: Date.now() });
-        } catch {
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
-    })();
-    await waitFor('writes acknowledged before the outage', () => acked.length >= 10, { timeoutMs: 30_000 });
-    // A shopper at home in region A reads through the global entry all along.
-    const reads: { at: number; region: string | null }[] = [];
-    let reading = true;
-    const reader = (async () => {
-      while (reading) {
-        const r = await fetch(`${lab.endpoints.url('global-entry')}/api/products/p-00004`, { headers: { cookie: 'surge-home=a' }, signal: AbortSignal.timeout(3_000) }).catch(() => undefined);
-        if (r) await r.arrayBuffer();
-        if (r?.status === 200) reads.push({ at: Date.now(), region: r.headers.get('x-region') });
-        await new Promise((res) => setTimeout(res, 100));
-      }
-    })();
-    const ids = (await lab.runtime.docker(['ps', '-q', '--filter', `label=com.docker.compose.project=${lab.project}`, '--filter', 'label=region=a'])).stdout.split('\n').filter(Boolean);
-    const killed = Date.now();
-    await lab.runtime.docker(['kill', ...ids]);
-    on = false;
-    await writer;
-    try {
-      const newLeader = await waitFor(
-        'a leader in region B',
-        async () => {
-          for (const m of membersOf('b')) if (await lab.patroni.isPrimary(m)) return m;
-          return undefined;
-        },
-        { timeoutMs: 60_000, intervalMs: 250 },
-      );
-      const writesAfter = Date.now() - killed;
-      const present = new Set((await sqlIn(newLeader, `SELECT id FROM region_probe WHERE id IN (${acked.map((a) => a.id).join(',')})`)).split('\n').filter(Boolean).map(Number));
-      const lost = acked.filter((a) => !present.has(a.id));
-      console.log(
-        `[regions] region A killed: ${newLeader} took writes ${(writesAfter / 1000).toFixed(1)} s later; ${acked.length} writes acknowledged, ${lost.length} lost${lost.length ? ` (ids ${lost.map((l) => l.id).join(', ')}, acknowledged ${lost.map((l) => `${killed - l.at} ms`).join(', ')} before the kill)` : ''}`,
-      );
-      expect(writesAfter).toBeLessThanOrEqual(30_000);
-      reading = false;
-      await reader;
-      const after = reads.filter((r) => r.at >= killed);
-      const readsBack = (after.find((r) => r.region === 'b')?.at ?? Number.POSITIVE_INFINITY) - killed;
-      const times = [killed, ...after.map((r) => r.at)];
-      const gap = Math.max(...times.slice(1).map((t, k) => t - times[k]!));
-      console.log(`[regions] region A killed: reads through the global entry from region B ${readsBack} ms later (longest gap between two reads ${gap} ms)`);
-      expect(readsBack).toBeLessThanOrEqual(5_000);
-      expect(gap).toBeLessThanOrEqual(5_000);
-      // Asynchronous replication: what is lost is what had not crossed the WAN yet.
-      for (const l of lost) expect(killed - l.at, `write ${l.id}`).toBeLessThanOrEqual(2_000);
-      await waitFor('the controller done: synchronous mode back on', async () => (await lab.patroni.config(newLeader)).synchronous_mode === true, { timeoutMs: 30_000, intervalMs: 500 });
-    } finally {
-      reading = false;
-      await reader;
-      await lab.runtime.docker(['start', ...ids]);
-    }
-    // Back home: region A's front door healthy again (forwarding writes to region B), its shoppers return.
-    await waitFor(
-      'a region A shopper served by region A again',
-      async () => (await fetch(`${lab.endpoints.url('global-entry')}/api/products/p-00004`, { headers: { cookie: 'surge-home=a' } })).headers.get('x-region') === 'a',
-      { timeoutMs: 120_000, intervalMs: 1_000 },
-    );
-    await waitFor(
-      "region A's members back, as replicas of region B",
-      async () => {
-        const r = await regionsReport(deps);
-        const a = r.regions.find((g) => g.region === 'a')!.members;
-        if (r.primary === 'b' && a.every((m) => m.state === 'streaming' && m.nosync)) return true;
-        // What waitFor reports when it gives up: each member's state (a member that cannot rewind is cloned again through the WAN).
-        throw new Error(`primary ${r.primary}; region A: ${a.map((m) => `${m.name} ${m.role} ${m.state}${m.nosync ? ' nosync' : ''}`).join(', ')}`);
-      },
-      // A member that cannot rewind is cloned again through the WAN: over 5 min in one run here.
-      { timeoutMs: 600_000, intervalMs: 2_000 },
-    );
-  }, 840_000);
-});
+// Every container of region A killed is the region-outage experiment (experiments.test.ts).
