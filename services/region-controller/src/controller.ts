@@ -106,11 +106,16 @@ export class RegionController {
       this.event('fail-over', `region ${d.from} out of sight past its leader's demotion bound: lifting synchronous mode so that region ${d.to} takes the leader key`);
       for (const m of membersOf(d.to)) await this.wan.setNosync(m, false).catch((err: Error) => this.log.error({ member: m, err: err.message }, 'could not set the tag'));
       await this.wan.patchConfig(via.name, { synchronous_mode: false });
+      // Redis now, while Patroni promotes: carts are written where the database leads, and a Redis
+      // promoted only after it answered READONLY for seconds (5 s of cart 503s in one partition run).
+      // The lost region's Redis takes no shopper's writes any more: its front door is out of sight.
+      await switchRedis({ runtime: this.lab.runtime, patroni: this.wan }, d.to, (l) => this.log.info(l)).catch((err: Error) => this.log.error({ err: err.message }, 'Redis did not follow'));
       return;
     }
     if (d.kind === 'complete-failover') {
       const leader = members.find((m) => m.region === d.to && m.reachable && m.role === 'primary')?.name ?? membersOf(d.to)[0]!;
       await this.wan.patchConfig(leader, { synchronous_mode: true });
+      // Again (it did at fail-over): a Redis that was not running then takes writes now.
       await switchRedis({ runtime: this.lab.runtime, patroni: this.wan }, d.to, (l) => this.log.info(l)).catch((err: Error) => this.log.error({ err: err.message }, 'Redis did not follow'));
       this.m.failovers.inc({ from: d.from, to: d.to });
       this.event('failed-over', `region ${d.to} is primary (leader ${leader}); synchronous mode is back, with region ${d.to}'s members as its candidates`);
