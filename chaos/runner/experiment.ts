@@ -60,6 +60,8 @@ const When = z.array(z.enum(['before', 'during', 'after'])).min(1);
 const probeShape = {
   name,
   when: When.optional(),
+  /** A `during` probe judged only while this action of the method is in place (default: every action). */
+  during: z.string().min(1).optional(),
   http: Http.optional(),
   promql: z.string().min(1).optional(),
   /** Value of a PromQL probe whose query returns no series (e.g. a counter never incremented). */
@@ -80,6 +82,7 @@ function probeRules(p: ProbeFields, ctx: z.RefinementCtx<ProbeFields>): void {
   if (p.http && (p.tolerance['at-most'] ?? p.tolerance['at-least'] ?? p.tolerance.below ?? p.tolerance.above ?? p.tolerance.equals ?? p.tolerance.between) !== undefined)
     ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'an http probe is judged by status (and header)' });
   if (!p.http && (p.tolerance.status || p.tolerance.header)) ctx.addIssue({ code: 'custom', path: ['tolerance'], message: 'status and header apply to http probes only' });
+  if (p.during !== undefined && !p.when?.includes('during')) ctx.addIssue({ code: 'custom', path: ['during'], message: 'during names the action a `during` probe is judged in: give when: [during]' });
 }
 
 export const Probe = z.strictObject(probeShape).superRefine(probeRules);
@@ -235,6 +238,7 @@ function crossCheck(exp: ExperimentDef, problem: Report): void {
       else if (p.load.name ? !loads.includes(p.load.name) : loads.length > 1) problem([...path, 'load', 'name'], `name one of the loads: ${loads.join(', ')}`);
       if (p.load['relative-to'] !== undefined && !loads.includes(p.load['relative-to'])) problem([...path, 'load', 'relative-to'], `name one of the loads: ${loads.join(', ')}`);
     }
+    if (p.during !== undefined && !actions.includes(p.during)) problem([...path, 'during'], `no action "${p.during}" in the method (actions: ${actions.join(', ') || 'none'})`);
     if (p.monitor) {
       if (!monitors.includes(p.monitor.name)) problem([...path, 'monitor', 'name'], `no monitor "${p.monitor.name}" in the method (monitors: ${monitors.join(', ') || 'none'})`);
       if (p.monitor.action && !actions.includes(p.monitor.action)) problem([...path, 'monitor', 'action'], `no action "${p.monitor.action}" in the method (actions: ${actions.join(', ') || 'none'})`);

@@ -72,10 +72,10 @@ async function runHeld(rc: RunContext, step: ActionStepDef | AutoscalerStepDef, 
   const entry = { fault, window, closeAnnotation };
   rc.active.push(entry);
   const probing = (async () => {
-    if (!during.length) return;
+    if (!during.some((x) => x.during === undefined || x.during === step.name)) return;
     await sleep(step['probe-after'] * 1_000, signal);
     if (signal.aborted || !rc.active.includes(entry)) return;
-    for (const p of during) if (!(await evaluate(rc, p, 'during')).ok) rc.failures.push(`during "${step.name}": ${p.name}`);
+    for (const p of during.filter((x) => x.during === undefined || x.during === step.name)) if (!(await evaluate(rc, p, 'during')).ok) rc.failures.push(`during "${step.name}": ${p.name}`);
   })();
   const rest = (async () => {
     await sleep((step.duration ?? 0) * 1_000, signal);

@@ -104,6 +104,42 @@ describe('a malformed experiment is rejected with the line and field of every pr
     expect(p).toEqual(['line 6, field steady-state-hypothesis.probes.0.monitor.name: no monitor "writes" in the method (monitors: none)']);
   });
 
+  test('a during probe names an action of the method, and only a during probe may; last-success-seconds names its action', () => {
+    const method = `  - type: monitor
+    name: writes
+    checkout: {}
+  - type: action
+    name: cut the region off
+    fault: region-partition
+`;
+    const withProbes = (probes: string) => minimal(method).replace('probes:\n', `probes:\n${probes}`);
+    expect(
+      problems(
+        withProbes(`    - name: judged before
+      http: { path: /api/products/p-00001 }
+      tolerance: { status: [200] }
+      during: cut the region off
+`),
+      ),
+    ).toEqual(['line 8, field steady-state-hypothesis.probes.0.during: during names the action a `during` probe is judged in: give when: [during]']);
+    expect(
+      problems(
+        withProbes(`    - name: served by region B meanwhile
+      http: { path: /api/products/p-00001 }
+      tolerance: { status: [200] }
+      when: [during]
+      during: cut teh region off
+    - name: the last acknowledgement
+      monitor: { name: writes, metric: last-success-seconds }
+      tolerance: { at-most: 22 }
+`),
+      ),
+    ).toEqual([
+      'line 9, field steady-state-hypothesis.probes.0.during: no action "cut teh region off" in the method (actions: cut the region off)',
+      'line 11, field steady-state-hypothesis.probes.1.monitor.action: last-success-seconds is counted from an action: name it',
+    ]);
+  });
+
   test('a probe step of the method is parsed as a probe (judged "during" unless it says), its problems named by method path', () => {
     const step = `  - type: probe
     name: still answers
