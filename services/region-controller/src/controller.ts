@@ -7,6 +7,7 @@
 import type { Logger, Metrics } from '@surge-lab/kit';
 import { ALL_PATRONI_MEMBERS, alignRedis, globalName, type Lab, membersOf, otherRegion, PatroniClient, type RegionName, regionOfMember, switchRedis, type WanHostName } from '@surge-lab/lab';
 import { type Decision, decide, type MemberView, type Memory } from './domain/decide.ts';
+import { keepLeaderOnWitness } from './etcd-leader.ts';
 
 // Patroni's REST API answers slowly while its HA loop waits on the DCS (an etcd election after a
 // cut, over the WAN): 800 ms made region B's members look lost too in one partition run.
@@ -23,7 +24,7 @@ export interface RegionControllerOptions {
 
 export interface ControllerEvent {
   at: string;
-  kind: 'fail-over' | 'failed-over' | 'retag';
+  kind: 'fail-over' | 'failed-over' | 'retag' | 'etcd-leader';
   detail: string;
 }
 
@@ -129,6 +130,11 @@ export class RegionController {
       // Redis's role is checked every 10 s (two execs): a Redis that restarts alone comes back as it was.
       if (Date.now() - this.redisCheckedAt >= 10_000 && members.some((m) => m.region !== d.primary && m.reachable)) {
         this.redisCheckedAt = Date.now();
+        // Both regions in sight: etcd's leader goes back to the witness if an election moved it.
+        await keepLeaderOnWitness().then(
+          (moved) => moved && this.event('etcd-leader', moved),
+          (err: Error) => this.log.debug({ err: err.message }, 'etcd leadership not checked'),
+        );
         await alignRedis({ runtime: this.lab.runtime, patroni: this.wan }, d.primary).then(
           (changed) => changed && this.event('retag', `region ${otherRegion(d.primary)}'s Redis follows region ${d.primary}'s again`),
           (err: Error) => this.log.error({ err: err.message }, 'Redis could not follow'),
