@@ -51,7 +51,7 @@ const Http = z.strictObject({
 });
 
 export const LOAD_METRICS = ['requests', 'errors', 'unexpected-5xx', 'timeouts', 'shed', 'error-ratio', 'p50-ms', 'p99-ms', 'max-ms', 'throughput', 'acknowledged-orders'] as const;
-export const MONITOR_METRICS = ['failures', 'longest-outage-seconds', 'attempts', 'last-success-seconds'] as const;
+export const MONITOR_METRICS = ['failures', 'longest-outage-seconds', 'attempts', 'last-success-seconds', 'longest-outage-in-place-seconds'] as const;
 /** Where shoppers come in: region A's front door, region B's, or the global entry (the multi-region lab). */
 export const FRONT_DOORS = ['edge', 'edge-b', 'global-entry'] as const;
 const When = z.array(z.enum(['before', 'during', 'after'])).min(1);
@@ -242,7 +242,8 @@ function crossCheck(exp: ExperimentDef, problem: Report): void {
     if (p.monitor) {
       if (!monitors.includes(p.monitor.name)) problem([...path, 'monitor', 'name'], `no monitor "${p.monitor.name}" in the method (monitors: ${monitors.join(', ') || 'none'})`);
       if (p.monitor.action && !actions.includes(p.monitor.action)) problem([...path, 'monitor', 'action'], `no action "${p.monitor.action}" in the method (actions: ${actions.join(', ') || 'none'})`);
-      if (p.monitor.metric === 'last-success-seconds' && !p.monitor.action) problem([...path, 'monitor', 'action'], 'last-success-seconds is counted from an action: name it');
+      if ((p.monitor.metric === 'last-success-seconds' || p.monitor.metric === 'longest-outage-in-place-seconds') && !p.monitor.action)
+        problem([...path, 'monitor', 'action'], `${p.monitor.metric} is counted from an action: name it`);
     }
   });
   const seen = new Set<string>();

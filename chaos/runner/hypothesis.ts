@@ -88,6 +88,14 @@ export async function evaluate(rc: RunContext, p: Probe, phase: Phase, quiet = f
           const last = open ? Date.parse(open.start) : end;
           value = w ? Math.max(0, (last - w.start) / 1000) : 0;
           detail = w ? `last success ${open ? `at ${open.start}` : 'at the end'} of "${action}"` : `"${action}" did not run`;
+        } else if (metric === 'longest-outage-in-place-seconds' && action) {
+          // The outages that began while the fault was in place: what it caused, not what its revert
+          // (a region rejoining) did after.
+          const w = rc.actionWindows.get(action);
+          const inPlace = m.outages.filter((x) => w && Date.parse(x.end) >= w.start && Date.parse(x.start) <= (w.revertStart ?? Date.now()));
+          value = Math.max(0, ...inPlace.map((x) => x.seconds));
+          const worst = inPlace.find((x) => x.seconds === value);
+          detail = `${inPlace.length} outage(s) while "${action}" was in place${worst?.failed ? `; the longest got ${worst.failed}` : ''}`;
         } else if (metric === 'longest-outage-seconds' && action) {
           const w = rc.actionWindows.get(action);
           const inWindow = m.outages.filter((x) => w && Date.parse(x.end) >= w.start && Date.parse(x.start) <= (w.end ?? Date.now()) + 60_000);
@@ -96,7 +104,7 @@ export async function evaluate(rc: RunContext, p: Probe, phase: Phase, quiet = f
           detail = `${inWindow.length} outage(s) around "${action}"${worst?.failed ? `; the longest got ${worst.failed}` : ''}`;
         } else {
           // last-success-seconds always names an action (the experiment's cross-check): 0 is never reached.
-          value = { failures: m.failures, 'longest-outage-seconds': m.longestOutageSeconds, attempts: m.attempts, 'last-success-seconds': 0 }[metric];
+          value = { failures: m.failures, 'longest-outage-seconds': m.longestOutageSeconds, attempts: m.attempts, 'last-success-seconds': 0, 'longest-outage-in-place-seconds': 0 }[metric];
           detail = `${m.attempts} attempts, ${m.failures} failed`;
         }
       } else detail = 'the monitor did not run';

@@ -172,11 +172,25 @@ export async function switchoverTo(d: RegionsDeps, to: RegionName, o: Switchover
   const syncWaitMs = Date.now() - syncFrom;
   log(`${candidate} is the synchronous standby after ${syncWaitMs} ms: every acknowledged commit is in region ${to}`);
 
-  // 2. Patroni's switchover to that standby: the old leader stops, the candidate promotes.
+  // 2. Patroni's switchover to that standby: the old leader stops, the candidate promotes. Patroni may
+  // move the synchronous standby to the region's other member meanwhile (both are eligible), and then
+  // refuses or abandons the switchover: it is asked again with the synchronous standby of the moment.
   const switchedFrom = Date.now();
-  await d.patroni.switchover(oldLeader, candidate);
+  for (let attempt = 1; ; attempt++) {
+    await d.patroni.switchover(oldLeader, candidate).catch((err: Error) => log(`switchover to ${candidate}: ${err.message.split('\n')[0]}`));
+    const led = await waitFor(`${candidate} to lead and take writes`, () => d.patroni.isPrimary(candidate), { timeoutMs: 20_000, intervalMs: 200 }).then(
+      () => true,
+      () => false,
+    );
+    if (led) break;
+    const now = await d.patroni.cluster([oldLeader, ...membersOf(to)]);
+    const sync = now.find((m) => m.role === 'sync_standby' && regionOfMember(m.name) === to && m.state === 'streaming')?.name;
+    if (attempt === 3 || !sync || !now.some((m) => m.name === oldLeader && m.role === 'leader'))
+      throw new RegionRefusal(`switchover to region ${to}: ${candidate} did not take the lead (${now.map((m) => `${m.name} ${m.role} ${m.state}`).join(', ')})`);
+    log(`${candidate} did not take the lead (attempt ${attempt}); again with the synchronous standby now, ${sync}`);
+    candidate = sync;
+  }
   await d.patroni.setNosync(oldLeader, true).catch(() => {});
-  await waitFor(`${candidate} to lead and take writes`, () => d.patroni.isPrimary(candidate), { timeoutMs: o.timeoutMs ?? 60_000, intervalMs: 200 });
   const writesPausedMs = Date.now() - switchedFrom;
   log(`${candidate} leads: writes paused ${writesPausedMs} ms`);
   // 3. Redis follows at once: carts are written in the region whose database leads, and a Redis still
