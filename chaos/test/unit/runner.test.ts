@@ -255,4 +255,96 @@ audit: false
     expect(log.some((l) => l.startsWith('inject'))).toBe(false);
     expect(journal.verdict).toMatch(/stop condition held before the experiment could start/);
   });
+
+  test("a monitor's figures around an action: the last success while its fault was in place, and only the outages that began then", async () => {
+    // A shopper: it fails from 300 to 700 ms into the fault (1 s long), buys again until the revert,
+    // then fails from 100 to 900 ms after it (a region rejoining). A during probe scoped to the other
+    // action is judged there only.
+    const { deps, log } = fakes();
+    let injectedAt = 0;
+    let revertedAt = 0;
+    deps.inject = async (_ctx, fault) => {
+      injectedAt = Date.now();
+      return { name: fault, kind: fault, target: 'region a', startedAt: new Date(injectedAt), revert: async () => void (revertedAt = Date.now()) };
+    };
+    deps.startMonitor = (def) => {
+      const attempts: { at: number; ok: boolean; detail?: string }[] = [];
+      let on = true;
+      const loop = (async () => {
+        while (on) {
+          const now = Date.now();
+          const into = now - injectedAt;
+          const after = revertedAt ? now - revertedAt : -1;
+          const ok = !injectedAt || (revertedAt ? after < 100 || after > 900 : into < 300 || into > 700);
+          attempts.push({ at: now, ok, ...(ok ? {} : { detail: 'checkout: 503' }) });
+          await sleep(20);
+        }
+      })();
+      return {
+        name: def.name,
+        attempts,
+        async stop() {
+          on = false;
+          await loop;
+          const { outages } = await import('../../runner/monitors.ts');
+          const w = outages(attempts);
+          return {
+            name: def.name,
+            description: 'fake',
+            attempts: attempts.length,
+            failures: attempts.filter((a) => !a.ok).length,
+            longestOutageSeconds: Math.max(0, ...w.map((x) => (x.end - x.start) / 1000)),
+            outages: w.map((x) => ({ start: new Date(x.start).toISOString(), end: new Date(x.end).toISOString(), seconds: (x.end - x.start) / 1000 })),
+          };
+        },
+      };
+    };
+    const exp = parseExperiment(
+      `title: a cut-off region stops acknowledging within its bound
+steady-state-hypothesis:
+  title: bounded
+  recovery-seconds: 0
+  probes:
+    - name: the last success while the fault was in place
+      monitor: { name: door, metric: last-success-seconds, action: cut }
+      tolerance: { between: [0.9, 1.2] }
+    - name: only what the cut caused
+      monitor: { name: door, metric: longest-outage-in-place-seconds, action: cut }
+      tolerance: { between: [0.3, 0.6] }
+    - name: the rejoin included
+      monitor: { name: door, metric: longest-outage-seconds, action: cut }
+      tolerance: { at-least: 0.75 }
+    - name: judged in the other action only
+      http: { path: /api/products/p-00001 }
+      tolerance: { status: [200] }
+      when: [during]
+      during: later
+method:
+  - type: monitor
+    name: door
+    checkout: {}
+  - type: action
+    name: cut
+    fault: region-partition
+    duration: 1
+    pauses: { after: 1 }
+  - type: action
+    name: later
+    fault: db-switchover
+    probe-after: 0
+audit: false
+`,
+      'cut.yaml',
+    );
+    const { journal } = await runExperiment(exp, { file: 'cut.yaml', reportDir: reportDir(), deps, log: quiet });
+    expect(log).toEqual([]);
+    expect(journal.probes.filter((p) => p.phase === 'after').map((p) => [p.name, p.ok])).toEqual([
+      ['the last success while the fault was in place', true],
+      ['only what the cut caused', true],
+      ['the rejoin included', true],
+    ]);
+    // Judged once: in "later", not in "cut".
+    expect(journal.probes.filter((p) => p.phase === 'during').map((p) => p.name)).toEqual(['judged in the other action only']);
+    expect(journal.status).toBe('pass');
+  });
 });
