@@ -51,6 +51,11 @@ if [ "${1:-}" = "patroni" ]; then
     printf 'tags:\n  nofailover: false\n  noloadbalance: false\n  clonefrom: false\n  nosync: %s\n' "${PATRONI_TAG_NOSYNC:-false}" > "$tags"
   fi
   ln -sf "$tags" "$config/20-tags.yml"
+  # A member killed (SIGKILL, a region outage) leaves postmaster.pid behind, naming a PID of its old
+  # container. In this one the PID is often taken (PIDs start again at 1), so Postgres would take the
+  # file for a live postmaster and refuse to start: Patroni then said "restarting after failure in
+  # progress" for minutes. Nothing else runs Postgres on this data directory, so the file is stale.
+  rm -f "$PGDATA/postmaster.pid"
   # Backups run beside Patroni; the scheduler acts only while this member leads.
   /usr/local/bin/pg-backup-scheduler &
   exec patroni "$config"
