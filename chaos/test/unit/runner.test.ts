@@ -265,7 +265,10 @@ audit: false
     let revertedAt = 0;
     deps.inject = async (_ctx, fault) => {
       injectedAt = Date.now();
-      return { name: fault, kind: fault, target: 'region a', startedAt: new Date(injectedAt), revert: async () => void (revertedAt = Date.now()) };
+      const revert = async () => {
+        revertedAt = Date.now();
+      };
+      return { name: fault, kind: fault, target: 'region a', startedAt: new Date(injectedAt), revert };
     };
     deps.startMonitor = (def) => {
       const attempts: { at: number; ok: boolean; detail?: string }[] = [];

@@ -192,6 +192,11 @@ export class PatroniClient {
     await waitFor('a Patroni leader and a streaming sync standby', () => this.isHealthy(), { timeoutMs, intervalMs: 1_000 });
   }
 
+  /** A CHECKPOINT on the member (its Unix socket, as postgres): the shutdown checkpoint of a switchover then has little left to write. */
+  async checkpoint(member: string): Promise<void> {
+    await this.o.runtime.execIn(member, ['psql', '-XAtq', '-d', 'postgres', '-c', 'CHECKPOINT'], { timeoutMs: 120_000 });
+  }
+
   /** A planned switchover (patronictl, inside the leader's container). */
   async switchover(leader: string, candidate: string): Promise<void> {
     await this.o.runtime.execIn(leader, ['patronictl', '-c', PATRONI_CONFIG, 'switchover', '--leader', leader, '--candidate', candidate, '--force'], { timeoutMs: 60_000 });
