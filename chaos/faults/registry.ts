@@ -17,6 +17,14 @@ const pick = z.union([z.enum(['one', 'random', 'all']), z.number().int().min(1)]
 const link = z.enum(LINK_NAMES);
 const ms = z.number().int().min(0).max(600_000);
 
+/** A fault that loses a region: which one, the RPO its loss window allows, and how long the region may take to rejoin. */
+const regionLoss = z.strictObject({
+  region: z.enum(['primary', 'replica', 'a', 'b']).default('primary'),
+  /** Acknowledged orders this much older than the loss may be lost (asynchronous replication: the lag at the cut). */
+  'rpo-seconds': z.number().min(0).max(600).default(2),
+  'rejoin-seconds': z.number().int().min(30).max(3_600).default(600),
+});
+
 interface FaultSpec<S extends z.ZodObject> {
   summary: string;
   args: S;
@@ -84,21 +92,12 @@ export const FAULTS = {
   }),
   'region-outage': spec({
     summary: 'SIGKILL of every container of a region (multi-region lab); the revert starts them and waits until the region is the replica region again',
-    args: z.strictObject({
-      region: z.enum(['primary', 'replica', 'a', 'b']).default('primary'),
-      /** Acknowledged orders this much older than the loss may be lost (asynchronous replication: the lag at the cut). */
-      'rpo-seconds': z.number().min(0).max(600).default(2),
-      'rejoin-seconds': z.number().int().min(30).max(3_600).default(600),
-    }),
+    args: regionLoss,
     inject: (c, a) => regions.regionOutage(c, a.region, a['rpo-seconds'], a['rejoin-seconds']),
   }),
   'region-partition': spec({
     summary: 'cut a region off by the WAN, alive (every WAN proxy to or from it disabled); the revert heals the WAN and waits for one primary region',
-    args: z.strictObject({
-      region: z.enum(['primary', 'replica', 'a', 'b']).default('primary'),
-      'rpo-seconds': z.number().min(0).max(600).default(2),
-      'rejoin-seconds': z.number().int().min(30).max(3_600).default(600),
-    }),
+    args: regionLoss,
     inject: (c, a) => regions.regionPartition(c, a.region, a['rpo-seconds'], a['rejoin-seconds']),
   }),
   'region-switchover': spec({
