@@ -42,12 +42,14 @@ export async function auditLedger(rc: RunContext): Promise<void> {
     ...(typeof restoredUpTo === 'string' ? { restoredUpTo } : {}),
     ...(regionLoss ? { regionLoss } : {}),
   });
-  // The RPO seen: from the oldest lost acknowledgement to the loss (0 when nothing was lost).
+  // The RPO seen: the acknowledged writes lost, from the oldest to the loss, or to the last one a cut-off
+  // region acknowledged after it (0 when nothing was lost).
   const lost = journal.audit.lostWithRegion;
   if (lost && regionLoss) {
     const at = Date.parse(String(journal.measurements['region lost at']));
+    const acks = lost.map((l) => Date.parse(l.acknowledgedAt));
     journal.measurements['orders lost with the region'] = lost.length;
-    journal.measurements['RPO (s)'] = lost.length ? Number(Math.max(0, (at - Math.min(...lost.map((l) => Date.parse(l.acknowledgedAt)))) / 1000).toFixed(1)) : 0;
+    journal.measurements['RPO (s)'] = lost.length ? Number(((Math.max(at, ...acks) - Math.min(...acks)) / 1000).toFixed(1)) : 0;
   }
   for (const c of journal.audit.checks) rc.event('audit', `${c.ok ? '✔' : '✘'} ${c.name}: checked ${c.checked}, failed ${c.failed}${c.note ? ` (${c.note})` : ''}`);
   if (!journal.audit.ok)
