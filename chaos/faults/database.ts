@@ -37,7 +37,8 @@ export async function switchover(ctx: FaultContext): Promise<ActiveFault> {
   const p = ctx.lab.patroni;
   const old = await p.leader();
   const candidate = p.other(old);
+  const started = new Date(); // the switchover is the disruption: its window starts with it
   await p.switchover(old, candidate);
   await waitFor(`${candidate} leads`, async () => (await p.leader()) === candidate, { timeoutMs: 30_000, intervalMs: 250 });
-  return activeFault({ name: `switchover ${old} → ${candidate}`, kind: 'db-switchover', target: old }, ctx, () => p.waitHealthy());
+  return activeFault({ name: `switchover ${old} → ${candidate}`, kind: 'db-switchover', target: old }, ctx, () => p.waitHealthy(), started);
 }

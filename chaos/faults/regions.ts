@@ -137,8 +137,10 @@ export async function regionPartition(ctx: FaultContext, pick: RegionPick, rpoSe
 export async function regionSwitchover(ctx: FaultContext, pick: RegionPick): Promise<ActiveFault> {
   const to = await resolveRegion(ctx, pick);
   if ((await primaryRegion(deps(ctx))) === to) return activeFault({ name: `region ${to} is primary already`, kind: 'region-switchover', target: `region ${to}` }, ctx, async () => {});
+  // The switchover is the disruption: its window starts with it, not once it is done.
+  const started = new Date();
   const r = await switchoverTo(deps(ctx), to, { log: (l) => ctx.log(`[fault] ${l}`) });
-  const fault = activeFault({ name: `switchover to region ${to} (leader ${r.newLeader})`, kind: 'region-switchover', target: `region ${to}` }, ctx, async () => {});
+  const fault = activeFault({ name: `switchover to region ${to} (leader ${r.newLeader})`, kind: 'region-switchover', target: `region ${to}` }, ctx, async () => {}, started);
   fault.measurements = { [`switchover to ${to}: commits waited (s)`]: seconds(r.syncWaitMs), [`switchover to ${to}: writes paused (s)`]: seconds(r.writesPausedMs) };
   return fault;
 }

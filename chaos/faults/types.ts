@@ -18,10 +18,12 @@ export interface ActiveFault {
   measurements?: Record<string, number | string>;
 }
 
-/** Makes `revert` idempotent and logged, whatever the fault. */
-export function activeFault(f: Omit<ActiveFault, 'revert' | 'startedAt'>, ctx: FaultContext, undo: () => Promise<void>): ActiveFault {
+/**
+ * Makes `revert` idempotent and logged, whatever the fault. `startedAt`: when the fault began, for one
+ * whose injection is itself the disruption (a switchover) and is only known once it is over.
+ */
+export function activeFault(f: Omit<ActiveFault, 'revert' | 'startedAt'>, ctx: FaultContext, undo: () => Promise<void>, startedAt = new Date()): ActiveFault {
   let done: Promise<void> | undefined;
-  const startedAt = new Date();
   ctx.log(`[fault] ${f.kind} on ${f.target}: injected`);
   return {
     ...f,
