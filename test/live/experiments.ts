@@ -45,12 +45,17 @@ export async function runNamed(name: string, log: (l: string) => void): Promise<
 
 /** A pass verdict: every probe held, every fault reverted, and (unless the file turns it off) an audit of real orders found nothing lost. */
 export function expectPass(name: string, { journal, exitCode }: RunOutcome): void {
-  const failed = journal.probes.filter((p) => !p.ok).map((p) => `${p.phase} ${p.name}: ${p.value}`);
-  expect({ status: journal.status, verdict: journal.verdict, failed }).toEqual({ status: 'pass', verdict: expect.any(String), failed: [] });
+  // The failed probes with their details go into the assertion's own message, which is never
+  // truncated: CI's summary keeps only that line, and "expected { status: 'fail', …(2) }" says nothing.
+  const failed = journal.probes.filter((p) => !p.ok).map((p) => `${p.phase} ${p.name}: ${p.value}${p.detail ? ` (${p.detail})` : ''}`);
+  expect(failed.length, `${name}: ${journal.verdict} Failed probes: ${failed.join('; ') || 'none'}`).toBe(0);
+  expect(journal.status, `${name}: ${journal.verdict}`).toBe('pass');
   expect(exitCode).toBe(0);
   expect(journal.faults.every((f) => f.end)).toBe(true);
   if (loadExperiment(join(dir, `${name}.yaml`)).audit !== false) {
-    expect(journal.audit?.ok).toBe(true);
+    const broken = (journal.audit?.checks ?? []).filter((c) => !c.ok).map((c) => `${c.name}: ${c.failed} of ${c.checked} (${c.examples.slice(0, 3).join('; ')})`);
+    expect(broken.length, `${name}: the audit failed: ${broken.join('; ')}`).toBe(0);
+    expect(journal.audit?.ok, `${name}: the audit ran`).toBe(true);
     expect(journal.audit?.ledgerOrders).toBeGreaterThan(10); // an audit of real orders, not of an empty ledger
   }
 }

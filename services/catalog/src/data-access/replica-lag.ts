@@ -15,10 +15,14 @@ export interface ReplicaLag {
 export function watchReplicaLag(pool: pg.Pool, metrics: Metrics, intervalMs = 1_000): ReplicaLag {
   const gauge = metrics.gauge('catalog_replica_lag_seconds', "Age of the replication heartbeat in this replica's read replica (-1: unknown)", []);
   let lag: number | undefined;
+  // Asked first, until the controller has made it: a query of a missing table would log an ERROR
+  // in Postgres every second for every replica of the one-region lab.
+  let tableExists = false;
   const sample = async () => {
     try {
-      const { rows } = await pool.query<{ lag: number }>('SELECT extract(epoch FROM clock_timestamp() - beat)::float8 AS lag FROM region_heartbeat WHERE id = 1');
-      lag = rows[0]?.lag;
+      if (!tableExists) tableExists = (await pool.query<{ exists: boolean }>("SELECT to_regclass('region_heartbeat') IS NOT NULL AS exists")).rows[0]?.exists === true;
+      if (!tableExists) lag = undefined;
+      else lag = (await pool.query<{ lag: number }>('SELECT extract(epoch FROM clock_timestamp() - beat)::float8 AS lag FROM region_heartbeat WHERE id = 1')).rows[0]?.lag;
     } catch {
       lag = undefined; // no heartbeat table, or the replica is away: the cache says how stale a read is then
     }

@@ -1,6 +1,6 @@
 // Two node-postgres pools through the Toxiproxy links: read-write (pg-router 5000, always the
 // leader) and read-only (5001, replicas). Connection and statement timeouts are always set:
-// pg's defaults wait forever. Pool errors (a connection cut by failover) are logged, not fatal.
+// pg's defaults wait forever. A connection cut by failover is logged, never fatal.
 import pg from 'pg';
 import type { Logger } from '../log.ts';
 import type { Metrics } from '../metrics.ts';
@@ -31,7 +31,14 @@ export function createPgPools(service: string, settings: PgSettings, logger: Log
       application_name: `${service}-${role}`,
       keepAlive: true,
     });
-    pool.on('error', (err) => logger.warn({ err: err.message, pool: role }, 'idle database connection failed'));
+    // node-postgres emits 'error' on a client whose connection drops, and the pool listens only
+    // while the client is idle: a transaction's client cut by a failover (the outbox relay waits on
+    // Kafka inside one) had no listener and took the process down. Every client gets its own for life;
+    // its pending query rejects and release() drops it from the pool.
+    pool.on('connect', (client) => {
+      client.on('error', (err) => logger.warn({ err: err.message, pool: role }, 'database connection failed'));
+    });
+    pool.on('error', () => {}); // an idle client's failure, already logged by its own listener
     return pool;
   };
   const rw = make('rw', settings.rwUrl);
