@@ -7,11 +7,24 @@ describe('POST /api/checkout under contention', () => {
     const product = 'p-04901';
     await setStock(product, 1);
     const carts = await Promise.all(Array.from({ length: 50 }, () => cartWith({ [product]: 1 })));
-    const answers = await Promise.all(carts.map((c) => checkout(c)));
+    // A replica whose event loop is late sheds with 429 OVERLOADED and Retry-After before doing any
+    // work (as it should right after a heavier suite); a shopper's client sends the same request
+    // again after that wait, and so does this test, up to three times.
+    const buy = async (cart: string) => {
+      const key = newKey();
+      let a = await checkout(cart, key);
+      for (let i = 0; i < 3 && a.status === 429 && a.body.error?.code === 'OVERLOADED'; i++) {
+        await new Promise((r) => setTimeout(r, Number(a.headers.get('retry-after') ?? 1) * 1_000));
+        a = await checkout(cart, key);
+      }
+      return a;
+    };
+    const answers = await Promise.all(carts.map(buy));
     const won = answers.filter((a) => a.status === 201 || a.status === 202);
     const lost = answers.filter((a) => a.status === 409);
-    expect(won).toHaveLength(1);
-    expect(lost).toHaveLength(49);
+    const others = answers.filter((a) => a.status !== 409).map((a) => `${a.status} ${JSON.stringify(a.body).slice(0, 160)}`);
+    expect(won, `the answers that were not 409: ${others.join('; ')}`).toHaveLength(1);
+    expect(lost, `the answers that were not 409: ${others.join('; ')}`).toHaveLength(49);
     for (const a of lost) {
       expect(a.body.error.code).toBe('OUT_OF_STOCK');
       expect(a.body.error.details.productId).toBe(product);
