@@ -1,25 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import { pgQuery } from './lab.ts';
-import { api, cartWith, checkout, dbStock, newKey, setStock } from './shop.ts';
+import { api, cartWith, checkout, checkoutRetryingShed, dbStock, newKey, setStock } from './shop.ts';
 
 describe('POST /api/checkout under contention', () => {
   test('1 unit left and 50 concurrent checkouts: exactly 1 order, 49 answered 409 naming the product, stock 0', async () => {
     const product = 'p-04901';
     await setStock(product, 1);
     const carts = await Promise.all(Array.from({ length: 50 }, () => cartWith({ [product]: 1 })));
-    // A replica whose event loop is late sheds with 429 OVERLOADED and Retry-After before doing any
-    // work (as it should right after a heavier suite); a shopper's client sends the same request
-    // again after that wait, and so does this test, up to three times.
-    const buy = async (cart: string) => {
-      const key = newKey();
-      let a = await checkout(cart, key);
-      for (let i = 0; i < 3 && a.status === 429 && a.body.error?.code === 'OVERLOADED'; i++) {
-        await new Promise((r) => setTimeout(r, Number(a.headers.get('retry-after') ?? 1) * 1_000));
-        a = await checkout(cart, key);
-      }
-      return a;
-    };
-    const answers = await Promise.all(carts.map(buy));
+    const answers = await Promise.all(carts.map((c) => checkoutRetryingShed(c)));
     const won = answers.filter((a) => a.status === 201 || a.status === 202);
     const lost = answers.filter((a) => a.status === 409);
     const others = answers.filter((a) => a.status !== 409).map((a) => `${a.status} ${JSON.stringify(a.body).slice(0, 160)}`);
@@ -39,7 +27,7 @@ describe('POST /api/checkout under contention', () => {
     await setStock(product, 100);
     const cart = await cartWith({ [product]: 2 });
     const key = newKey();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => checkout(cart, key)));
+    const answers = await Promise.all(Array.from({ length: 20 }, () => checkoutRetryingShed(cart, key)));
     expect(answers.every((a) => [200, 201, 202].includes(a.status))).toBe(true);
     const ids = new Set(answers.map((a) => a.body.id));
     expect(ids.size).toBe(1);
