@@ -1,5 +1,6 @@
 // A small client of the shop API through the edge, for the live suites.
 import { randomUUID } from 'node:crypto';
+import { sleep } from '@surge-lab/lab';
 import { edgeUrl, env, pgQuery } from './lab.ts';
 
 /**
@@ -76,7 +77,7 @@ export function checkout(cartId: string, key = newKey(), email = 'shopper@exampl
 export async function checkoutRetryingShed(cartId: string, key = newKey()) {
   let a = await checkout(cartId, key);
   for (let i = 0; i < 3 && a.status === 429 && a.body.error?.code === 'OVERLOADED'; i++) {
-    await new Promise((r) => setTimeout(r, Number(a.headers.get('retry-after') ?? 1) * 1_000));
+    await sleep(Number(a.headers.get('retry-after') ?? 1) * 1_000);
     a = await checkout(cartId, key);
   }
   return a;

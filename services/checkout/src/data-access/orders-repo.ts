@@ -196,6 +196,9 @@ export async function outboxStats(pool: pg.Pool) {
   return rows[0]!;
 }
 
+/** How soon an open database breaker tries the primary again (see ordersRepo). */
+const DB_RETRY_MS = 1_000;
+
 /**
  * The orders port on Postgres. The order transaction is the scarce resource: a bulkhead sheds (429)
  * instead of queueing. Open breakers try the primary again every second (not the default 5): after
@@ -204,13 +207,15 @@ export async function outboxStats(pool: pg.Pool) {
  * switchover's 3.4-3.7 s write outage. A trial call a second per replica costs nothing.
  */
 export function ordersRepo(pool: pg.Pool, metrics: Metrics, opts: { orderTxCapacity: number }): OrdersRepo {
-  const place = guard(metrics, { name: 'checkout-db-order', timeoutMs: 5_000, idempotent: false, capacity: opts.orderTxCapacity, resetTimeoutMs: 1_000 }, (_s, o: NewOrder) => placeOrderTx(pool, o));
-  const read = guard(metrics, { name: 'checkout-db-read', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64, resetTimeoutMs: 1_000 }, (_s, fn: () => Promise<unknown>) => fn());
+  const place = guard(metrics, { name: 'checkout-db-order', timeoutMs: 5_000, idempotent: false, capacity: opts.orderTxCapacity, resetTimeoutMs: DB_RETRY_MS }, (_s, o: NewOrder) =>
+    placeOrderTx(pool, o),
+  );
+  const read = guard(metrics, { name: 'checkout-db-read', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64, resetTimeoutMs: DB_RETRY_MS }, (_s, fn: () => Promise<unknown>) => fn());
   const reading = <T>(fn: () => Promise<T>) => read(fn) as Promise<T>;
   // Settling an order after its charge: both updates are conditional on payment_pending, so a retry
   // changes nothing twice. A failure is a DependencyError: after a capture the order is answered
   // 202 payment_pending and the capture job settles it (the provider is idempotent by order id).
-  const settle = guard(metrics, { name: 'checkout-db-settle', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64, resetTimeoutMs: 1_000 }, (_s, fn: () => Promise<boolean>) => fn());
+  const settle = guard(metrics, { name: 'checkout-db-settle', timeoutMs: 2_000, idempotent: true, retries: 1, capacity: 64, resetTimeoutMs: DB_RETRY_MS }, (_s, fn: () => Promise<boolean>) => fn());
   return {
     findReplay: (key, fp) => reading(() => findReplay(pool, key, fp)),
     place,

@@ -29,7 +29,7 @@ describe('kit createPgPools on a real Postgres', () => {
     await ended;
     await expect(client.query('SELECT 1')).rejects.toThrow();
     client.release(true);
-    await waitFor('the pool to drop the dead client', async () => (pools.rw.totalCount === 0 ? true : undefined), { timeoutMs: 2_000, intervalMs: 20 });
+    await waitFor('the pool to drop the dead client', () => pools.rw.totalCount === 0, { timeoutMs: 2_000, intervalMs: 20 });
     const again = await pools.rw.query<{ ok: number }>('SELECT 1 AS ok');
     expect(again.rows[0]!.ok).toBe(1);
   });
@@ -38,7 +38,7 @@ describe('kit createPgPools on a real Postgres', () => {
     const { rows } = await pools.rw.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
     expect(pools.rw.idleCount).toBe(1);
     await pools.ro.query('SELECT pg_terminate_backend($1)', [rows[0]!.pid]);
-    await waitFor('the pool to drop the dead idle client', async () => (pools.rw.totalCount === 0 ? true : undefined), { timeoutMs: 2_000, intervalMs: 20 });
+    await waitFor('the pool to drop the dead idle client', () => pools.rw.totalCount === 0, { timeoutMs: 2_000, intervalMs: 20 });
     expect((await pools.rw.query<{ ok: number }>('SELECT 1 AS ok')).rows[0]!.ok).toBe(1);
   });
 });
