@@ -4,7 +4,7 @@ export { AUTOSCALER_IN_LAB, AUTOSCALER_PATH, AutoscalerClient, type AutoscalerMo
 export { CONSOLE_TOKEN_IN_CONTAINER, ConsoleClient, hostConsoleToken, readOrCreateToken, tokenFileOf } from './clients/console.ts';
 export { type Annotator, grafanaAnnotator, LAB_TAG, noAnnotations } from './clients/grafana.ts';
 export { jsonCall, LabHttpError } from './clients/http.ts';
-export { PATRONI_CONFIG, PATRONI_TAGS_FILE, PatroniClient, type PatroniDynamicConfig, type PatroniMember, type PatroniRole, patroniPort, type StandbyLag } from './clients/patroni.ts';
+export { PATRONI_TAGS_FILE, PatroniClient, type PatroniDynamicConfig, type PatroniMember, type PatroniRole, patroniPort, type StandbyLag } from './clients/patroni.ts';
 export { type InstantSeries, PrometheusClient, type RangeSeries } from './clients/prometheus.ts';
 export { injectedToxics, type ProxyState, type Stream, type Toxic, type ToxicType, ToxiproxyClient } from './clients/toxiproxy.ts';
 export { type CgroupLayout, type CpuMeterOptions, type CpuSample, type CpuUsage, cgroupLayout, containerCpuNs, cpuBetween, engineCpuNs, sampleCpu } from './cpu-meter.ts';

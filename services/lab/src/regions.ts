@@ -134,7 +134,8 @@ export interface SwitchoverResult {
  * lose `nosync`, the old primary region's gain it), so when Patroni switches over to that synchronous
  * standby it has every acknowledged commit (RPO 0). Then the target region's second member becomes
  * the new leader's synchronous standby, and the old region's members replicate through the WAN.
- * Redis follows: the target's replica, once it has every write, becomes the primary.
+ * Redis moves while Patroni switches over: the target's replica, once it has every write, becomes
+ * the primary.
  */
 export async function switchoverTo(d: RegionsDeps, to: RegionName, o: SwitchoverOptions = {}): Promise<SwitchoverResult> {
   const log = o.log ?? (() => {});
@@ -155,9 +156,14 @@ export async function switchoverTo(d: RegionsDeps, to: RegionName, o: Switchover
   const syncFrom = Date.now();
   let candidate: string;
   try {
-    for (const m of ready) await d.patroni.setNosync(m.name, false);
-    for (const m of membersOf(from)) if (m !== oldLeader) await d.patroni.setNosync(m, true).catch(() => {});
-    await d.patroni.patchConfig(oldLeader, { synchronous_node_count: 1 });
+    // All at once: each tag is an exec and a reload, seconds of a busy machine one after another.
+    await Promise.all([
+      ...ready.map((m) => d.patroni.setNosync(m.name, false)),
+      ...membersOf(from)
+        .filter((m) => m !== oldLeader)
+        .map((m) => d.patroni.setNosync(m, true).catch(() => {})),
+      d.patroni.patchConfig(oldLeader, { synchronous_node_count: 1 }),
+    ]);
     candidate = await waitFor(
       `a member of region ${to} as the synchronous standby`,
       async () => (await d.patroni.cluster([oldLeader])).find((m) => m.role === 'sync_standby' && regionOfMember(m.name) === to && m.state === 'streaming')?.name,
@@ -165,8 +171,7 @@ export async function switchoverTo(d: RegionsDeps, to: RegionName, o: Switchover
     );
   } catch (err) {
     // Nothing has switched yet: the regions get their roles back, and the error says where it stopped.
-    for (const m of membersOf(to)) await d.patroni.setNosync(m, true).catch(() => {});
-    for (const m of membersOf(from)) await d.patroni.setNosync(m, false).catch(() => {});
+    await Promise.all([...membersOf(to).map((m) => d.patroni.setNosync(m, true).catch(() => {})), ...membersOf(from).map((m) => d.patroni.setNosync(m, false).catch(() => {}))]);
     throw new RegionRefusal(`switchover to region ${to} stopped before Patroni's switchover, roles put back: ${(err as Error).message}`);
   }
   const syncWaitMs = Date.now() - syncFrom;
@@ -178,26 +183,45 @@ export async function switchoverTo(d: RegionsDeps, to: RegionName, o: Switchover
   // The old leader's shutdown checkpoint is most of Patroni's pause: one now, while writes go on, leaves it little.
   await d.patroni.checkpoint(oldLeader).catch((err: Error) => log(`CHECKPOINT on ${oldLeader} first: ${err.message.split('\n')[0]}`));
   const switchedFrom = Date.now();
+  // 3. Redis beside it: every write is refused while the old leader demotes, carts included (no front
+  // door has a leader), so moving carts then costs nothing; moved after the promotion, it added its
+  // seconds of cart 503s (READONLY) to the pause. switchRedis pauses the old primary's writes first.
+  const redis = switchRedis(d, to, log).then(
+    () => undefined,
+    (err: Error) => err,
+  );
   for (let attempt = 1; ; attempt++) {
-    await d.patroni.switchover(oldLeader, candidate).catch((err: Error) => log(`switchover to ${candidate}: ${err.message.split('\n')[0]}`));
+    // Patroni answers the request only once it has seen the new leader (checked once a second):
+    // the candidate is watched meanwhile, not after.
+    const asked = d.patroni.switchover(oldLeader, candidate).catch((err: Error) => log(`switchover to ${candidate}: ${err.message.split('\n')[0]}`));
     const led = await waitFor(`${candidate} to lead and take writes`, () => d.patroni.isPrimary(candidate), { timeoutMs: 20_000, intervalMs: 200 }).then(
       () => true,
       () => false,
     );
     if (led) break;
+    await asked;
     const now = await d.patroni.cluster([oldLeader, ...membersOf(to)]);
     const sync = now.find((m) => m.role === 'sync_standby' && regionOfMember(m.name) === to && m.state === 'streaming')?.name;
-    if (attempt === 3 || !sync || !now.some((m) => m.name === oldLeader && m.role === 'leader'))
+    if (attempt === 3 || !sync || !now.some((m) => m.name === oldLeader && m.role === 'leader')) {
+      // The database stayed where it was: so do carts.
+      await redis;
+      await switchRedis(d, from, log).catch((err: Error) => log(`Redis back to region ${from}: ${err.message}`));
       throw new RegionRefusal(`switchover to region ${to}: ${candidate} did not take the lead (${now.map((m) => `${m.name} ${m.role} ${m.state}`).join(', ')})`);
+    }
     log(`${candidate} did not take the lead (attempt ${attempt}); again with the synchronous standby now, ${sync}`);
     candidate = sync;
   }
-  await d.patroni.setNosync(oldLeader, true).catch(() => {});
   const writesPausedMs = Date.now() - switchedFrom;
   log(`${candidate} leads: writes paused ${writesPausedMs} ms`);
-  // 3. Redis follows at once: carts are written in the region whose database leads, and a Redis still
-  // a replica there answers READONLY (measured: 7.6 s of cart 503s when it waited for the standby first).
-  await switchRedis(d, to, log);
+  const redisFailed = await redis;
+  if (redisFailed) {
+    // The database has moved, so this is no refusal: carts must follow it, once more or loudly.
+    log(`Redis did not follow (${redisFailed.message}): again`);
+    await switchRedis(d, to, log).catch((err: Error) => {
+      throw new Error(`switchover to region ${to}: ${candidate} leads, but region ${to}'s Redis does not take writes: ${err.message}`);
+    });
+  }
+  await d.patroni.setNosync(oldLeader, true).catch(() => {});
   await waitFor(
     `a synchronous standby in region ${to}`,
     async () => (await d.patroni.cluster(membersOf(to))).some((m) => m.role === 'sync_standby' && regionOfMember(m.name) === to) || membersOf(to).length < 2,
@@ -239,21 +263,30 @@ async function redisFollow(d: RegionsDeps, r: RegionName, primary: RegionName): 
   await d.runtime.execIn(REDIS_OF[r], ['sh', '-c', `${cli} REPLICAOF ${of} && ${cli} CONFIG REWRITE`], { timeoutMs: 10_000 });
 }
 
+/** Longer than a Redis switch takes: a paused primary that is not told to follow ends its pause by itself. */
+const REDIS_PAUSE_MS = 15_000;
+
 /**
  * Redis follows the database: `to`'s Redis, once it has every write of the old primary's (when it
- * is replicating it), takes writes, and the other region's replicates it.
+ * is replicating it), takes writes, and the other region's replicates it. The old primary's writes
+ * are paused first (CLIENT PAUSE WRITE, Redis's own failover recipe), so no cart written there
+ * after its offset was read is lost: a paused write waits, then is refused (READONLY).
  */
 export async function switchRedis(d: RegionsDeps, to: RegionName, log: (l: string) => void = () => {}): Promise<void> {
   const from = otherRegion(to);
   const [src, dst] = await Promise.all([redisRole(d, from), redisRole(d, to)]);
-  if (src.up && src.master && !dst.master && dst.linkUp && dst.following === globalName(REDIS_OF[from])) {
-    await waitFor(`region ${to}'s Redis to have every write (offset ${src.offset})`, async () => (await redisRole(d, to)).offset >= src.offset, { timeoutMs: 30_000 });
+  const streaming = src.up && src.master && !dst.master && dst.linkUp && dst.following === globalName(REDIS_OF[from]);
+  if (streaming) {
+    await redisCli(d, from, 'CLIENT', 'PAUSE', String(REDIS_PAUSE_MS), 'WRITE');
+    const { offset } = await redisRole(d, from);
+    await waitFor(`region ${to}'s Redis to have every write (offset ${offset})`, async () => (await redisRole(d, to)).offset >= offset, { timeoutMs: 10_000, intervalMs: 100 });
   } else if (!dst.master) {
     log(`region ${to}'s Redis was not streaming from region ${from}'s (${src.up ? 'link down' : `region ${from}'s Redis is down`}): it takes writes with what it has`);
   }
   await redisFollow(d, to, to);
   if (src.up) await redisFollow(d, from, to);
   else log(`region ${from}'s Redis is not running: it is told to follow region ${to} when its region is back`);
+  if (streaming) await redisCli(d, from, 'CLIENT', 'UNPAUSE').catch(() => {});
   log(`Redis: region ${to}'s takes writes, region ${from}'s replicates it`);
 }
 
