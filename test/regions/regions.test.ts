@@ -25,6 +25,35 @@ const doorsAgree = (primary: RegionName) =>
     },
   );
 
+/**
+ * How long a row written on `leader` takes to be readable on `replica`: the replica polls every
+ * 5 ms from before the write and reads its clock at first sight, less the row's timestamp.
+ */
+async function replicationDelayMs(leader: string, replica: string): Promise<number> {
+  for (let attempt = 1; ; attempt++) {
+    const tag = `seen-in-${replica}-${Date.now()}`;
+    const seen = sqlIn(
+      replica,
+      `DO $$ DECLARE seen interval; looks int := 0; BEGIN
+         LOOP
+           looks := looks + 1;
+           SELECT clock_timestamp() - at INTO seen FROM region_probe WHERE tag = '${tag}';
+           EXIT WHEN seen IS NOT NULL OR looks > 2000;
+           PERFORM pg_sleep(0.005);
+         END LOOP;
+         PERFORM set_config('probe.seen', looks || ' ' || COALESCE(EXTRACT(EPOCH FROM seen) * 1000, -1), false);
+       END $$; SELECT current_setting('probe.seen')`,
+    );
+    // The write a moment later, so that the replica is already looking.
+    await sqlIn(leader, `SELECT pg_sleep(1); INSERT INTO region_probe (tag, at) VALUES ('${tag}', clock_timestamp())`);
+    const [looks = 0, ms = -1] = (await seen).split(' ').map(Number);
+    if (ms < 0) throw new Error(`the row never reached ${replica} within ${(2000 * 5) / 1000} s`);
+    // Found at its first look: the replica started looking after the row arrived; not a measurement.
+    if (looks > 1) return ms;
+    if (attempt === 3) throw new Error(`${replica} never started looking before the write arrived`);
+  }
+}
+
 /** Region A primary, every member streaming, every WAN link up: where each test starts. */
 async function regionAPrimary(): Promise<void> {
   await Promise.all(wanProxiesOf('a').map((p) => lab.toxiproxy.setEnabled(p.name, true)));
@@ -57,11 +86,9 @@ describe('region B', () => {
     expect(b.role).toBe('replica');
     expect(b.members.map((m) => [m.name, m.state, m.nosync])).toEqual(membersOf('b').map((m) => [m, 'streaming', true]));
 
-    const tag = `seen-in-b-${Date.now()}`;
-    const written = Date.now();
-    await sqlIn(r.leader!, `INSERT INTO region_probe (tag) VALUES ('${tag}')`);
-    await waitFor('the row in region B', async () => (await sqlIn('pg-b1', `SELECT count(*) FROM region_probe WHERE tag = '${tag}'`)) === '1', { timeoutMs: 5_000, intervalMs: 50 });
-    expect(Date.now() - written).toBeLessThan(1_000);
+    // Measured by the databases themselves (one clock: the host's), not through docker exec, whose
+    // start-up alone takes hundreds of milliseconds on a busy machine.
+    expect(await replicationDelayMs(r.leader!, 'pg-b1')).toBeLessThan(1_000);
 
     // The leader measures how long a standby takes to confirm a write: at least the WAN's round trip.
     const lag = await sqlIn(r.leader!, `SELECT EXTRACT(EPOCH FROM write_lag) FROM pg_stat_replication WHERE application_name = 'pg-b1'`);
@@ -83,10 +110,19 @@ describe('region B', () => {
     await redis.connect();
     const key = `region-probe:${Date.now()}`;
     try {
-      await redis.set(key, 'in-a', 'EX', 60);
+      // Region B's Redis looks from inside its container, from before the write, and reads the
+      // clock (the host's, as this process's) at first sight: no docker exec in the measurement.
+      const looking = lab.runtime.execIn(
+        'redis-b',
+        ['sh', '-c', `n=0; until [ "$(redis-cli -p 6380 GET '${key}')" = in-a ]; do n=$((n+1)); [ $n -gt 3000 ] && exit 1; done; echo "$n $(date +%s%3N)"`],
+        { timeoutMs: 30_000 },
+      );
+      await new Promise((r) => setTimeout(r, 1_000));
       const written = Date.now();
-      await waitFor('the key in region B', async () => (await lab.runtime.execIn('redis-b', ['redis-cli', '-p', '6380', 'GET', key])).stdout.trim() === 'in-a', { timeoutMs: 5_000, intervalMs: 50 });
-      expect(Date.now() - written).toBeLessThan(1_000);
+      await redis.set(key, 'in-a', 'EX', 60);
+      const [looks = 0, seenAt = 0] = (await looking).stdout.trim().split(' ').map(Number);
+      expect(looks, 'region B was looking before the write').toBeGreaterThan(0);
+      expect(seenAt - written).toBeLessThan(1_000);
     } finally {
       redis.disconnect();
     }
@@ -125,7 +161,8 @@ describe("region B's front door", () => {
       const stale = await waitFor('a stale read in region B', async () => ((await readIn('b')).stale === 'true' ? await readIn('b') : undefined), { timeoutMs: 20_000, intervalMs: 250 });
       console.log(`[regions] region B's replication cut: its reads marked stale ${((Date.now() - cut) / 1000).toFixed(1)} s later (lag ${stale.lag} s)`);
       expect(stale.status).toBe(200);
-      expect(stale.lag).toBeGreaterThan(5);
+      // The header rounds to 0.1 s, so a lag just past the 5 s limit reads 5.0.
+      expect(stale.lag).toBeGreaterThanOrEqual(5);
       // The lag counts from the last heartbeat that crossed, stamped up to one beat (1 s) before the cut.
       expect(Date.now() - cut).toBeGreaterThan(4_000);
       expect((await readIn('a')).stale).toBeNull();
