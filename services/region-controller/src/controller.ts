@@ -12,6 +12,12 @@ import { keepLeaderOnWitness } from './etcd-leader.ts';
 // Patroni's REST API answers slowly while its HA loop waits on the DCS (an etcd election after a
 // cut, over the WAN): 800 ms made region B's members look lost too in one partition run.
 const PROBE_TIMEOUT_MS = 2_500;
+// A member of a region already out of sight is given less: waiting on it only delays the decision
+// (a partition's failover came 2.5 s after its bound, every tick waiting out two timeouts), and
+// taking a slow answer for none at worst prolongs the region's absence; the DCS still fences.
+const OUT_OF_SIGHT_PROBE_MS = 1_000;
+// Longer than a replica takes to fetch and replay one segment from the backup repository (under 2 s).
+const STUCK_RECOVERY_MS = 60_000;
 /** Longer than a planned switchover may take (its two waits, 60 s each): the controller never undoes one under way. */
 const NOSYNC_GRACE_MS = 150_000;
 
@@ -24,7 +30,7 @@ export interface RegionControllerOptions {
 
 export interface ControllerEvent {
   at: string;
-  kind: 'fail-over' | 'failed-over' | 'retag' | 'etcd-leader';
+  kind: 'fail-over' | 'failed-over' | 'retag' | 'etcd-leader' | 'reinit';
   detail: string;
 }
 
@@ -38,6 +44,8 @@ export class RegionController {
   private redisCheckedAt = 0;
   /** Since when a primary-region member has been tagged nosync (the repair waits for a grace period). */
   private nosyncSince: Record<string, number> = {};
+  /** Each replica in archive recovery: the WAL position it had replayed, and since when it has not moved. */
+  private recovering: Record<string, { replayed: number; since: number }> = {};
   private readonly lab: Lab;
   private readonly o: RegionControllerOptions;
   private readonly log: Logger;
@@ -64,8 +72,10 @@ export class RegionController {
         const region = regionOfMember(name)!;
         try {
           const started = performance.now();
-          const p = await this.wan.rest<{ role?: string; state?: string; tags?: { nosync?: boolean } }>(name, '/patroni');
+          const timeoutMs = this.memory.unreachableSince[region] === undefined ? PROBE_TIMEOUT_MS : OUT_OF_SIGHT_PROBE_MS;
+          const p = await this.wan.rest<{ role?: string; state?: string; replication_state?: string; xlog?: { replayed_location?: number }; tags?: { nosync?: boolean } }>(name, '/patroni', timeoutMs);
           this.m.probe.set({ region, member: name }, (performance.now() - started) / 1000);
+          this.watchRecovery(name, p.replication_state === 'in archive recovery' ? p.xlog?.replayed_location : undefined);
           return { name, region, reachable: true, role: p.role ?? '', state: p.state ?? '', nosync: p.tags?.nosync === true };
         } catch {
           return { name, region, reachable: false };
@@ -93,6 +103,33 @@ export class RegionController {
     if (this.o.act) await this.act(decision, members);
     this.reachableBefore = new Set(reachable);
     return decision;
+  }
+
+  /**
+   * A replica that stays in archive recovery without replaying anything has WAL its leader's timeline
+   * does not (measured: pg-1, killed with its region while it was a synchronous standby ahead of the
+   * asynchronous member that was promoted, came back "in archive recovery" with "record with incorrect
+   * prev-link" every 5 s; Patroni had not seen it diverge, so neither rewound nor cloned it). It never
+   * streams again by itself: after STUCK_RECOVERY_MS it is cloned afresh from the leader (Patroni's
+   * reinitialize). A replica restoring a backlog from the archive replays, so it is left alone.
+   */
+  private watchRecovery(member: string, replayed: number | undefined) {
+    const now = Date.now();
+    const was = this.recovering[member];
+    if (replayed === undefined) {
+      delete this.recovering[member];
+      return;
+    }
+    if (!was || was.replayed !== replayed) {
+      this.recovering[member] = { replayed, since: now };
+      return;
+    }
+    if (now - was.since < STUCK_RECOVERY_MS || !this.o.act) return;
+    this.recovering[member] = { replayed, since: now }; // once per window, not every tick
+    void this.wan.reinitialize(member).then(
+      () => this.event('reinit', `${member} replayed nothing for ${STUCK_RECOVERY_MS / 1000} s in archive recovery (diverged from the leader's timeline): cloned again from the leader`),
+      (err: Error) => this.log.error({ member, err: err.message }, 'could not reinitialize'),
+    );
   }
 
   private event(kind: ControllerEvent['kind'], detail: string) {

@@ -72,10 +72,10 @@ export class PatroniClient {
     this.members = o.members ?? PATRONI_MEMBERS;
   }
 
-  /** GET a Patroni REST path of one member. */
-  async rest<T = unknown>(member: string, path: string): Promise<T> {
+  /** GET a Patroni REST path of one member (direct: within `timeoutMs`, the client's by default). */
+  async rest<T = unknown>(member: string, path: string, timeoutMs = this.o.timeoutMs ?? 2_000): Promise<T> {
     if (this.o.direct) {
-      const r = await fetch(this.url(member, path), { signal: AbortSignal.timeout(this.o.timeoutMs ?? 2_000) });
+      const r = await fetch(this.url(member, path), { signal: AbortSignal.timeout(timeoutMs) });
       if (!r.ok) throw new Error(`patroni ${member} ${path}: ${r.status}`);
       return (await r.json()) as T;
     }
@@ -112,6 +112,11 @@ export class PatroniClient {
     const [text, status] = [stdout.slice(0, cut), Number(stdout.slice(cut + 1))];
     if (!(status >= 200 && status < 300)) throw new Error(`patroni ${member} ${method} ${path}: ${status} ${text.trim()}`);
     return text;
+  }
+
+  /** Clones a replica afresh from the leader (its data directory removed): Patroni's reinitialize. */
+  async reinitialize(member: string): Promise<void> {
+    await this.send(member, 'POST', '/reinitialize', { force: true });
   }
 
   /** The dynamic configuration, as one member sees it. */
