@@ -41,6 +41,8 @@ export class RegionController {
   private readonly wan: PatroniClient;
   private readonly m;
   private reachableBefore = new Set<string>();
+  /** Members back in sight, not yet given their region's role (that waits for a steady decision). */
+  private readonly back = new Set<string>();
   private redisCheckedAt = 0;
   /** Since when a primary-region member has been tagged nosync (the repair waits for a grace period). */
   private nosyncSince: Record<string, number> = {};
@@ -84,7 +86,11 @@ export class RegionController {
     );
     const reachable = members.filter((m) => m.reachable).map((m) => m.name);
     const cluster = reachable.length ? await this.wan.cluster(reachable) : [];
-    const leader = cluster.find((m) => m.role === 'leader' && m.state === 'running')?.name;
+    // The leader only if it says so itself: a member just back from a partition answers /cluster
+    // from its stale view (itself the leader) for a tick, and the members back then were given the
+    // old primary region's roles (measured: region A's two members were made synchronous candidates
+    // of region B's leader, and the partition's revert waited for their nosync).
+    const leader = cluster.find((m) => m.role === 'leader' && m.state === 'running' && members.some((x) => x.name === m.name && x.reachable && x.role === 'primary'))?.name;
     if (this.last.demoteBoundMs === undefined && reachable.length) {
       const c = await this.wan.config(reachable[0]!).catch(() => undefined);
       if (c) this.last.demoteBoundMs = ((c.ttl ?? 20) + (c.loop_wait ?? 2)) * 1000 + this.o.demoteMarginMs;
@@ -99,6 +105,10 @@ export class RegionController {
       this.m.primary.set({ region: r }, memory.primary === r ? 1 : 0);
       this.m.reachable.set({ region: r }, members.some((m) => m.region === r && m.reachable) ? 1 : 0);
       this.m.lost.set({ region: r }, memory.unreachableSince[r] !== undefined ? (now - memory.unreachableSince[r]!) / 1000 : 0);
+    }
+    for (const m of members) {
+      if (!m.reachable) this.back.delete(m.name);
+      else if (!this.reachableBefore.has(m.name) && this.reachableBefore.size > 0) this.back.add(m.name);
     }
     if (this.o.act) await this.act(decision, members);
     this.reachableBefore = new Set(reachable);
@@ -163,7 +173,7 @@ export class RegionController {
     if (d.kind === 'steady') {
       // A member back in sight (a region that rejoins after an outage) takes its region's role, and
       // its region's Redis follows the primary's again.
-      const back = members.filter((x) => x.reachable && !this.reachableBefore.has(x.name) && this.reachableBefore.size > 0);
+      const back = members.filter((x) => x.reachable && this.back.has(x.name));
       // Redis's role is checked every 10 s (two execs): a Redis that restarts alone comes back as it was.
       if (Date.now() - this.redisCheckedAt >= 10_000 && members.some((m) => m.region !== d.primary && m.reachable)) {
         this.redisCheckedAt = Date.now();
@@ -200,7 +210,10 @@ export class RegionController {
       for (const m of back) {
         const nosync = m.region !== d.primary;
         await this.wan.setNosync(m.name, nosync).then(
-          () => this.event('retag', `${m.name} is back: ${nosync ? `a replica of region ${otherRegion(m.region)} (nosync)` : 'a synchronous candidate'}`),
+          () => {
+            this.back.delete(m.name);
+            this.event('retag', `${m.name} is back: ${nosync ? `a replica of region ${otherRegion(m.region)} (nosync)` : 'a synchronous candidate'}`);
+          },
           (err: Error) => this.log.error({ member: m.name, err: err.message }, 'could not set the tag'),
         );
       }
