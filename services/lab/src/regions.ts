@@ -283,13 +283,19 @@ export async function switchRedis(d: RegionsDeps, to: RegionName, log: (l: strin
   } else if (!dst.master) {
     log(`region ${to}'s Redis was not streaming from region ${from}'s (${src.up ? 'link down' : `region ${from}'s Redis is down`}): it takes writes with what it has`);
   }
-  // The old primary follows first, then the new one takes writes: never two Redis primaries at once,
-  // for the region controller's alignRedis, which reads both roles while the database may still lead
-  // in the old region, made the new one follow the old once when both were primaries (a cycle of two
-  // replicas, every cart 503). The two replicas follow each other for the length of one exec instead.
-  if (src.up) await redisFollow(d, from, to);
-  else log(`region ${from}'s Redis is not running: it is told to follow region ${to} when its region is back`);
+  // Streaming (a planned switchover), the old primary follows first, then the new one takes writes:
+  // never two Redis primaries at once, for the region controller's alignRedis, which reads both roles
+  // while the database may still lead in the old region, made the new one follow the old once when
+  // both were primaries (a cycle of two replicas, every cart 503). The two replicas follow each other
+  // for the length of one exec instead. Not streaming (a region lost or cut off), the new one takes
+  // writes first: the old one's exec cost a failover seconds of carts, and it takes no writes anyway.
+  const tellOld = async () => {
+    if (src.up) await redisFollow(d, from, to);
+    else log(`region ${from}'s Redis is not running: it is told to follow region ${to} when its region is back`);
+  };
+  if (streaming) await tellOld();
   await redisFollow(d, to, to);
+  if (!streaming) await tellOld();
   if (streaming) await redisCli(d, from, 'CLIENT', 'UNPAUSE').catch(() => {});
   log(`Redis: region ${to}'s takes writes, region ${from}'s replicates it`);
 }
