@@ -16,8 +16,9 @@ const PROBE_TIMEOUT_MS = 2_500;
 // (a partition's failover came 2.5 s after its bound, every tick waiting out two timeouts), and
 // taking a slow answer for none at worst prolongs the region's absence; the DCS still fences.
 const OUT_OF_SIGHT_PROBE_MS = 1_000;
-// Longer than a replica takes to fetch and replay one segment from the backup repository (under 2 s).
-const STUCK_RECOVERY_MS = 60_000;
+// Three times archive_timeout (60 s): a replica that cannot stream but reads the backup repository
+// replays a segment at least that often, even from an idle leader, so it is never taken for stuck.
+const STUCK_RECOVERY_MS = 180_000;
 /** Longer than a planned switchover may take (its two waits, 60 s each): the controller never undoes one under way. */
 const NOSYNC_GRACE_MS = 150_000;
 
