@@ -3,7 +3,7 @@
 // flash sale's hot products) is recorded as an override with the time it was set.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { ORDERS_TOPIC } from '@surge-lab/contracts/orders';
-import { type Lab, primaryRegion, type RegionName, runningRegions } from '@surge-lab/lab';
+import { type Lab, primaryRegion, type RegionName, runningRegions, waitFor } from '@surge-lab/lab';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 
@@ -32,31 +32,24 @@ async function primaryDbRegion(lab: Lab): Promise<RegionName> {
   return region;
 }
 
-/**
- * A connection, tried up to four times: right after a switchover a connect through the region's
- * router timed out once (5 s, twice in a row in one evening's runs) and failed an experiment before
- * its method began, while the next connect took 30 ms. Only connecting is retried, never a query.
- */
-async function connectWithRetry(make: () => pg.Client): Promise<pg.Client> {
-  for (let attempt = 1; ; attempt++) {
-    const c = make();
-    c.on('error', () => {});
-    try {
-      await c.connect();
-      return c;
-    } catch (err) {
-      await c.end().catch(() => {});
-      if (attempt === 4) throw err;
-      await new Promise((r) => setTimeout(r, 1_000));
-    }
-  }
-}
-
 /** Runs `fn` on the primary region's database (region A's when no member leads: the error says so). */
 export async function withDb<T>(lab: Lab, fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const region = await primaryDbRegion(lab);
-  const c = await connectWithRetry(
-    () => new pg.Client({ ...lab.endpoints.databaseOf(region), user: lab.db.user, password: lab.db.password, database: lab.db.database, connectionTimeoutMillis: 5_000, query_timeout: 60_000 }),
+  // Connecting is retried, never a query: right after a switchover a connect through the region's
+  // router timed out (5 s, twice in one evening's runs) and failed an experiment before its method
+  // began, while the next connect took 30 ms.
+  const c = await waitFor(
+    `a connection to region ${region}'s database`,
+    async () => {
+      const c = new pg.Client({ ...lab.endpoints.databaseOf(region), user: lab.db.user, password: lab.db.password, database: lab.db.database, connectionTimeoutMillis: 5_000, query_timeout: 60_000 });
+      c.on('error', () => {});
+      await c.connect().catch(async (err: Error) => {
+        await c.end().catch(() => {});
+        throw err;
+      });
+      return c;
+    },
+    { timeoutMs: 20_000, intervalMs: 1_000 },
   );
   try {
     return await fn(c);

@@ -279,7 +279,12 @@ export async function switchRedis(d: RegionsDeps, to: RegionName, log: (l: strin
   if (streaming) {
     await redisCli(d, from, 'CLIENT', 'PAUSE', String(REDIS_PAUSE_MS), 'WRITE');
     const { offset } = await redisRole(d, from);
-    await waitFor(`region ${to}'s Redis to have every write (offset ${offset})`, async () => (await redisRole(d, to)).offset >= offset, { timeoutMs: 10_000, intervalMs: 100 });
+    await waitFor(`region ${to}'s Redis to have every write (offset ${offset})`, async () => (await redisRole(d, to)).offset >= offset, { timeoutMs: 10_000, intervalMs: 100 }).catch(
+      async (err: Error) => {
+        await redisCli(d, from, 'CLIENT', 'UNPAUSE').catch(() => {}); // nothing moved: carts go on where they were
+        throw err;
+      },
+    );
   } else if (!dst.master) {
     log(`region ${to}'s Redis was not streaming from region ${from}'s (${src.up ? 'link down' : `region ${from}'s Redis is down`}): it takes writes with what it has`);
   }
