@@ -22,28 +22,35 @@ export async function resolveRegion(ctx: FaultContext, pick: RegionPick): Promis
 }
 
 /**
- * Resolves with the time `region` first leads (`leading` true) or first has no leader (false),
- * polled every 500 ms until `stop()` (each poll is a `docker exec` per member: the machine has two
- * cores). Each member is asked itself (/primary, through its container: no WAN), since a member cut
- * off from the DCS may still show a stale /cluster.
+ * Resolves with the time `region` first leads (`leading` true) or first has no leader (false), from
+ * each member's own answer (/primary, through its container: no WAN; a member cut off from the DCS
+ * may still show a stale /cluster), every 250 ms until `stop()`. Each member is one exec for the
+ * whole watch: an exec per member every 500 ms took most of a core of the two while the failover it
+ * measured was under way.
  */
 function watchLeader(ctx: FaultContext, region: RegionName, leading: boolean) {
+  const members = membersOf(region);
+  const primary = new Map<string, boolean>();
+  let seenAt: number | undefined;
   let on = true;
-  const leads = async () => (await Promise.all(membersOf(region).map((m) => ctx.lab.patroni.isPrimary(m)))).some(Boolean);
-  const holds = async () => (await leads().catch(() => !leading)) === leading;
-  const seen = (async () => {
-    while (on) {
-      if (await holds()) return Date.now();
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    // Stopped before it saw it: ask once more (the revert has to know which region leads now).
-    return (await holds()) ? Date.now() : undefined;
-  })();
+  const holds = () => primary.size === members.length && [...primary.values()].some(Boolean) === leading;
+  const streams = Promise.all(
+    members.map((m) =>
+      ctx.lab.patroni.watchPrimary(m, (at, isPrimary) => {
+        if (!on) return;
+        primary.set(m, isPrimary);
+        if (seenAt === undefined && holds()) seenAt = at;
+      }),
+    ),
+  );
   return {
-    seen,
-    stop: async () => {
+    stop: async (): Promise<number | undefined> => {
       on = false;
-      return seen;
+      await Promise.all((await streams).map((s) => s.stop()));
+      if (seenAt !== undefined) return seenAt;
+      // Not seen while watched: ask once more (the revert has to know which region leads now).
+      const leads = (await Promise.all(members.map((m) => ctx.lab.patroni.isPrimary(m)))).some(Boolean);
+      return leads === leading ? Date.now() : undefined;
     },
   };
 }

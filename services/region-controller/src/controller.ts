@@ -7,7 +7,7 @@
 import type { Logger, Metrics } from '@surge-lab/kit';
 import { ALL_PATRONI_MEMBERS, alignRedis, globalName, type Lab, membersOf, otherRegion, PatroniClient, type RegionName, regionOfMember, switchRedis, type WanHostName } from '@surge-lab/lab';
 import { type Decision, decide, type MemberView, type Memory } from './domain/decide.ts';
-import { keepLeaderOnWitness } from './etcd-leader.ts';
+import { keepLeaderOnWitness, leaderKey } from './etcd.ts';
 
 // Patroni's REST API answers slowly while its HA loop waits on the DCS (an etcd election after a
 // cut, over the WAN): 800 ms made region B's members look lost too in one partition run.
@@ -24,7 +24,6 @@ const NOSYNC_GRACE_MS = 150_000;
 
 export interface RegionControllerOptions {
   confirmMs: number;
-  demoteMarginMs: number;
   /** false: decide and report, never act. */
   act: boolean;
 }
@@ -37,7 +36,9 @@ export interface ControllerEvent {
 
 export class RegionController {
   private memory: Memory = { unreachableSince: {} };
-  private last: { decision?: Decision; members: MemberView[]; demoteBoundMs?: number; leader?: string } = { members: [] };
+  private last: { decision?: Decision; members: MemberView[]; leader?: string; leaderKey?: 'held' | 'free' } = { members: [] };
+  /** The Patroni cluster's name (its /patroni says), for its leader key in the DCS. */
+  private scope: string | undefined;
   private readonly events: ControllerEvent[] = [];
   private readonly wan: PatroniClient;
   private readonly m;
@@ -76,7 +77,15 @@ export class RegionController {
         try {
           const started = performance.now();
           const timeoutMs = this.memory.unreachableSince[region] === undefined ? PROBE_TIMEOUT_MS : OUT_OF_SIGHT_PROBE_MS;
-          const p = await this.wan.rest<{ role?: string; state?: string; replication_state?: string; xlog?: { replayed_location?: number }; tags?: { nosync?: boolean } }>(name, '/patroni', timeoutMs);
+          const p = await this.wan.rest<{
+            role?: string;
+            state?: string;
+            replication_state?: string;
+            xlog?: { replayed_location?: number };
+            tags?: { nosync?: boolean };
+            patroni?: { scope?: string };
+          }>(name, '/patroni', timeoutMs);
+          this.scope ??= p.patroni?.scope;
           this.m.probe.set({ region, member: name }, (performance.now() - started) / 1000);
           this.watchRecovery(name, p.replication_state === 'in archive recovery' ? p.xlog?.replayed_location : undefined);
           return { name, region, reachable: true, role: p.role ?? '', state: p.state ?? '', nosync: p.tags?.nosync === true };
@@ -92,16 +101,14 @@ export class RegionController {
     // old primary region's roles (measured: region A's two members were made synchronous candidates
     // of region B's leader, and the partition's revert waited for their nosync).
     const leader = cluster.find((m) => m.role === 'leader' && m.state === 'running' && members.some((x) => x.name === m.name && x.reachable && x.role === 'primary'))?.name;
-    if (this.last.demoteBoundMs === undefined && reachable.length) {
-      const c = await this.wan.config(reachable[0]!).catch(() => undefined);
-      if (c) this.last.demoteBoundMs = ((c.ttl ?? 20) + (c.loop_wait ?? 2)) * 1000 + this.o.demoteMarginMs;
-    }
-    const demoteBoundMs = this.last.demoteBoundMs ?? 22_000 + this.o.demoteMarginMs; // Patroni's defaults here: ttl 20 s, loop_wait 2 s
-    const { decision, memory } = decide({ at: now, members, ...(leader ? { leader } : {}) }, this.memory, { confirmMs: this.o.confirmMs, demoteBoundMs });
+    // The DCS is asked only while the primary region is out of sight and no failover is under way.
+    const lost = this.memory.primary !== undefined && this.memory.unreachableSince[this.memory.primary] !== undefined && !this.memory.failover && !leader;
+    const key = lost && this.scope ? await leaderKey(this.scope).catch((err: Error) => void this.log.debug({ err: err.message }, 'leader key not read')) : undefined;
+    const { decision, memory } = decide({ at: now, members, ...(leader ? { leader } : {}), ...(key ? { leaderKey: key } : {}) }, this.memory, { confirmMs: this.o.confirmMs });
     this.memory = memory;
     const said = (x?: Decision) => (x ? `${x.kind} ${'reason' in x ? x.reason.replace(/[\d.]+ s/g, '') : ''}` : '');
     if (said(decision) !== said(this.last.decision)) this.log.info({ decision }, 'decision');
-    this.last = { decision, members, demoteBoundMs, ...(leader ? { leader } : {}) };
+    this.last = { decision, members, ...(leader ? { leader } : {}), ...(key ? { leaderKey: key } : {}) };
     for (const r of ['a', 'b'] as const) {
       this.m.primary.set({ region: r }, memory.primary === r ? 1 : 0);
       this.m.reachable.set({ region: r }, members.some((m) => m.region === r && m.reachable) ? 1 : 0);
@@ -152,7 +159,7 @@ export class RegionController {
   private async act(d: Decision, members: MemberView[]): Promise<void> {
     if (d.kind === 'fail-over') {
       const via = members.find((m) => m.region === d.to && m.reachable)!;
-      this.event('fail-over', `region ${d.from} out of sight past its leader's demotion bound: lifting synchronous mode so that region ${d.to} takes the leader key`);
+      this.event('fail-over', `region ${d.from} out of sight and its leader key expired in the DCS majority: lifting synchronous mode so that region ${d.to} takes the key`);
       // All at once (each is one or more execs: one after another they took 4 s of a partition's 30):
       // the tags, lifting synchronous mode, and Redis, while Patroni promotes. Carts are written where
       // the database leads, and a Redis promoted only after it answered READONLY for seconds gave 5 s
@@ -235,7 +242,7 @@ export class RegionController {
     return {
       primary: this.memory.primary ?? null,
       decision: this.last.decision ?? null,
-      demoteBoundMs: this.last.demoteBoundMs ?? null,
+      leaderKey: this.last.leaderKey ?? null,
       confirmMs: this.o.confirmMs,
       acting: this.o.act,
       outOfSightSince: Object.fromEntries(Object.entries(this.memory.unreachableSince).map(([r, t]) => [r, new Date(t).toISOString()])) as Partial<Record<RegionName, string>>,

@@ -1,6 +1,6 @@
 // The region controller (lab plane, profile multi-region): detects the loss of the primary region
-// through the WAN and promotes the other once the lost one can no longer acknowledge writes
-// (docs/regions.md). It holds the Docker socket to set the members' tags and to promote Redis.
+// through the WAN and promotes the other once the lost one can no longer acknowledge writes: its
+// leader key expired in the DCS majority (docs/regions.md). It holds the Docker socket to set the members' tags and to promote Redis.
 import { createService, runMain, startLoop } from '@surge-lab/kit';
 import { openLab, projectOf } from '@surge-lab/lab';
 import { regionControllerConfig } from './config.ts';
@@ -12,12 +12,7 @@ runMain(async () => {
   const project = await projectOf().catch(() => undefined);
   const lab = openLab({ inside: true, ...(project ? { project } : {}) });
   const svc = createService('region-controller', { logLevel: config.LOG_LEVEL, logSuccessEvery: config.LOG_SUCCESS_EVERY });
-  const controller = new RegionController(
-    lab,
-    { confirmMs: config.REGION_CONFIRM_MS, demoteMarginMs: config.REGION_DEMOTE_MARGIN_MS, act: config.REGION_FAILOVER },
-    svc.logger.child({ part: 'controller' }),
-    svc.metrics,
-  );
+  const controller = new RegionController(lab, { confirmMs: config.REGION_CONFIRM_MS, act: config.REGION_FAILOVER }, svc.logger.child({ part: 'controller' }), svc.metrics);
   const loop = startLoop({ name: 'regions', intervalMs: config.REGION_TICK_MS, logger: svc.logger, run: async () => void (await controller.tick()) });
   const heartbeat = startHeartbeat({
     db: { user: config.PG_USER, password: config.PG_PASSWORD, database: config.PG_DATABASE },

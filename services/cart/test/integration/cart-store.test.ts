@@ -134,6 +134,21 @@ describe('cart store on Redis', () => {
       dead.disconnect();
     }
   });
+
+  // A region's failover: its Redis answers READONLY until it is promoted. Those writes are refused
+  // (503, retry shortly), and the first write after the promotion is taken: the breaker stayed shut.
+  test('while Redis is a replica writes are refused as unavailable, and the first one after its promotion is taken', async () => {
+    const { carts } = store();
+    await redis.call('REPLICAOF', '127.0.0.1', '1'); // a primary that is not there: a replica, read-only
+    try {
+      for (let i = 0; i < 20; i++) await expect(carts.create(randomUUID())).rejects.toMatchObject({ code: 'DEPENDENCY_UNAVAILABLE', status: 503, message: expect.stringMatching(/READONLY/) });
+    } finally {
+      await redis.call('REPLICAOF', 'NO', 'ONE');
+    }
+    const id = randomUUID();
+    await carts.create(id);
+    expect(await carts.get(id)).toMatchObject({ id });
+  });
 });
 
 describe('catalog snapshot in Redis', () => {

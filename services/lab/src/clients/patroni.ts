@@ -1,10 +1,13 @@
 // The one Patroni client of the lab: the cluster as Patroni's REST API (`/cluster`) describes it,
 // with Patroni's own role words (leader, sync_standby, replica). From the host it asks through
 // the member's container (the REST port is not published); inside the lab, over the network.
-import type { Runtime } from '../runtime/runtime.ts';
+import type { Runtime, Streaming } from '../runtime/runtime.ts';
 import { PATRONI_MEMBERS } from '../topology.ts';
 import { waitFor } from '../wait.ts';
 import { WAN_HOSTS } from '../wan.ts';
+
+/** How often `watchPrimary` asks. */
+const WATCH_MS = 250;
 
 /** A member's Patroni REST port: each member has its own (services/lab/src/wan.ts). */
 export const patroniPort = (member: string): number => {
@@ -159,6 +162,46 @@ export class PatroniClient {
       () => true,
       () => false,
     );
+  }
+
+  /**
+   * Watches whether the member says it is the primary, every 250 ms, until `stop()`: `onProbe` gets
+   * each probe's start time and answer (false when its container is gone). From the host it is one
+   * exec for the whole watch, a loop in the member's container that ends when the exec's stdin
+   * closes; inside the lab, HTTP.
+   */
+  async watchPrimary(member: string, onProbe: (at: number, primary: boolean) => void): Promise<Streaming> {
+    if (this.o.direct) {
+      let on = true;
+      const ended = (async () => {
+        while (on) {
+          const at = Date.now();
+          onProbe(at, await this.isPrimary(member));
+          await new Promise((r) => setTimeout(r, Math.max(0, at + WATCH_MS - Date.now())));
+        }
+      })();
+      return {
+        ended,
+        stop: async () => {
+          on = false;
+          await ended;
+        },
+      };
+    }
+    const container = (await this.o.runtime.containers()).find((c) => c.service === member && c.state === 'running');
+    if (!container) {
+      onProbe(Date.now(), false);
+      return { ended: Promise.resolve(), stop: async () => {} };
+    }
+    const probe = `echo "$(date +%s%3N) $(curl -s -o /dev/null -m 1 -w '%{http_code}' http://127.0.0.1:${patroniPort(member)}/primary)"`;
+    // read -t is the loop's sleep: it times out (status > 128) until stdin closes (status 1).
+    const loop = `while IFS= read -t ${WATCH_MS / 1000} -r _; [ $? -gt 128 ]; do ${probe}; done`;
+    const s = this.o.runtime.stream(container.name, ['bash', '-c', loop], (line) => {
+      const [at, code] = line.split(' ');
+      if (at && /^\d+$/.test(at)) onProbe(Number(at), code === '200');
+    });
+    void s.ended.then(() => onProbe(Date.now(), false));
+    return s;
   }
 
   /** The cluster, asked of the first member that answers (`[]` when none does). */

@@ -4,9 +4,9 @@
 // compose file: they are for the host's tools only.
 
 import { waitFor } from '../wait.ts';
-import { type DockerOptions, docker, healthOfStatus, parseBytes, parsePorts } from './docker-cli.ts';
+import { type DockerOptions, docker, dockerStream, healthOfStatus, parseBytes, parsePorts } from './docker-cli.ts';
 import { cloneReplica, inspect } from './engine-api.ts';
-import type { Container, ContainerDetail, ExecResult, Runtime } from './runtime.ts';
+import type { Container, ContainerDetail, ExecResult, Runtime, Streaming } from './runtime.ts';
 
 export interface ComposeRuntimeOptions {
   project: string;
@@ -82,6 +82,10 @@ export class ComposeRuntime implements Runtime {
 
   exec(container: string, command: string[], o: { timeoutMs?: number; detached?: boolean } = {}): Promise<ExecResult> {
     return this.docker(['exec', ...(o.detached ? ['-d'] : []), container, ...command], { timeoutMs: o.timeoutMs ?? 60_000 });
+  }
+
+  stream(container: string, command: string[], onLine: (line: string) => void): Streaming {
+    return dockerStream(['exec', '-i', container, ...command], onLine);
   }
 
   async execIn(service: string, command: string[], o: { timeoutMs?: number } = {}): Promise<ExecResult> {

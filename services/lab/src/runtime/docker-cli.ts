@@ -1,9 +1,10 @@
 // The docker CLI, run as a child process with a deadline; a failure names the command and
 // what the CLI said.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { hostname } from 'node:os';
+import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
-import type { ExecResult } from './runtime.ts';
+import type { ExecResult, Streaming } from './runtime.ts';
 
 const run = promisify(execFile);
 
@@ -33,6 +34,29 @@ export async function docker(args: string[], o: DockerOptions = {}): Promise<Exe
     const detail = (e.stderr || e.stdout || e.message).trim();
     throw new DockerCliError(`docker ${args.join(' ')} failed: ${detail}`, e.stderr ?? '', e.code);
   }
+}
+
+/**
+ * The docker CLI left running, each line of its output handed to `onLine`. `stop()` closes its
+ * stdin (for `exec -i`, the command's), then kills the CLI if it has not ended within 2 s.
+ */
+export function dockerStream(args: string[], onLine: (line: string) => void): Streaming {
+  const child = spawn('docker', args, { stdio: ['pipe', 'pipe', 'ignore'] });
+  createInterface({ input: child.stdout }).on('line', onLine);
+  const ended = new Promise<void>((resolve) => {
+    child.once('close', () => resolve());
+    child.once('error', () => resolve());
+  });
+  child.stdin.on('error', () => {}); // a CLI that already ended closed it first
+  return {
+    ended,
+    async stop() {
+      child.stdin.end();
+      const killed = setTimeout(() => child.kill('SIGKILL'), 2_000);
+      await ended;
+      clearTimeout(killed);
+    },
+  };
 }
 
 const HEALTH = /\((healthy|unhealthy|health: starting)\)/;

@@ -43,6 +43,12 @@ export interface ContainerDetail {
   ip: string | undefined;
 }
 
+export interface Streaming {
+  /** Resolves when the command has ended (by itself or after `stop()`). */
+  readonly ended: Promise<void>;
+  stop(): Promise<void>;
+}
+
 export interface Runtime {
   readonly kind: 'compose' | 'swarm';
   readonly project: string;
@@ -50,6 +56,13 @@ export interface Runtime {
   containers(o?: { all?: boolean }): Promise<Container[]>;
   detail(container: string): Promise<ContainerDetail>;
   exec(container: string, command: string[], o?: { timeoutMs?: number; detached?: boolean }): Promise<ExecResult>;
+  /**
+   * Runs a long command in a container and hands `onLine` each line it prints, until `stop()`
+   * (which closes the command's stdin: a command that is to outlive no watcher reads it) or until it
+   * ends. One exec for a whole watch: an exec per poll costs about 0.1 s of CPU (measured), and a
+   * fault's watch polling four members every 500 ms that way took most of a core.
+   */
+  stream(container: string, command: string[], onLine: (line: string) => void): Streaming;
   /** Runs a command in the first running container of `service`. */
   execIn(service: string, command: string[], o?: { timeoutMs?: number }): Promise<ExecResult>;
   signal(containers: string[], signal: 'KILL' | 'STOP' | 'CONT' | 'TERM'): Promise<void>;

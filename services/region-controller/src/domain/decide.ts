@@ -1,8 +1,9 @@
 // The region controller's decision, as a pure function of what it sees through the WAN from the lab
 // plane's site (as a global load balancer would) and what it remembers. It never promotes a region
-// while the other may still accept writes: the primary region must have been out of sight for longer
-// than its leader takes to demote itself without quorum (ttl + loop_wait of Patroni's settings, plus
-// a margin), and Patroni itself still takes the leader key only once it has expired.
+// while the other may still accept writes: the primary region must have been out of sight for the
+// confirmation window *and* its leader key must have expired in the DCS majority, Patroni's own
+// fence (a leader that cannot renew its key demotes itself before the key expires). Lifting
+// synchronous mode then only lets Patroni elect the other region's member.
 import type { RegionName } from '@surge-lab/lab';
 
 export interface MemberView {
@@ -22,13 +23,13 @@ export interface Observation {
   members: readonly MemberView[];
   /** The running leader, as a reachable member's /cluster says (absent when none says so). */
   leader?: string;
+  /** Patroni's leader key in the DCS majority: held, expired (free), or not known (absent: not asked, or no quorum answered). */
+  leaderKey?: 'held' | 'free';
 }
 
 export interface DecideSettings {
   /** How long the primary region must be out of sight before anything is done (the confirmation window). */
   confirmMs: number;
-  /** How long a cut-off leader may still acknowledge writes (ttl + loop_wait + margin). */
-  demoteBoundMs: number;
 }
 
 export interface Memory {
@@ -77,8 +78,13 @@ export function decide(obs: Observation, memory: Memory, s: DecideSettings): { d
   if (lostAt === undefined) return { decision: { kind: 'wait', reason: `region ${primary} answers but has no leader: Patroni is electing one there` }, memory: next };
   const lostFor = obs.at - lostAt;
   if (lostFor < s.confirmMs) return { decision: { kind: 'wait', reason: `region ${primary} out of sight for ${seconds(lostFor)}: confirming (${seconds(s.confirmMs)})` }, memory: next };
-  if (lostFor < s.demoteBoundMs)
-    return { decision: { kind: 'wait', reason: `region ${primary} out of sight for ${seconds(lostFor)}: its leader may still take writes until ${seconds(s.demoteBoundMs)}` }, memory: next };
+  if (obs.leaderKey === 'held')
+    return {
+      decision: { kind: 'wait', reason: `region ${primary} out of sight for ${seconds(lostFor)}: its leader key has not expired (it may still take writes, or still reach the DCS quorum)` },
+      memory: next,
+    };
+  if (obs.leaderKey !== 'free')
+    return { decision: { kind: 'wait', reason: `region ${primary} out of sight for ${seconds(lostFor)}: the DCS majority did not say whether its leader key expired` }, memory: next };
   const to = other(primary);
   // A replica whose leader is gone no longer streams: running is what makes it a candidate.
   const candidates = obs.members.filter((m) => m.region === to && m.reachable && m.role === 'replica' && m.state === 'running');

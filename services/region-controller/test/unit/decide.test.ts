@@ -1,10 +1,10 @@
 // The region controller's decision: it follows the leader while one is in sight, and promotes the
-// other region only once the primary region has been out of sight for longer than its leader can
-// go on acknowledging writes without quorum.
+// other region only once the primary region has been out of sight for the confirmation window and
+// its leader key has expired in the DCS majority (Patroni's fence: the leader demoted itself by then).
 import { describe, expect, test } from 'vitest';
 import { type DecideSettings, decide, type MemberView, type Memory, type Observation } from '../../src/domain/decide.ts';
 
-const s: DecideSettings = { confirmMs: 5_000, demoteBoundMs: 24_000 };
+const s: DecideSettings = { confirmMs: 5_000 };
 const member = (name: string, region: 'a' | 'b', reachable: boolean, state = 'running', role = 'replica'): MemberView => ({ name, region, reachable, state, role });
 const both = (aUp: boolean, bUp = true) => [member('pg-1', 'a', aUp, 'running', 'primary'), member('pg-2', 'a', aUp), member('pg-b1', 'b', bUp), member('pg-b2', 'b', bUp)];
 const fresh: Memory = { unreachableSince: {} };
@@ -28,22 +28,49 @@ describe('the region controller', () => {
     expect(memory.primary).toBe('a');
   });
 
-  test('waits out the confirmation window and the demotion bound, then fails over to the streaming region', () => {
-    // Last seen at 0: the windows count from then, not from the first tick that got no answer (1 s).
-    const lost = [0, 3_999, 4_000, 22_999].map((at) => ({ at: 1_000 + at, members: both(false), leader: 'pg-1' }));
-    const { decisions, memory } = run([{ at: 0, members: both(true), leader: 'pg-1' }, ...lost, { at: 25_000, members: both(false) }]);
+  test('waits out the confirmation window, then for the leader key to expire, then fails over to the streaming region', () => {
+    // Last seen at 0: the window counts from then, not from the first tick that got no answer (1 s).
+    const lost = [0, 3_999, 4_000, 18_000].map((at) => ({ at: 1_000 + at, members: both(false), leader: 'pg-1', leaderKey: 'held' as const }));
+    const { decisions, memory } = run([{ at: 0, members: both(true), leader: 'pg-1' }, ...lost, { at: 20_000, members: both(false), leaderKey: 'free' }]);
     expect(decisions.map((d) => d.kind)).toEqual(['steady', 'wait', 'wait', 'wait', 'wait', 'fail-over']);
     expect(decisions[2]).toMatchObject({ reason: expect.stringMatching(/confirming/) });
-    expect(decisions[3]).toMatchObject({ reason: expect.stringMatching(/may still take writes/) });
+    expect(decisions[3]).toMatchObject({ reason: expect.stringMatching(/leader key has not expired/) });
     expect(decisions.at(-1)).toEqual({ kind: 'fail-over', from: 'a', to: 'b' });
-    expect(memory.failover).toEqual({ from: 'a', to: 'b', startedAt: 25_000 });
+    expect(memory.failover).toEqual({ from: 'a', to: 'b', startedAt: 20_000 });
   });
 
-  test('a stale leader key of the lost region does not count as a leader in sight', () => {
+  test('a key expired within the confirmation window waits for the window', () => {
+    const { decisions } = run([
+      { at: 0, members: both(true), leader: 'pg-1' },
+      { at: 3_000, members: both(false), leaderKey: 'free' },
+      { at: 5_000, members: both(false), leaderKey: 'free' },
+    ]);
+    expect(decisions.map((d) => d.kind)).toEqual(['steady', 'wait', 'fail-over']);
+  });
+
+  test('a region out of sight whose leader still holds its key (it reaches the DCS quorum) is never failed over', () => {
+    const { decisions } = run([
+      { at: 0, members: both(true), leader: 'pg-1' },
+      { at: 1_000, members: both(false), leaderKey: 'held' },
+      { at: 600_000, members: both(false), leaderKey: 'held' },
+    ]);
+    expect(decisions.at(-1)).toMatchObject({ kind: 'wait', reason: expect.stringMatching(/has not expired/) });
+  });
+
+  test('without an answer from the DCS majority nothing is promoted', () => {
+    const { decisions } = run([
+      { at: 0, members: both(true), leader: 'pg-1' },
+      { at: 1_000, members: both(false) },
+      { at: 600_000, members: both(false) },
+    ]);
+    expect(decisions.at(-1)).toMatchObject({ kind: 'wait', reason: expect.stringMatching(/did not say/) });
+  });
+
+  test('a stale leader of the lost region in /cluster does not count as a leader in sight', () => {
     const { decisions } = run([
       { at: 0, members: both(true), leader: 'pg-1' },
       { at: 1_000, members: both(false), leader: 'pg-1' },
-      { at: 30_000, members: both(false), leader: 'pg-1' },
+      { at: 30_000, members: both(false), leader: 'pg-1', leaderKey: 'free' },
     ]);
     expect(decisions.at(-1)).toEqual({ kind: 'fail-over', from: 'a', to: 'b' });
   });
@@ -52,7 +79,7 @@ describe('the region controller', () => {
     const start = run([
       { at: 0, members: both(true), leader: 'pg-1' },
       { at: 1_000, members: both(false) },
-      { at: 26_000, members: both(false) },
+      { at: 26_000, members: both(false), leaderKey: 'free' },
     ]);
     const after = run(
       [
@@ -78,7 +105,7 @@ describe('the region controller', () => {
     const { decisions } = run([
       { at: 0, members: both(true), leader: 'pg-1' },
       { at: 1_000, members },
-      { at: 60_000, members },
+      { at: 60_000, members, leaderKey: 'free' },
     ]);
     expect(decisions.at(-1)).toMatchObject({ kind: 'wait', reason: expect.stringMatching(/no running replica/) });
   });

@@ -1,3 +1,12 @@
+// The DCS as the region controller reads it, from the lab plane's site.
+//
+// Whether Patroni's leader key still exists, asked of the witness with a linearizable read (etcd
+// answers it only with quorum: the majority's view, the one Patroni's members promote by). The key
+// is a lease of ttl seconds that the leader renews every loop; a leader that cannot renew it demotes
+// itself before it expires (Patroni keeps ttl >= loop_wait + 2 x retry_timeout). Its expiry is the
+// fence the controller waits for, not a bound of its own: a region cut off from the lab plane but
+// still in the DCS quorum keeps its key, and nothing is promoted.
+//
 // Keeps etcd's raft leader on the witness, on the lab plane's site. A new etcd leader extends every
 // lease by its TTL, Patroni's leader key included: when region A's etcd led and region A was lost,
 // the key expired 27 s after the kill instead of 20 s (the election's seconds came on top), and the
@@ -13,6 +22,16 @@ async function post<T>(m: Member, path: string, body: unknown = {}): Promise<T> 
   const r = await fetch(url(m, path), { method: 'POST', body: JSON.stringify(body), signal: AbortSignal.timeout(2_000) });
   if (!r.ok) throw new Error(`${m} ${path}: ${r.status} ${(await r.text()).trim()}`);
   return (await r.json()) as T;
+}
+
+/** `held` while the majority has a leader key for `scope` (a Patroni cluster name), `free` once it has none. */
+export async function leaderKey(scope: string): Promise<'held' | 'free'> {
+  // Every key, names only: the namespace is Patroni's setting (infra/postgres/patroni.yml), the
+  // key its `<namespace>/<scope>/leader`.
+  const all = (s: string) => Buffer.from(s).toString('base64');
+  const r = await post<{ kvs?: { key: string }[] }>('etcd-witness', '/v3/kv/range', { key: all('\0'), range_end: all('\0'), keys_only: true });
+  const suffix = `/${scope}/leader`;
+  return (r.kvs ?? []).some((kv) => Buffer.from(kv.key, 'base64').toString().endsWith(suffix)) ? 'held' : 'free';
 }
 
 interface Status {
