@@ -46,6 +46,11 @@ describe('lab console in Chromium', () => {
     await page.goto(`/lab/#token=${token}`);
     await page.locator('[data-service="catalog"]').waitFor();
     expect(page.url()).not.toContain(token);
+    // One region: the Regions view says so, shows region A alone and offers nothing to switch.
+    await page.locator('#regions p', { hasText: /^One region runs/ }).waitFor();
+    await expect.poll(() => page.locator('#regions [data-region]').count()).toBe(1);
+    expect(await page.locator('#regions [data-region="a"]').getAttribute('data-role')).toBe('primary');
+    expect(await page.locator('#regions button[data-action]').count()).toBe(0);
     await page.context().close();
   });
 

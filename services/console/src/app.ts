@@ -7,6 +7,7 @@ import { type Express, Router } from 'express';
 import { z } from 'zod';
 import { charts } from './charts.ts';
 import { type FaultBoard, faultCatalog } from './faults.ts';
+import { regionsView } from './regions.ts';
 import { desiredCounts, scalingRoutes } from './scaling.ts';
 import { experiments, type Loads, type Runs, scenarios } from './sessions.ts';
 import { topology } from './topology.ts';
@@ -44,6 +45,12 @@ export function buildApp(svc: Service, deps: ConsoleDeps): Express {
   });
   api.get('/topology', async (_req, res) => {
     res.json(await cachedTopology());
+  });
+
+  // The region switchover and the region losses are faults (POST /faults): one board, one log.
+  const cachedRegions = cached(1_000, () => regionsView(deps.lab));
+  api.get('/regions', async (_req, res) => {
+    res.json(await cachedRegions());
   });
 
   api.get('/faults/catalog', (_req, res) => {

@@ -12,6 +12,7 @@ import type {
   LoadRequest,
   LoadState,
   Meta,
+  RegionsView,
   ResetResult,
   Run,
   RunSummary,
@@ -40,6 +41,8 @@ export interface ApiClientOptions {
 export interface CallOptions {
   body?: unknown;
   signal?: AbortSignal | undefined;
+  /** This call's own limit (a region switchover answers once it is done, in 20-40 s). */
+  timeoutMs?: number;
 }
 
 export class ConsoleApi {
@@ -73,7 +76,8 @@ export class ConsoleApi {
     const token = this.#token();
     if (token) headers.authorization = `Bearer ${token}`;
     if (o.body !== undefined) headers['content-type'] = 'application/json';
-    const timeout = AbortSignal.timeout(this.#timeoutMs);
+    const limit = o.timeoutMs ?? this.#timeoutMs;
+    const timeout = AbortSignal.timeout(limit);
     const signal = o.signal ? anySignal(o.signal, timeout) : timeout;
     let res: Response;
     try {
@@ -81,7 +85,7 @@ export class ConsoleApi {
     } catch (err) {
       if (o.signal?.aborted) throw err; // the caller gave up (signed out, section stopped): not an error to show
       const e = timeout.aborted
-        ? new ApiError({ kind: 'timeout', status: 0, code: 'TIMEOUT', message: `${method} ${path}: no answer within ${this.#timeoutMs} ms` })
+        ? new ApiError({ kind: 'timeout', status: 0, code: 'TIMEOUT', message: `${method} ${path}: no answer within ${limit} ms` })
         : new ApiError({ kind: 'network', status: 0, code: 'NETWORK', message: `${method} ${path}: ${(err as Error).message}` });
       this.#onOutcome(e);
       throw e;
@@ -126,8 +130,12 @@ export class ConsoleApi {
   faults(signal?: AbortSignal) {
     return this.request<FaultInPlace[]>('GET', 'faults', { signal });
   }
-  injectFault(body: InjectRequest) {
-    return this.request<FaultInPlace>('POST', 'faults', { body });
+  /** `timeoutMs`: a fault whose injection takes long (a region switchover) gets longer. */
+  injectFault(body: InjectRequest, o: { timeoutMs?: number } = {}) {
+    return this.request<FaultInPlace>('POST', 'faults', { body, ...o });
+  }
+  regions(signal?: AbortSignal) {
+    return this.request<RegionsView>('GET', 'regions', { signal });
   }
   revertFault(id: string) {
     return this.request<{ reverted: string }>('DELETE', `faults/${encodeURIComponent(id)}`);

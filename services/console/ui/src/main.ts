@@ -9,6 +9,7 @@ import { chartsSection } from './sections/charts.ts';
 import { experimentsSection } from './sections/experiments.ts';
 import { faultsSection } from './sections/faults.ts';
 import { loadSection } from './sections/load.ts';
+import { regionsSection } from './sections/regions.ts';
 import { scalingSection } from './sections/scaling.ts';
 import { topologySection } from './sections/topology.ts';
 import { browserStorage, TokenStore, takeToken, tokenFromInput } from './token.ts';
@@ -112,7 +113,16 @@ function start(): void {
   };
   document.title = 'Lab console · Surge Lab';
   nav.hidden = false;
-  main.replaceChildren(h('h1', {}, 'Lab console'), topologySection(ctx).el, scalingSection(ctx).el, faultsSection(ctx).el, loadSection(ctx).el, experimentsSection(ctx).el, chartsSection(ctx).el);
+  main.replaceChildren(
+    h('h1', {}, 'Lab console'),
+    topologySection(ctx).el,
+    regionsSection(ctx).el,
+    scalingSection(ctx).el,
+    faultsSection(ctx).el,
+    loadSection(ctx).el,
+    experimentsSection(ctx).el,
+    chartsSection(ctx).el,
+  );
   // Opened at an anchor (#faults): go there once the sections exist.
   if (location.hash.length > 1) document.getElementById(location.hash.slice(1))?.scrollIntoView();
 }
