@@ -2,20 +2,15 @@
 // members, whether the region controller sees it, and the actions it offers (switch over to the
 // replica region; fail or partition the primary one). test/regions/full clicks the switchover.
 import { join } from 'node:path';
-import { primaryRegion, switchoverTo } from '@surge-lab/lab';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser, shots } from '../browser/browser.ts';
+import { shots } from '../browser/browser.ts';
 import { lab } from '../live/lab.ts';
-import { openRegions } from './console.ts';
+import { openRegions, regionsBrowser } from './console.ts';
 
 let browser: Browser;
-const deps = { runtime: lab.runtime, patroni: lab.patroni };
-
 beforeAll(async () => {
-  browser = await launchBrowser();
-  // From region A primary, whatever ran before.
-  if ((await primaryRegion(deps)) !== 'a') await switchoverTo(deps, 'a');
+  browser = await regionsBrowser();
 });
 afterAll(async () => {
   await browser?.close();

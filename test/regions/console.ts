@@ -1,7 +1,7 @@
 // The console in Chromium for the region tests: signed in, its Regions view loaded.
-import { hostConsoleToken } from '@surge-lab/lab';
+import { hostConsoleToken, primaryRegion, switchoverTo } from '@surge-lab/lab';
 import type { Browser, Page } from 'playwright-core';
-import { newPage } from '../browser/browser.ts';
+import { launchBrowser, newPage } from '../browser/browser.ts';
 import { lab } from '../live/lab.ts';
 
 const token = await hostConsoleToken(lab.root, lab.runtime);
@@ -11,4 +11,16 @@ export async function openRegions(b: Browser): Promise<Page> {
   await page.goto(`/lab/#token=${token}`);
   await page.locator('#regions [data-region="b"]').waitFor({ timeout: 15_000 });
   return page;
+}
+
+const deps = { runtime: lab.runtime, patroni: lab.patroni };
+/** Region A primary, whatever ran before (the Regions tests start and end there). */
+export const regionAPrimary = async () => {
+  if ((await primaryRegion(deps)) !== 'a') await switchoverTo(deps, 'a');
+};
+
+/** Chromium with region A primary. */
+export async function regionsBrowser(): Promise<Browser> {
+  await regionAPrimary();
+  return launchBrowser();
 }

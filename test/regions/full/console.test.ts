@@ -1,21 +1,19 @@
 // `npm run test:full`: the console's Regions view switches the primary region over and back, from
 // its buttons, as a GameDay's operator would.
-import { primaryRegion, switchoverTo } from '@surge-lab/lab';
+import { primaryRegion } from '@surge-lab/lab';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { launchBrowser } from '../../browser/browser.ts';
 import { lab } from '../../live/lab.ts';
-import { openRegions } from '../console.ts';
+import { openRegions, regionAPrimary, regionsBrowser } from '../console.ts';
 
 let browser: Browser;
 const deps = { runtime: lab.runtime, patroni: lab.patroni };
 
 beforeAll(async () => {
-  browser = await launchBrowser();
-  if ((await primaryRegion(deps)) !== 'a') await switchoverTo(deps, 'a');
+  browser = await regionsBrowser();
 });
 afterAll(async () => {
-  if ((await primaryRegion(deps)) !== 'a') await switchoverTo(deps, 'a');
+  await regionAPrimary();
   await browser?.close();
 });
 

@@ -46,33 +46,13 @@ export const visibleLinks = (t: Pick<Topology, 'services' | 'links'> | undefined
   return (t?.links ?? []).filter((l) => twoRegions || !l.wan);
 };
 
-export type RegionName = 'a' | 'b';
-export interface RegionMember {
-  name: string;
-  /** Patroni's role: leader, sync_standby, replica, or absent (not in the cluster now). */
-  role: string;
-  /** running, streaming, stopped, starting, not running… */
-  state: string;
-  /** Never a synchronous standby (the replica region's members). */
-  nosync: boolean;
-  lag?: { bytes: number; seconds: number };
-}
-export interface RegionInfo {
-  region: RegionName;
-  role: 'primary' | 'replica' | 'down' | 'absent';
-  members: RegionMember[];
-  lag: { bytes: number; seconds: number };
-}
-/** GET /regions: the database's view of the regions, and the region controller's from the lab plane. */
-export interface RegionsView {
-  at: string;
-  twoRegions: boolean;
-  primary?: RegionName;
-  leader?: string;
-  crossRegionSync: boolean;
-  regions: RegionInfo[];
-  controller?: Partial<Record<RegionName, { inSight: boolean; outOfSightSeconds: number }>>;
-}
+/** GET /regions: the backend's own type (services/console/src/regions.ts; types only, nothing of it is bundled). */
+export type { RegionsView } from '../../src/regions.ts';
+
+import type { RegionsView } from '../../src/regions.ts';
+export type RegionName = RegionsView['regions'][number]['region'];
+export type RegionInfo = RegionsView['regions'][number];
+export type RegionMember = RegionInfo['members'][number];
 
 /** A JSON schema, as far as the fault form reads it. */
 export interface JsonSchema {
