@@ -1,5 +1,5 @@
 // The runner's dependencies against the live lab.
-import { type Lab, runningRegions } from '@surge-lab/lab';
+import { type Lab, runningRegions, waitFor } from '@surge-lab/lab';
 import { audit } from '../audit/audit.ts';
 import { recordOverride, takeBaseline } from '../audit/baseline.ts';
 import { bringBackAll } from '../faults/containers.ts';
@@ -29,12 +29,27 @@ export async function labDeps(lab: Lab, log: (l: string) => void, frontDoor: Fro
     recordOverride: (b, id, units) => recordOverride(lab, b, id, units),
     audit: (ledger, b, o) => audit(lab, ledger, b, o),
     async setStock(id, units) {
-      const r = await fetch(`${target}/api/products/${id}`, {
-        method: 'PATCH',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${lab.adminToken}` },
-        body: JSON.stringify({ stock: units }),
-      });
-      if (!r.ok) throw new Error(`setting the stock of ${id}: ${r.status} ${await r.text()}`);
+      // Setting an absolute stock is idempotent: a write refused for now (5xx: the shop just came
+      // back from a switchover, say) is sent again for up to 30 s. In one CI run both region
+      // experiments, started right after the region tests' switchovers, failed before their method
+      // on one connect timeout at the new primary. A 4xx is an answer and fails at once.
+      const answer = await waitFor(
+        `the stock of ${id} set`,
+        async () => {
+          const r = await fetch(`${target}/api/products/${id}`, {
+            method: 'PATCH',
+            headers: { 'content-type': 'application/json', authorization: `Bearer ${lab.adminToken}` },
+            body: JSON.stringify({ stock: units }),
+            signal: AbortSignal.timeout(10_000),
+          });
+          if (r.ok) return { ok: true as const };
+          const e = new Error(`setting the stock of ${id}: ${r.status} ${await r.text()}`);
+          if (r.status < 500) return { ok: false as const, refused: e };
+          throw e;
+        },
+        { timeoutMs: 30_000, intervalMs: 1_000 },
+      );
+      if (!answer.ok) throw answer.refused;
     },
     async rollback(action, say) {
       const ctx = { log: say, lab };
