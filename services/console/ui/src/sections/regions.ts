@@ -49,9 +49,9 @@ export function regionsSection(ctx: Ctx): Section {
     updated,
     pollMsg.el,
     oneRegion,
+    secondsField,
     cards,
     sync,
-    secondsField,
     msg.el,
   );
 
