@@ -169,7 +169,9 @@ export class RegionController {
       await Promise.all([
         ...membersOf(d.to).map((m) => this.wan.setNosync(m, false).catch((err: Error) => this.log.error({ member: m, err: err.message }, 'could not set the tag'))),
         this.wan.patchConfig(via.name, { synchronous_mode: false }),
-        switchRedis({ runtime: this.lab.runtime, patroni: this.wan }, d.to, (l) => this.log.info(l), { regionLost: true }).catch((err: Error) => this.log.error({ err: err.message }, 'Redis did not follow')),
+        switchRedis({ runtime: this.lab.runtime, patroni: this.wan }, d.to, (l) => this.log.info(l), { regionLost: true }).catch((err: Error) =>
+          this.log.error({ err: err.message }, 'Redis did not follow'),
+        ),
       ]);
       return;
     }

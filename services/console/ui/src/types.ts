@@ -46,13 +46,34 @@ export const visibleLinks = (t: Pick<Topology, 'services' | 'links'> | undefined
   return (t?.links ?? []).filter((l) => twoRegions || !l.wan);
 };
 
-/** GET /regions: the backend's own type (services/console/src/regions.ts; types only, nothing of it is bundled). */
-export type { RegionsView } from '../../src/regions.ts';
-
-import type { RegionsView } from '../../src/regions.ts';
-export type RegionName = RegionsView['regions'][number]['region'];
-export type RegionInfo = RegionsView['regions'][number];
-export type RegionMember = RegionInfo['members'][number];
+// GET /regions, as services/console/README.md documents it (the lab package's regionsReport, and the
+// controller's view): mirrored here as every answer is, since a page imports no backend package.
+export type RegionName = 'a' | 'b';
+export interface RegionMember {
+  name: string;
+  /** Patroni's role: leader, sync_standby, replica, or absent (not in the cluster now). */
+  role: string;
+  /** running, streaming, stopped, starting, not running… */
+  state: string;
+  /** Never a synchronous standby (the replica region's members). */
+  nosync: boolean;
+  lag?: { bytes: number; seconds: number };
+}
+export interface RegionInfo {
+  region: RegionName;
+  role: 'primary' | 'replica' | 'down' | 'absent';
+  members: RegionMember[];
+  lag: { bytes: number; seconds: number };
+}
+export interface RegionsView {
+  at: string;
+  twoRegions: boolean;
+  primary?: RegionName;
+  leader?: string;
+  crossRegionSync: boolean;
+  regions: RegionInfo[];
+  controller?: Partial<Record<RegionName, { inSight: boolean; outOfSightSeconds: number }>>;
+}
 
 /** A JSON schema, as far as the fault form reads it. */
 export interface JsonSchema {
